@@ -12,6 +12,10 @@ target_compile_options(tb_warnings INTERFACE
   -Wimplicit-fallthrough)
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   target_compile_options(tb_warnings INTERFACE -Wthread-safety)
+elseif(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports -Wrestrict/-Wstringop-overflow false positives inside libstdc++ for
+  # std::string concatenation at -O2/-O3 (GCC bugs 105329, 105651); they are not ours.
+  target_compile_options(tb_warnings INTERFACE -Wno-restrict -Wno-stringop-overflow)
 endif()
 if(TB_WERROR)
   target_compile_options(tb_warnings INTERFACE -Werror)

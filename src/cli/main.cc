@@ -8,6 +8,16 @@
 
 int main(int argc, char** argv) {
   using trailbook::cli::ExitCode;
+#if defined(TB_REQUIRE_X86_64_V3)
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi2") ||
+      !__builtin_cpu_supports("pclmul")) {
+    std::fprintf(stderr,
+                 "trailbook: this build needs an x86-64-v3 CPU (AVX2, BMI2, PCLMUL); rebuild "
+                 "with -DTB_X86_64_V3=OFF for older CPUs\n");
+    return trailbook::cli::ToInt(ExitCode::kFailure);
+  }
+#endif
   CLI::App app{"trailbook: who did what, from where, and was it allowed? (AWS CloudTrail)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "trailbook 0.1.0");

@@ -1,0 +1,334 @@
+#include "ingest/event_normalizer.h"
+
+#include <xxhash.h>
+
+#include <cstring>
+
+#include "base/timestamp.h"
+#include "storage/coding.h"
+#include "storage/event_schema.h"
+
+namespace trailbook::ingest {
+
+using simdjson::ondemand::json_type;
+using storage::EventSchema;
+using storage::FieldKind;
+using storage::RowBatch;
+using storage::SchemaField;
+
+namespace {
+
+std::string_view TypeName(json_type t) {
+  switch (t) {
+    case json_type::array: return "array";
+    case json_type::object: return "object";
+    case json_type::number: return "number";
+    case json_type::string: return "string";
+    case json_type::boolean: return "boolean";
+    case json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+std::string_view ExpectedName(FieldKind k) {
+  switch (k) {
+    case FieldKind::kStruct:
+    case FieldKind::kJsonObject: return "object";
+    case FieldKind::kJsonArray: return "array";
+    case FieldKind::kBool: return "boolean";
+    case FieldKind::kString:
+    case FieldKind::kTimestamp: return "string";
+    case FieldKind::kJsonAny: return "any JSON value";
+  }
+  return "value";
+}
+
+Status JsonError(simdjson::error_code err, std::string_view where) {
+  std::string msg = "invalid JSON";
+  if (!where.empty()) {
+    msg += " in '";
+    msg += where;
+    msg += "'";
+  }
+  msg += ": ";
+  msg += simdjson::error_message(err);
+  return InvalidArgument(std::move(msg));
+}
+
+// Returns the raw (still escaped) text of a key given a pointer just past its opening quote.
+// Sets `escaped` when the key contains a backslash escape.
+std::string_view RawKey(const char* p, bool* escaped) {
+  // The key is followed by its closing quote (simdjson validated the document structure).
+  const char* q = p;
+  *escaped = false;
+  while (*q != '"') {
+    if (*q == '\\') {
+      *escaped = true;
+      ++q;  // skip the escaped character, which may be a quote
+    }
+    ++q;
+  }
+  return std::string_view(p, static_cast<size_t>(q - p));
+}
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
+                        s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string FieldPath(int parent, std::string_view name) {
+  if (parent == storage::kTopLevel) return std::string(name);
+  return EventSchema::Get().field(parent).path + "." + std::string(name);
+}
+
+}  // namespace
+
+EventNormalizer::EventNormalizer(NormalizerLimits limits) : limits_(limits) {}
+
+Status EventNormalizer::Normalize(std::string_view json, RowBatch* batch) {
+  size_t row = batch->row_count();
+  Status s = NormalizeImpl(json, batch);
+  if (!s.ok()) batch->TruncateRows(row);
+  return s;
+}
+
+Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
+  if (json.size() > limits_.max_record_bytes) {
+    return InvalidArgument("record is " + std::to_string(json.size()) +
+                           " bytes, over the limit of " + std::to_string(limits_.max_record_bytes));
+  }
+  shape_.clear();
+  residual_.clear();
+  seen_[0] = seen_[1] = 0;
+  has_event_time_ = false;
+  has_logstash_timestamp_ = false;
+  has_event_id_ = false;
+
+  simdjson::padded_string_view view(json.data(), json.size(),
+                                    json.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  if (auto err = parser_.iterate(view).get(doc)) return JsonError(err, "");
+  simdjson::ondemand::object obj;
+  if (auto err = doc.get_object().get(obj)) {
+    json_type t;
+    if (doc.type().get(t) == simdjson::SUCCESS && t != json_type::object) {
+      return InvalidArgument(std::string("record is a JSON ") + std::string(TypeName(t)) +
+                             ", not an object");
+    }
+    return JsonError(err, "");
+  }
+  TB_RETURN_IF_ERROR(WalkStruct(obj, storage::kTopLevel, batch));
+  const char* trailing = nullptr;
+  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
+    return InvalidArgument("invalid JSON: unexpected content after the event object");
+  }
+
+  const EventSchema& schema = EventSchema::Get();
+  if (!has_event_time_) {
+    if (!has_logstash_timestamp_) {
+      return InvalidArgument("record has no eventTime (and no Logstash @timestamp)");
+    }
+    std::optional<int64_t> t = ParseTimestamp(logstash_timestamp_);
+    if (!t) {
+      return InvalidArgument("record has no eventTime, and its @timestamp '" +
+                             logstash_timestamp_ + "' is not an ISO-8601 timestamp");
+    }
+    batch->SetTimestamp(schema.event_time_column(), *t);
+  }
+  batch->SetString(schema.shape_column(), shape_);
+  if (!residual_.empty()) batch->SetString(schema.residual_column(), residual_);
+  uint64_t key = has_event_id_ ? XXH3_64bits(event_id_.data(), event_id_.size())
+                               : XXH3_64bits_withSeed(json.data(), json.size(), 1);
+  batch->EndRow(key);
+  return Status::OK();
+}
+
+Status EventNormalizer::WalkStruct(simdjson::ondemand::object obj, int parent, RowBatch* batch) {
+  const EventSchema& schema = EventSchema::Get();
+  for (auto field_result : obj) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field)) {
+      return JsonError(err, parent == storage::kTopLevel ? "" : schema.field(parent).path);
+    }
+    bool escaped;
+    std::string_view raw_key = RawKey(field.key().raw(), &escaped);
+    std::string_view name = raw_key;
+    if (escaped) {
+      std::string_view unescaped;
+      if (auto err = field.unescaped_key().get(unescaped)) return JsonError(err, raw_key);
+      scratch_.assign(unescaped);
+      name = scratch_;
+    }
+    const SchemaField* f = schema.FindChild(parent, name);
+    if (f == nullptr) {
+      TB_RETURN_IF_ERROR(ResidualMember(raw_key, field.value(), parent));
+      continue;
+    }
+    uint64_t bit = uint64_t{1} << (f->token & 63);
+    uint64_t& word = seen_[f->token >> 6];
+    if ((word & bit) != 0) {
+      return InvalidArgument("duplicate member '" + f->path + "'");
+    }
+    word |= bit;
+    TB_RETURN_IF_ERROR(KnownField(*f, field.value(), batch));
+  }
+  return Status::OK();
+}
+
+Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value value,
+                                   RowBatch* batch) {
+  json_type type;
+  if (auto err = value.type().get(type)) return JsonError(err, f.path);
+  if (type == json_type::null) {
+    if (auto err = value.is_null().error()) return JsonError(err, f.path);
+    shape_.push_back(static_cast<char>(f.token | storage::kShapeNullFlag));
+    return Status::OK();
+  }
+  auto mismatch = [&]() {
+    return InvalidArgument("field '" + f.path + "': expected " +
+                           std::string(ExpectedName(f.kind)) + ", got " +
+                           std::string(TypeName(type)));
+  };
+  const EventSchema& schema = EventSchema::Get();
+  switch (f.kind) {
+    case FieldKind::kString: {
+      if (type != json_type::string) return mismatch();
+      std::string_view s;
+      if (auto err = value.get_string().get(s)) return JsonError(err, f.path);
+      if (s.size() > limits_.max_field_bytes) {
+        return InvalidArgument("field '" + f.path + "' is " + std::to_string(s.size()) +
+                               " bytes, over the limit of " +
+                               std::to_string(limits_.max_field_bytes));
+      }
+      batch->SetString(f.column, s);
+      if (f.column == schema.event_id_column()) {
+        event_id_.assign(s);
+        has_event_id_ = true;
+      }
+      break;
+    }
+    case FieldKind::kBool: {
+      if (type != json_type::boolean) return mismatch();
+      bool b;
+      if (auto err = value.get_bool().get(b)) return JsonError(err, f.path);
+      batch->SetBool(f.column, b);
+      break;
+    }
+    case FieldKind::kTimestamp: {
+      if (type != json_type::string) return mismatch();
+      std::string_view s;
+      if (auto err = value.get_string().get(s)) return JsonError(err, f.path);
+      std::optional<int64_t> t = ParseTimestamp(s);
+      if (!t) {
+        std::string shown(s.substr(0, 64));
+        return InvalidArgument("field '" + f.path + "': '" + shown +
+                               "' is not an ISO-8601 timestamp");
+      }
+      batch->SetTimestamp(f.column, *t);
+      if (FormatTimestamp(*t) != s) batch->SetString(schema.event_time_text_column(), s);
+      has_event_time_ = true;
+      break;
+    }
+    case FieldKind::kStruct: {
+      if (type != json_type::object) return mismatch();
+      simdjson::ondemand::object child;
+      if (auto err = value.get_object().get(child)) return JsonError(err, f.path);
+      shape_.push_back(static_cast<char>(f.token));
+      TB_RETURN_IF_ERROR(WalkStruct(child, schema.FieldIndex(f), batch));
+      shape_.push_back(static_cast<char>(storage::kShapeEnd));
+      return Status::OK();
+    }
+    case FieldKind::kJsonObject:
+    case FieldKind::kJsonArray:
+    case FieldKind::kJsonAny: {
+      std::string_view raw;
+      if (type == json_type::object) {
+        if (f.kind == FieldKind::kJsonArray) return mismatch();
+        simdjson::ondemand::object o;
+        if (auto err = value.get_object().get(o)) return JsonError(err, f.path);
+        if (auto err = o.raw_json().get(raw)) return JsonError(err, f.path);
+      } else if (type == json_type::array) {
+        if (f.kind == FieldKind::kJsonObject) return mismatch();
+        simdjson::ondemand::array a;
+        if (auto err = value.get_array().get(a)) return JsonError(err, f.path);
+        if (auto err = a.raw_json().get(raw)) return JsonError(err, f.path);
+      } else {
+        if (f.kind != FieldKind::kJsonAny) return mismatch();
+        raw = TrimRight(value.raw_json_token());
+      }
+      raw = TrimRight(raw);
+      if (raw.size() > limits_.max_field_bytes) {
+        return InvalidArgument("field '" + f.path + "' is " + std::to_string(raw.size()) +
+                               " bytes, over the limit of " +
+                               std::to_string(limits_.max_field_bytes));
+      }
+      scratch_.clear();
+      TB_RETURN_IF_ERROR(AppendValidatedJson(raw, f.path, &scratch_));
+      batch->SetString(f.column, scratch_);
+      break;
+    }
+  }
+  shape_.push_back(static_cast<char>(f.token));
+  return Status::OK();
+}
+
+Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value value,
+                                       int parent) {
+  json_type type;
+  std::string path = FieldPath(parent, raw_key);
+  if (auto err = value.type().get(type)) return JsonError(err, path);
+  std::string_view raw;
+  if (type == json_type::object) {
+    simdjson::ondemand::object o;
+    if (auto err = value.get_object().get(o)) return JsonError(err, path);
+    if (auto err = o.raw_json().get(raw)) return JsonError(err, path);
+  } else if (type == json_type::array) {
+    simdjson::ondemand::array a;
+    if (auto err = value.get_array().get(a)) return JsonError(err, path);
+    if (auto err = a.raw_json().get(raw)) return JsonError(err, path);
+  } else {
+    raw = value.raw_json_token();
+    if (parent == storage::kTopLevel && raw_key == "@timestamp" && type == json_type::string) {
+      std::string_view s;
+      if (auto err = value.get_string().get(s)) return JsonError(err, path);
+      logstash_timestamp_.assign(s);
+      has_logstash_timestamp_ = true;
+    }
+  }
+  raw = TrimRight(raw);
+  if (raw.size() > limits_.max_field_bytes) {
+    return InvalidArgument("field '" + path + "' is " + std::to_string(raw.size()) +
+                           " bytes, over the limit of " + std::to_string(limits_.max_field_bytes));
+  }
+  member_.clear();
+  member_.push_back('"');
+  member_.append(raw_key);
+  member_.append("\":");
+  TB_RETURN_IF_ERROR(AppendValidatedJson(raw, path, &member_));
+  storage::PutLengthPrefixed(&residual_, member_);
+  shape_.push_back(static_cast<char>(storage::kShapeResidual));
+  return Status::OK();
+}
+
+Status EventNormalizer::AppendValidatedJson(std::string_view text, std::string_view what,
+                                            std::string* out) {
+  // On-demand parsing skips nested values without checking them, so values kept as text
+  // are validated in full here; the record buffer's padding lets simdjson parse in place.
+  simdjson::dom::element ignored;
+  if (auto err = validator_.parse(text.data(), text.size(), false).get(ignored)) {
+    return JsonError(err, what);
+  }
+  size_t start = out->size();
+  out->resize(start + text.size());
+  size_t len = 0;
+  if (auto err = simdjson::minify(text.data(), text.size(), out->data() + start, len)) {
+    return JsonError(err, what);
+  }
+  out->resize(start + len);
+  return Status::OK();
+}
+
+}  // namespace trailbook::ingest

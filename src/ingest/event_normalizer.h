@@ -1,0 +1,70 @@
+// File: ingest/event_normalizer.h
+//
+// EventNormalizer turns the JSON text of one CloudTrail event into one row of a RowBatch:
+// known fields go to their typed columns (strings, booleans, eventTime), free-form objects
+// (requestParameters, ...) are validated and kept as minified JSON text, and everything else
+// is kept verbatim in the residual; the shape records field order and nulls. Together they
+// rebuild the event exactly (storage/event_json.h). This is the hot loop of ingest.
+//
+//   EventNormalizer norm;
+//   Status s = norm.Normalize(json, &batch);   // json: padded by SIMDJSON_PADDING bytes
+//   if (!s.ok()) report(file, index, s);        // the batch is unchanged on error
+//
+// Bad records are rejected with kInvalidArgument naming the field: wrong types for known
+// fields (e.g. readOnly "true" as a string), an unparseable or missing eventTime (a Logstash
+// "@timestamp" is used when eventTime is absent), duplicate known members, invalid JSON,
+// a record or field over the size limits.
+//
+// Thread safety: not thread-safe; one normaliser per ingest worker.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "storage/row_batch.h"
+
+namespace trailbook::ingest {
+
+struct NormalizerLimits {
+  size_t max_record_bytes = 1 << 20;   // CloudTrail's own events are at most 256 KiB.
+  size_t max_field_bytes = 512 << 10;  // One string or JSON object value.
+};
+
+class EventNormalizer {
+ public:
+  explicit EventNormalizer(NormalizerLimits limits = {});
+
+  // Appends the event in `json` to `batch`. REQUIRES: simdjson::SIMDJSON_PADDING readable
+  // bytes follow `json`. Errors: kInvalidArgument (bad record); the batch is unchanged.
+  Status Normalize(std::string_view json, storage::RowBatch* batch);
+
+ private:
+  Status NormalizeImpl(std::string_view json, storage::RowBatch* batch);
+  Status WalkStruct(simdjson::ondemand::object obj, int parent, storage::RowBatch* batch);
+  Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value value,
+                    storage::RowBatch* batch);
+  Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value value, int parent);
+  // Validates JSON text and appends its minified form to `out`.
+  Status AppendValidatedJson(std::string_view text, std::string_view what, std::string* out);
+
+  NormalizerLimits limits_;
+  simdjson::ondemand::parser parser_;
+  simdjson::dom::parser validator_;
+  std::string shape_;
+  std::string residual_;
+  std::string member_;
+  std::string scratch_;
+  std::string padded_;
+  uint64_t seen_[2];  // known field tokens seen in this record (duplicate detection)
+  bool has_event_time_ = false;
+  std::string logstash_timestamp_;
+  bool has_logstash_timestamp_ = false;
+  std::string event_id_;
+  bool has_event_id_ = false;
+};
+
+}  // namespace trailbook::ingest

@@ -1,0 +1,270 @@
+#include "ingest/event_normalizer.h"
+
+#include <gtest/gtest.h>
+#include <libdeflate.h>
+#include <unistd.h>
+
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "io/file.h"
+#include "storage/event_json.h"
+#include "storage/event_schema.h"
+#include "storage/segment_reader.h"
+#include "storage/segment_writer.h"
+
+namespace trailbook::ingest {
+namespace {
+
+using storage::EventSchema;
+using storage::RowBatch;
+
+std::string Gunzip(const std::string& gz) {
+  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+  std::string out(gz.size() * 30 + 1024, '\0');
+  size_t n = 0;
+  auto r = libdeflate_gzip_decompress(d, gz.data(), gz.size(), out.data(), out.size(), &n);
+  libdeflate_free_decompressor(d);
+  EXPECT_EQ(r, LIBDEFLATE_SUCCESS);
+  out.resize(n);
+  return out;
+}
+
+// Returns every record of the three shared datasets as exact text.
+std::vector<std::string> DatasetRecords() {
+  std::vector<std::string> records;
+  simdjson::ondemand::parser parser;
+  auto files = io::ListFilesRecursive("tests/data/datasets/flaws2-defender/AWSLogs");
+  EXPECT_TRUE(files.ok());
+  for (const std::string& f : *files) {
+    simdjson::padded_string json(Gunzip(*io::ReadFile(f)));
+    auto doc = parser.iterate(json);
+    for (auto rec : doc["Records"].get_array()) {
+      records.emplace_back(std::string_view(rec.get_object().value().raw_json().value()));
+    }
+  }
+  for (const char* f : {"tests/data/datasets/otrf-ec2-proxy-s3-exfil/"
+                        "ec2_proxy_s3_exfiltration_2020-09-14011940.json",
+                        "tests/data/datasets/plaso-lookup-events/aws_cloudtrail.jsonl"}) {
+    std::string text = *io::ReadFile(f);
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(pos, nl - pos);
+      pos = nl + 1;
+      if (line.empty()) continue;
+      if (std::string_view(f).ends_with(".jsonl")) {
+        simdjson::padded_string p(line);
+        auto d = parser.iterate(p);
+        records.emplace_back(std::string_view(d["CloudTrailEvent"].get_string().value()));
+      } else {
+        records.push_back(line);
+      }
+    }
+  }
+  return records;
+}
+
+// Compares two JSON texts as values, including object key order.
+bool SameJson(simdjson::dom::element a, simdjson::dom::element b, std::string* why) {
+  using T = simdjson::dom::element_type;
+  if (a.type() != b.type()) {
+    bool num_a = a.type() == T::INT64 || a.type() == T::UINT64 || a.type() == T::DOUBLE;
+    bool num_b = b.type() == T::INT64 || b.type() == T::UINT64 || b.type() == T::DOUBLE;
+    if (!(num_a && num_b)) {
+      *why = "type differs";
+      return false;
+    }
+  }
+  switch (a.type()) {
+    case T::OBJECT: {
+      auto oa = a.get_object().value();
+      auto ob = b.get_object().value();
+      auto ia = oa.begin(), ib = ob.begin();
+      for (; ia != oa.end() && ib != ob.end(); ++ia, ++ib) {
+        if ((*ia).key != (*ib).key) {
+          *why = "key " + std::string((*ia).key) + " vs " + std::string((*ib).key);
+          return false;
+        }
+        if (!SameJson((*ia).value, (*ib).value, why)) {
+          *why = std::string((*ia).key) + "." + *why;
+          return false;
+        }
+      }
+      if (ia != oa.end() || ib != ob.end()) {
+        *why = "member count differs";
+        return false;
+      }
+      return true;
+    }
+    case T::ARRAY: {
+      auto aa = a.get_array().value();
+      auto ab = b.get_array().value();
+      if (aa.size() != ab.size()) {
+        *why = "array size differs";
+        return false;
+      }
+      for (size_t i = 0; i < aa.size(); ++i) {
+        if (!SameJson(aa.at(i).value(), ab.at(i).value(), why)) return false;
+      }
+      return true;
+    }
+    case T::STRING: return a.get_string().value() == b.get_string().value() || (*why = "string", false);
+    case T::BOOL: return a.get_bool().value() == b.get_bool().value() || (*why = "bool", false);
+    case T::NULL_VALUE: return true;
+    default: return double(a) == double(b) || (*why = "number", false);
+  }
+}
+
+bool SameJsonText(const std::string& x, const std::string& y, std::string* why) {
+  simdjson::dom::parser pa, pb;
+  simdjson::dom::element a, b;
+  if (pa.parse(x).get(a) || pb.parse(y).get(b)) {
+    *why = "unparseable";
+    return false;
+  }
+  return SameJson(a, b, why);
+}
+
+Status NormalizeText(EventNormalizer& n, const std::string& text, RowBatch* batch) {
+  simdjson::padded_string padded(text);
+  return n.Normalize(std::string_view(padded.data(), padded.size()), batch);
+}
+
+TEST(EventNormalizerTest, DatasetsRoundTripLosslessly) {
+  std::vector<std::string> records = DatasetRecords();
+  ASSERT_EQ(records.size(), 37u + 103u + 6u);
+  EventNormalizer norm;
+  RowBatch batch;
+  for (size_t i = 0; i < records.size(); ++i) {
+    Status s = NormalizeText(norm, records[i], &batch);
+    ASSERT_TRUE(s.ok()) << i << ": " << s.ToString();
+  }
+  // Store everything (in input order, as one segment) and rebuild each event.
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  storage::ZstdCodec codec;
+  char tmpl[] = "/tmp/tb_norm_test_XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  storage::SegmentWriteOptions opts;
+  opts.block_rows = 64;
+  opts.frame_rows = 16;
+  ASSERT_TRUE(storage::WriteSegment(dir, 1, 0, batch, rows, opts, codec).ok());
+  auto seg = storage::SegmentReader::Open(dir + "/" + storage::SegmentFileName(1));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  for (size_t i = 0; i < records.size(); ++i) {
+    storage::SegmentRowValues values(**seg, i);
+    std::string rebuilt;
+    Status s = storage::RebuildEventJson(values, &rebuilt);
+    ASSERT_TRUE(s.ok()) << i << ": " << s.ToString();
+    std::string why;
+    EXPECT_TRUE(SameJsonText(records[i], rebuilt, &why)) << i << ": " << why << "\n"
+                                                         << records[i] << "\n" << rebuilt;
+  }
+}
+
+TEST(EventNormalizerTest, LogstashTimestampIsUsedAndKept) {
+  EventNormalizer norm;
+  RowBatch batch;
+  std::string rec =
+      R"({"@version":"1","eventID":"a","eventName":"X","@timestamp":"2020-09-14T00:44:23.000Z"})";
+  ASSERT_TRUE(NormalizeText(norm, rec, &batch).ok());
+  EXPECT_EQ(batch.event_time(0), int64_t{1600044263} * 1000000);
+}
+
+TEST(EventNormalizerTest, NonCanonicalEventTimeTextIsKept) {
+  EventNormalizer norm;
+  RowBatch batch;
+  ASSERT_TRUE(NormalizeText(norm, R"({"eventTime":"2020-09-14T00:44:23.000Z"})", &batch).ok());
+  EXPECT_EQ(batch.string(EventSchema::Get().event_time_text_column(), 0),
+            std::optional<std::string_view>("2020-09-14T00:44:23.000Z"));
+  ASSERT_TRUE(NormalizeText(norm, R"({"eventTime":"2020-09-14T00:44:23Z"})", &batch).ok());
+  EXPECT_EQ(batch.string(EventSchema::Get().event_time_text_column(), 1), std::nullopt);
+}
+
+TEST(EventNormalizerTest, RejectsBadRecordsWithClearMessages) {
+  struct Case {
+    const char* json;
+    const char* message;
+  } cases[] = {
+      {R"([1,2])", "record is a JSON array, not an object"},
+      {R"("str")", "record is a JSON string, not an object"},
+      {R"({"eventName":"x"})", "record has no eventTime (and no Logstash @timestamp)"},
+      {R"({"eventTime":"yesterday"})", "field 'eventTime': 'yesterday' is not an ISO-8601"},
+      {R"({"eventTime":1600044263})", "field 'eventTime': expected string, got number"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","readOnly":"true"})",
+       "field 'readOnly': expected boolean, got string"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","recipientAccountId":123456789012})",
+       "field 'recipientAccountId': expected string, got number"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventName":{"a":1}})",
+       "field 'eventName': expected string, got object"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":"root"})",
+       "field 'userIdentity': expected object, got string"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"arn":5}})",
+       "field 'userIdentity.arn': expected string, got number"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":[1]})",
+       "field 'requestParameters': expected object, got array"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventName":"a","eventName":"b"})",
+       "duplicate member 'eventName'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":{"a":tru}})",
+       "invalid JSON in 'requestParameters'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","extra":{"a":01}})", "invalid JSON in 'extra'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z",)", "invalid JSON"},
+  };
+  EventNormalizer norm;
+  RowBatch batch;
+  for (const Case& c : cases) {
+    Status s = NormalizeText(norm, c.json, &batch);
+    ASSERT_FALSE(s.ok()) << c.json;
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.json;
+    EXPECT_NE(s.message().find(c.message), std::string::npos) << c.json << " -> " << s.message();
+    EXPECT_EQ(batch.row_count(), 0u) << c.json;
+  }
+}
+
+TEST(EventNormalizerTest, EnforcesSizeLimits) {
+  NormalizerLimits limits;
+  limits.max_record_bytes = 200;
+  limits.max_field_bytes = 50;
+  EventNormalizer norm(limits);
+  RowBatch batch;
+  std::string big_field =
+      R"({"eventTime":"2020-01-01T00:00:00Z","errorMessage":")" + std::string(60, 'x') + "\"}";
+  Status s = NormalizeText(norm, big_field, &batch);
+  EXPECT_NE(s.message().find("field 'errorMessage' is 60 bytes, over the limit of 50"),
+            std::string::npos)
+      << s.message();
+  std::string big_record = R"({"eventTime":"2020-01-01T00:00:00Z","x":")" +
+                           std::string(300, 'y') + "\"}";
+  s = NormalizeText(norm, big_record, &batch);
+  EXPECT_NE(s.message().find("over the limit of 200"), std::string::npos) << s.message();
+  EXPECT_EQ(batch.row_count(), 0u);
+}
+
+TEST(EventNormalizerTest, UnknownAndEscapedKeysGoToResidualVerbatim) {
+  EventNormalizer norm;
+  RowBatch batch;
+  std::string rec =
+      R"({"eventTime":"2020-01-01T00:00:00Z","new\"Field":[1, 2.50, {"k" : null}],)"
+      R"("userIdentity":{"type":"X","inScopeOf":{"a":"b"}},"z":-0.0})";
+  ASSERT_TRUE(NormalizeText(norm, rec, &batch).ok());
+  storage::ZstdCodec codec;
+  std::vector<uint32_t> rows{0};
+  std::string encoded = storage::EncodeSegment(1, 0, batch, rows, {}, codec);
+  char tmpl[] = "/tmp/tb_norm_test_XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  ASSERT_TRUE(io::WriteFileAtomic(dir + "/s.tbs", encoded).ok());
+  auto seg = storage::SegmentReader::Open(dir + "/s.tbs");
+  ASSERT_TRUE(seg.ok());
+  storage::SegmentRowValues values(**seg, 0);
+  std::string rebuilt;
+  ASSERT_TRUE(storage::RebuildEventJson(values, &rebuilt).ok());
+  EXPECT_EQ(rebuilt,
+            R"({"eventTime":"2020-01-01T00:00:00Z","new\"Field":[1,2.50,{"k":null}],)"
+            R"("userIdentity":{"type":"X","inScopeOf":{"a":"b"}},"z":-0.0})");
+}
+
+}  // namespace
+}  // namespace trailbook::ingest

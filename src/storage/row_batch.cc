@@ -1,0 +1,165 @@
+#include "storage/row_batch.h"
+
+#include "base/check.h"
+
+namespace trailbook::storage {
+
+BuilderKind BuilderKindFor(const ColumnSpec& column) {
+  switch (column.type) {
+    case ColumnType::kTimestamp: return BuilderKind::kTimestamp;
+    case ColumnType::kBool: return BuilderKind::kBool;
+    case ColumnType::kJson: return BuilderKind::kRaw;
+    case ColumnType::kString: break;
+  }
+  // Unique identifiers and verbatim text would only bloat an interner.
+  switch (column.id) {
+    case 42:  // requestID
+    case 43:  // eventID
+    case 50:  // sharedEventID
+    case 51:  // annotation
+    case 58:  // addendum.originalRequestID
+    case 59:  // addendum.originalEventID
+    case kResidualColumn:
+      return BuilderKind::kRaw;
+    default:
+      return BuilderKind::kInterned;
+  }
+}
+
+size_t RowBatch::Column::size() const {
+  switch (kind) {
+    case BuilderKind::kTimestamp: return i64.size();
+    case BuilderKind::kBool: return u8.size();
+    case BuilderKind::kInterned: return ids.size();
+    case BuilderKind::kRaw: return ends.size();
+  }
+  return 0;
+}
+
+RowBatch::RowBatch() {
+  const EventSchema& schema = EventSchema::Get();
+  columns_.resize(schema.columns().size());
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    columns_[i].kind = BuilderKindFor(schema.columns()[i]);
+  }
+  event_time_column_ = schema.event_time_column();
+}
+
+void RowBatch::PadTo(Column& c, size_t rows) {
+  switch (c.kind) {
+    case BuilderKind::kTimestamp: c.i64.resize(rows, kNullTimestamp); break;
+    case BuilderKind::kBool: c.u8.resize(rows, 0); break;
+    case BuilderKind::kInterned: c.ids.resize(rows, 0); break;
+    case BuilderKind::kRaw:
+      c.u8.resize(rows, 1);
+      c.ends.resize(rows, c.bytes.size());
+      break;
+  }
+}
+
+void RowBatch::SetTimestamp(int column, int64_t micros) {
+  Column& c = columns_[static_cast<size_t>(column)];
+  TB_DCHECK(c.kind == BuilderKind::kTimestamp);
+  PadTo(c, row_count_);
+  c.i64.push_back(micros);
+}
+
+void RowBatch::SetBool(int column, bool value) {
+  Column& c = columns_[static_cast<size_t>(column)];
+  TB_DCHECK(c.kind == BuilderKind::kBool);
+  PadTo(c, row_count_);
+  c.u8.push_back(value ? 2 : 1);
+}
+
+void RowBatch::SetString(int column, std::string_view value) {
+  Column& c = columns_[static_cast<size_t>(column)];
+  PadTo(c, row_count_);
+  if (c.kind == BuilderKind::kInterned) {
+    c.ids.push_back(c.interner.Intern(value));
+  } else {
+    TB_DCHECK(c.kind == BuilderKind::kRaw);
+    c.bytes.append(value);
+    c.ends.push_back(c.bytes.size());
+    c.u8.push_back(0);
+  }
+}
+
+void RowBatch::EndRow(uint64_t dedup_key) {
+  dedup_keys_.push_back(dedup_key);
+  ++row_count_;
+}
+
+void RowBatch::TruncateRows(size_t rows) {
+  TB_CHECK(rows <= row_count_) << "truncate beyond end";
+  for (Column& c : columns_) {
+    if (c.size() <= rows) continue;
+    switch (c.kind) {
+      case BuilderKind::kTimestamp: c.i64.resize(rows); break;
+      case BuilderKind::kBool: c.u8.resize(rows); break;
+      case BuilderKind::kInterned: c.ids.resize(rows); break;
+      case BuilderKind::kRaw:
+        c.bytes.resize(rows == 0 ? 0 : c.ends[rows - 1]);
+        c.ends.resize(rows);
+        c.u8.resize(rows);
+        break;
+    }
+  }
+  dedup_keys_.resize(rows);
+  row_count_ = rows;
+}
+
+void RowBatch::Clear() {
+  for (Column& c : columns_) {
+    c.i64.clear();
+    c.u8.clear();
+    c.ids.clear();
+    c.interner.Clear();
+    c.bytes.clear();
+    c.ends.clear();
+  }
+  dedup_keys_.clear();
+  row_count_ = 0;
+}
+
+int64_t RowBatch::timestamp(int column, size_t row) const {
+  const Column& c = columns_[static_cast<size_t>(column)];
+  return row < c.i64.size() ? c.i64[row] : kNullTimestamp;
+}
+
+uint8_t RowBatch::bool_code(int column, size_t row) const {
+  const Column& c = columns_[static_cast<size_t>(column)];
+  return row < c.u8.size() ? c.u8[row] : 0;
+}
+
+uint32_t RowBatch::interned_id(int column, size_t row) const {
+  const Column& c = columns_[static_cast<size_t>(column)];
+  return row < c.ids.size() ? c.ids[row] : 0;
+}
+
+const StringInterner& RowBatch::interner(int column) const {
+  return columns_[static_cast<size_t>(column)].interner;
+}
+
+std::optional<std::string_view> RowBatch::string(int column, size_t row) const {
+  const Column& c = columns_[static_cast<size_t>(column)];
+  if (c.kind == BuilderKind::kInterned) {
+    uint32_t id = row < c.ids.size() ? c.ids[row] : 0;
+    if (id == 0) return std::nullopt;
+    return c.interner.Get(id);
+  }
+  if (row >= c.ends.size() || c.u8[row] != 0) return std::nullopt;
+  uint64_t begin = row == 0 ? 0 : c.ends[row - 1];
+  return std::string_view(c.bytes.data() + begin, c.ends[row] - begin);
+}
+
+size_t RowBatch::memory_bytes() const {
+  size_t total = dedup_keys_.capacity() * 8;
+  for (const Column& c : columns_) {
+    total += c.i64.capacity() * 8 + c.u8.capacity() + c.ids.capacity() * 4 +
+             c.bytes.capacity() + c.ends.capacity() * 8;
+    if (c.kind == BuilderKind::kInterned) total += c.interner.memory_bytes();
+  }
+  return total;
+}
+
+}  // namespace trailbook::storage

@@ -1,0 +1,144 @@
+// File: storage/segment_reader.h
+//
+// SegmentReader: read access to one immutable segment file through a memory map. It
+// verifies the trailer and footer on open, verifies each chunk's checksum the first time it
+// is read, decodes blocks of a column, reads single rows in O(1) for dictionary, boolean,
+// timestamp and UUID columns, and answers needle lookups from the segment's indexes.
+//
+//   TB_ASSIGN_OR_RETURN(auto seg, SegmentReader::Open(path));
+//   std::vector<uint32_t> codes(seg->block(b).row_count);
+//   TB_RETURN_IF_ERROR(seg->ReadCodes(col, b, codes.data()));
+//   TB_ASSIGN_OR_RETURN(auto dict, seg->GetDictionary(col));
+//
+// Column arguments are schema column indexes (EventSchema::columns()). A column the segment
+// does not contain (written before the column existed) reads as all NULL.
+//
+// Thread safety: all methods are const and thread-safe; caches are internally synchronized.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/thread_annotations.h"
+#include "io/file.h"
+#include "storage/segment_format.h"
+
+namespace trailbook::storage {
+
+// A decoded segment dictionary: entry(code) for codes 1..size(); sorted ascending.
+class Dictionary {
+ public:
+  uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
+  // REQUIRES: 1 <= code <= size().
+  std::string_view entry(uint32_t code) const { return entries_[code - 1]; }
+  // Returns the code of `value`, or 0 when absent (binary search).
+  uint32_t Find(std::string_view value) const;
+  // Returns the first code whose entry is >= `value` (size()+1 when none), for range scans.
+  uint32_t LowerBound(std::string_view value) const;
+
+ private:
+  friend class SegmentReader;
+  std::string buffer_;
+  std::vector<std::string_view> entries_;
+};
+
+// Strings of one block, materialized: value(i) is nullopt for NULL. Views stay valid while
+// the StringBlock lives (it owns decompressed bytes and, for dictionaries, the dictionary).
+class StringBlock {
+ public:
+  size_t size() const { return values_.size(); }
+  std::optional<std::string_view> value(size_t i) const {
+    return nulls_[i] ? std::nullopt : std::optional<std::string_view>(values_[i]);
+  }
+  bool is_null(size_t i) const { return nulls_[i] != 0; }
+  std::string_view view(size_t i) const { return values_[i]; }
+
+ private:
+  friend class SegmentReader;
+  std::string buffer_;
+  std::shared_ptr<const Dictionary> dictionary_;
+  std::vector<std::string_view> values_;
+  std::vector<uint8_t> nulls_;
+};
+
+class SegmentReader {
+ public:
+  // Maps and validates the segment at `path`. Errors: kNotFound, kIOError, kCorruption
+  // (bad magic, version, footer checksum or structure), each naming the file.
+  static Result<std::shared_ptr<const SegmentReader>> Open(const std::string& path);
+
+  const SegmentFooter& footer() const { return footer_; }
+  const std::string& path() const { return file_->path(); }
+  uint64_t id() const { return footer_.segment_id; }
+  uint64_t row_count() const { return footer_.row_count; }
+  uint32_t num_blocks() const { return static_cast<uint32_t>(footer_.blocks.size()); }
+  const BlockMeta& block(uint32_t b) const { return footer_.blocks[b]; }
+  size_t file_bytes() const { return file_->size(); }
+
+  // Returns the column's metadata, or nullptr when the segment lacks it (all NULL).
+  const ColumnMeta* column(int schema_column) const;
+  ColumnEncoding encoding(int schema_column) const;
+
+  // Decodes codes of a dictionary or boolean column for every row of block `b` into `out`
+  // (block(b).row_count entries; 0 = NULL). All-NULL columns yield zeros.
+  Status ReadCodes(int column, uint32_t b, uint32_t* out) const;
+  // Decodes a timestamp column for block `b` (kNullTimestamp for NULL).
+  Status ReadTimestamps(int column, uint32_t b, int64_t* out) const;
+  // Materializes the strings (any string or JSON column) of block `b`.
+  Status ReadStrings(int column, uint32_t b, StringBlock* out) const;
+
+  // Single-row access; `row` is the row index within the segment.
+  Result<uint32_t> CodeAt(int column, uint64_t row) const;
+  Result<int64_t> TimestampAt(int column, uint64_t row) const;
+  // Returns the value of any string or JSON column at `row` (nullopt for NULL).
+  Result<std::optional<std::string>> StringAt(int column, uint64_t row) const;
+
+  // Returns the segment dictionary of a kDictionary column (cached after first use).
+  Result<std::shared_ptr<const Dictionary>> GetDictionary(int column) const;
+
+  // Needle lookup: rows whose value equals `value`. For kPostings the answer is exact; for
+  // kBloom (and columns without an index) candidate blocks are scanned and checked, so the
+  // answer is exact too. Rows are ascending.
+  Result<std::vector<uint32_t>> LookupRows(int column, std::string_view value) const;
+  // Like LookupRows for several values (IN lists); rows ascending, deduplicated.
+  Result<std::vector<uint32_t>> LookupRowsAny(int column,
+                                              std::span<const std::string> values) const;
+  // Returns true when the column has a needle index in this segment.
+  bool HasNeedleIndex(int column) const;
+
+  // Returns the block containing segment row `row`.
+  uint32_t BlockOfRow(uint64_t row) const {
+    return static_cast<uint32_t>(row / footer_.block_rows);
+  }
+
+  // Verifies every chunk checksum (for `trailbook verify` and tests).
+  Status VerifyAll() const;
+
+ private:
+  SegmentReader() = default;
+  Result<std::string_view> Chunk(int column, const ChunkRef& ref, size_t ordinal) const;
+  Result<std::string_view> BlockChunk(int column, uint32_t b) const;
+  size_t ChunkOrdinalBase(int column) const { return chunk_base_[static_cast<size_t>(column)]; }
+  Status ScanBlockForValue(int column, uint32_t b, std::string_view value,
+                           std::vector<uint32_t>* rows) const;
+  Status Error(std::string_view what) const;
+
+  std::unique_ptr<io::MappedFile> file_;
+  SegmentFooter footer_;
+  std::vector<int> column_meta_;     // schema column -> index into footer_.columns, or -1
+  std::vector<size_t> chunk_base_;   // schema column -> first chunk ordinal
+  mutable std::unique_ptr<std::atomic<uint8_t>[]> verified_;
+  size_t num_chunks_ = 0;
+  mutable std::mutex mu_;
+  mutable std::vector<std::shared_ptr<const Dictionary>> dictionaries_ TB_GUARDED_BY(mu_);
+};
+
+}  // namespace trailbook::storage

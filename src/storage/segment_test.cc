@@ -1,0 +1,205 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "base/timestamp.h"
+#include "io/file.h"
+#include "storage/event_json.h"
+#include "storage/event_schema.h"
+#include "storage/row_batch.h"
+#include "storage/segment_reader.h"
+#include "storage/segment_writer.h"
+
+namespace trailbook::storage {
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/tb_segment_test_XXXXXX";
+  return ::mkdtemp(tmpl);
+}
+
+std::string Uuid(int i) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-1111-4222-8333-%012x", i, i * 7);
+  return buf;
+}
+
+// Builds `n` rows: every third row has no errorCode, eventIDs are UUIDs except row 5.
+RowBatch MakeBatch(int n) {
+  const EventSchema& s = EventSchema::Get();
+  RowBatch b;
+  for (int i = 0; i < n; ++i) {
+    b.SetTimestamp(s.event_time_column(), int64_t{1'700'000'000} * kMicrosPerSecond +
+                                              int64_t{i} * kMicrosPerSecond);
+    b.SetString(s.ColumnByPath("eventName"), i % 2 ? "GetObject" : "ConsoleLogin");
+    b.SetString(s.ColumnByPath("sourceIPAddress"), "10.0.0." + std::to_string(i % 7));
+    if (i % 3 != 0) b.SetString(s.ColumnByPath("errorCode"), "AccessDenied");
+    b.SetString(s.event_id_column(), i == 5 ? std::string("not-a-uuid") : Uuid(i));
+    b.SetBool(s.ColumnByPath("readOnly"), i % 2 == 1);
+    b.SetString(s.ColumnByPath("requestParameters"),
+                "{\"bucketName\":\"b" + std::to_string(i) + "\",\"n\":" + std::to_string(i) + "}");
+    std::string shape;
+    shape.push_back(31);  // eventTime
+    shape.push_back(33);  // eventName
+    shape.push_back(35);  // sourceIPAddress
+    if (i % 3 != 0) shape.push_back(37);  // errorCode
+    shape.push_back(39);  // requestParameters
+    shape.push_back(43);  // eventID
+    shape.push_back(44);  // readOnly
+    b.SetString(s.shape_column(), shape);
+    b.EndRow(static_cast<uint64_t>(i));
+  }
+  return b;
+}
+
+TEST(SegmentTest, WriteReadRoundTrip) {
+  const EventSchema& s = EventSchema::Get();
+  RowBatch batch = MakeBatch(20000);
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  SegmentWriteOptions options;
+  options.block_rows = 4096;
+  options.frame_rows = 512;
+  std::string dir = TempDir();
+  auto info = WriteSegment(dir, 42, 19675, batch, rows, options, codec);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->rows, 20000u);
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(42));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  const SegmentReader& r = **seg;
+  EXPECT_EQ(r.num_blocks(), 5u);
+  EXPECT_EQ(r.footer().min_time, batch.event_time(0));
+  EXPECT_EQ(r.footer().max_time, batch.event_time(19999));
+  ASSERT_TRUE(r.VerifyAll().ok());
+  EXPECT_EQ(r.encoding(s.event_id_column()), ColumnEncoding::kUuid);
+  EXPECT_EQ(r.encoding(s.ColumnByPath("eventName")), ColumnEncoding::kDictionary);
+  EXPECT_EQ(r.encoding(s.ColumnByPath("requestParameters")), ColumnEncoding::kPlain);
+  EXPECT_EQ(r.encoding(s.ColumnByPath("userAgent")), ColumnEncoding::kAllNull);
+
+  for (uint32_t b = 0; b < r.num_blocks(); ++b) {
+    uint32_t n = r.block(b).row_count;
+    std::vector<int64_t> ts(n);
+    ASSERT_TRUE(r.ReadTimestamps(s.event_time_column(), b, ts.data()).ok());
+    StringBlock ids, params, names, errors;
+    ASSERT_TRUE(r.ReadStrings(s.event_id_column(), b, &ids).ok());
+    ASSERT_TRUE(r.ReadStrings(s.ColumnByPath("requestParameters"), b, &params).ok());
+    ASSERT_TRUE(r.ReadStrings(s.ColumnByPath("eventName"), b, &names).ok());
+    ASSERT_TRUE(r.ReadStrings(s.ColumnByPath("errorCode"), b, &errors).ok());
+    std::vector<uint32_t> bools(n);
+    ASSERT_TRUE(r.ReadCodes(s.ColumnByPath("readOnly"), b, bools.data()).ok());
+    for (uint32_t i = 0; i < n; ++i) {
+      size_t row = r.block(b).row_start + i;
+      ASSERT_EQ(ts[i], batch.event_time(row));
+      ASSERT_EQ(ids.value(i), batch.string(s.event_id_column(), row));
+      ASSERT_EQ(params.value(i), batch.string(s.ColumnByPath("requestParameters"), row));
+      ASSERT_EQ(names.value(i), batch.string(s.ColumnByPath("eventName"), row));
+      ASSERT_EQ(errors.value(i), batch.string(s.ColumnByPath("errorCode"), row));
+      ASSERT_EQ(bools[i], batch.bool_code(s.ColumnByPath("readOnly"), row));
+    }
+  }
+  // Random access agrees with block decoding.
+  for (uint64_t row : {0ull, 5ull, 4095ull, 4096ull, 19999ull}) {
+    auto v = r.StringAt(s.event_id_column(), row);
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(*v, batch.string(s.event_id_column(), row)) << row;
+    auto p = r.StringAt(s.ColumnByPath("requestParameters"), row);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(*p, batch.string(s.ColumnByPath("requestParameters"), row));
+    EXPECT_EQ(*r.TimestampAt(s.event_time_column(), row), batch.event_time(row));
+  }
+}
+
+TEST(SegmentTest, NeedleLookups) {
+  const EventSchema& s = EventSchema::Get();
+  RowBatch batch = MakeBatch(10000);
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 1, 0, batch, rows, {}, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(1));
+  ASSERT_TRUE(seg.ok());
+  int ip = s.ColumnByPath("sourceIPAddress");
+  EXPECT_TRUE((*seg)->HasNeedleIndex(ip));
+  auto hits = (*seg)->LookupRows(ip, "10.0.0.3");
+  ASSERT_TRUE(hits.ok());
+  std::vector<uint32_t> expect;
+  for (uint32_t i = 0; i < 10000; ++i) {
+    if (i % 7 == 3) expect.push_back(i);
+  }
+  EXPECT_EQ(*hits, expect);
+  EXPECT_TRUE((*seg)->LookupRows(ip, "192.0.2.1")->empty());
+  auto id = (*seg)->LookupRows(s.event_id_column(), Uuid(7777));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, std::vector<uint32_t>{7777});
+  EXPECT_EQ(*(*seg)->LookupRows(s.event_id_column(), "not-a-uuid"), std::vector<uint32_t>{5});
+  EXPECT_TRUE((*seg)->LookupRows(s.event_id_column(), Uuid(123456))->empty());
+}
+
+TEST(SegmentTest, CorruptionIsDetected) {
+  RowBatch batch = MakeBatch(100);
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 9, 0, batch, rows, {}, codec).ok());
+  std::string path = dir + "/" + SegmentFileName(9);
+  std::string bytes = *io::ReadFile(path);
+  // A flipped byte in the data region fails its chunk checksum.
+  std::string flipped = bytes;
+  flipped[100] ^= 1;
+  ASSERT_TRUE(io::WriteFileAtomic(path, flipped).ok());
+  auto seg = SegmentReader::Open(path);
+  ASSERT_TRUE(seg.ok());
+  EXPECT_EQ((*seg)->VerifyAll().code(), StatusCode::kCorruption);
+  // Truncation breaks the trailer.
+  ASSERT_TRUE(io::WriteFileAtomic(path, bytes.substr(0, bytes.size() - 5)).ok());
+  auto t = SegmentReader::Open(path);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(t.status().message().find(path), std::string::npos);
+  // Garbage is not a segment.
+  ASSERT_TRUE(io::WriteFileAtomic(path, std::string(200, 'x')).ok());
+  EXPECT_EQ(SegmentReader::Open(path).status().code(), StatusCode::kCorruption);
+}
+
+TEST(SegmentTest, UuidParsing) {
+  uint8_t b[16];
+  bool upper;
+  EXPECT_TRUE(ParseUuid("0123abcd-0000-1111-2222-333344445555", b, &upper));
+  EXPECT_FALSE(upper);
+  char out[36];
+  FormatUuid(b, false, out);
+  EXPECT_EQ(std::string(out, 36), "0123abcd-0000-1111-2222-333344445555");
+  EXPECT_TRUE(ParseUuid("0123ABCD-0000-1111-2222-333344445555", b, &upper));
+  EXPECT_TRUE(upper);
+  EXPECT_FALSE(ParseUuid("0123ABcd-0000-1111-2222-333344445555", b, &upper));
+  EXPECT_FALSE(ParseUuid("0123abcd-0000-1111-2222-33334444555", b, &upper));
+  EXPECT_FALSE(ParseUuid("0123abcd00000-1111-2222-333344445555", b, &upper));
+  EXPECT_FALSE(ParseUuid("0123abcg-0000-1111-2222-333344445555", b, &upper));
+}
+
+TEST(SegmentTest, RebuildsEventJsonFromShape) {
+  RowBatch batch = MakeBatch(4);
+  std::vector<uint32_t> rows{0, 1, 2, 3};
+  ZstdCodec codec;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 3, 0, batch, rows, {}, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(3));
+  ASSERT_TRUE(seg.ok());
+  SegmentRowValues values(**seg, 1);
+  std::string json;
+  ASSERT_TRUE(RebuildEventJson(values, &json).ok());
+  EXPECT_EQ(json,
+            "{\"eventTime\":\"2023-11-14T22:13:21Z\",\"eventName\":\"GetObject\","
+            "\"sourceIPAddress\":\"10.0.0.1\",\"errorCode\":\"AccessDenied\","
+            "\"requestParameters\":{\"bucketName\":\"b1\",\"n\":1},\"eventID\":\"" +
+                Uuid(1) + "\",\"readOnly\":true}");
+}
+
+}  // namespace
+}  // namespace trailbook::storage

@@ -1,0 +1,444 @@
+#include "storage/segment_writer.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "base/check.h"
+#include "io/file.h"
+#include "storage/bit_packing.h"
+#include "storage/bloom_filter.h"
+#include "storage/coding.h"
+#include "storage/event_schema.h"
+#include "storage/segment_format.h"
+
+namespace trailbook::storage {
+
+bool ParseUuid(std::string_view s, uint8_t out[16], bool* upper) {
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
+    return false;
+  }
+  static constexpr int kPos[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  bool saw_lower = false, saw_upper = false;
+  auto nibble = [&](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') {
+      saw_lower = true;
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      saw_upper = true;
+      return c - 'A' + 10;
+    }
+    return -1;
+  };
+  for (int k = 0; k < 16; ++k) {
+    int hi = nibble(s[static_cast<size_t>(kPos[k])]);
+    int lo = nibble(s[static_cast<size_t>(kPos[k] + 1)]);
+    if (hi < 0 || lo < 0) return false;
+    out[k] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  if (saw_lower && saw_upper) return false;
+  *upper = saw_upper;
+  return true;
+}
+
+void FormatUuid(const uint8_t b[16], bool upper, char out[36]) {
+  const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  int k = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[k++] = '-';
+    out[k++] = hex[b[i] >> 4];
+    out[k++] = hex[b[i] & 15];
+  }
+}
+
+namespace {
+
+// Accumulates chunks into the in-memory image of the segment file.
+class ChunkSink {
+ public:
+  explicit ChunkSink(std::string* file) : file_(file) {}
+  ChunkRef Add(std::string_view bytes) {
+    ChunkRef ref{file_->size(), bytes.size(), Checksum(bytes)};
+    file_->append(bytes);
+    return ref;
+  }
+
+ private:
+  std::string* file_;
+};
+
+// Encodes one block of codes (dictionary, bool): constant or bit-packed.
+void EncodeCodes(std::span<const uint32_t> codes, std::string* out) {
+  out->clear();
+  uint32_t max = 0;
+  bool constant = true;
+  for (uint32_t c : codes) {
+    max = std::max(max, c);
+    constant = constant && c == codes[0];
+  }
+  if (constant) {
+    out->push_back(static_cast<char>(kCodesConstant));
+    PutVarint64(out, codes.empty() ? 0 : codes[0]);
+    return;
+  }
+  out->push_back(static_cast<char>(kCodesPacked));
+  uint32_t width = BitWidth(max);
+  out->push_back(static_cast<char>(width));
+  PackBits32(codes, width, out);
+}
+
+// Encodes text values: [codec][raw_len][payload]; payload = varint(len+1 or 0=NULL)... bytes.
+void EncodeTextPayload(std::span<const std::optional<std::string_view>> values,
+                       ZstdCodec& codec, std::string* out) {
+  std::string raw;
+  size_t total = 0;
+  for (const auto& v : values) {
+    PutVarint64(&raw, v ? v->size() + 1 : 0);
+    if (v) total += v->size();
+  }
+  raw.reserve(raw.size() + total);
+  for (const auto& v : values) {
+    if (v) raw.append(*v);
+  }
+  PutVarint64(out, raw.size());
+  if (raw.size() >= 128) {
+    std::string packed;
+    codec.Compress(raw, &packed);
+    if (packed.size() < raw.size()) {
+      out->push_back(static_cast<char>(Codec::kZstd));
+      PutVarint64(out, packed.size());
+      out->append(packed);
+      return;
+    }
+  }
+  out->push_back(static_cast<char>(Codec::kNone));
+  PutVarint64(out, raw.size());
+  out->append(raw);
+}
+
+class SegmentEncoder {
+ public:
+  SegmentEncoder(uint64_t id, int64_t day, const RowBatch& batch, std::span<const uint32_t> rows,
+                 const SegmentWriteOptions& options, ZstdCodec& codec)
+      : batch_(batch), rows_(rows), options_(options), codec_(codec), sink_(&file_) {
+    footer_.segment_id = id;
+    footer_.day = day;
+    footer_.row_count = rows.size();
+    footer_.block_rows = options.block_rows;
+  }
+
+  std::string Encode() {
+    TB_CHECK(!rows_.empty()) << "empty segment";
+    file_.append(kSegmentMagic, 8);
+    PutFixed32(&file_, kSegmentFormatVersion);
+    PutFixed32(&file_, 0);
+    const EventSchema& schema = EventSchema::Get();
+    int time_col = schema.event_time_column();
+    footer_.min_time = INT64_MAX;
+    footer_.max_time = INT64_MIN;
+    for (size_t start = 0; start < rows_.size(); start += options_.block_rows) {
+      BlockMeta b;
+      b.row_start = static_cast<uint32_t>(start);
+      b.row_count = static_cast<uint32_t>(std::min<size_t>(options_.block_rows, rows_.size() - start));
+      b.min_time = INT64_MAX;
+      b.max_time = INT64_MIN;
+      for (size_t i = start; i < start + b.row_count; ++i) {
+        int64_t t = batch_.timestamp(time_col, rows_[i]);
+        b.min_time = std::min(b.min_time, t);
+        b.max_time = std::max(b.max_time, t);
+      }
+      footer_.min_time = std::min(footer_.min_time, b.min_time);
+      footer_.max_time = std::max(footer_.max_time, b.max_time);
+      footer_.blocks.push_back(b);
+    }
+    for (size_t c = 0; c < schema.columns().size(); ++c) {
+      EncodeColumn(static_cast<int>(c), schema.columns()[c]);
+    }
+    std::string footer = EncodeFooter(footer_);
+    uint64_t footer_offset = file_.size();
+    file_.append(footer);
+    PutFixed64(&file_, footer_offset);
+    PutFixed32(&file_, static_cast<uint32_t>(footer.size()));
+    PutFixed64(&file_, Checksum(footer));
+    file_.append(kSegmentTrailerMagic, 8);
+    return std::move(file_);
+  }
+
+  const SegmentFooter& footer() const { return footer_; }
+
+ private:
+  void EncodeColumn(int column, const ColumnSpec& spec) {
+    ColumnMeta meta;
+    meta.column_id = spec.id;
+    meta.type = static_cast<uint8_t>(spec.type);
+    switch (BuilderKindFor(spec)) {
+      case BuilderKind::kTimestamp: EncodeTimestamps(column, &meta); break;
+      case BuilderKind::kBool: EncodeBools(column, &meta); break;
+      case BuilderKind::kInterned: EncodeDictionary(column, spec, &meta); break;
+      case BuilderKind::kRaw: EncodeRaw(column, spec, &meta); break;
+    }
+    if (meta.null_count == rows_.size()) {
+      meta.encoding = ColumnEncoding::kAllNull;
+      meta.blocks.clear();
+      meta.index = IndexKind::kNone;
+      meta.index_chunks.clear();
+      meta.dictionary = {};
+      meta.dictionary_size = 0;
+    }
+    footer_.columns.push_back(std::move(meta));
+  }
+
+  void EncodeTimestamps(int column, ColumnMeta* meta) {
+    meta->encoding = ColumnEncoding::kTimestampFor;
+    std::string chunk;
+    std::vector<uint64_t> offsets;
+    for (const BlockMeta& b : footer_.blocks) {
+      int64_t base = INT64_MAX;
+      size_t nulls = 0;
+      for (uint32_t i = 0; i < b.row_count; ++i) {
+        int64_t v = batch_.timestamp(column, rows_[b.row_start + i]);
+        if (v == kNullTimestamp) {
+          ++nulls;
+        } else {
+          base = std::min(base, v);
+        }
+      }
+      meta->null_count += nulls;
+      if (base == INT64_MAX) base = 0;
+      // Offsets are stored in the coarsest unit (s, ms, us) that divides all of them;
+      // the value 0 is reserved for NULL, so stored = offset / unit + 1.
+      uint64_t unit = 1'000'000;
+      for (uint32_t i = 0; i < b.row_count && unit > 1; ++i) {
+        int64_t v = batch_.timestamp(column, rows_[b.row_start + i]);
+        if (v == kNullTimestamp) continue;
+        uint64_t off = static_cast<uint64_t>(v - base);
+        while (unit > 1 && off % unit != 0) unit /= 1000;
+      }
+      offsets.resize(b.row_count);
+      uint64_t max = 0;
+      for (uint32_t i = 0; i < b.row_count; ++i) {
+        int64_t v = batch_.timestamp(column, rows_[b.row_start + i]);
+        offsets[i] = v == kNullTimestamp ? 0 : static_cast<uint64_t>(v - base) / unit + 1;
+        max = std::max(max, offsets[i]);
+      }
+      chunk.clear();
+      chunk.push_back(static_cast<char>(unit == 1'000'000 ? 6 : unit == 1000 ? 3 : 0));
+      PutVarintSigned(&chunk, base);
+      uint32_t width = BitWidth(max);
+      if (width > kMaxPackedWidth) width = 64;
+      chunk.push_back(static_cast<char>(width));
+      PackBits(offsets, width, &chunk);
+      meta->blocks.push_back(sink_.Add(chunk));
+    }
+  }
+
+  void EncodeBools(int column, ColumnMeta* meta) {
+    meta->encoding = ColumnEncoding::kBoolCodes;
+    std::vector<uint32_t> codes;
+    std::string chunk;
+    for (const BlockMeta& b : footer_.blocks) {
+      codes.resize(b.row_count);
+      for (uint32_t i = 0; i < b.row_count; ++i) {
+        codes[i] = batch_.bool_code(column, rows_[b.row_start + i]);
+        if (codes[i] == 0) ++meta->null_count;
+      }
+      EncodeCodes(codes, &chunk);
+      meta->blocks.push_back(sink_.Add(chunk));
+    }
+  }
+
+  void EncodeDictionary(int column, const ColumnSpec& spec, ColumnMeta* meta) {
+    meta->encoding = ColumnEncoding::kDictionary;
+    const StringInterner& interner = batch_.interner(column);
+    // Map batch ids to segment codes 1..n in sorted string order.
+    std::vector<uint32_t> code_of(interner.size() + 1, 0);
+    std::vector<uint32_t> used;
+    for (uint32_t row : rows_) {
+      uint32_t id = batch_.interned_id(column, row);
+      if (id == 0) {
+        ++meta->null_count;
+      } else if (code_of[id] == 0) {
+        code_of[id] = 1;
+        used.push_back(id);
+      }
+    }
+    if (used.empty()) {
+      meta->null_count = rows_.size();
+      return;
+    }
+    std::sort(used.begin(), used.end(), [&](uint32_t a, uint32_t b) {
+      return interner.Get(a) < interner.Get(b);
+    });
+    for (size_t i = 0; i < used.size(); ++i) code_of[used[i]] = static_cast<uint32_t>(i + 1);
+    std::vector<std::optional<std::string_view>> entries;
+    entries.reserve(used.size());
+    for (uint32_t id : used) entries.emplace_back(interner.Get(id));
+    std::string dict;
+    EncodeTextPayload(entries, codec_, &dict);
+    meta->dictionary_size = static_cast<uint32_t>(used.size());
+    meta->dictionary = sink_.Add(dict);
+
+    std::vector<uint32_t> codes;
+    std::string chunk;
+    for (const BlockMeta& b : footer_.blocks) {
+      codes.resize(b.row_count);
+      for (uint32_t i = 0; i < b.row_count; ++i) {
+        codes[i] = code_of[batch_.interned_id(column, rows_[b.row_start + i])];
+      }
+      EncodeCodes(codes, &chunk);
+      meta->blocks.push_back(sink_.Add(chunk));
+    }
+    if (spec.needle_index) {
+      // Postings: for each code, its rows (ascending), delta-varint coded; an offset table
+      // (bit-packed, one entry per code plus one) gives direct access to any code's list.
+      std::vector<std::vector<uint32_t>> lists(used.size() + 1);
+      for (size_t r = 0; r < rows_.size(); ++r) {
+        uint32_t code = code_of[batch_.interned_id(column, rows_[r])];
+        if (code != 0) lists[code].push_back(static_cast<uint32_t>(r));
+      }
+      std::string postings;
+      std::vector<uint64_t> offsets(used.size() + 2, 0);
+      for (size_t code = 1; code <= used.size(); ++code) {
+        offsets[code] = postings.size();
+        uint32_t prev = 0;
+        PutVarint64(&postings, lists[code].size());
+        for (uint32_t r : lists[code]) {
+          PutVarint64(&postings, r - prev);
+          prev = r;
+        }
+      }
+      offsets[used.size() + 1] = postings.size();
+      std::string chunk_out;
+      uint32_t width = BitWidth(postings.size());
+      PutVarint64(&chunk_out, offsets.size());
+      chunk_out.push_back(static_cast<char>(width));
+      PackBits(offsets, width, &chunk_out);
+      chunk_out.append(postings);
+      meta->index = IndexKind::kPostings;
+      meta->index_chunks.push_back(sink_.Add(chunk_out));
+    }
+  }
+
+  void EncodeRaw(int column, const ColumnSpec& spec, ColumnMeta* meta) {
+    size_t non_null = 0, uuids = 0;
+    uint8_t bytes[16];
+    for (uint32_t row : rows_) {
+      std::optional<std::string_view> v = batch_.string(column, row);
+      if (!v) continue;
+      ++non_null;
+      bool upper;
+      if (spec.type == ColumnType::kString && ParseUuid(*v, bytes, &upper)) ++uuids;
+    }
+    meta->null_count = rows_.size() - non_null;
+    if (non_null == 0) return;
+    bool uuid_mode = uuids * 10 >= non_null * 9;
+    meta->encoding = uuid_mode ? ColumnEncoding::kUuid : ColumnEncoding::kPlain;
+    std::vector<std::optional<std::string_view>> values;
+    std::string chunk;
+    for (const BlockMeta& b : footer_.blocks) {
+      values.clear();
+      for (uint32_t i = 0; i < b.row_count; ++i) {
+        values.push_back(batch_.string(column, rows_[b.row_start + i]));
+      }
+      chunk.clear();
+      if (uuid_mode) {
+        EncodeUuidBlock(values, &chunk);
+      } else {
+        EncodePlainBlock(values, &chunk);
+      }
+      meta->blocks.push_back(sink_.Add(chunk));
+      if (spec.needle_index) {
+        BloomFilterBuilder bloom(b.row_count);
+        for (const auto& v : values) {
+          if (v) bloom.Add(XXH3_64bits(v->data(), v->size()));
+        }
+        meta->index_chunks.push_back(sink_.Add(bloom.Finish()));
+      }
+    }
+    if (spec.needle_index) meta->index = IndexKind::kBloom;
+  }
+
+  // [kinds: width-2 packed][16 bytes per row][exception count][(row, value)...]
+  void EncodeUuidBlock(std::span<const std::optional<std::string_view>> values, std::string* out) {
+    std::vector<uint32_t> kinds(values.size());
+    std::string binary(values.size() * 16, '\0');
+    std::string exceptions;
+    size_t nexc = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!values[i]) {
+        kinds[i] = kUuidNull;
+        continue;
+      }
+      bool upper;
+      if (ParseUuid(*values[i], reinterpret_cast<uint8_t*>(&binary[i * 16]), &upper)) {
+        kinds[i] = upper ? kUuidUpper : kUuidLower;
+      } else {
+        kinds[i] = kUuidException;
+        PutVarint64(&exceptions, i);
+        PutLengthPrefixed(&exceptions, *values[i]);
+        ++nexc;
+      }
+    }
+    PackBits32(kinds, 2, out);
+    out->append(binary);
+    PutVarint64(out, nexc);
+    out->append(exceptions);
+  }
+
+  // [frame_rows][frame count][per frame: text payload]; frames are independently decodable.
+  void EncodePlainBlock(std::span<const std::optional<std::string_view>> values,
+                        std::string* out) {
+    uint32_t frame_rows = options_.frame_rows;
+    size_t nframes = (values.size() + frame_rows - 1) / frame_rows;
+    PutVarint64(out, frame_rows);
+    PutVarint64(out, nframes);
+    std::vector<std::string> frames(nframes);
+    for (size_t f = 0; f < nframes; ++f) {
+      size_t begin = f * frame_rows;
+      size_t end = std::min(values.size(), begin + frame_rows);
+      EncodeTextPayload(values.subspan(begin, end - begin), codec_, &frames[f]);
+      PutVarint64(out, frames[f].size());
+    }
+    for (const std::string& f : frames) out->append(f);
+  }
+
+  const RowBatch& batch_;
+  std::span<const uint32_t> rows_;
+  const SegmentWriteOptions& options_;
+  ZstdCodec& codec_;
+  std::string file_;
+  ChunkSink sink_;
+  SegmentFooter footer_;
+};
+
+}  // namespace
+
+std::string EncodeSegment(uint64_t id, int64_t day, const RowBatch& batch,
+                          std::span<const uint32_t> rows, const SegmentWriteOptions& options,
+                          ZstdCodec& codec) {
+  SegmentEncoder encoder(id, day, batch, rows, options, codec);
+  return encoder.Encode();
+}
+
+Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t day,
+                                 const RowBatch& batch, std::span<const uint32_t> rows,
+                                 const SegmentWriteOptions& options, ZstdCodec& codec) {
+  SegmentEncoder encoder(id, day, batch, rows, options, codec);
+  std::string bytes = encoder.Encode();
+  const SegmentFooter& f = encoder.footer();
+  std::string path = dir + "/" + SegmentFileName(id);
+  std::string tmp = path + ".tmp";
+  {
+    TB_ASSIGN_OR_RETURN(std::unique_ptr<io::AppendFile> file, io::AppendFile::Open(tmp));
+    TB_RETURN_IF_ERROR(file->Truncate(0));
+    TB_RETURN_IF_ERROR(file->Append(bytes));
+    if (options.sync) TB_RETURN_IF_ERROR(file->Sync());
+  }
+  TB_RETURN_IF_ERROR(io::RenameFile(tmp, path));
+  return SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size()};
+}
+
+}  // namespace trailbook::storage

@@ -1,0 +1,254 @@
+#include "storage/store.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "base/timestamp.h"
+#include "crypto/digest.h"
+
+namespace trailbook::storage {
+namespace {
+
+constexpr char kManifestName[] = "MANIFEST";
+constexpr char kLockName[] = "LOCK";
+constexpr char kSegmentsDir[] = "segments";
+// Rewrite the log as one snapshot record once it is this large and mostly history.
+constexpr size_t kManifestRewriteBytes = 8u << 20;
+
+}  // namespace
+
+std::string DayName(int64_t day) {
+  int64_t y = 0;
+  unsigned m, d;
+  CivilFromDays(day, &y, &m, &d);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buf;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
+                                           const Clock& clock) {
+  std::unique_ptr<Store> store(new Store(dir, clock));
+  bool writable = mode == Mode::kReadWrite;
+  if (writable) {
+    TB_RETURN_IF_ERROR(io::CreateDirectories(dir));
+    TB_ASSIGN_OR_RETURN(store->lock_, io::FileLock::Acquire(dir + "/" + kLockName, false));
+  } else if (!io::Exists(dir + "/" + kManifestName)) {
+    return NotFound(dir + ": no trailbook store here (no MANIFEST); run `trailbook ingest` first");
+  }
+  Status s = store->Load(writable);
+  if (!s.ok()) return s;
+  return store;
+}
+
+Store::~Store() = default;
+
+Status Store::Load(bool writable) {
+  std::string path = dir_ + "/" + kManifestName;
+  std::string log;
+  if (io::Exists(path)) {
+    TB_ASSIGN_OR_RETURN(log, io::ReadFile(path));
+  }
+  ManifestState state;
+  size_t valid = 0;
+  Status s = ReplayManifest(log, &state, &valid);
+  if (!s.ok()) return s.WithContext(dir_);
+  if (writable) {
+    TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
+    if (valid < log.size()) {
+      // A crash tore the last record; it was never acknowledged, so drop it.
+      TB_RETURN_IF_ERROR(manifest_->Truncate(valid));
+    }
+    if (state.store_id.empty()) {
+      TB_ASSIGN_OR_RETURN(std::string id, crypto::RandomUuid());
+      std::string rec = EncodeStoreCreated(id, clock_.NowMicros());
+      TB_RETURN_IF_ERROR(manifest_->Append(rec));
+      TB_RETURN_IF_ERROR(manifest_->Sync());
+      TB_RETURN_IF_ERROR(io::SyncDirectory(dir_));
+      size_t ignored;
+      TB_RETURN_IF_ERROR(ReplayManifest(rec, &state, &ignored));
+      valid = rec.size();
+    }
+    manifest_valid_bytes_ = manifest_->size();
+  } else if (state.store_id.empty()) {
+    return NotFound(dir_ + ": store has no valid MANIFEST header");
+  }
+  state_ = std::move(state);
+  store_id_ = state_.store_id;
+  next_segment_id_.store(state_.next_segment_id);
+  if (writable) TB_RETURN_IF_ERROR(RemoveOrphans());
+  return PublishSnapshot();
+}
+
+Status Store::RemoveOrphans() {
+  std::string root = dir_ + "/" + kSegmentsDir;
+  if (!io::Exists(root)) return Status::OK();
+  TB_ASSIGN_OR_RETURN(std::vector<std::string> files, io::ListFilesRecursive(root));
+  for (const std::string& f : files) {
+    size_t slash = f.find_last_of('/');
+    std::string name = f.substr(slash + 1);
+    bool keep = false;
+    if (name.size() == 20 && name.ends_with(".tbs")) {
+      uint64_t id = std::strtoull(name.substr(0, 16).c_str(), nullptr, 16);
+      auto it = state_.segments.find(id);
+      keep = it != state_.segments.end() && SegmentPath(it->second) == f;
+    }
+    // Anything else under segments/ (temp files, segments of an interrupted or compacted
+    // commit) is garbage from a previous writer: no committed state refers to it.
+    if (!keep) TB_RETURN_IF_ERROR(io::RemoveFile(f));
+  }
+  return Status::OK();
+}
+
+std::string Store::SegmentPath(const SegmentInfo& info) const {
+  return dir_ + "/" + kSegmentsDir + "/" + DayName(info.day) + "/" + SegmentFileName(info.id);
+}
+
+Result<std::string> Store::SegmentDirectory(int64_t day) {
+  std::string d = dir_ + "/" + kSegmentsDir + "/" + DayName(day);
+  TB_RETURN_IF_ERROR(io::CreateDirectories(d));
+  if (std::find(dirty_dirs_.begin(), dirty_dirs_.end(), d) == dirty_dirs_.end()) {
+    dirty_dirs_.push_back(d);
+  }
+  return d;
+}
+
+Status Store::PublishSnapshot() {
+  auto snap = std::make_shared<StoreSnapshot>();
+  snap->sequence_ = state_.last_sequence;
+  snap->store_id_ = state_.store_id;
+  std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    readers = readers_;
+  }
+  std::map<uint64_t, std::shared_ptr<const SegmentReader>> next;
+  for (const auto& [id, info] : state_.segments) {
+    auto it = readers.find(id);
+    std::shared_ptr<const SegmentReader> reader;
+    if (it != readers.end()) {
+      reader = it->second;
+    } else {
+      TB_ASSIGN_OR_RETURN(reader, SegmentReader::Open(SegmentPath(info)));
+      if (reader->id() != id || reader->row_count() != info.rows) {
+        return Corruption(reader->path() + ": segment does not match its manifest entry");
+      }
+    }
+    next[id] = reader;
+    snap->infos_.push_back(info);
+  }
+  std::vector<size_t> order(snap->infos_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const SegmentInfo& x = snap->infos_[a];
+    const SegmentInfo& y = snap->infos_[b];
+    return x.min_time != y.min_time ? x.min_time < y.min_time : x.id < y.id;
+  });
+  std::vector<SegmentInfo> infos;
+  for (size_t i : order) {
+    const SegmentInfo& info = snap->infos_[i];
+    infos.push_back(info);
+    snap->segments_.push_back(next[info.id]);
+    snap->rows_ += info.rows;
+    snap->bytes_ += info.bytes;
+    if (snap->segments_.size() == 1 || info.min_time < snap->min_time_) {
+      snap->min_time_ = info.min_time;
+    }
+    if (snap->segments_.size() == 1 || info.max_time > snap->max_time_) {
+      snap->max_time_ = info.max_time;
+    }
+  }
+  snap->infos_ = std::move(infos);
+  std::lock_guard<std::mutex> lock(mu_);
+  readers_ = std::move(next);
+  snapshot_ = std::move(snap);
+  properties_ = state_.properties;
+  return Status::OK();
+}
+
+std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshot_;
+}
+
+std::string Store::Property(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = properties_.find(key);
+  return it == properties_.end() ? "" : it->second;
+}
+
+Status Store::Refresh() {
+  if (writable()) return Status::OK();
+  std::string log;
+  TB_ASSIGN_OR_RETURN(log, io::ReadFile(dir_ + "/" + kManifestName));
+  ManifestState state;
+  size_t valid = 0;
+  Status s = ReplayManifest(log, &state, &valid);
+  if (!s.ok()) return s.WithContext(dir_);
+  if (state.last_sequence == state_.last_sequence && state.records == state_.records) {
+    return Status::OK();
+  }
+  state_ = std::move(state);
+  return PublishSnapshot();
+}
+
+Status Store::Commit(storage::Commit commit) {
+  if (!writable()) return Internal("commit on a read-only store");
+  if (broken_) return Internal("store must be reopened after a failed commit");
+  commit.sequence = state_.last_sequence + 1;
+  commit.time_us = clock_.NowMicros();
+  commit.next_segment_id = next_segment_id_.load();
+  for (const std::string& d : dirty_dirs_) TB_RETURN_IF_ERROR(io::SyncDirectory(d));
+  if (!dirty_dirs_.empty()) {
+    TB_RETURN_IF_ERROR(io::SyncDirectory(dir_ + "/" + kSegmentsDir));
+    TB_RETURN_IF_ERROR(io::SyncDirectory(dir_));
+  }
+  dirty_dirs_.clear();
+  std::string rec = EncodeCommit(commit);
+  Status s = manifest_->Append(rec);
+  if (s.ok()) s = manifest_->Sync();
+  if (!s.ok()) {
+    // The record may be partly on disk; truncating restores the last good state. If even
+    // that fails, refuse further commits so nothing is appended after a torn record.
+    if (!manifest_->Truncate(manifest_valid_bytes_).ok()) broken_ = true;
+    return s.WithContext("committing to " + dir_);
+  }
+  manifest_valid_bytes_ = manifest_->size();
+  std::vector<SegmentInfo> removed;
+  for (uint64_t id : commit.removed) {
+    auto it = state_.segments.find(id);
+    if (it != state_.segments.end()) removed.push_back(it->second);
+  }
+  state_.Apply(commit);
+  ++state_.records;
+  TB_RETURN_IF_ERROR(PublishSnapshot());
+  for (const SegmentInfo& info : removed) {
+    // Readers holding an older snapshot keep their mapping; unlinking is safe.
+    TB_RETURN_IF_ERROR(io::RemoveFile(SegmentPath(info)));
+  }
+  return MaybeRewriteManifest();
+}
+
+Status Store::MaybeRewriteManifest() {
+  if (manifest_valid_bytes_ < kManifestRewriteBytes) return Status::OK();
+  std::string snapshot = EncodeSnapshot(state_);
+  if (snapshot.size() * 2 > manifest_valid_bytes_) return Status::OK();
+  std::string path = dir_ + "/" + kManifestName;
+  TB_RETURN_IF_ERROR(io::WriteFileAtomic(path, snapshot));
+  TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
+  manifest_valid_bytes_ = manifest_->size();
+  return Status::OK();
+}
+
+const LedgerEntry* Store::LedgerByPath(const std::string& path) const {
+  auto it = state_.ledger.find(path);
+  return it == state_.ledger.end() ? nullptr : &it->second;
+}
+
+const LedgerEntry* Store::LedgerByHash(const std::string& sha256) const {
+  auto it = state_.ledger_by_hash.find(sha256);
+  if (it == state_.ledger_by_hash.end()) return nullptr;
+  return LedgerByPath(it->second);
+}
+
+}  // namespace trailbook::storage

@@ -1,0 +1,137 @@
+// File: storage/store.h
+//
+// Store: the on-disk event store: a directory with a MANIFEST commit log, a LOCK file, and
+// immutable segment files under segments/YYYY-MM-DD/ (docs/format/store.md). One process
+// writes at a time (flock on LOCK); any number read. Readers work on an immutable
+// StoreSnapshot, so a concurrent commit never changes what a running query sees.
+//
+//   TB_ASSIGN_OR_RETURN(auto store, Store::Open(dir, Store::Mode::kReadWrite));
+//   uint64_t id = store->AllocateSegmentId();
+//   ... WriteSegment(store->SegmentDirectory(day), id, ...) ...
+//   TB_RETURN_IF_ERROR(store->Commit(std::move(commit)));   // all-or-nothing
+//   std::shared_ptr<const StoreSnapshot> snap = store->Snapshot();
+//
+// Crash safety: segment files are fsynced before the commit record that names them is
+// appended and fsynced; a torn last record is ignored; files no commit names are deleted
+// by the next writer. See docs/format/manifest.md.
+//
+// Thread safety: Snapshot(), AllocateSegmentId() and the accessors are thread-safe;
+// Commit() may be called from one thread at a time (the ingest committer).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
+#include "io/file.h"
+#include "storage/manifest.h"
+#include "storage/segment_reader.h"
+
+namespace trailbook::storage {
+
+// An immutable view of the store at one commit.
+class StoreSnapshot {
+ public:
+  // Segments ordered by (min_time, id).
+  const std::vector<std::shared_ptr<const SegmentReader>>& segments() const { return segments_; }
+  const std::vector<SegmentInfo>& infos() const { return infos_; }
+  uint64_t sequence() const { return sequence_; }
+  uint64_t row_count() const { return rows_; }
+  uint64_t bytes() const { return bytes_; }
+  // Smallest and largest eventTime (0 when empty).
+  int64_t min_time() const { return min_time_; }
+  int64_t max_time() const { return max_time_; }
+  const std::string& store_id() const { return store_id_; }
+
+ private:
+  friend class Store;
+  std::vector<std::shared_ptr<const SegmentReader>> segments_;
+  std::vector<SegmentInfo> infos_;
+  uint64_t sequence_ = 0;
+  uint64_t rows_ = 0;
+  uint64_t bytes_ = 0;
+  int64_t min_time_ = 0;
+  int64_t max_time_ = 0;
+  std::string store_id_;
+};
+
+class Store {
+ public:
+  enum class Mode {
+    kReadOnly,   // The store must exist; no lock is taken.
+    kReadWrite,  // Created when missing; takes the writer lock (fails if held).
+  };
+
+  // Opens the store in `dir`. Errors: kNotFound (read-only, no store), kResourceExhausted
+  // (another writer holds the lock), kCorruption (damaged MANIFEST or segment), kIOError.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
+                                             const Clock& clock = SystemClock());
+  ~Store();
+
+  const std::string& dir() const { return dir_; }
+  const std::string& store_id() const { return store_id_; }
+  bool writable() const { return lock_ != nullptr; }
+
+  std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_);
+
+  // Re-reads the MANIFEST if another process committed since (read-only handles).
+  Status Refresh() TB_EXCLUDES(mu_);
+
+  // Returns a new segment id (writer only).
+  uint64_t AllocateSegmentId() { return next_segment_id_.fetch_add(1); }
+
+  // Returns (creating it) the directory for segments of UTC day `day` (writer only).
+  Result<std::string> SegmentDirectory(int64_t day);
+
+  // Returns the path of a segment file.
+  std::string SegmentPath(const SegmentInfo& info) const;
+
+  // Durably commits `commit` (its sequence, time and next_segment_id are filled in):
+  // syncs the segment directories, appends the record, fsyncs, then publishes a new
+  // snapshot. On error nothing is published, and the store must be reopened before the
+  // next commit. Writer only.
+  Status Commit(Commit commit) TB_EXCLUDES(mu_);
+
+  // Looks up a ledger entry by path, or by content hash. Writer thread only.
+  const LedgerEntry* LedgerByPath(const std::string& path) const;
+  const LedgerEntry* LedgerByHash(const std::string& sha256) const;
+  size_t ledger_size() const { return state_.ledger.size(); }
+
+  // Returns a manifest property (e.g. audit chain head), or "" when unset.
+  std::string Property(const std::string& key) const TB_EXCLUDES(mu_);
+
+ private:
+  Store(std::string dir, const Clock& clock) : dir_(std::move(dir)), clock_(clock) {}
+  Status Load(bool writable);
+  Status PublishSnapshot() TB_EXCLUDES(mu_);
+  Status RemoveOrphans();
+  Status MaybeRewriteManifest();
+
+  std::string dir_;
+  const Clock& clock_;
+  std::string store_id_;
+  std::unique_ptr<io::FileLock> lock_;
+  std::unique_ptr<io::AppendFile> manifest_;
+  size_t manifest_valid_bytes_ = 0;
+  ManifestState state_;  // writer thread (and Load)
+  std::atomic<uint64_t> next_segment_id_{1};
+  std::vector<std::string> dirty_dirs_;
+  bool broken_ = false;
+
+  mutable std::mutex mu_;
+  std::shared_ptr<const StoreSnapshot> snapshot_ TB_GUARDED_BY(mu_);
+  // Open readers by segment id, reused across snapshots.
+  std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers_ TB_GUARDED_BY(mu_);
+  std::map<std::string, std::string> properties_ TB_GUARDED_BY(mu_);
+};
+
+// Returns "YYYY-MM-DD" for a UTC day number.
+std::string DayName(int64_t day);
+
+}  // namespace trailbook::storage

@@ -1,0 +1,139 @@
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <numeric>
+
+#include "base/timestamp.h"
+#include "io/file.h"
+#include "storage/event_schema.h"
+
+namespace trailbook::storage {
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/tb_store_test_XXXXXX";
+  return ::mkdtemp(tmpl);
+}
+
+RowBatch OneDayBatch(int n, int64_t day) {
+  const EventSchema& s = EventSchema::Get();
+  RowBatch b;
+  for (int i = 0; i < n; ++i) {
+    b.SetTimestamp(s.event_time_column(), day * kMicrosPerDay + i * kMicrosPerSecond);
+    b.SetString(s.ColumnByPath("eventName"), "E" + std::to_string(i % 3));
+    b.SetString(s.shape_column(), std::string("\x1f\x21", 2));
+    b.EndRow(static_cast<uint64_t>(i));
+  }
+  return b;
+}
+
+Result<SegmentInfo> AddSegment(Store& store, const RowBatch& batch, int64_t day) {
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  TB_ASSIGN_OR_RETURN(std::string dir, store.SegmentDirectory(day));
+  return WriteSegment(dir, store.AllocateSegmentId(), day, batch, rows, {}, codec);
+}
+
+TEST(StoreTest, CommitIsVisibleAndDurable) {
+  std::string dir = TempDir();
+  std::string id;
+  {
+    auto store = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    id = (*store)->store_id();
+    EXPECT_EQ(id.size(), 36u);
+    EXPECT_EQ((*store)->Snapshot()->row_count(), 0u);
+    auto info = AddSegment(**store, OneDayBatch(100, 19000), 19000);
+    ASSERT_TRUE(info.ok());
+    Commit c;
+    c.added.push_back(*info);
+    c.ledger.push_back(LedgerEntry{"/x.json", 1, 2, "hash", 100, 100, 0, 0, 0});
+    c.properties.emplace_back("audit.head", "abc");
+    ASSERT_TRUE((*store)->Commit(c).ok());
+    EXPECT_EQ((*store)->Snapshot()->row_count(), 100u);
+    EXPECT_NE((*store)->LedgerByHash("hash"), nullptr);
+  }
+  auto ro = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(ro.ok());
+  EXPECT_EQ((*ro)->store_id(), id);
+  auto snap = (*ro)->Snapshot();
+  EXPECT_EQ(snap->row_count(), 100u);
+  EXPECT_EQ(snap->segments().size(), 1u);
+  EXPECT_EQ(snap->min_time(), 19000 * kMicrosPerDay);
+  EXPECT_EQ((*ro)->Property("audit.head"), "abc");
+}
+
+TEST(StoreTest, SecondWriterIsRefused) {
+  std::string dir = TempDir();
+  auto a = Store::Open(dir, Store::Mode::kReadWrite);
+  ASSERT_TRUE(a.ok());
+  auto b = Store::Open(dir, Store::Mode::kReadWrite);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Store::Open(dir, Store::Mode::kReadOnly).ok());
+}
+
+TEST(StoreTest, ReadOnlyOpenOfMissingStoreIsNotFound) {
+  auto s = Store::Open(TempDir() + "/nothing", Store::Mode::kReadOnly);
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+}
+
+TEST(StoreTest, UncommittedSegmentsAndTornTailAreDiscarded) {
+  std::string dir = TempDir();
+  {
+    auto store = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok());
+    auto info = AddSegment(**store, OneDayBatch(10, 19001), 19001);
+    ASSERT_TRUE(info.ok());
+    Commit c;
+    c.added.push_back(*info);
+    ASSERT_TRUE((*store)->Commit(c).ok());
+    // A segment written but never committed (crash before the commit record).
+    ASSERT_TRUE(AddSegment(**store, OneDayBatch(5, 19002), 19002).ok());
+  }
+  // Simulate a torn commit record at the tail of the MANIFEST.
+  std::string manifest = *io::ReadFile(dir + "/MANIFEST");
+  Commit torn;
+  torn.sequence = 99;
+  std::string rec = EncodeCommit(torn);
+  ASSERT_TRUE(io::WriteFileAtomic(dir + "/MANIFEST", manifest + rec.substr(0, rec.size() / 2)).ok());
+  auto store = Store::Open(dir, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 10u);
+  EXPECT_EQ(*io::FileSize(dir + "/MANIFEST"), manifest.size());
+  auto files = io::ListFilesRecursive(dir + "/segments");
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ(files->size(), 1u);  // the orphan was removed
+}
+
+TEST(StoreTest, RemovedSegmentsAreDeleted) {
+  std::string dir = TempDir();
+  auto store = Store::Open(dir, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto a = AddSegment(**store, OneDayBatch(10, 19003), 19003);
+  ASSERT_TRUE(a.ok());
+  Commit c1;
+  c1.added.push_back(*a);
+  ASSERT_TRUE((*store)->Commit(c1).ok());
+  auto old_snapshot = (*store)->Snapshot();
+  auto b = AddSegment(**store, OneDayBatch(20, 19003), 19003);
+  ASSERT_TRUE(b.ok());
+  Commit c2;
+  c2.added.push_back(*b);
+  c2.removed.push_back(a->id);
+  ASSERT_TRUE((*store)->Commit(c2).ok());
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 20u);
+  EXPECT_FALSE(io::Exists((*store)->SegmentPath(*a)));
+  // The old snapshot still reads its mapped segment.
+  EXPECT_EQ(old_snapshot->segments()[0]->row_count(), 10u);
+  std::vector<uint32_t> codes(10);
+  EXPECT_TRUE(old_snapshot->segments()[0]
+                  ->ReadCodes(EventSchema::Get().ColumnByPath("eventName"), 0, codes.data())
+                  .ok());
+}
+
+}  // namespace
+}  // namespace trailbook::storage

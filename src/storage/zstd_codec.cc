@@ -1,0 +1,51 @@
+#include "storage/zstd_codec.h"
+
+#include <zstd.h>
+
+#include "base/check.h"
+
+namespace trailbook::storage {
+
+struct ZstdCodec::Contexts {
+  ZSTD_CCtx* cctx = nullptr;
+  ZSTD_DCtx* dctx = nullptr;
+};
+
+ZstdCodec::ZstdCodec(int level) : contexts_(new Contexts), level_(level) {}
+
+ZstdCodec::~ZstdCodec() {
+  ZSTD_freeCCtx(contexts_->cctx);
+  ZSTD_freeDCtx(contexts_->dctx);
+  delete contexts_;
+}
+
+void ZstdCodec::Compress(std::string_view input, std::string* out) {
+  if (contexts_->cctx == nullptr) {
+    contexts_->cctx = ZSTD_createCCtx();
+    TB_CHECK(contexts_->cctx != nullptr) << "ZSTD_createCCtx";
+  }
+  size_t start = out->size();
+  size_t bound = ZSTD_compressBound(input.size());
+  out->resize(start + bound);
+  size_t n = ZSTD_compressCCtx(contexts_->cctx, out->data() + start, bound, input.data(),
+                               input.size(), level_);
+  TB_CHECK(!ZSTD_isError(n)) << "zstd compress failed: " << ZSTD_getErrorName(n);
+  out->resize(start + n);
+}
+
+Status ZstdCodec::Decompress(std::string_view input, size_t raw_size, std::string* out) {
+  if (contexts_->dctx == nullptr) {
+    contexts_->dctx = ZSTD_createDCtx();
+    if (contexts_->dctx == nullptr) return ResourceExhausted("ZSTD_createDCtx failed");
+  }
+  out->resize(raw_size);
+  size_t n = ZSTD_decompressDCtx(contexts_->dctx, out->data(), raw_size, input.data(),
+                                 input.size());
+  if (ZSTD_isError(n)) {
+    return Corruption(std::string("zstd decompression failed: ") + ZSTD_getErrorName(n));
+  }
+  if (n != raw_size) return Corruption("zstd frame size does not match the recorded size");
+  return Status::OK();
+}
+
+}  // namespace trailbook::storage
