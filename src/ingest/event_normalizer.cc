@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/timestamp.h"
+#include "ingest/dedup_index.h"
 #include "storage/coding.h"
 #include "storage/event_schema.h"
 
@@ -140,7 +141,7 @@ Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
   }
   batch->SetString(schema.shape_column(), shape_);
   if (!residual_.empty()) batch->SetString(schema.residual_column(), residual_);
-  uint64_t key = has_event_id_ ? XXH3_64bits(event_id_.data(), event_id_.size())
+  uint64_t key = has_event_id_ ? DedupIndex::KeyOfEventId(event_id_)
                                : XXH3_64bits_withSeed(json.data(), json.size(), 1);
   batch->EndRow(key);
   return Status::OK();

@@ -107,9 +107,6 @@ std::string Store::SegmentPath(const SegmentInfo& info) const {
 Result<std::string> Store::SegmentDirectory(int64_t day) {
   std::string d = dir_ + "/" + kSegmentsDir + "/" + DayName(day);
   TB_RETURN_IF_ERROR(io::CreateDirectories(d));
-  if (std::find(dirty_dirs_.begin(), dirty_dirs_.end(), d) == dirty_dirs_.end()) {
-    dirty_dirs_.push_back(d);
-  }
   return d;
 }
 
@@ -198,12 +195,19 @@ Status Store::Commit(storage::Commit commit) {
   commit.sequence = state_.last_sequence + 1;
   commit.time_us = clock_.NowMicros();
   commit.next_segment_id = next_segment_id_.load();
-  for (const std::string& d : dirty_dirs_) TB_RETURN_IF_ERROR(io::SyncDirectory(d));
-  if (!dirty_dirs_.empty()) {
+  // Make the segment files (renamed into place by their writers) and any new day
+  // directories durable before the record that names them.
+  std::vector<int64_t> days;
+  for (const SegmentInfo& info : commit.added) {
+    if (std::find(days.begin(), days.end(), info.day) == days.end()) days.push_back(info.day);
+  }
+  for (int64_t day : days) {
+    TB_RETURN_IF_ERROR(io::SyncDirectory(dir_ + "/" + kSegmentsDir + "/" + DayName(day)));
+  }
+  if (!days.empty()) {
     TB_RETURN_IF_ERROR(io::SyncDirectory(dir_ + "/" + kSegmentsDir));
     TB_RETURN_IF_ERROR(io::SyncDirectory(dir_));
   }
-  dirty_dirs_.clear();
   std::string rec = EncodeCommit(commit);
   Status s = manifest_->Append(rec);
   if (s.ok()) s = manifest_->Sync();

@@ -86,14 +86,14 @@ class Store {
   // Returns a new segment id (writer only).
   uint64_t AllocateSegmentId() { return next_segment_id_.fetch_add(1); }
 
-  // Returns (creating it) the directory for segments of UTC day `day` (writer only).
+  // Returns (creating it) the directory for segments of UTC day `day`. Thread-safe.
   Result<std::string> SegmentDirectory(int64_t day);
 
   // Returns the path of a segment file.
   std::string SegmentPath(const SegmentInfo& info) const;
 
   // Durably commits `commit` (its sequence, time and next_segment_id are filled in):
-  // syncs the segment directories, appends the record, fsyncs, then publishes a new
+  // syncs the directories of the added segments, appends the record, fsyncs, then publishes a new
   // snapshot. On error nothing is published, and the store must be reopened before the
   // next commit. Writer only.
   Status Commit(Commit commit) TB_EXCLUDES(mu_);
@@ -121,7 +121,6 @@ class Store {
   size_t manifest_valid_bytes_ = 0;
   ManifestState state_;  // writer thread (and Load)
   std::atomic<uint64_t> next_segment_id_{1};
-  std::vector<std::string> dirty_dirs_;
   bool broken_ = false;
 
   mutable std::mutex mu_;

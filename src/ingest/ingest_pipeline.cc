@@ -1,0 +1,355 @@
+#include "ingest/ingest_pipeline.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/timestamp.h"
+#include "ingest/dedup_index.h"
+#include "ingest/file_reader.h"
+#include "ingest/input_discovery.h"
+#include "ingest/record_sink.h"
+#include "storage/zstd_codec.h"
+
+namespace trailbook::ingest {
+
+std::string DeliveryDateOf(std::string_view path) {
+  for (std::string_view marker : {"/CloudTrail/", "/CloudTrail-Insight/"}) {
+    size_t at = path.find(marker);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = path.substr(at + marker.size());
+    size_t region_end = rest.find('/');
+    if (region_end == std::string_view::npos) continue;
+    rest = rest.substr(region_end + 1);
+    // YYYY/MM/DD/
+    if (rest.size() < 11 || rest[4] != '/' || rest[7] != '/' || rest[10] != '/') continue;
+    return std::string(rest.substr(0, 10));
+  }
+  return "";
+}
+
+namespace {
+
+constexpr size_t kMaxSegmentRows = size_t{1} << 20;
+
+// The rows of one input inside a worker's batch, and what becomes its ledger entry.
+struct FileSpan {
+  size_t begin = 0;
+  size_t end = 0;
+  bool has_ledger = false;  // false while a spilled file is still being read
+  storage::LedgerEntry entry;
+};
+
+class Shared {
+ public:
+  Shared(storage::Store& store, const IngestOptions& options, IngestProgress* progress,
+         std::vector<InputFile> inputs)
+      : store(store),
+        options(options),
+        progress(progress),
+        inputs(std::move(inputs)),
+        dedup(store.Snapshot()) {}
+
+  storage::Store& store;
+  const IngestOptions& options;
+  IngestProgress* progress;
+  std::vector<InputFile> inputs;
+  std::atomic<size_t> next{0};
+
+  std::mutex dedup_mu;
+  DedupIndex dedup;  // guarded by dedup_mu
+
+  std::mutex commit_mu;  // serializes Store::Commit and ledger lookups
+
+  std::mutex summary_mu;
+  IngestSummary summary;  // guarded by summary_mu
+
+  std::atomic<bool> failed{false};
+  Status failure;  // guarded by summary_mu
+
+  void Fail(const Status& s) {
+    std::lock_guard<std::mutex> lock(summary_mu);
+    if (!failed.exchange(true)) failure = s;
+  }
+
+  void RejectFile(const std::string& path, const std::string& reason) {
+    std::lock_guard<std::mutex> lock(summary_mu);
+    ++summary.files_rejected;
+    summary.rejected_files.push_back({path, reason});
+  }
+};
+
+class Worker final : public RecordSink {
+ public:
+  Worker(Shared& shared, size_t batch_budget)
+      : shared_(shared),
+        reader_(shared.options.reader_limits),
+        normalizer_(shared.options.normalizer_limits),
+        codec_(shared.options.zstd_level),
+        budget_(batch_budget) {}
+
+  void Run() {
+    for (;;) {
+      if (shared_.failed.load()) return;
+      size_t i = shared_.next.fetch_add(1);
+      if (i >= shared_.inputs.size()) break;
+      ProcessInput(shared_.inputs[i]);
+      if (shared_.progress != nullptr) shared_.progress->files_done.fetch_add(1);
+      if (batch_.memory_bytes() >= budget_) {
+        Status s = Flush();
+        if (!s.ok()) return shared_.Fail(s);
+      }
+    }
+    Status s = Flush();
+    if (!s.ok()) shared_.Fail(s);
+  }
+
+  Status OnRecord(const RecordRef& record) override {
+    ++file_records_;
+    if (shared_.progress != nullptr) shared_.progress->records.fetch_add(1, std::memory_order_relaxed);
+    Status s = normalizer_.Normalize(record.json, &batch_);
+    if (!s.ok()) {
+      ReportRecord(record.index, record.line, s.message());
+      return Status::OK();
+    }
+    if (batch_.memory_bytes() >= 2 * budget_) {
+      // One huge input (a multi-GB NDJSON file): commit what it gave so far, without its
+      // ledger entry, so memory stays bounded. If the file fails later, those events stay.
+      TB_RETURN_IF_ERROR(Flush());
+      spilled_ = true;
+    }
+    return Status::OK();
+  }
+
+  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
+    ++file_records_;
+    ReportRecord(index, line, message);
+  }
+
+ private:
+  void ReportRecord(uint64_t index, uint64_t line, std::string_view message) {
+    ++file_rejected_;
+    std::lock_guard<std::mutex> lock(shared_.summary_mu);
+    ++shared_.summary.records_rejected;
+    if (shared_.summary.rejected_records.size() < shared_.options.max_reported_records) {
+      shared_.summary.rejected_records.push_back(
+          FormatRecordError(current_path_, index, line, message));
+    }
+  }
+
+  void ProcessInput(const InputFile& input) {
+    if (!IsReadable(input.kind)) {
+      std::lock_guard<std::mutex> lock(shared_.summary_mu);
+      ++shared_.summary.files_skipped;
+      return;
+    }
+    current_path_ = input.path;
+    file_start_ = batch_.row_count();
+    file_records_ = 0;
+    file_rejected_ = 0;
+    spilled_ = false;
+    FileInfo info;
+    Status s = reader_.Read(input, *this, &info);
+    if (shared_.progress != nullptr) shared_.progress->bytes_read.fetch_add(info.compressed_bytes);
+    if (shared_.failed.load()) return;
+    if (!s.ok()) {
+      if (file_start_ <= batch_.row_count()) batch_.TruncateRows(file_start_);
+      std::string reason = s.message();
+      if (spilled_) reason += " (events read before this point were already stored)";
+      shared_.RejectFile(input.path, reason);
+      return;
+    }
+    if (!info.skip_reason.empty()) {
+      std::lock_guard<std::mutex> lock(shared_.summary_mu);
+      ++shared_.summary.files_skipped;
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(shared_.summary_mu);
+      ++shared_.summary.files_read;
+      shared_.summary.records += file_records_;
+      shared_.summary.bytes_read += info.compressed_bytes;
+      shared_.summary.json_bytes += info.json_bytes;
+    }
+    FileSpan span;
+    span.begin = file_start_;
+    span.end = batch_.row_count();
+    span.has_ledger = input.kind != InputKind::kStdin && !info.sha256_hex.empty();
+    span.entry.path = input.path;
+    span.entry.size = input.size;
+    span.entry.mtime_ns = input.mtime_ns;
+    span.entry.sha256 = info.sha256_hex;
+    span.entry.records = file_records_;
+    span.entry.rejected = file_rejected_;
+    span.entry.ingested_at_us = SystemClock().NowMicros();
+    if (span.has_ledger && !spilled_) {
+      std::lock_guard<std::mutex> lock(shared_.commit_mu);
+      const storage::LedgerEntry* same = shared_.store.LedgerByHash(info.sha256_hex);
+      if (same != nullptr) {
+        // Already ingested under another path (a copy or a moved file): remember this path
+        // too so the next run skips it without reading, but store nothing twice.
+        batch_.TruncateRows(file_start_);
+        span.end = span.begin;
+        span.entry.records = 0;
+        span.entry.rejected = 0;
+        std::lock_guard<std::mutex> slock(shared_.summary_mu);
+        ++shared_.summary.files_same_content;
+        --shared_.summary.files_read;
+      }
+    }
+    spans_.push_back(std::move(span));
+  }
+
+  Status Flush() {
+    if (batch_.row_count() == 0 && spans_.empty()) return Status::OK();
+    const size_t n = batch_.row_count();
+    std::vector<uint8_t> keep(n, 0);
+    {
+      std::lock_guard<std::mutex> lock(shared_.dedup_mu);
+      for (size_t r = 0; r < n; ++r) {
+        TB_ASSIGN_OR_RETURN(bool fresh,
+                            shared_.dedup.Insert(DayOf(batch_.event_time(r)), batch_.dedup_key(r)));
+        keep[r] = fresh ? 1 : 0;
+      }
+    }
+    // Rows of a file spilled by an earlier flush precede any span in this batch.
+    uint64_t dups_total = 0;
+    for (FileSpan& span : spans_) {
+      for (size_t r = span.begin; r < span.end; ++r) {
+        if (keep[r]) {
+          ++span.entry.events;
+        } else {
+          ++span.entry.duplicates;
+        }
+      }
+    }
+    std::vector<uint32_t> rows;
+    rows.reserve(n);
+    for (size_t r = 0; r < n; ++r) {
+      if (keep[r]) {
+        rows.push_back(static_cast<uint32_t>(r));
+      } else {
+        ++dups_total;
+      }
+    }
+    std::vector<int64_t> days(n);
+    for (uint32_t r : rows) days[r] = DayOf(batch_.event_time(r));
+    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+      if (days[a] != days[b]) return days[a] < days[b];
+      int64_t ta = batch_.event_time(a), tb = batch_.event_time(b);
+      return ta != tb ? ta < tb : a < b;
+    });
+    storage::Commit commit;
+    uint64_t segment_bytes = 0;
+    for (size_t start = 0; start < rows.size();) {
+      int64_t day = days[rows[start]];
+      size_t end = start;
+      while (end < rows.size() && days[rows[end]] == day && end - start < kMaxSegmentRows) ++end;
+      TB_ASSIGN_OR_RETURN(std::string dir, shared_.store.SegmentDirectory(day));
+      TB_ASSIGN_OR_RETURN(
+          storage::SegmentInfo info,
+          storage::WriteSegment(dir, shared_.store.AllocateSegmentId(), day, batch_,
+                                std::span<const uint32_t>(rows).subspan(start, end - start),
+                                shared_.options.segment_options, codec_));
+      segment_bytes += info.bytes;
+      commit.added.push_back(info);
+      start = end;
+    }
+    for (const FileSpan& span : spans_) {
+      if (span.has_ledger) commit.ledger.push_back(span.entry);
+    }
+    if (!commit.added.empty() || !commit.ledger.empty()) {
+      std::lock_guard<std::mutex> lock(shared_.commit_mu);
+      TB_RETURN_IF_ERROR(shared_.store.Commit(commit));
+    }
+    {
+      std::lock_guard<std::mutex> lock(shared_.summary_mu);
+      shared_.summary.events_added += rows.size();
+      shared_.summary.duplicates += dups_total;
+      shared_.summary.segments_written += commit.added.size();
+      shared_.summary.segment_bytes += segment_bytes;
+      if (!commit.added.empty() || !commit.ledger.empty()) ++shared_.summary.commits;
+    }
+    if (shared_.progress != nullptr) shared_.progress->events_added.fetch_add(rows.size());
+    batch_.Clear();
+    spans_.clear();
+    file_start_ = 0;
+    return Status::OK();
+  }
+
+  Shared& shared_;
+  FileReader reader_;
+  EventNormalizer normalizer_;
+  storage::ZstdCodec codec_;
+  storage::RowBatch batch_;
+  std::vector<FileSpan> spans_;
+  size_t budget_;
+  std::string current_path_;
+  size_t file_start_ = 0;
+  uint64_t file_records_ = 0;
+  uint64_t file_rejected_ = 0;
+  bool spilled_ = false;
+};
+
+}  // namespace
+
+Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string> paths,
+                             const IngestOptions& options, IngestProgress* progress) {
+  if (!store.writable()) return InvalidArgument("ingest needs a store opened for writing");
+  TB_RETURN_IF_ERROR(options.reader_limits.Validate());
+  const int64_t start = SystemClock().MonotonicMicros();
+  TB_ASSIGN_OR_RETURN(std::vector<InputFile> found, DiscoverInputs(paths));
+  IngestSummary pre;
+  pre.files_seen = found.size();
+  // Skip files the ledger already has, unchanged, without reading them.
+  std::vector<InputFile> inputs;
+  for (InputFile& in : found) {
+    if (in.kind == InputKind::kLog) {
+      const storage::LedgerEntry* e = store.LedgerByPath(in.path);
+      if (e != nullptr && e->size == in.size && e->mtime_ns == in.mtime_ns) {
+        ++pre.files_unchanged;
+        continue;
+      }
+    }
+    if (in.kind == InputKind::kUnreadable) {
+      ++pre.files_rejected;
+      pre.rejected_files.push_back({in.path, in.error.message()});
+      continue;
+    }
+    inputs.push_back(std::move(in));
+  }
+  // Read S3 delivery files day by day across accounts and regions, so each batch covers few
+  // days and segments are large; other inputs keep their order, first.
+  std::vector<std::string> dates(inputs.size());
+  std::vector<size_t> order(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    dates[i] = DeliveryDateOf(inputs[i].path);
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return dates[a] < dates[b]; });
+  std::vector<InputFile> ordered;
+  ordered.reserve(inputs.size());
+  for (size_t i : order) ordered.push_back(std::move(inputs[i]));
+
+  if (progress != nullptr) progress->files_total.store(ordered.size());
+  unsigned threads = options.threads != 0 ? options.threads
+                                          : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, ordered.size())));
+  Shared shared(store, options, progress, std::move(ordered));
+  shared.summary = std::move(pre);
+  size_t budget = std::max<size_t>(options.batch_bytes / threads, size_t{1} << 20);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(shared, budget));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&, t] { workers[t]->Run(); });
+  workers[0]->Run();
+  for (std::thread& th : pool) th.join();
+  if (shared.failed.load()) return shared.failure;
+  shared.summary.seconds =
+      static_cast<double>(SystemClock().MonotonicMicros() - start) / 1e6;
+  return std::move(shared.summary);
+}
+
+}  // namespace trailbook::ingest
