@@ -513,6 +513,20 @@ TEST_P(FileReaderTest, InvalidJsonContainerIsRejectedWithOffset) {
   EXPECT_THAT(s.message(), HasSubstr("line 2"));
 }
 
+TEST_P(FileReaderTest, MismatchedBracketsAreInvalidJson) {
+  // Found by the fuzzer: on-demand skipping let "{...{...}...]" through as a record.
+  std::string text = "{\"Records\":[{\"eventName\":\"a\",\"userIdentity\":{\"type\":\"x\","
+                     "\"y\":{\"type\":\"z\"},\"n\":null}]}";
+  Status s = Read(text, "mismatch.json");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("mismatch.json: invalid JSON: mismatched brackets"));
+  EXPECT_THAT(s.message(), HasSubstr("at byte offset 12, line 1"));
+  ASSERT_TRUE(Read(Event(1) + "\n{\"eventName\":{\"a\":1]\n").ok());
+  EXPECT_EQ(sink_.records.size(), 1u);
+  ASSERT_EQ(sink_.errors.size(), 1u);
+  EXPECT_EQ(sink_.errors[0].line, 2u);
+}
+
 TEST_P(FileReaderTest, TruncatedJsonDocumentIsRejected) {
   std::string text = RecordsFile(3);
   Status s = Read(std::string_view(text).substr(0, text.size() - 10), "cut.json");
@@ -774,6 +788,25 @@ TEST_P(FileReaderTest, SinkErrorStopsTheReadUnchanged) {
   sink2.StopAfter(1);
   EXPECT_EQ(reader_.ReadBytes("stop.ndjson", lines, sink2, &info_), Cancelled("sink stops here"));
   EXPECT_EQ(sink2.records.size(), 1u);
+}
+
+TEST_P(FileReaderTest, ResultsDoNotDependOnEarlierInputs) {
+  // Found by the fuzzer: with stale bytes after a malformed CloudTrailEvent, simdjson reported
+  // a different error than with zero padding.
+  Result<std::string> input =
+      io::ReadFile("fuzz/corpus/event_reader/regress_padding_dependent_error.jsonl");
+  ASSERT_TRUE(input.ok());
+  FileReader fresh(LimitsFor(GetParam()));
+  CollectingSink expected;
+  FileInfo info;
+  ASSERT_TRUE(fresh.ReadBytes("x", *input, expected, &info).ok());
+  ASSERT_EQ(expected.errors.size(), 1u);
+  // Fill every buffer with '}' first.
+  std::string braces = "{\"CloudTrailEvent\":\"{" + std::string(5000, '}') + "\"}";
+  EXPECT_TRUE(Read(braces + "\n" + braces).ok());
+  ASSERT_TRUE(Read(*input).ok());
+  ASSERT_EQ(sink_.errors.size(), 1u);
+  EXPECT_EQ(sink_.errors[0].message, expected.errors[0].message);
 }
 
 TEST_P(FileReaderTest, ReaderIsReusableAfterErrors) {

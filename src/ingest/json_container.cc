@@ -212,6 +212,17 @@ void JsonContainerReader::RecordError(Scope& scope, uint64_t line, std::string_v
 }
 
 Status JsonContainerReader::Deliver(Scope& scope, std::string_view json, uint64_t error_line) {
+  // On-demand skipping counts brackets without matching their kinds, so an object closed by
+  // ']' comes out as "{...]": broken structure, which nothing after it can be trusted in.
+  if (json.size() < 2 || json.front() != '{' || json.back() != '}') {
+    std::string msg = "invalid JSON: mismatched brackets (an object closed by something else)";
+    const char* begin = scope.text.data();
+    if (!scope.in_line && json.data() >= begin && json.data() < begin + scope.text.size()) {
+      msg += " in the record at byte offset " + std::to_string(json.data() - begin) + ", line " +
+             std::to_string(LineAt(scope, json.data()));
+    }
+    return InvalidArgument(std::move(msg));
+  }
   if (json.size() > limits_.max_record_bytes) {
     RecordError(scope, error_line,
                 "record is " + std::to_string(json.size()) + " bytes, larger than the limit of " +

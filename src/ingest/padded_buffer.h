@@ -27,8 +27,10 @@ inline constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
 // Thread safety: not thread-safe. Not copyable (views into it must stay stable).
 //
 // Invariants: data() points at capacity() + kPadding allocated bytes (or is null when
-// capacity() == 0); size() <= capacity(); so the kPadding bytes after size() are always
-// readable. Their content is unspecified (simdjson only needs them readable).
+// capacity() == 0); size() <= capacity(); the kPadding bytes after size() are readable and
+// zero after every mutation. Zero, not just readable: on malformed input simdjson's result
+// depends on the byte at the end of the text, and a reader must give the same answer for the
+// same bytes whatever the buffer held before.
 class PaddedBuffer {
  public:
   PaddedBuffer() = default;
@@ -61,6 +63,7 @@ class PaddedBuffer {
   void Resize(size_t n) {
     Reserve(n);
     size_ = n;
+    ZeroPadding();
   }
 
   void Clear() { Resize(0); }
@@ -69,6 +72,7 @@ class PaddedBuffer {
     Reserve(size_ + bytes.size());
     if (!bytes.empty()) std::memcpy(data_.get() + size_, bytes.data(), bytes.size());
     size_ += bytes.size();
+    ZeroPadding();
   }
 
   // Removes the first n bytes, moving the rest to the front.
@@ -77,6 +81,7 @@ class PaddedBuffer {
     if (n == 0) return;
     std::memmove(data_.get(), data_.get() + n, size_ - n);
     size_ -= n;
+    ZeroPadding();
   }
 
   // Frees the memory when more than `keep_bytes` is held (after an unusually large input).
@@ -88,6 +93,10 @@ class PaddedBuffer {
   }
 
  private:
+  void ZeroPadding() {
+    if (data_) std::memset(data_.get() + size_, 0, kPadding);
+  }
+
   std::unique_ptr<char[]> data_;
   size_t size_ = 0;
   size_t capacity_ = 0;

@@ -29,7 +29,11 @@ struct RecordRef {
   // inside one JSON document, where `index` locates them.
   uint64_t line = 0;
   // The text of one JSON object: the event itself (for LookupEvents and Lake exports, the
-  // unescaped inner event). Never empty; starts with '{' and ends with '}'. Valid until
+  // unescaped inner event). Never empty; starts with '{' and ends with '}'; valid UTF-8 with
+  // terminated strings and balanced brackets. The reader walks records with simdjson on-demand
+  // without parsing every value, so scalars (`tru`, `01`) and the kinds of nested brackets
+  // (`[1}`) are not checked: the sink must treat a parse error anywhere in the text, including
+  // values it would skip, as a record error. Valid until
   // OnRecord returns, and at least kPadding (= simdjson::SIMDJSON_PADDING) readable bytes
   // follow it, so the sink can parse it in place:
   //   parser.iterate(simdjson::padded_string_view(json.data(), json.size(),
