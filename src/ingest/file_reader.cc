@@ -168,6 +168,7 @@ class FileReader::Impl {
   Status ReadText(std::string_view text, RecordSink& sink, ContainerState* state);
   Status ReadStream(ByteStream& stream, RecordSink& sink, ContainerState* state);
   Status ReadLines(LineReader& lines, RecordSink& sink, ContainerState* state);
+  Result<Layout> Detect(std::string_view head, bool at_end) const;
   uint64_t BombLimit(uint64_t compressed_bytes) const;
   GunzipLimits StreamLimits() const;
   static void CopyState(const ContainerState& state, FileInfo* info);
@@ -180,6 +181,14 @@ class FileReader::Impl {
   PaddedBuffer text_;    // Gunzipped text of a small input.
   PaddedBuffer window_;  // Streaming window (head, lines, or a whole document).
 };
+
+// Both paths decide on the same prefix (at most max_line_bytes), so that an input gets the
+// same layout whether it is read whole or streamed.
+Result<Layout> FileReader::Impl::Detect(std::string_view head, bool at_end) const {
+  size_t limit = static_cast<size_t>(limits_.max_line_bytes);
+  if (head.size() <= limit) return DetectLayout(head, at_end);
+  return DetectLayout(head.substr(0, limit), /*complete=*/false);
+}
 
 uint64_t FileReader::Impl::BombLimit(uint64_t compressed_bytes) const {
   uint64_t by_ratio = compressed_bytes > UINT64_MAX / limits_.max_gzip_ratio
@@ -229,7 +238,7 @@ Status FileReader::Impl::ReadLines(LineReader& lines, RecordSink& sink, Containe
 
 Status FileReader::Impl::ReadText(std::string_view text, RecordSink& sink,
                                   ContainerState* state) {
-  TB_ASSIGN_OR_RETURN(Layout layout, DetectLayout(text, /*complete=*/true));
+  TB_ASSIGN_OR_RETURN(Layout layout, Detect(text, /*at_end=*/true));
   text.remove_prefix(ByteOrderMarkSize(text));
   switch (layout) {
     case Layout::kJsonDocument:
@@ -271,7 +280,7 @@ Status FileReader::Impl::ReadStream(ByteStream& stream, RecordSink& sink,
   while (!eof && !HeadIsDecidable(window_.view()) && window_.size() < limits_.max_line_bytes) {
     TB_RETURN_IF_ERROR(read_chunk());
   }
-  TB_ASSIGN_OR_RETURN(Layout layout, DetectLayout(window_.view(), eof));
+  TB_ASSIGN_OR_RETURN(Layout layout, Detect(window_.view(), eof));
   window_.Consume(ByteOrderMarkSize(window_.view()));
   switch (layout) {
     case Layout::kJsonDocument:
