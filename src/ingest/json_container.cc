@@ -1,0 +1,754 @@
+#include "ingest/json_container.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace trailbook::ingest {
+
+namespace ondemand = simdjson::ondemand;
+
+namespace {
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view RightTrim(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+simdjson::padded_string_view Padded(std::string_view s) {
+  return simdjson::padded_string_view(s.data(), s.size(), s.size() + kPadding);
+}
+
+std::string_view TypeName(ondemand::json_type type) {
+  switch (type) {
+    case ondemand::json_type::array:
+      return "an array";
+    case ondemand::json_type::object:
+      return "an object";
+    case ondemand::json_type::number:
+      return "a number";
+    case ondemand::json_type::string:
+      return "a string";
+    case ondemand::json_type::boolean:
+      return "a boolean";
+    case ondemand::json_type::null:
+      return "null";
+  }
+  return "an unknown value";
+}
+
+// Returns "an array", "a number", ... for `value`, or "invalid JSON" when it cannot be typed.
+template <typename V>
+std::string_view TypeOf(V& value) {
+  ondemand::json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return "invalid JSON";
+  return TypeName(type);
+}
+
+bool KeyIs(ondemand::raw_json_string key, std::string_view name) {
+  return key.raw()[0] == name[0] && key.unsafe_is_equal(name);
+}
+
+// Top-level members that mark an object as a CloudTrail event.
+bool IsEventKey(ondemand::raw_json_string key) {
+  switch (key.raw()[0]) {
+    case 'e':
+      return key.unsafe_is_equal("eventVersion") || key.unsafe_is_equal("eventTime") ||
+             key.unsafe_is_equal("eventName") || key.unsafe_is_equal("eventSource") ||
+             key.unsafe_is_equal("eventID") || key.unsafe_is_equal("eventType");
+    case 'u':
+      return key.unsafe_is_equal("userIdentity");
+    case 'a':
+      return key.unsafe_is_equal("awsRegion");
+    case 'r':
+      return key.unsafe_is_equal("recipientAccountId") ||
+             key.unsafe_is_equal("requestParameters");
+    case 's':
+      return key.unsafe_is_equal("sourceIPAddress");
+    default:
+      return false;
+  }
+}
+
+// Members of a CloudTrail digest file.
+bool IsDigestKey(ondemand::raw_json_string key) {
+  return KeyIs(key, "digestStartTime") || KeyIs(key, "digestEndTime") ||
+         KeyIs(key, "digestS3Object") || KeyIs(key, "logFiles");
+}
+
+// Members of a CloudTrail Lake sign file (result_sign.json).
+bool IsSignKey(ondemand::raw_json_string key) {
+  return KeyIs(key, "hashSignature") || KeyIs(key, "queryCompleteTime");
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  return a.size() == lower.size() && std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? static_cast<char>(x - 'A' + 'a') : x) == y;
+         });
+}
+
+// Returns the raw text of `key` (without quotes, escapes left as they are), cut at 40 bytes.
+std::string_view RawKeyText(ondemand::raw_json_string key) {
+  const char* p = key.raw();
+  size_t n = 0;
+  while (n < 40 && p[n] != '"') {
+    if (p[n] == '\\') ++n;
+    ++n;
+  }
+  return std::string_view(p, n);
+}
+
+// Describes simdjson's INCOMPLETE_ARRAY_OR_OBJECT at the root: the text does not end with the
+// bracket that closes its first value (simdjson checks this before reading anything).
+std::string UnclosedRootMessage(std::string_view text, char close) {
+  std::string_view tail = Trim(text);
+  tail = tail.substr(tail.size() > 24 ? tail.size() - 24 : 0);
+  std::string msg = "invalid JSON: the text does not end with the '";
+  msg += close;
+  msg += "' that closes its first value (it is truncated, or more content follows); it ends "
+         "with ";
+  msg += Excerpt(tail);
+  return msg;
+}
+
+}  // namespace
+
+struct JsonContainerReader::Scope {
+  RecordSink* sink;
+  ContainerState* state;
+  std::string_view text;                // The document, or the NDJSON line.
+  ondemand::document* doc = nullptr;
+  uint64_t line = 0;                    // NDJSON line number; 0 inside a document.
+  bool in_line = false;
+  const char* counted_to = nullptr;     // LineAt's incremental newline count.
+  uint64_t counted_lines = 1;
+};
+
+enum class JsonContainerReader::ObjectKind {
+  kUnknown,
+  kEvent,
+  kRecords,
+  kEvents,
+  kQueryResultRows,
+  kLookupItem,
+  kDigest,
+  kSignFile,
+};
+
+struct JsonContainerReader::ObjectScan {
+  ObjectKind wrapper = ObjectKind::kUnknown;  // Records / Events / QueryResultRows / LookupItem.
+  bool event = false;
+  bool digest = false;
+  bool sign = false;
+  std::string keys;  // The first keys, for messages (only when collect_keys).
+  int key_count = 0;
+
+  ObjectKind kind() const {
+    if (wrapper != ObjectKind::kUnknown) return wrapper;
+    if (digest) return ObjectKind::kDigest;
+    if (sign) return ObjectKind::kSignFile;
+    if (event) return ObjectKind::kEvent;
+    return ObjectKind::kUnknown;
+  }
+};
+
+JsonContainerReader::JsonContainerReader(const ReaderLimits& limits) : limits_(limits) {}
+
+void JsonContainerReader::ShrinkTo(uint64_t keep_bytes) {
+  if (parser_.capacity() > keep_bytes) parser_ = ondemand::parser();
+  if (inner_parser_.capacity() > keep_bytes) inner_parser_ = ondemand::parser();
+  inner_.ShrinkTo(static_cast<size_t>(keep_bytes));
+}
+
+uint64_t JsonContainerReader::LineAt(Scope& scope, const char* position) {
+  if (scope.in_line) return scope.line;
+  const char* begin = scope.text.data();
+  const char* end = begin + scope.text.size();
+  if (position == nullptr || position < begin || position > end) return 0;
+  if (scope.counted_to == nullptr || position < scope.counted_to) {
+    scope.counted_to = begin;
+    scope.counted_lines = 1;
+  }
+  scope.counted_lines += static_cast<uint64_t>(std::count(scope.counted_to, position, '\n'));
+  scope.counted_to = position;
+  return scope.counted_lines;
+}
+
+Status JsonContainerReader::JsonError(Scope& scope, simdjson::error_code error,
+                                      std::string_view context) {
+  if (error == simdjson::MEMALLOC) {
+    return ResourceExhausted("out of memory parsing JSON (" + std::string(context) + ")");
+  }
+  std::string msg(context);
+  msg += ": ";
+  msg += simdjson::error_message(error);
+  const char* location = nullptr;
+  if (scope.doc != nullptr && scope.doc->current_location().get(location) == simdjson::SUCCESS &&
+      location >= scope.text.data() && location <= scope.text.data() + scope.text.size()) {
+    uint64_t offset = static_cast<uint64_t>(location - scope.text.data());
+    if (scope.in_line) {
+      msg += " (near column " + std::to_string(offset + 1) + ")";
+    } else {
+      msg += " (near byte offset " + std::to_string(offset) + ", line " +
+             std::to_string(LineAt(scope, location)) + ")";
+    }
+  }
+  return InvalidArgument(std::move(msg));
+}
+
+void JsonContainerReader::RecordError(Scope& scope, uint64_t line, std::string_view message) {
+  uint64_t index = scope.state->next_index++;
+  ++scope.state->record_errors;
+  scope.sink->OnRecordError(index, line, message);
+}
+
+Status JsonContainerReader::Deliver(Scope& scope, std::string_view json, uint64_t error_line) {
+  // On-demand skipping counts brackets without matching their kinds, so an object closed by
+  // ']' comes out as "{...]": broken structure, which nothing after it can be trusted in.
+  if (json.size() < 2 || json.front() != '{' || json.back() != '}') {
+    std::string msg = "invalid JSON: mismatched brackets (an object closed by something else)";
+    const char* begin = scope.text.data();
+    if (!scope.in_line && json.data() >= begin && json.data() < begin + scope.text.size()) {
+      msg += " in the record at byte offset " + std::to_string(json.data() - begin) + ", line " +
+             std::to_string(LineAt(scope, json.data()));
+    }
+    return InvalidArgument(std::move(msg));
+  }
+  if (json.size() > limits_.max_record_bytes) {
+    RecordError(scope, error_line,
+                "record is " + std::to_string(json.size()) + " bytes, larger than the limit of " +
+                    std::to_string(limits_.max_record_bytes) + " bytes");
+    return Status::OK();
+  }
+  RecordRef record;
+  record.index = scope.state->next_index++;
+  record.line = scope.line;
+  record.json = json;
+  ++scope.state->records;
+  Status s = scope.sink->OnRecord(record);
+  if (!s.ok()) sink_stopped_ = true;
+  return s;
+}
+
+void JsonContainerReader::CaptureInner(ondemand::value value, std::string_view what) {
+  inner_error_.clear();
+  inner_.Clear();
+  ondemand::json_type type;
+  if (auto error = value.type().get(type)) {
+    inner_error_ = std::string(what) + " is not valid JSON: " + simdjson::error_message(error);
+    return;
+  }
+  std::string_view text;
+  if (type == ondemand::json_type::string) {
+    // A JSON string is at least as long as its unescaped value: check the limit first.
+    std::string_view raw = value.raw_json_token();
+    if (raw.size() > limits_.max_record_bytes + 2) {
+      inner_error_ = std::string(what) + " is larger than the record limit of " +
+                     std::to_string(limits_.max_record_bytes) + " bytes";
+      return;
+    }
+    if (auto error = value.get_string().get(text)) {
+      inner_error_ = std::string(what) + " is not a valid JSON string: " +
+                     simdjson::error_message(error);
+      return;
+    }
+  } else if (type == ondemand::json_type::object) {
+    // Accepted too: tools such as jq often decode CloudTrailEvent in place.
+    ondemand::object object;
+    simdjson::error_code error = value.get_object().get(object);
+    if (error == simdjson::SUCCESS) error = object.raw_json().get(text);
+    if (error != simdjson::SUCCESS) {
+      inner_error_ = std::string(what) + " is not valid JSON: " + simdjson::error_message(error);
+      return;
+    }
+  } else {
+    inner_error_ = std::string(what) + " is not a string (found " + std::string(TypeName(type)) + ")";
+    return;
+  }
+  inner_.Append(text);
+}
+
+Status JsonContainerReader::DeliverInner(Scope& scope, uint64_t error_line,
+                                         std::string_view what) {
+  if (!inner_error_.empty()) {
+    RecordError(scope, error_line, inner_error_);
+    return Status::OK();
+  }
+  std::string_view text = Trim(inner_.view());
+  if (text.empty()) {
+    RecordError(scope, error_line, std::string(what) + " is empty");
+    return Status::OK();
+  }
+  if (text.size() > limits_.max_record_bytes) {
+    RecordError(scope, error_line,
+                std::string(what) + " is " + std::to_string(text.size()) +
+                    " bytes, larger than the record limit of " +
+                    std::to_string(limits_.max_record_bytes) + " bytes");
+    return Status::OK();
+  }
+  ondemand::document doc;
+  simdjson::error_code error = inner_parser_.iterate(Padded(text)).get(doc);
+  if (error == simdjson::MEMALLOC) return ResourceExhausted("out of memory parsing " + std::string(what));
+  ondemand::object object;
+  if (error == simdjson::SUCCESS) {
+    error = doc.get_object().get(object);
+    if (error == simdjson::INCORRECT_TYPE) {
+      RecordError(scope, error_line,
+                  std::string(what) + " does not hold a JSON object (found " +
+                      std::string(TypeOf(doc)) + ")");
+      return Status::OK();
+    }
+  }
+  std::string_view raw;
+  if (error == simdjson::SUCCESS) error = object.raw_json().get(raw);
+  if (error != simdjson::SUCCESS) {
+    RecordError(scope, error_line,
+                std::string(what) + " does not hold valid JSON: " + simdjson::error_message(error));
+    return Status::OK();
+  }
+  const char* after = nullptr;
+  if (doc.current_location().get(after) == simdjson::SUCCESS) {
+    RecordError(scope, error_line, std::string(what) + " has content after its JSON object");
+    return Status::OK();
+  }
+  return Deliver(scope, RightTrim(raw), error_line);
+}
+
+Status JsonContainerReader::ScanObject(ondemand::object& object, Scope& scope, bool collect_keys,
+                                       ObjectScan* scan) {
+  auto set_wrapper = [&](ObjectKind kind, std::string_view name) -> Status {
+    if (scan->wrapper != ObjectKind::kUnknown) {
+      return InvalidArgument("ambiguous JSON object: it has more than one of Records, Events, "
+                             "QueryResultRows and CloudTrailEvent (second: " +
+                             std::string(name) + ")");
+    }
+    scan->wrapper = kind;
+    return Status::OK();
+  };
+  for (auto member : object) {
+    ondemand::field field;
+    if (auto error = std::move(member).get(field)) return JsonError(scope, error, "invalid JSON");
+    ondemand::raw_json_string key = field.key();
+    if (KeyIs(key, "Records")) {
+      TB_RETURN_IF_ERROR(set_wrapper(ObjectKind::kRecords, "Records"));
+      TB_RETURN_IF_ERROR(ReadRecordsArray(field.value(), scope));
+    } else if (KeyIs(key, "Events")) {
+      TB_RETURN_IF_ERROR(set_wrapper(ObjectKind::kEvents, "Events"));
+      TB_RETURN_IF_ERROR(ReadEventsArray(field.value(), scope));
+    } else if (KeyIs(key, "QueryResultRows")) {
+      TB_RETURN_IF_ERROR(set_wrapper(ObjectKind::kQueryResultRows, "QueryResultRows"));
+      TB_RETURN_IF_ERROR(ReadQueryResultRows(field.value(), scope));
+    } else if (KeyIs(key, "CloudTrailEvent")) {
+      TB_RETURN_IF_ERROR(set_wrapper(ObjectKind::kLookupItem, "CloudTrailEvent"));
+      CaptureInner(field.value(), "CloudTrailEvent");
+    } else if (!scan->event && IsEventKey(key)) {
+      scan->event = true;
+    } else if (IsDigestKey(key)) {
+      scan->digest = true;
+    } else if (IsSignKey(key)) {
+      scan->sign = true;
+    }
+    if (collect_keys && scan->key_count < 5) {
+      if (scan->key_count > 0) scan->keys += ", ";
+      scan->keys += '"';
+      scan->keys.append(RawKeyText(key));
+      scan->keys += '"';
+    }
+    ++scan->key_count;
+  }
+  return Status::OK();
+}
+
+Status JsonContainerReader::ReadRecordsArray(ondemand::value value, Scope& scope) {
+  if (scope.state->format == ContainerFormat::kUnknown) {
+    scope.state->format = scope.in_line ? ContainerFormat::kNdjson : ContainerFormat::kRecords;
+  }
+  ondemand::array records;
+  simdjson::error_code error = value.get_array().get(records);
+  if (error == simdjson::INCORRECT_TYPE) {
+    return InvalidArgument("Records is not an array (found " + std::string(TypeOf(value)) + ")");
+  }
+  if (error) return JsonError(scope, error, "invalid JSON in Records");
+  uint64_t i = 0;
+  for (auto element : records) {
+    ondemand::value record;
+    if (auto e = element.get(record)) {
+      return JsonError(scope, e, "invalid JSON in Records[" + std::to_string(i) + "]");
+    }
+    ondemand::object object;
+    error = record.get_object().get(object);
+    if (error == simdjson::INCORRECT_TYPE) {
+      const char* at = nullptr;
+      if (record.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
+      RecordError(scope, LineAt(scope, at),
+                  "record is not a JSON object (found " + std::string(TypeOf(record)) + ")");
+      ++i;
+      continue;
+    }
+    std::string_view raw;
+    if (error == simdjson::SUCCESS) error = object.raw_json().get(raw);
+    if (error) return JsonError(scope, error, "invalid JSON in Records[" + std::to_string(i) + "]");
+    raw = RightTrim(raw);
+    uint64_t error_line = raw.size() > limits_.max_record_bytes ? LineAt(scope, raw.data()) : 0;
+    TB_RETURN_IF_ERROR(Deliver(scope, raw, error_line));
+    ++i;
+  }
+  return Status::OK();
+}
+
+Status JsonContainerReader::ReadEventsArray(ondemand::value value, Scope& scope) {
+  if (scope.state->format == ContainerFormat::kUnknown) {
+    scope.state->format = ContainerFormat::kLookupEvents;
+  }
+  ondemand::array events;
+  simdjson::error_code error = value.get_array().get(events);
+  if (error == simdjson::INCORRECT_TYPE) {
+    return InvalidArgument("Events is not an array (found " + std::string(TypeOf(value)) + ")");
+  }
+  if (error) return JsonError(scope, error, "invalid JSON in Events");
+  uint64_t i = 0;
+  for (auto element : events) {
+    ondemand::value item;
+    if (auto e = element.get(item)) {
+      return JsonError(scope, e, "invalid JSON in Events[" + std::to_string(i) + "]");
+    }
+    const char* at = nullptr;
+    if (item.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
+    ondemand::object object;
+    error = item.get_object().get(object);
+    if (error == simdjson::INCORRECT_TYPE) {
+      RecordError(scope, LineAt(scope, at),
+                  "LookupEvents record is not a JSON object (found " + std::string(TypeOf(item)) +
+                      ")");
+      ++i;
+      continue;
+    }
+    if (error) return JsonError(scope, error, "invalid JSON in Events[" + std::to_string(i) + "]");
+    bool found = false;
+    for (auto member : object) {
+      ondemand::field field;
+      if (auto e = std::move(member).get(field)) {
+        return JsonError(scope, e, "invalid JSON in Events[" + std::to_string(i) + "]");
+      }
+      if (!found && KeyIs(field.key(), "CloudTrailEvent")) {
+        found = true;
+        CaptureInner(field.value(), "CloudTrailEvent");
+      }
+    }
+    if (!found) {
+      RecordError(scope, LineAt(scope, at), "LookupEvents record without a CloudTrailEvent member");
+    } else {
+      TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, at), "CloudTrailEvent"));
+    }
+    ++i;
+  }
+  return Status::OK();
+}
+
+Status JsonContainerReader::ReadQueryResultRows(ondemand::value value, Scope& scope) {
+  if (scope.state->format == ContainerFormat::kUnknown) {
+    scope.state->format = ContainerFormat::kLakeQueryResults;
+  }
+  ondemand::array rows;
+  simdjson::error_code error = value.get_array().get(rows);
+  if (error == simdjson::INCORRECT_TYPE) {
+    return InvalidArgument("QueryResultRows is not an array (found " + std::string(TypeOf(value)) +
+                           ")");
+  }
+  if (error) return JsonError(scope, error, "invalid JSON in QueryResultRows");
+  uint64_t r = 0;
+  for (auto element : rows) {
+    std::string context = "invalid JSON in QueryResultRows[" + std::to_string(r) + "]";
+    ondemand::value row_value;
+    if (auto e = element.get(row_value)) return JsonError(scope, e, context);
+    const char* at = nullptr;
+    if (row_value.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
+    ondemand::array row;
+    error = row_value.get_array().get(row);
+    if (error == simdjson::INCORRECT_TYPE) {
+      RecordError(scope, LineAt(scope, at),
+                  "query result row is not an array (found " + std::string(TypeOf(row_value)) +
+                      ")");
+      ++r;
+      continue;
+    }
+    if (error) return JsonError(scope, error, context);
+    bool found = false;
+    std::string columns;
+    for (auto cell_element : row) {
+      ondemand::value cell_value;
+      if (auto e = cell_element.get(cell_value)) return JsonError(scope, e, context);
+      ondemand::object cell;
+      error = cell_value.get_object().get(cell);
+      if (error == simdjson::INCORRECT_TYPE) continue;  // Not a {column: value} cell.
+      if (error) return JsonError(scope, error, context);
+      for (auto member : cell) {
+        ondemand::field field;
+        if (auto e = std::move(member).get(field)) return JsonError(scope, e, context);
+        std::string_view name = RawKeyText(field.key());
+        if (!found && EqualsIgnoreCase(name, "eventjson")) {
+          found = true;
+          CaptureInner(field.value(), "eventJson");
+        } else if (r == 0 && columns.size() < 200) {
+          if (!columns.empty()) columns += ", ";
+          columns.append(name);
+        }
+      }
+    }
+    if (!found) {
+      if (r == 0) {
+        return InvalidArgument(
+            "CloudTrail Lake query results without an eventJson column (columns: " + columns +
+            "); trailbook needs whole events: run the query with SELECT eventJson FROM <event "
+            "data store> ...");
+      }
+      RecordError(scope, LineAt(scope, at), "query result row without an eventJson cell");
+    } else {
+      TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, at), "eventJson"));
+    }
+    ++r;
+  }
+  return Status::OK();
+}
+
+Status JsonContainerReader::ReadTopObject(ondemand::document& doc, Scope& scope) {
+  ondemand::object object;
+  if (auto error = doc.get_object().get(object)) {
+    if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
+      return InvalidArgument(UnclosedRootMessage(scope.text, '}'));
+    }
+    return JsonError(scope, error, "invalid JSON");
+  }
+  ObjectScan scan;
+  TB_RETURN_IF_ERROR(ScanObject(object, scope, /*collect_keys=*/!scope.in_line, &scan));
+  const char* trailing = nullptr;
+  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
+    uint64_t offset = static_cast<uint64_t>(trailing - scope.text.data());
+    if (scope.in_line) {
+      return InvalidArgument("unexpected content after the JSON object (at column " +
+                             std::to_string(offset + 1) + ")");
+    }
+    return InvalidArgument("unexpected content after the JSON document (at byte offset " +
+                           std::to_string(offset) + ", line " +
+                           std::to_string(LineAt(scope, trailing)) + ")");
+  }
+  ContainerState& state = *scope.state;
+  switch (scan.kind()) {
+    case ObjectKind::kRecords:
+    case ObjectKind::kEvents:
+    case ObjectKind::kQueryResultRows:
+      return Status::OK();
+    case ObjectKind::kLookupItem:
+      if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kLookupEvents;
+      return DeliverInner(scope, scope.line, "CloudTrailEvent");
+    case ObjectKind::kDigest:
+      if (scope.in_line) return InvalidArgument("a CloudTrail digest object, not an event");
+      state.format = ContainerFormat::kDigest;
+      state.skip_reason = "CloudTrail digest file (recognised by content; holds no events)";
+      return Status::OK();
+    case ObjectKind::kSignFile:
+      if (scope.in_line) return InvalidArgument("a CloudTrail Lake sign object, not an event");
+      state.format = ContainerFormat::kLakeSignFile;
+      state.skip_reason = "CloudTrail Lake sign file (recognised by content; holds no events)";
+      return Status::OK();
+    case ObjectKind::kEvent:
+      if (state.format == ContainerFormat::kUnknown) {
+        state.format = scope.in_line ? ContainerFormat::kNdjson : ContainerFormat::kSingleEvent;
+      }
+      return Deliver(scope, Trim(scope.text), scope.line);
+    case ObjectKind::kUnknown:
+      break;
+  }
+  if (scope.in_line) {
+    return InvalidArgument(
+        "JSON object without CloudTrail event members (eventVersion, eventTime, eventName, "
+        "eventSource, eventID, ...)");
+  }
+  return InvalidArgument(
+      "unrecognised format: a JSON object without Records, Events, QueryResultRows, "
+      "CloudTrailEvent or CloudTrail event members (its keys: " +
+      (scan.keys.empty() ? std::string("none") : scan.keys) + ")");
+}
+
+Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) {
+  ondemand::array array;
+  if (auto error = doc.get_array().get(array)) {
+    if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
+      return InvalidArgument(UnclosedRootMessage(scope.text, ']'));
+    }
+    return JsonError(scope, error, "invalid JSON");
+  }
+  ContainerState& state = *scope.state;
+  uint64_t i = 0;
+  for (auto element : array) {
+    std::string context = "invalid JSON in array element " + std::to_string(i);
+    ondemand::value item;
+    if (auto e = element.get(item)) return JsonError(scope, e, context);
+    const char* start = nullptr;
+    if (item.current_location().get(start) != simdjson::SUCCESS) start = nullptr;
+    ondemand::object object;
+    simdjson::error_code error = item.get_object().get(object);
+    if (error == simdjson::INCORRECT_TYPE) {
+      if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
+      RecordError(scope, LineAt(scope, start),
+                  "array element is not a JSON object (found " + std::string(TypeOf(item)) + ")");
+      ++i;
+      continue;
+    }
+    if (error) return JsonError(scope, error, context);
+    ObjectScan scan;
+    TB_RETURN_IF_ERROR(ScanObject(object, scope, /*collect_keys=*/false, &scan));
+    const char* end = nullptr;
+    if (doc.current_location().get(end) != simdjson::SUCCESS) {
+      end = scope.text.data() + scope.text.size();
+    }
+    switch (scan.kind()) {
+      case ObjectKind::kRecords:
+      case ObjectKind::kEvents:
+      case ObjectKind::kQueryResultRows:
+        break;
+      case ObjectKind::kLookupItem:
+        if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kLookupEvents;
+        TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, start), "CloudTrailEvent"));
+        break;
+      case ObjectKind::kEvent: {
+        if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
+        std::string_view text(start, static_cast<size_t>(end - start));
+        text = RightTrim(text);
+        uint64_t error_line = text.size() > limits_.max_record_bytes ? LineAt(scope, start) : 0;
+        TB_RETURN_IF_ERROR(Deliver(scope, text, error_line));
+        break;
+      }
+      case ObjectKind::kDigest:
+      case ObjectKind::kSignFile:
+      case ObjectKind::kUnknown:
+        if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
+        RecordError(scope, LineAt(scope, start),
+                    "array element is not a CloudTrail event (no eventVersion, eventTime, "
+                    "eventName, eventSource, eventID, ... member)");
+        break;
+    }
+    ++i;
+  }
+  if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
+  const char* trailing = nullptr;
+  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
+    return InvalidArgument("unexpected content after the JSON document (at byte offset " +
+                           std::to_string(trailing - scope.text.data()) + ", line " +
+                           std::to_string(LineAt(scope, trailing)) + ")");
+  }
+  return Status::OK();
+}
+
+Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink,
+                                         ContainerState* state) {
+  sink_stopped_ = false;
+  Scope scope;
+  scope.sink = &sink;
+  scope.state = state;
+  scope.text = text;
+  ondemand::document doc;
+  if (auto error = parser_.iterate(Padded(text)).get(doc)) {
+    return JsonError(scope, error, "invalid JSON");
+  }
+  scope.doc = &doc;
+  ondemand::json_type type;
+  if (auto error = doc.type().get(type)) return JsonError(scope, error, "invalid JSON");
+  Status s;
+  if (type == ondemand::json_type::object) {
+    s = ReadTopObject(doc, scope);
+  } else if (type == ondemand::json_type::array) {
+    s = ReadTopArray(doc, scope);
+  } else {
+    s = InvalidArgument("unrecognised format: the JSON document is " +
+                        std::string(TypeName(type)) + ", not an object or array");
+  }
+  return s;
+}
+
+Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number,
+                                     RecordSink& sink, ContainerState* state) {
+  std::string_view text = Trim(line);
+  if (text.empty()) return Status::OK();
+  sink_stopped_ = false;
+  Scope scope;
+  scope.sink = &sink;
+  scope.state = state;
+  scope.text = text;
+  scope.line = line_number;
+  scope.in_line = true;
+  ondemand::document doc;
+  Status s;
+  if (auto error = parser_.iterate(Padded(text)).get(doc)) {
+    s = JsonError(scope, error, "invalid JSON");
+  } else {
+    scope.doc = &doc;
+    ondemand::json_type type;
+    if (auto e = doc.type().get(type)) {
+      s = JsonError(scope, e, "invalid JSON");
+    } else if (type != ondemand::json_type::object) {
+      s = InvalidArgument("line is not a JSON object (found " + std::string(TypeName(type)) + ")");
+    } else {
+      s = ReadTopObject(doc, scope);
+    }
+  }
+  if (s.ok() || sink_stopped_ || s.code() == StatusCode::kResourceExhausted) return s;
+  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
+  RecordError(scope, line_number, s.message());
+  return Status::OK();
+}
+
+void JsonContainerReader::RejectLongLine(uint64_t length, uint64_t line_number, RecordSink& sink,
+                                         ContainerState* state) {
+  Scope scope;
+  scope.sink = &sink;
+  scope.state = state;
+  scope.line = line_number;
+  scope.in_line = true;
+  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
+  RecordError(scope, line_number,
+              "line is " + std::to_string(length) + " bytes, longer than the limit of " +
+                  std::to_string(limits_.max_line_bytes) + " bytes");
+}
+
+void JsonContainerReader::RejectRecord(uint64_t line, std::string_view message, RecordSink& sink,
+                                       ContainerState* state) {
+  Scope scope;
+  scope.sink = &sink;
+  scope.state = state;
+  scope.line = line;
+  scope.in_line = true;
+  RecordError(scope, line, message);
+}
+
+Status JsonContainerReader::ReadEmbeddedEvent(std::string_view text, std::string_view what,
+                                              uint64_t line, RecordSink& sink,
+                                              ContainerState* state) {
+  sink_stopped_ = false;
+  Scope scope;
+  scope.sink = &sink;
+  scope.state = state;
+  scope.line = line;
+  scope.in_line = true;
+  inner_error_.clear();
+  inner_.Clear();
+  if (text.size() > limits_.max_record_bytes + 64) {
+    inner_error_ = std::string(what) + " is " + std::to_string(text.size()) +
+                   " bytes, larger than the record limit of " +
+                   std::to_string(limits_.max_record_bytes) + " bytes";
+  } else {
+    inner_.Append(text);
+  }
+  return DeliverInner(scope, line, what);
+}
+
+}  // namespace trailbook::ingest

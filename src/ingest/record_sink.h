@@ -1,0 +1,66 @@
+// File: ingest/record_sink.h
+//
+// RecordSink: how the input readers hand events to the rest of ingest. A reader calls
+// OnRecord once per event of an input, in input order, with the event's JSON text, and
+// OnRecordError for each record it could not deliver. The normaliser implements it.
+//
+//   class CountingSink : public RecordSink {
+//     Status OnRecord(const RecordRef& r) override { ++n; return Status::OK(); }
+//     void OnRecordError(uint64_t index, uint64_t line, std::string_view msg) override {...}
+//   };
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "ingest/padded_buffer.h"  // kPadding
+
+namespace trailbook::ingest {
+
+// One event as read from an input.
+struct RecordRef {
+  // 0-based position of the record within its input, counting every record the reader met,
+  // delivered or not: the element index in Records / Events / a JSON array / Lake rows, the
+  // ordinal of the non-blank NDJSON line, the data row of a CSV (header excluded).
+  uint64_t index = 0;
+  // 1-based line where the record starts for line-oriented inputs (NDJSON, CSV); 0 for records
+  // inside one JSON document, where `index` locates them.
+  uint64_t line = 0;
+  // The text of one JSON object: the event itself (for LookupEvents and Lake exports, the
+  // unescaped inner event). Never empty; starts with '{' and ends with '}'; valid UTF-8 with
+  // terminated strings and balanced brackets. The reader walks records with simdjson on-demand
+  // without parsing every value, so scalars (`tru`, `01`) and the kinds of nested brackets
+  // (`[1}`) are not checked: the sink must treat a parse error anywhere in the text, including
+  // values it would skip, as a record error. Valid until
+  // OnRecord returns, and at least kPadding (= simdjson::SIMDJSON_PADDING) readable bytes
+  // follow it, so the sink can parse it in place:
+  //   parser.iterate(simdjson::padded_string_view(json.data(), json.size(),
+  //                                               json.size() + kPadding));
+  std::string_view json;
+};
+
+// Receives the records of one input. Thread safety: called from the reading thread only.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+
+  // Receives one record. Returning a non-OK Status stops reading this input; the reader then
+  // returns that same Status.
+  virtual Status OnRecord(const RecordRef& record) = 0;
+
+  // Reports a record that could not be delivered (not an object, invalid JSON on an NDJSON
+  // line, a CloudTrailEvent that is neither a string nor an object, a record over the size
+  // limit, ...). `index` and `line` are as in RecordRef (the reader computes `line` here even
+  // inside JSON documents when it can). `message` describes the problem and does not name the
+  // input; FormatRecordError adds it. The reader goes on with the next record.
+  virtual void OnRecordError(uint64_t index, uint64_t line, std::string_view message) = 0;
+};
+
+// Returns "<input>: record <index> (line <line>): <message>", without the line part when
+// `line` is 0: the form in which rejected records are reported to users.
+std::string FormatRecordError(std::string_view input, uint64_t index, uint64_t line,
+                              std::string_view message);
+
+}  // namespace trailbook::ingest
