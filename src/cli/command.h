@@ -19,5 +19,8 @@ namespace trailbook::cli {
 using CommandAction = std::function<int()>;
 
 void AddVersionCommand(CLI::App& app, CommandAction& action);
+void AddIngestCommand(CLI::App& app, CommandAction& action);
+void AddStatsCommand(CLI::App& app, CommandAction& action);
+void AddCatCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

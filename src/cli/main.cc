@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "trailbook 0.1.0");
   trailbook::cli::CommandAction action;
   trailbook::cli::AddVersionCommand(app, action);
+  trailbook::cli::AddIngestCommand(app, action);
+  trailbook::cli::AddStatsCommand(app, action);
+  trailbook::cli::AddCatCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "base/clock.h"
 #include "base/timestamp.h"
@@ -43,13 +44,8 @@ struct FileSpan {
 
 class Shared {
  public:
-  Shared(storage::Store& store, const IngestOptions& options, IngestProgress* progress,
-         std::vector<InputFile> inputs)
-      : store(store),
-        options(options),
-        progress(progress),
-        inputs(std::move(inputs)),
-        dedup(store.Snapshot()) {}
+  Shared(storage::Store& s, const IngestOptions& o, IngestProgress* p, std::vector<InputFile> in)
+      : store(s), options(o), progress(p), inputs(std::move(in)), dedup(s.Snapshot()) {}
 
   storage::Store& store;
   const IngestOptions& options;
@@ -61,6 +57,9 @@ class Shared {
   DedupIndex dedup;  // guarded by dedup_mu
 
   std::mutex commit_mu;  // serializes Store::Commit and ledger lookups
+  // Content hashes read in this run (guarded by commit_mu): a second file with the same
+  // bytes is recognised before the first one is committed.
+  std::unordered_map<std::string, std::string> run_hashes;
 
   std::mutex summary_mu;
   IngestSummary summary;  // guarded by summary_mu
@@ -185,8 +184,9 @@ class Worker final : public RecordSink {
     span.entry.ingested_at_us = SystemClock().NowMicros();
     if (span.has_ledger && !spilled_) {
       std::lock_guard<std::mutex> lock(shared_.commit_mu);
-      const storage::LedgerEntry* same = shared_.store.LedgerByHash(info.sha256_hex);
-      if (same != nullptr) {
+      bool same = shared_.store.LedgerByHash(info.sha256_hex) != nullptr ||
+                  !shared_.run_hashes.emplace(info.sha256_hex, input.path).second;
+      if (same) {
         // Already ingested under another path (a copy or a moved file): remember this path
         // too so the next run skips it without reading, but store nothing twice.
         batch_.TruncateRows(file_start_);
@@ -339,7 +339,7 @@ Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string>
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, ordered.size())));
   Shared shared(store, options, progress, std::move(ordered));
   shared.summary = std::move(pre);
-  size_t budget = std::max<size_t>(options.batch_bytes / threads, size_t{1} << 20);
+  size_t budget = std::max<size_t>(options.batch_bytes / threads, 1);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(shared, budget));
   std::vector<std::thread> pool;

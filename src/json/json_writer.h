@@ -23,6 +23,10 @@ namespace trailbook::json {
 // Appends `s` as a quoted, escaped JSON string to `out`.
 void AppendQuoted(std::string* out, std::string_view s);
 
+// Returns `json` (valid, minified JSON text) indented by two spaces per level. Only layout
+// changes: strings and numbers are copied byte for byte.
+std::string Prettify(std::string_view json);
+
 // Returns true when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

@@ -57,5 +57,11 @@ TEST(JsonWriterTest, PrettyPrints) {
   EXPECT_EQ(w.str(), "{\n  \"a\": [\n    1\n  ]\n}");
 }
 
+TEST(JsonWriterTest, PrettifyKeepsStringsAndNumbers) {
+  EXPECT_EQ(Prettify(R"({"a":[1,2.50],"b":{},"c":"x,{:}\"y","d":[]})"),
+            "{\n  \"a\": [\n    1,\n    2.50\n  ],\n  \"b\": {},\n  \"c\": \"x,{:}\\\"y\",\n"
+            "  \"d\": []\n}");
+}
+
 }  // namespace
 }  // namespace trailbook::json

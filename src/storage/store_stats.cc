@@ -1,0 +1,41 @@
+#include "storage/store_stats.h"
+
+#include <set>
+
+#include "storage/event_schema.h"
+
+namespace trailbook::storage {
+namespace {
+
+Status CollectDictionary(const SegmentReader& seg, int column, std::set<std::string>* out) {
+  if (seg.encoding(column) != ColumnEncoding::kDictionary) return Status::OK();
+  TB_ASSIGN_OR_RETURN(auto dict, seg.GetDictionary(column));
+  for (uint32_t code = 1; code <= dict->size(); ++code) out->emplace(dict->entry(code));
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<StoreStats> ComputeStoreStats(const StoreSnapshot& snapshot) {
+  const EventSchema& schema = EventSchema::Get();
+  StoreStats stats;
+  stats.eds_id = snapshot.store_id();
+  stats.events = snapshot.row_count();
+  stats.first_event_time = snapshot.min_time();
+  stats.last_event_time = snapshot.max_time();
+  stats.segments = snapshot.segments().size();
+  stats.bytes = snapshot.bytes();
+  stats.commits = snapshot.sequence();
+  std::set<std::string> accounts, regions;
+  int account_col = schema.ColumnByPath("recipientAccountId");
+  int region_col = schema.ColumnByPath("awsRegion");
+  for (const auto& seg : snapshot.segments()) {
+    TB_RETURN_IF_ERROR(CollectDictionary(*seg, account_col, &accounts));
+    TB_RETURN_IF_ERROR(CollectDictionary(*seg, region_col, &regions));
+  }
+  stats.accounts.assign(accounts.begin(), accounts.end());
+  stats.regions.assign(regions.begin(), regions.end());
+  return stats;
+}
+
+}  // namespace trailbook::storage
