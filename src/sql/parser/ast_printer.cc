@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sql/parser/internal/precedence.h"
+#include "sql/parser/lexer.h"
 #include "sql/parser/token.h"
 
 namespace trailbook::sql {
@@ -28,17 +29,6 @@ bool IsSimpleName(std::string_view name) {
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     bool digit = c >= '0' && c <= '9';
     if (!(letter || (digit && i > 0))) return false;
-  }
-  return true;
-}
-
-bool IsUuidText(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash ? c != '-' : !hex) return false;
   }
   return true;
 }
@@ -230,7 +220,7 @@ class Printer {
             }
             break;
           case TableNameKind::kEventDataStore:
-            out_ += IsUuidText(t.name.text) ? t.name.text : Quote(t.name.text, '"');
+            out_ += IsUuid(t.name.text) ? t.name.text : Quote(t.name.text, '"');
             break;
           case TableNameKind::kPlaceholder:
             out_ += t.name.text;

@@ -63,6 +63,8 @@ TEST(AstPrinterTest, ExpressionsUseOnlyNeededParentheses) {
             "SELECT a BETWEEN b + 1 AND (c OR d)");
   EXPECT_EQ(Canonical("SELECT (x IN (1, 2)) = (y LIKE 'a%')"),
             "SELECT (x IN (1, 2)) = (y LIKE 'a%')");
+  EXPECT_EQ(Canonical("SELECT (a IS NULL) + 1, (x IN (1))[1], (x AT TIME ZONE 'UTC')[1]"),
+            "SELECT (a IS NULL) + 1, (x IN (1))[1], (x AT TIME ZONE 'UTC')[1]");
 }
 
 TEST(AstPrinterTest, LiteralsAndNames) {

@@ -137,22 +137,37 @@ Result<ExprPtr> Parser::ParseExpr(int min_precedence) {
   NestingScope scope(&depth_);
   Token first = tokens_.Peek();
   TB_RETURN_IF_ERROR(CheckDepth(first.location));
-  TB_ASSIGN_OR_RETURN(ExprPtr left, ParsePrefix(min_precedence));
-  return ParseInfix(std::move(left), min_precedence, first.location);
+  int left_precedence = kPrecPostfix;
+  TB_ASSIGN_OR_RETURN(ExprPtr left, ParsePrefix(min_precedence, &left_precedence));
+  return ParseInfix(std::move(left), left_precedence, min_precedence, first.location);
 }
 
-Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const SourceLocation& start) {
+Status Parser::CannotFollow(const Token& t, int left_precedence) const {
+  if (left_precedence == kPrecPredicate) {
+    return Error(t.location, DescribeToken(t) +
+                                 " cannot follow a comparison or other predicate; use AND, OR "
+                                 "or parentheses");
+  }
+  return Error(t.location,
+               DescribeToken(t) + " cannot apply to the expression before it; add parentheses");
+}
+
+Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int left_precedence, int min_precedence,
+                                   const SourceLocation& start) {
   NestingScope scope(&depth_, 0);  // Levels added by folds below end with this call.
-  bool after_predicate = false;
+  // Each operator of precedence P takes a left operand binding at least as tightly as P (for
+  // predicates: a value expression); `left_precedence` tracks how tightly `left` binds.
   while (true) {
     Token t = tokens_.Peek();
     if (t.kind == TokenKind::kLeftBracket || t.kind == TokenKind::kDot) {
+      if (left_precedence < kPrecPostfix) return CannotFollow(t, left_precedence);
       TB_ASSIGN_OR_RETURN(left, ParsePostfix(std::move(left)));
       continue;
     }
     if (t.kind == TokenKind::kDoubleColon) return Unexpected(t, "operator");
     if (t.Is(Keyword::kAt)) {
       if (kPrecAtTimeZone < min_precedence) break;
+      if (left_precedence < kPrecAtTimeZone) return CannotFollow(t, left_precedence);
       tokens_.Next();
       TB_RETURN_IF_ERROR(Expect(Keyword::kTime));
       TB_RETURN_IF_ERROR(Expect(Keyword::kZone));
@@ -173,11 +188,13 @@ Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const Sourc
       }
       at->location = SpanFrom(start);
       left = std::move(at);
+      left_precedence = kPrecAtTimeZone;
       continue;
     }
     BinaryOp op;
     if (int precedence = ArithmeticPrecedence(t.kind, &op); precedence != 0) {
       if (precedence < min_precedence) break;
+      if (left_precedence < precedence) return CannotFollow(t, left_precedence);
       tokens_.Next();
       ++depth_;
       TB_RETURN_IF_ERROR(CheckDepth(t.location));
@@ -188,6 +205,7 @@ Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const Sourc
       TB_ASSIGN_OR_RETURN(binary->right, ParseExpr(precedence + 1));
       binary->location = SpanFrom(start);
       left = std::move(binary);
+      left_precedence = precedence;
       continue;
     }
     bool negated_predicate = t.Is(Keyword::kNot) && (tokens_.Peek(1).Is(Keyword::kBetween) ||
@@ -196,16 +214,12 @@ Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const Sourc
     if (IsComparisonToken(t.kind) || t.Is(Keyword::kIs) || t.Is(Keyword::kBetween) ||
         t.Is(Keyword::kIn) || t.Is(Keyword::kLike) || negated_predicate) {
       if (kPrecPredicate < min_precedence) break;
-      if (after_predicate) {
-        return Error(t.location, DescribeToken(t) +
-                                     " cannot follow a comparison or other predicate; use AND, "
-                                     "OR or parentheses");
-      }
+      if (left_precedence < kPrecConcat) return CannotFollow(t, left_precedence);
       ++depth_;
       TB_RETURN_IF_ERROR(CheckDepth(t.location));
       TB_ASSIGN_OR_RETURN(left, ParsePredicate(std::move(left)));
       left->location = SpanFrom(start);
-      after_predicate = true;
+      left_precedence = kPrecPredicate;
       continue;
     }
     if (t.Is(Keyword::kAnd) || t.Is(Keyword::kOr)) {
@@ -216,7 +230,7 @@ Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const Sourc
       left = MakeLogical(t.Is(Keyword::kAnd) ? LogicalOp::kAnd : LogicalOp::kOr, std::move(left),
                          std::move(right));
       left->location = SpanFrom(start);
-      after_predicate = false;
+      left_precedence = precedence;
       continue;
     }
     break;
@@ -224,9 +238,11 @@ Result<ExprPtr> Parser::ParseInfix(ExprPtr left, int min_precedence, const Sourc
   return left;
 }
 
-Result<ExprPtr> Parser::ParsePrefix(int min_precedence) {
+Result<ExprPtr> Parser::ParsePrefix(int min_precedence, int* precedence) {
   Token t = tokens_.Peek();
+  *precedence = kPrecPostfix;
   if (t.Is(Keyword::kNot)) {
+    *precedence = kPrecNot;
     if (kPrecNot < min_precedence) {
       return Unexpected(t, "a value here (put NOT and its operand in parentheses)");
     }
@@ -238,6 +254,7 @@ Result<ExprPtr> Parser::ParsePrefix(int min_precedence) {
     return ExprPtr(std::move(unary));
   }
   if (t.kind == TokenKind::kMinus || t.kind == TokenKind::kPlus) {
+    *precedence = kPrecUnary;
     tokens_.Next();
     auto unary = std::make_unique<UnaryExpr>();
     unary->op = t.kind == TokenKind::kMinus ? UnaryOp::kMinus : UnaryOp::kPlus;
@@ -818,7 +835,8 @@ Result<ExprPtr> Parser::ParseSubstringOrPosition(const Token& keyword) {
   } else {
     // An ordinary call, e.g. substring(s, 1, 3).
     if (position) {
-      TB_ASSIGN_OR_RETURN(first, ParseInfix(std::move(first), kPrecLowest, first_start));
+      TB_ASSIGN_OR_RETURN(first,
+                          ParseInfix(std::move(first), kPrecConcat, kPrecLowest, first_start));
     }
     call->args.push_back(std::move(first));
     while (Accept(TokenKind::kComma)) {

@@ -373,19 +373,11 @@ Token Lexer::LexOther(const SourceLocation& start, std::string* error) {
 }
 
 size_t Lexer::MatchUuid(size_t pos) const {
-  static constexpr size_t kGroups[] = {8, 4, 4, 4, 12};
-  size_t p = pos;
-  for (size_t g = 0; g < 5; ++g) {
-    if (g > 0) {
-      if (p >= source_.size() || source_[p] != '-') return 0;
-      ++p;
-    }
-    for (size_t i = 0; i < kGroups[g]; ++i, ++p) {
-      if (p >= source_.size() || !IsHexDigit(source_[p])) return 0;
-    }
-  }
-  if (p < source_.size() && (IsWordChar(source_[p]) || source_[p] == '-')) return 0;
-  return p - pos;
+  constexpr size_t kLength = 36;
+  if (source_.size() - pos < kLength || !IsUuid(source_.substr(pos, kLength))) return 0;
+  size_t end = pos + kLength;
+  if (end < source_.size() && (IsWordChar(source_[end]) || source_[end] == '-')) return 0;
+  return kLength;
 }
 
 size_t Lexer::MatchAnglePlaceholder(size_t pos) const {
@@ -398,6 +390,21 @@ size_t Lexer::MatchAnglePlaceholder(size_t pos) const {
   }
   if (p >= source_.size() || source_[p] != '>') return 0;
   return p + 1 - pos;
+}
+
+bool IsUuid(std::string_view text) {
+  static constexpr size_t kGroups[] = {8, 4, 4, 4, 12};
+  size_t p = 0;
+  for (size_t g = 0; g < 5; ++g) {
+    if (g > 0) {
+      if (p >= text.size() || text[p] != '-') return false;
+      ++p;
+    }
+    for (size_t i = 0; i < kGroups[g]; ++i, ++p) {
+      if (p >= text.size() || !IsHexDigit(text[p])) return false;
+    }
+  }
+  return p == text.size();
 }
 
 Status ValidateUtf8(std::string_view source) {

@@ -69,6 +69,10 @@ class Lexer {
   SourceLocation last_end_{1, 1, 0, 0};  // Just after the last token returned.
 };
 
+// Returns true when `text` is exactly a UUID, 8-4-4-4-12 hex digits: the form of an event
+// data store id, which LexMode::kTableName lexes as one kEventDataStoreId token.
+bool IsUuid(std::string_view text);
+
 // Returns OK when `source` is well-formed UTF-8 (no overlong forms, surrogates or code
 // points above U+10FFFF); otherwise kInvalidArgument naming the first bad byte and its
 // location, with a caret snippet.

@@ -196,6 +196,12 @@ TEST(LexerTest, ParametersAndPlaceholders) {
 
 TEST(LexerTest, TableNameModeRecognisesEventDataStoreIdsAndAnglePlaceholders) {
   constexpr std::string_view kUuid = "0123abcd-0000-1111-2222-333344445555";
+  EXPECT_TRUE(IsUuid(kUuid));
+  EXPECT_TRUE(IsUuid("0123ABCD-0000-1111-2222-333344445555"));
+  EXPECT_FALSE(IsUuid("0123abcd-0000-1111-2222-33334444555"));
+  EXPECT_FALSE(IsUuid("0123abcd-0000-1111-2222-333344445555a"));
+  EXPECT_FALSE(IsUuid("0123abcg-0000-1111-2222-333344445555"));
+  EXPECT_FALSE(IsUuid("0123abcd00000-1111-2222-333344445555"));
   std::vector<Token> t = Lex(kUuid, LexMode::kTableName);
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t[0].kind, K::kEventDataStoreId);

@@ -1,6 +1,5 @@
 #include "sql/parser/parser.h"
 
-#include <charconv>
 #include <string>
 #include <utility>
 
@@ -38,20 +37,6 @@ bool IsOtherVerb(const Token& t) {
   return IsVerbIn(t, std::begin(kOtherVerbs), std::end(kOtherVerbs));
 }
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// True for text shaped like a UUID: 8-4-4-4-12 hex digits.
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
-  }
-  return true;
-}
-
 // Returns the id of an event data store ARN
 // (arn:<partition>:cloudtrail:<region>:<account>:eventdatastore/<id>), or "" if `s` is not one.
 std::string_view EventDataStoreArnId(std::string_view s) {
@@ -72,7 +57,8 @@ std::string_view EventDataStoreArnId(std::string_view s) {
   std::string_view id = fields[5].substr(kResource.size());
   if (id.empty()) return {};
   for (char c : id) {
-    if (!IsHex(c) && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && c != '-') return {};
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && c != '-') return {};
   }
   return id;
 }

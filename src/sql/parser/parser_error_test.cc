@@ -123,6 +123,15 @@ TEST(ParserErrorTest, HintsForCommonMistakes) {
   EXPECT_EQ(HeadOf("SELECT a IS NULL IS NULL"),
             "syntax error at 1:18: 'IS' cannot follow a comparison or other predicate; use "
             "AND, OR or parentheses");
+  EXPECT_EQ(HeadOf("SELECT a IS NULL + 1"),
+            "syntax error at 1:18: '+' cannot follow a comparison or other predicate; use AND, "
+            "OR or parentheses");
+  EXPECT_EQ(HeadOf("SELECT x IN (1)[1]"),
+            "syntax error at 1:16: '[' cannot follow a comparison or other predicate; use AND, "
+            "OR or parentheses");
+  EXPECT_EQ(HeadOf("SELECT x AT TIME ZONE 'UTC'[1]"),
+            "syntax error at 1:28: '[' cannot apply to the expression before it; add "
+            "parentheses");
   EXPECT_EQ(HeadOf("SELECT a = NOT b"),
             "syntax error at 1:12: expected a value here (put NOT and its operand in "
             "parentheses), got 'NOT'");

@@ -84,9 +84,12 @@ class Parser {
 
   // ---- expr_parser.cc: expressions, literals, types.
   Result<ExprPtr> ParseExpr(int min_precedence);
-  // Continues an expression whose first operand `left` (starting at `start`) is parsed.
-  Result<ExprPtr> ParseInfix(ExprPtr left, int min_precedence, const SourceLocation& start);
-  Result<ExprPtr> ParsePrefix(int min_precedence);
+  // Continues an expression whose first operand `left` (starting at `start`, binding with
+  // `left_precedence`: kPrecPostfix for a primary) is already parsed.
+  Result<ExprPtr> ParseInfix(ExprPtr left, int left_precedence, int min_precedence,
+                             const SourceLocation& start);
+  // Parses NOT, a sign or a primary; sets *precedence to how tightly the result binds.
+  Result<ExprPtr> ParsePrefix(int min_precedence, int* precedence);
   Result<ExprPtr> ParsePrimary();
   Result<ExprPtr> ParsePredicate(ExprPtr left);
   Result<ExprPtr> ParsePostfix(ExprPtr left);
@@ -129,6 +132,8 @@ class Parser {
   // Returns "<what> is not supported[; <hint>]" located at `token`.
   Status Unsupported(const Token& token, std::string_view what, std::string_view hint = "") const;
   Status Error(const SourceLocation& at, std::string_view detail) const;
+  // Returns the error for operator `token` whose left operand binds too loosely for it.
+  Status CannotFollow(const Token& token, int left_precedence) const;
   // Fails with kResourceExhausted when the nesting depth is over the limit.
   Status CheckDepth(const SourceLocation& at) const;
   // Returns the span from `start` to the end of the last consumed token.
