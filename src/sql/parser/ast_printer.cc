@@ -672,7 +672,14 @@ class Printer {
     if (f.null_treatment == NullTreatment::kRespectNulls) out_ += " RESPECT NULLS";
     if (f.over != nullptr) {
       out_ += " OVER ";
-      AppendWindow(*f.over);
+      const WindowSpec& w = *f.over;
+      if (w.existing_window.has_value() && w.partition_by.empty() && w.order_by.empty() &&
+          !w.frame.has_value()) {
+        // `OVER (rows)` would read ROWS as a frame; `OVER rows` always names a window.
+        AppendName(*w.existing_window);
+      } else {
+        AppendWindow(w);
+      }
     }
   }
 

@@ -46,7 +46,11 @@ TEST(AstPrinterTest, CanonicalForm) {
             "SELECT 1 UNION SELECT 2 INTERSECT SELECT 3");
   EXPECT_EQ(Canonical("VALUES (1, 'a'), (2, 'b')"), "VALUES ROW(1, 'a'), ROW(2, 'b')");
   EXPECT_EQ(Canonical("SELECT count(*) OVER w FROM t WINDOW w AS (PARTITION BY a)"),
-            "SELECT count(*) OVER (w) FROM t WINDOW w AS (PARTITION BY a)");
+            "SELECT count(*) OVER w FROM t WINDOW w AS (PARTITION BY a)");
+  EXPECT_EQ(Canonical("SELECT count(*) OVER (w) FROM t"), "SELECT count(*) OVER w FROM t");
+  // Found by the fuzzer: a window named like a frame unit must not print as OVER (rows).
+  EXPECT_EQ(Canonical("SELECT lag(x) IGNORE NULLS OVER ROWS ONLY"),
+            "SELECT lag(x) IGNORE NULLS OVER ROWS AS ONLY");
 }
 
 TEST(AstPrinterTest, ExpressionsUseOnlyNeededParentheses) {
