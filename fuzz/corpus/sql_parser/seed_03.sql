@@ -1,0 +1,1 @@
+SELECT transform(a, x -> x + 1), reduce(a, 0, (s, x) -> s + x, s -> s), f(() -> 1) FROM t

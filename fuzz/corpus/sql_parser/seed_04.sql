@@ -1,0 +1,1 @@
+SELECT CAST(x AS row(a varchar, b timestamp(3) with time zone)), TRY_CAST(y AS array<map<varchar, bigint>>), CAST(z AS interval day to second)

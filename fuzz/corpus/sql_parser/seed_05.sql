@@ -1,0 +1,1 @@
+SELECT extract(hour FROM t), substring(x FROM 2 FOR 3), position('a' IN x), trim(leading 'x' from y), current_timestamp(3), localtime

@@ -1,0 +1,1 @@
+SELECT * FROM a JOIN (b LEFT JOIN c USING (k)) ON a.k = b.k, UNNEST(x) WITH ORDINALITY AS u(v, i)

@@ -1,0 +1,1 @@
+SELECT (1).x, (array)[1], "array"[1], (interval) - 'x', :p.x, (:p)[1], m['k'][1].f

@@ -1,0 +1,1 @@
+SELECT x::int, `y`, 1st, ?, $EDS_ID FROM t

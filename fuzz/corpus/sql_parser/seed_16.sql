@@ -1,0 +1,1 @@
+SELECT * FROM <EDS ID> e, ${EDS_ID}, "0123abcd-0000-1111-2222-333344445555", `arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/abc`

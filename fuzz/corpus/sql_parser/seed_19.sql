@@ -1,0 +1,1 @@
+VALUES (1, 'a'), (2, 'b') ORDER BY 1 OFFSET 1 LIMIT ALL

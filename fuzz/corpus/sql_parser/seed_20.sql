@@ -1,0 +1,1 @@
+SELECT ‘smart quotes’ FROM t
