@@ -50,6 +50,42 @@ class Rebuilder {
 
   bool residual_consumed() const { return rpos_ == residual_.size(); }
 
+  // Walks members (until END, or the end of the shape at top level) without emitting, until
+  // the struct field `target` appears; then emits it. Returns 0 when not found, 1 when
+  // emitted, 2 when the struct is null.
+  Result<int> FindStruct(bool top_level, const SchemaField& target) {
+    while (pos_ < shape_.size()) {
+      uint8_t tok = static_cast<uint8_t>(shape_[pos_++]);
+      if (tok == kShapeEnd) {
+        if (top_level) return Corruption("END token at the top level of a shape");
+        return 0;
+      }
+      if (tok == kShapeResidual) {
+        TB_RETURN_IF_ERROR(SkipResidualMember());
+        continue;
+      }
+      bool is_null = (tok & kShapeNullFlag) != 0;
+      const SchemaField* f = schema_.FieldByToken(static_cast<uint8_t>(tok & ~kShapeNullFlag));
+      if (f == nullptr) return Corruption("unknown shape token " + std::to_string(tok));
+      if (f == &target) {
+        if (is_null) return 2;
+        out_->push_back('{');
+        TB_RETURN_IF_ERROR(Members(false));
+        out_->push_back('}');
+        return 1;
+      }
+      if (f->kind != FieldKind::kStruct || is_null) continue;
+      if (IsAncestor(*f, target)) {
+        TB_ASSIGN_OR_RETURN(int r, FindStruct(false, target));
+        if (r != 0) return r;
+      } else {
+        TB_RETURN_IF_ERROR(SkipMembers());
+      }
+    }
+    if (!top_level) return Corruption("shape ends inside a struct");
+    return 0;
+  }
+
  private:
   Status Value(const SchemaField& f) {
     switch (f.kind) {
@@ -94,6 +130,40 @@ class Rebuilder {
     return Corruption("bad field kind");
   }
 
+  bool IsAncestor(const SchemaField& a, const SchemaField& f) const {
+    for (int p = f.parent; p != kTopLevel; p = schema_.field(p).parent) {
+      if (&schema_.field(p) == &a) return true;
+    }
+    return false;
+  }
+
+  // Skips the members of a struct up to and including its END.
+  Status SkipMembers() {
+    while (pos_ < shape_.size()) {
+      uint8_t tok = static_cast<uint8_t>(shape_[pos_++]);
+      if (tok == kShapeEnd) return Status::OK();
+      if (tok == kShapeResidual) {
+        TB_RETURN_IF_ERROR(SkipResidualMember());
+        continue;
+      }
+      const SchemaField* f = schema_.FieldByToken(static_cast<uint8_t>(tok & ~kShapeNullFlag));
+      if (f == nullptr) return Corruption("unknown shape token " + std::to_string(tok));
+      if (f->kind == FieldKind::kStruct && (tok & kShapeNullFlag) == 0) {
+        TB_RETURN_IF_ERROR(SkipMembers());
+      }
+    }
+    return Corruption("shape ends inside a struct");
+  }
+
+  Status SkipResidualMember() {
+    ByteReader r(residual_.substr(rpos_));
+    std::string_view member;
+    Status s = r.ReadLengthPrefixed(&member);
+    if (!s.ok()) return Corruption("residual shorter than its shape says");
+    rpos_ += r.position();
+    return Status::OK();
+  }
+
   Status ResidualMember() {
     ByteReader r(residual_.substr(rpos_));
     std::string_view member;
@@ -130,6 +200,24 @@ Status RebuildEventJson(EventValues& values, std::string* out) {
   if (!rebuilder.residual_consumed()) return Corruption("residual has members the shape lacks");
   out->push_back('}');
   return Status::OK();
+}
+
+Result<bool> RebuildStructJson(EventValues& values, int field, std::string* out) {
+  const EventSchema& schema = EventSchema::Get();
+  const SchemaField& target = schema.field(field);
+  if (target.kind != FieldKind::kStruct) return Internal("RebuildStructJson on a non-struct field");
+  TB_ASSIGN_OR_RETURN(std::optional<std::string_view> shape_view,
+                      values.String(schema.shape_column()));
+  if (!shape_view) return Corruption("event has no shape");
+  std::string shape(*shape_view);
+  TB_ASSIGN_OR_RETURN(std::optional<std::string_view> residual_view,
+                      values.String(schema.residual_column()));
+  std::string residual = residual_view ? std::string(*residual_view) : std::string();
+  size_t mark = out->size();
+  Rebuilder rebuilder(values, shape, residual, out);
+  TB_ASSIGN_OR_RETURN(int found, rebuilder.FindStruct(true, target));
+  if (found != 1) out->resize(mark);
+  return found == 1;
 }
 
 Result<std::optional<std::string_view>> SegmentRowValues::String(int column) {

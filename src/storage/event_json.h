@@ -36,6 +36,12 @@ class EventValues {
 // columns disagree (e.g. a shape names a field whose column is NULL).
 Status RebuildEventJson(EventValues& values, std::string* out);
 
+// Appends the JSON object of the struct field `field` (an EventSchema field index of kind
+// kStruct, e.g. userIdentity or userIdentity.sessionContext) as it appears in the event: the
+// same members, order and unknown members as the ingested record. Returns false, appending
+// nothing, when the event lacks the struct or holds null for it. Errors as RebuildEventJson.
+Result<bool> RebuildStructJson(EventValues& values, int field, std::string* out);
+
 // EventValues over one row of a segment, using O(1) random access where the encoding allows.
 class SegmentRowValues final : public EventValues {
  public:

@@ -1,0 +1,786 @@
+#include "sql/exec/event_scan.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <numeric>
+#include <unordered_map>
+
+#include "base/thread_annotations.h"
+#include "base/timestamp.h"
+#include "sql/exec/expression_evaluator.h"
+#include "sql/exec/value_ops.h"
+#include "storage/event_json.h"
+#include "storage/event_schema.h"
+#include "storage/row_batch.h"
+#include "storage/segment_reader.h"
+#include "storage/store.h"
+
+namespace trailbook::sql {
+namespace {
+
+using storage::ColumnEncoding;
+using storage::EventSchema;
+using storage::FieldKind;
+using storage::SchemaField;
+
+LogicalType TypeOfField(const EventSchema& schema, const SchemaField& f) {
+  switch (f.kind) {
+    case FieldKind::kString: return LogicalType::Varchar();
+    case FieldKind::kBool: return LogicalType::Boolean();
+    case FieldKind::kTimestamp: return LogicalType::Timestamp();
+    case FieldKind::kJsonObject: return LogicalType::Map(LogicalType::Varchar(), LogicalType::Varchar());
+    case FieldKind::kJsonArray: {
+      std::vector<RowField> fields;
+      for (const char* name : {"accountid", "type", "arn"}) {
+        fields.push_back(RowField{name, std::make_shared<const LogicalType>(LogicalType::Varchar())});
+      }
+      return LogicalType::Array(LogicalType::Row(std::move(fields)));
+    }
+    case FieldKind::kJsonAny: return LogicalType::Json();
+    case FieldKind::kStruct: {
+      std::vector<RowField> fields;
+      for (int child : f.children) {
+        const SchemaField& c = schema.field(child);
+        fields.push_back(RowField{std::string(c.name),
+                                  std::make_shared<const LogicalType>(TypeOfField(schema, c))});
+      }
+      return LogicalType::Row(std::move(fields));
+    }
+  }
+  return LogicalType::Varchar();
+}
+
+TableCatalog BuildCatalog() {
+  const EventSchema& schema = EventSchema::Get();
+  std::vector<CatalogColumn> columns;
+  for (size_t i = 0; i < schema.fields().size(); ++i) {
+    const SchemaField& f = schema.fields()[i];
+    CatalogColumn c;
+    c.name = f.path;
+    c.type = TypeOfField(schema, f);
+    c.top_level = f.parent == storage::kTopLevel;
+    if (f.kind == FieldKind::kStruct) {
+      c.source = ColumnSource::kStruct;
+      c.storage_index = static_cast<int>(i);
+    } else {
+      c.source = ColumnSource::kStored;
+      c.storage_index = f.column;
+      const storage::ColumnSpec& spec = schema.column(f.column);
+      c.dictionary = storage::BuilderKindFor(spec) == storage::BuilderKind::kInterned;
+      c.needle = spec.needle_index;
+      c.event_time = f.column == schema.event_time_column();
+    }
+    columns.push_back(std::move(c));
+  }
+  CatalogColumn json;
+  json.name = "eventJson";
+  json.type = LogicalType::Varchar();
+  json.source = ColumnSource::kEventJson;
+  columns.push_back(std::move(json));
+  return TableCatalog("events", std::move(columns));
+}
+
+std::string JoinValues(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", '" : "'") + v[i] + "'";
+  return s;
+}
+
+}  // namespace
+
+const TableCatalog& EventTableCatalog() {
+  static const TableCatalog catalog = BuildCatalog();
+  return catalog;
+}
+
+std::string ScanConstraints::ToString() const {
+  std::string s;
+  auto add = [&](const std::string& part) { s += (s.empty() ? "" : " AND ") + part; };
+  if (accounts) add("recipientAccountId IN (" + JoinValues(*accounts) + ")");
+  if (regions) add("awsRegion IN (" + JoinValues(*regions) + ")");
+  if (min_time) add("eventTime >= " + FormatTimestamp(*min_time));
+  if (max_time) add("eventTime <= " + FormatTimestamp(*max_time));
+  return s;
+}
+
+// Segment dictionaries as vectors (entry 0 is NULL, so stored codes index them directly),
+// shared by every query of a process; keyed by segment id and column.
+class DictionaryCache {
+ public:
+  struct Entry {
+    std::shared_ptr<const Vector> vector;
+    uint64_t id = 0;
+  };
+
+  Result<Entry> Get(const storage::SegmentReader& segment, int column) {
+    uint64_t key = (segment.id() << 12) | static_cast<uint64_t>(column);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = entries_.find(key);
+      if (it != entries_.end()) return it->second;
+    }
+    TB_ASSIGN_OR_RETURN(std::shared_ptr<const storage::Dictionary> dict, segment.GetDictionary(column));
+    auto v = std::make_shared<Vector>(LogicalType::Varchar());
+    v->Resize(dict->size() + 1);
+    v->SetNull(0);
+    for (uint32_t code = 1; code <= dict->size(); ++code) v->SetStringRef(code, dict->entry(code));
+    v->KeepAlive(dict);
+    Entry e{std::move(v), NewDictionaryId()};
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() > 200'000) entries_.clear();
+    return entries_.emplace(key, std::move(e)).first->second;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<uint64_t, Entry> entries_ TB_GUARDED_BY(mu_);
+};
+
+EventTable::EventTable(const storage::Store& store)
+    : store_(store), dictionaries_(std::make_unique<DictionaryCache>()) {}
+EventTable::~EventTable() = default;
+const std::string& EventTable::store_id() const { return store_.store_id(); }
+std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot() const {
+  return store_.Snapshot();
+}
+
+std::vector<std::string> DescribeEventScan(const EventScanPlan& plan) {
+  const TableCatalog& cat = EventTableCatalog();
+  std::vector<std::string> lines;
+  std::string cols;
+  for (size_t i = 0; i < plan.output_columns.size(); ++i) {
+    cols += (i ? ", " : "") + cat.column(static_cast<size_t>(plan.output_columns[i])).name;
+  }
+  lines.push_back("columns: " + (cols.empty() ? std::string("(none)") : cols));
+  if (plan.predicates.always_false) lines.push_back("always false: nothing is read");
+  if (plan.predicates.time.bounded()) {
+    lines.push_back("zone maps: eventTime in " + plan.predicates.time.ToString());
+  }
+  for (const NeedlePredicate& n : plan.predicates.needles) {
+    lines.push_back("needle index: " + n.ToString(cat));
+  }
+  for (const ColumnPredicate& p : plan.predicates.column_predicates) {
+    const CatalogColumn& c = cat.column(static_cast<size_t>(p.column));
+    std::string how = c.dictionary ? "dictionary (once per distinct value): "
+                      : c.type.id() == TypeId::kBoolean ? "dictionary (boolean codes): "
+                                                        : "row filter on " + c.name + " only: ";
+    lines.push_back(how + p.expr->ToString());
+  }
+  for (const BoundExprPtr& r : plan.predicates.residual) {
+    lines.push_back("row filter: " + r->ToString());
+  }
+  if (plan.constraints.any()) lines.push_back("constraints: " + plan.constraints.ToString());
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------
+// The shared morsel source.
+
+struct SegmentState {
+  bool prepared = false;
+  bool preparing = false;
+  Status status;
+  bool pruned = false;
+  TimeRange time;                       // effective range
+  std::vector<uint32_t> blocks;         // blocks to read
+  bool has_needles = false;
+  std::vector<uint32_t> needle_rows;    // segment rows, ascending
+  // Per column predicate: code bitmap (dictionary or boolean codes), empty when the
+  // predicate must be evaluated per row; `always` when it is TRUE for every row here.
+  std::vector<std::vector<uint8_t>> bitmaps;
+  std::vector<uint8_t> always;
+  std::vector<uint8_t> account_bitmap, region_bitmap;
+};
+
+class EventScanSource {
+ public:
+  EventScanSource(const EventTable& table, std::shared_ptr<const storage::StoreSnapshot> snapshot,
+                  std::shared_ptr<const EventScanPlan> plan, QueryContext* context)
+      : table_(table), snapshot_(std::move(snapshot)), plan_(std::move(plan)), context_(context) {
+    const auto& segments = snapshot_->segments();
+    states_.resize(segments.size());
+    range_ = plan_->predicates.time;
+    if (plan_->constraints.min_time || plan_->constraints.max_time) {
+      range_.Intersect(plan_->constraints.min_time.value_or(std::numeric_limits<int64_t>::min()),
+                       plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
+    }
+    ScanCounters& c = context_->scan_counters();
+    c.segments_total += segments.size();
+    for (size_t s = 0; s < segments.size(); ++s) {
+      const auto& seg = *segments[s];
+      c.blocks_total += seg.num_blocks();
+      bool out = plan_->predicates.always_false || range_.empty() ||
+                 seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
+                 seg.row_count() == 0;
+      if (out) {
+        c.segments_pruned += 1;
+      } else {
+        candidates_.push_back(s);
+      }
+    }
+  }
+
+  struct Morsel {
+    size_t segment;
+    uint32_t block;
+  };
+
+  // Returns the next block to scan, or nullopt when done.
+  Result<std::optional<Morsel>> Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      if (cursor_ >= candidates_.size()) return std::optional<Morsel>();
+      SegmentState& cur = states_[candidates_[cursor_]];
+      if (cur.prepared) {
+        if (!cur.status.ok()) return cur.status;
+        if (cur.pruned || block_cursor_ >= cur.blocks.size()) {
+          ++cursor_;
+          block_cursor_ = 0;
+          continue;
+        }
+        return std::optional<Morsel>(Morsel{candidates_[cursor_], cur.blocks[block_cursor_++]});
+      }
+      // Prepare the first segment nobody is preparing (the current one, or one ahead).
+      size_t pick = SIZE_MAX;
+      for (size_t k = cursor_; k < candidates_.size() && k < cursor_ + 4; ++k) {
+        const SegmentState& st = states_[candidates_[k]];
+        if (!st.prepared && !st.preparing) {
+          pick = k;
+          break;
+        }
+      }
+      if (pick == SIZE_MAX) {
+        prepared_.wait(lock);
+        continue;
+      }
+      size_t s = candidates_[pick];
+      states_[s].preparing = true;
+      lock.unlock();
+      SegmentState fresh;
+      Status status = Prepare(s, &fresh);
+      if (!status.ok()) fresh.status = status;
+      lock.lock();
+      fresh.prepared = true;
+      states_[s] = std::move(fresh);
+      prepared_.notify_all();
+    }
+  }
+
+  const storage::SegmentReader& segment(size_t s) const { return *snapshot_->segments()[s]; }
+  const SegmentState& state(size_t s) const {
+    // Prepared states are immutable and only read after Next() returned their blocks.
+    return states_[s];
+  }
+  const EventScanPlan& plan() const { return *plan_; }
+  const TimeRange& range() const { return range_; }
+  DictionaryCache& dictionaries() const { return table_.dictionaries(); }
+  QueryContext* context() const { return context_; }
+  size_t candidate_count() const { return candidates_.size(); }
+
+ private:
+  // Builds a code bitmap for a column of a dictionary or boolean encoding: bitmap[code] is 1
+  // when `accept(value)` holds.
+  Status Prepare(size_t s, SegmentState* st) {
+    TB_RETURN_IF_ERROR(context_->CheckInterrupt());
+    const storage::SegmentReader& seg = segment(s);
+    const EventScanPlan& plan = *plan_;
+    const TableCatalog& cat = EventTableCatalog();
+    const EventSchema& schema = EventSchema::Get();
+    ScanCounters& counters = context_->scan_counters();
+    auto prune = [&] {
+      st->pruned = true;
+      counters.segments_pruned += 1;
+      return Status::OK();
+    };
+    // Constraints on accounts and regions.
+    auto constraint_bitmap = [&](const std::vector<std::string>& allowed, const char* path,
+                                 std::vector<uint8_t>* bitmap) -> Status {
+      int col = schema.ColumnByPath(path);
+      if (seg.encoding(col) != ColumnEncoding::kDictionary) {
+        bitmap->assign(1, 0);  // all NULL: nothing passes
+        return Status::OK();
+      }
+      TB_ASSIGN_OR_RETURN(auto dict, seg.GetDictionary(col));
+      bitmap->assign(dict->size() + 1, 0);
+      for (const std::string& a : allowed) {
+        uint32_t code = dict->Find(a);
+        if (code != 0) (*bitmap)[code] = 1;
+      }
+      return Status::OK();
+    };
+    auto any_set = [](const std::vector<uint8_t>& b) {
+      return std::find(b.begin(), b.end(), uint8_t{1}) != b.end();
+    };
+    if (plan.constraints.accounts) {
+      TB_RETURN_IF_ERROR(constraint_bitmap(*plan.constraints.accounts, "recipientAccountId",
+                                           &st->account_bitmap));
+      if (!any_set(st->account_bitmap)) return prune();
+    }
+    if (plan.constraints.regions) {
+      TB_RETURN_IF_ERROR(constraint_bitmap(*plan.constraints.regions, "awsRegion", &st->region_bitmap));
+      if (!any_set(st->region_bitmap)) return prune();
+    }
+    // Column predicates evaluated once per code.
+    const auto& preds = plan.predicates.column_predicates;
+    st->bitmaps.resize(preds.size());
+    st->always.assign(preds.size(), 0);
+    for (size_t p = 0; p < preds.size(); ++p) {
+      const CatalogColumn& cc = cat.column(static_cast<size_t>(preds[p].column));
+      if (cc.source != ColumnSource::kStored) continue;
+      ColumnEncoding enc = seg.encoding(cc.storage_index);
+      Vector values(cc.type);
+      if (enc == ColumnEncoding::kDictionary) {
+        TB_ASSIGN_OR_RETURN(DictionaryCache::Entry e, dictionaries().Get(seg, cc.storage_index));
+        values.Slice(*e.vector, 0, e.vector->size());
+      } else if (enc == ColumnEncoding::kBoolCodes) {
+        values.Resize(3);
+        values.SetNull(0);
+        values.Data<uint8_t>()[1] = 0;
+        values.Data<uint8_t>()[2] = 1;
+      } else if (enc == ColumnEncoding::kAllNull) {
+        values.Resize(1);
+        values.SetNull(0);
+      } else {
+        continue;  // evaluated per row
+      }
+      DataChunk chunk;
+      chunk.columns.push_back(std::move(values));
+      chunk.size = chunk.columns[0].size();
+      ExpressionEvaluator eval(*preds[p].expr, context_);
+      std::vector<uint32_t> sel(chunk.size);
+      TB_ASSIGN_OR_RETURN(size_t n, eval.Select(chunk, sel.data()));
+      std::vector<uint8_t> bitmap(chunk.size, 0);
+      for (size_t i = 0; i < n; ++i) bitmap[sel[i]] = 1;
+      if (n == 0) return prune();
+      if (enc == ColumnEncoding::kAllNull || n == chunk.size) {
+        st->always[p] = 1;  // TRUE for every value present
+      } else {
+        st->bitmaps[p] = std::move(bitmap);
+      }
+    }
+    // Needle lookups.
+    for (const NeedlePredicate& n : plan.predicates.needles) {
+      int col = cat.column(static_cast<size_t>(n.column)).storage_index;
+      TB_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, seg.LookupRowsAny(col, n.values));
+      if (!st->has_needles) {
+        st->needle_rows = std::move(rows);
+        st->has_needles = true;
+      } else {
+        std::vector<uint32_t> both;
+        std::set_intersection(st->needle_rows.begin(), st->needle_rows.end(), rows.begin(),
+                              rows.end(), std::back_inserter(both));
+        st->needle_rows = std::move(both);
+      }
+      if (st->needle_rows.empty()) return prune();
+    }
+    // Blocks: zone maps, then needle rows.
+    for (uint32_t b = 0; b < seg.num_blocks(); ++b) {
+      const storage::BlockMeta& m = seg.block(b);
+      if (m.max_time < range_.min || m.min_time > range_.max) continue;
+      if (st->has_needles) {
+        auto lo = std::lower_bound(st->needle_rows.begin(), st->needle_rows.end(), m.row_start);
+        if (lo == st->needle_rows.end() || *lo >= m.row_start + m.row_count) continue;
+      }
+      st->blocks.push_back(b);
+    }
+    if (st->blocks.empty()) return prune();
+    return Status::OK();
+  }
+
+  const EventTable& table_;
+  std::shared_ptr<const storage::StoreSnapshot> snapshot_;
+  std::shared_ptr<const EventScanPlan> plan_;
+  QueryContext* context_;
+  TimeRange range_;
+  std::vector<size_t> candidates_;  // segments not pruned by time
+
+  std::mutex mu_;
+  std::condition_variable prepared_;
+  std::vector<SegmentState> states_;  // guarded by mu_ until prepared, then immutable
+  size_t cursor_ = 0;
+  uint32_t block_cursor_ = 0;
+};
+
+namespace {
+
+// Decoded columns of the block being scanned, by stored column index.
+class BlockCache {
+ public:
+  void Reset(const storage::SegmentReader* seg, uint32_t block, bool sparse, ScanCounters* counters) {
+    seg_ = seg;
+    block_ = block;
+    sparse_ = sparse;
+    counters_ = counters;
+    codes_.clear();
+    times_.clear();
+    strings_.clear();
+  }
+  bool sparse() const { return sparse_; }
+  uint64_t row_start() const { return seg_->block(block_).row_start; }
+  uint32_t rows() const { return seg_->block(block_).row_count; }
+
+  Status Codes(int col, const uint32_t* rows, size_t n, uint32_t* out) {
+    if (sparse_ && codes_.find(col) == codes_.end()) {
+      for (size_t i = 0; i < n; ++i) {
+        TB_ASSIGN_OR_RETURN(out[i], seg_->CodeAt(col, row_start() + rows[i]));
+      }
+      return Status::OK();
+    }
+    TB_ASSIGN_OR_RETURN(const std::vector<uint32_t>* all, BlockCodes(col));
+    for (size_t i = 0; i < n; ++i) out[i] = (*all)[rows[i]];
+    return Status::OK();
+  }
+  Result<const std::vector<uint32_t>*> BlockCodes(int col) {
+    auto it = codes_.find(col);
+    if (it == codes_.end()) {
+      std::vector<uint32_t> codes(rows());
+      TB_RETURN_IF_ERROR(seg_->ReadCodes(col, block_, codes.data()));
+      CountBytes(col);
+      it = codes_.emplace(col, std::move(codes)).first;
+    }
+    return &it->second;
+  }
+  Status Times(int col, const uint32_t* rows, size_t n, int64_t* out) {
+    if (sparse_ && times_.find(col) == times_.end()) {
+      for (size_t i = 0; i < n; ++i) {
+        TB_ASSIGN_OR_RETURN(out[i], seg_->TimestampAt(col, row_start() + rows[i]));
+      }
+      return Status::OK();
+    }
+    auto it = times_.find(col);
+    if (it == times_.end()) {
+      std::vector<int64_t> t(this->rows());
+      TB_RETURN_IF_ERROR(seg_->ReadTimestamps(col, block_, t.data()));
+      CountBytes(col);
+      it = times_.emplace(col, std::move(t)).first;
+    }
+    for (size_t i = 0; i < n; ++i) out[i] = it->second[rows[i]];
+    return Status::OK();
+  }
+  Result<std::shared_ptr<const storage::StringBlock>> Strings(int col) {
+    auto it = strings_.find(col);
+    if (it == strings_.end()) {
+      auto block = std::make_shared<storage::StringBlock>();
+      TB_RETURN_IF_ERROR(seg_->ReadStrings(col, block_, block.get()));
+      CountBytes(col);
+      it = strings_.emplace(col, std::move(block)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  void CountBytes(int col) {
+    const storage::ColumnMeta* m = seg_->column(col);
+    if (m != nullptr && block_ < m->blocks.size()) counters_->bytes_read += m->blocks[block_].length;
+  }
+  const storage::SegmentReader* seg_ = nullptr;
+  uint32_t block_ = 0;
+  bool sparse_ = false;
+  ScanCounters* counters_ = nullptr;
+  std::unordered_map<int, std::vector<uint32_t>> codes_;
+  std::unordered_map<int, std::vector<int64_t>> times_;
+  std::unordered_map<int, std::shared_ptr<const storage::StringBlock>> strings_;
+};
+
+// EventValues over one row of the current block, reading through the block cache.
+class BlockRowValues final : public storage::EventValues {
+ public:
+  BlockRowValues(const storage::SegmentReader& seg, BlockCache& cache, DictionaryCache& dicts)
+      : seg_(seg), cache_(cache), dicts_(dicts) {}
+  void set_row(uint32_t row) { row_ = row; }
+
+  Result<std::optional<std::string_view>> String(int column) override {
+    switch (seg_.encoding(column)) {
+      case ColumnEncoding::kAllNull: return std::optional<std::string_view>();
+      case ColumnEncoding::kDictionary: {
+        uint32_t code = 0;
+        TB_RETURN_IF_ERROR(cache_.Codes(column, &row_, 1, &code));
+        if (code == 0) return std::optional<std::string_view>();
+        TB_ASSIGN_OR_RETURN(auto dict, seg_.GetDictionary(column));
+        return std::optional<std::string_view>(dict->entry(code));
+      }
+      default: {
+        TB_ASSIGN_OR_RETURN(auto block, cache_.Strings(column));
+        if (block->is_null(row_)) return std::optional<std::string_view>();
+        return std::optional<std::string_view>(block->view(row_));
+      }
+    }
+  }
+  Result<int64_t> Timestamp(int column) override {
+    int64_t t = 0;
+    TB_RETURN_IF_ERROR(cache_.Times(column, &row_, 1, &t));
+    return t;
+  }
+  Result<uint8_t> Bool(int column) override {
+    uint32_t code = 0;
+    TB_RETURN_IF_ERROR(cache_.Codes(column, &row_, 1, &code));
+    return static_cast<uint8_t>(code);
+  }
+
+ private:
+  const storage::SegmentReader& seg_;
+  BlockCache& cache_;
+  DictionaryCache& dicts_;
+  uint32_t row_ = 0;
+};
+
+class EventScanOperator final : public PhysicalOperator {
+ public:
+  EventScanOperator(std::shared_ptr<EventScanSource> source, QueryContext* context)
+      : PhysicalOperator(source->plan().output_types), source_(std::move(source)), context_(context) {
+    const EventScanPlan& plan = source_->plan();
+    for (const ColumnPredicate& p : plan.predicates.column_predicates) {
+      predicate_evals_.push_back(std::make_unique<ExpressionEvaluator>(*p.expr, context));
+    }
+    for (const BoundExprPtr& r : plan.predicates.residual) {
+      residual_evals_.push_back(std::make_unique<ExpressionEvaluator>(*r, context));
+    }
+  }
+
+  Status Next(DataChunk& out) override {
+    PrepareOutput(out);
+    while (cursor_ >= selected_.size()) {
+      TB_ASSIGN_OR_RETURN(std::optional<EventScanSource::Morsel> m, source_->Next());
+      if (!m) return Status::OK();
+      TB_RETURN_IF_ERROR(context_->CheckInterrupt());
+      TB_RETURN_IF_ERROR(LoadMorsel(*m));
+    }
+    size_t n = std::min(kBatchSize, selected_.size() - cursor_);
+    const uint32_t* rows = selected_.data() + cursor_;
+    const EventScanPlan& plan = source_->plan();
+    for (size_t c = 0; c < plan.output_columns.size(); ++c) {
+      TB_RETURN_IF_ERROR(Materialize(plan.output_columns[c], rows, n, out.columns[c]));
+    }
+    out.size = n;
+    cursor_ += n;
+    context_->scan_counters().rows_matched += n;
+    return Status::OK();
+  }
+
+ private:
+  Status Filter(const std::vector<uint8_t>& bitmap, int col) {
+    codes_.resize(selected_.size());
+    TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
+    size_t kept = 0;
+    for (size_t i = 0; i < selected_.size(); ++i) {
+      uint32_t c = codes_[i];
+      if (c < bitmap.size() && bitmap[c]) selected_[kept++] = selected_[i];
+    }
+    selected_.resize(kept);
+    return Status::OK();
+  }
+
+  Status FilterByExpression(ExpressionEvaluator& eval, const std::vector<int>& columns) {
+    for (size_t begin = 0; begin < selected_.size();) {
+      size_t n = std::min(kBatchSize, selected_.size() - begin);
+      DataChunk chunk;
+      for (int c : columns) {
+        chunk.columns.emplace_back(EventTableCatalog().column(static_cast<size_t>(c)).type);
+        TB_RETURN_IF_ERROR(Materialize(c, selected_.data() + begin, n, chunk.columns.back()));
+      }
+      chunk.size = n;
+      sel_.resize(n);
+      TB_ASSIGN_OR_RETURN(size_t k, eval.Select(chunk, sel_.data()));
+      for (size_t i = 0; i < k; ++i) filtered_.push_back(selected_[begin + sel_[i]]);
+      begin += n;
+    }
+    selected_.swap(filtered_);
+    filtered_.clear();
+    return Status::OK();
+  }
+
+  Status LoadMorsel(const EventScanSource::Morsel& m) {
+    const EventScanPlan& plan = source_->plan();
+    const TableCatalog& cat = EventTableCatalog();
+    const storage::SegmentReader& seg = source_->segment(m.segment);
+    const SegmentState& st = source_->state(m.segment);
+    const storage::BlockMeta& meta = seg.block(m.block);
+    ScanCounters& counters = context_->scan_counters();
+    counters.blocks_read += 1;
+    segment_ = &seg;
+    selected_.clear();
+    cursor_ = 0;
+    if (st.has_needles) {
+      auto lo = std::lower_bound(st.needle_rows.begin(), st.needle_rows.end(), meta.row_start);
+      auto hi = std::lower_bound(lo, st.needle_rows.end(), meta.row_start + meta.row_count);
+      for (auto it = lo; it != hi; ++it) selected_.push_back(*it - meta.row_start);
+    } else {
+      selected_.resize(meta.row_count);
+      std::iota(selected_.begin(), selected_.end(), 0u);
+    }
+    counters.rows_examined += selected_.size();
+    cache_.Reset(&seg, m.block, selected_.size() * 16 < meta.row_count, &counters);
+    // Time range, unless the whole block is inside it.
+    const TimeRange& range = source_->range();
+    if (range.bounded() && !(meta.min_time >= range.min && meta.max_time <= range.max)) {
+      times_.resize(selected_.size());
+      int col = EventSchema::Get().event_time_column();
+      TB_RETURN_IF_ERROR(cache_.Times(col, selected_.data(), selected_.size(), times_.data()));
+      size_t kept = 0;
+      for (size_t i = 0; i < selected_.size(); ++i) {
+        if (times_[i] != storage::kNullTimestamp && range.Contains(times_[i])) {
+          selected_[kept++] = selected_[i];
+        }
+      }
+      selected_.resize(kept);
+    }
+    const EventSchema& schema = EventSchema::Get();
+    if (!st.account_bitmap.empty() && !selected_.empty()) {
+      TB_RETURN_IF_ERROR(Filter(st.account_bitmap, schema.ColumnByPath("recipientAccountId")));
+    }
+    if (!st.region_bitmap.empty() && !selected_.empty()) {
+      TB_RETURN_IF_ERROR(Filter(st.region_bitmap, schema.ColumnByPath("awsRegion")));
+    }
+    const auto& preds = plan.predicates.column_predicates;
+    // Code bitmaps first (cheap), then per-row predicates, then the residual.
+    for (size_t p = 0; p < preds.size() && !selected_.empty(); ++p) {
+      if (!st.bitmaps[p].empty()) {
+        TB_RETURN_IF_ERROR(Filter(st.bitmaps[p], cat.column(static_cast<size_t>(preds[p].column)).storage_index));
+      }
+    }
+    for (size_t p = 0; p < preds.size() && !selected_.empty(); ++p) {
+      if (st.bitmaps[p].empty() && !st.always[p]) {
+        TB_RETURN_IF_ERROR(FilterByExpression(*predicate_evals_[p], {preds[p].column}));
+      }
+    }
+    for (size_t r = 0; r < residual_evals_.size() && !selected_.empty(); ++r) {
+      TB_RETURN_IF_ERROR(FilterByExpression(*residual_evals_[r], plan.residual_columns));
+    }
+    return Status::OK();
+  }
+
+  Status Materialize(int catalog_column, const uint32_t* rows, size_t n, Vector& out) {
+    const CatalogColumn& cc = EventTableCatalog().column(static_cast<size_t>(catalog_column));
+    const storage::SegmentReader& seg = *segment_;
+    if (out.type() != cc.type) out.SetType(cc.type);
+    if (cc.source != ColumnSource::kStored) return Rebuild(cc, rows, n, out);
+    int col = cc.storage_index;
+    switch (seg.encoding(col)) {
+      case ColumnEncoding::kAllNull: out.SetConstant(Value::Null(cc.type), n); return Status::OK();
+      case ColumnEncoding::kDictionary: {
+        TB_ASSIGN_OR_RETURN(DictionaryCache::Entry e, source_->dictionaries().Get(seg, col));
+        codes_.resize(n);
+        TB_RETURN_IF_ERROR(cache_.Codes(col, rows, n, codes_.data()));
+        if (cc.type.id() == TypeId::kVarchar) {
+          out.SetDictionary(e.vector, e.id, codes_.data(), n);
+        } else {
+          // A dictionary-encoded column of another textual type: flat references.
+          out.Resize(n);
+          for (size_t i = 0; i < n; ++i) {
+            if (codes_[i] == 0) {
+              out.SetNull(i);
+            } else {
+              out.Data<StringRef>()[i] = e.vector->Data<StringRef>()[codes_[i]];
+            }
+          }
+          out.KeepAlive(e.vector);
+        }
+        return Status::OK();
+      }
+      case ColumnEncoding::kBoolCodes: {
+        codes_.resize(n);
+        TB_RETURN_IF_ERROR(cache_.Codes(col, rows, n, codes_.data()));
+        out.Resize(n);
+        for (size_t i = 0; i < n; ++i) {
+          out.Nulls()[i] = codes_[i] == 0;
+          out.Data<uint8_t>()[i] = codes_[i] == 2;
+        }
+        return Status::OK();
+      }
+      case ColumnEncoding::kTimestampFor: {
+        times_.resize(n);
+        TB_RETURN_IF_ERROR(cache_.Times(col, rows, n, times_.data()));
+        out.Resize(n);
+        for (size_t i = 0; i < n; ++i) {
+          bool null = times_[i] == storage::kNullTimestamp;
+          out.Nulls()[i] = null;
+          out.Data<int64_t>()[i] = null ? 0 : times_[i];
+        }
+        return Status::OK();
+      }
+      case ColumnEncoding::kPlain:
+      case ColumnEncoding::kUuid: {
+        out.Resize(n);
+        if (cache_.sparse()) {
+          for (size_t i = 0; i < n; ++i) {
+            TB_ASSIGN_OR_RETURN(std::optional<std::string> v, seg.StringAt(col, cache_.row_start() + rows[i]));
+            if (v) {
+              out.SetString(i, *v);
+            } else {
+              out.SetNull(i);
+            }
+          }
+          return Status::OK();
+        }
+        TB_ASSIGN_OR_RETURN(std::shared_ptr<const storage::StringBlock> block, cache_.Strings(col));
+        for (size_t i = 0; i < n; ++i) {
+          if (block->is_null(rows[i])) {
+            out.SetNull(i);
+          } else {
+            out.SetStringRef(i, block->view(rows[i]));
+          }
+        }
+        out.KeepAlive(block);
+        return Status::OK();
+      }
+    }
+    return Internal("unknown column encoding");
+  }
+
+  Status Rebuild(const CatalogColumn& cc, const uint32_t* rows, size_t n, Vector& out) {
+    out.Resize(n);
+    std::string json;
+    BlockRowValues dense(*segment_, cache_, source_->dictionaries());
+    for (size_t i = 0; i < n; ++i) {
+      json.clear();
+      storage::SegmentRowValues sparse(*segment_, cache_.row_start() + rows[i]);
+      dense.set_row(rows[i]);
+      storage::EventValues& values = cache_.sparse() ? static_cast<storage::EventValues&>(sparse)
+                                                     : static_cast<storage::EventValues&>(dense);
+      if (cc.source == ColumnSource::kEventJson) {
+        Status s = storage::RebuildEventJson(values, &json);
+        if (!s.ok()) return s.WithContext("rebuilding eventJson");
+        out.SetString(i, json);
+      } else {
+        Result<bool> found = storage::RebuildStructJson(values, cc.storage_index, &json);
+        if (!found.ok()) return found.status().WithContext("rebuilding " + cc.name);
+        if (*found) {
+          out.SetString(i, json);
+        } else {
+          out.SetNull(i);
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  std::shared_ptr<EventScanSource> source_;
+  QueryContext* context_;
+  std::vector<std::unique_ptr<ExpressionEvaluator>> predicate_evals_;
+  std::vector<std::unique_ptr<ExpressionEvaluator>> residual_evals_;
+  const storage::SegmentReader* segment_ = nullptr;
+  BlockCache cache_;
+  std::vector<uint32_t> selected_;  // rows of the current block (relative) still passing
+  std::vector<uint32_t> filtered_;
+  std::vector<uint32_t> sel_;
+  std::vector<uint32_t> codes_;
+  std::vector<int64_t> times_;
+  size_t cursor_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<EventScanSource> MakeEventScanSource(
+    const EventTable& table, std::shared_ptr<const storage::StoreSnapshot> snapshot,
+    std::shared_ptr<const EventScanPlan> plan, QueryContext* context) {
+  return std::make_shared<EventScanSource>(table, std::move(snapshot), std::move(plan), context);
+}
+
+OperatorPtr MakeEventScanOperator(std::shared_ptr<EventScanSource> source, QueryContext* context) {
+  return std::make_unique<EventScanOperator>(std::move(source), context);
+}
+
+size_t EventScanMorselEstimate(const EventScanSource& source) { return source.candidate_count(); }
+
+}  // namespace trailbook::sql

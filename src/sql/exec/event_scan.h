@@ -1,0 +1,104 @@
+// File: sql/exec/event_scan.h
+//
+// The events table: the only part of the SQL engine that reads the store (this header
+// forward-declares the storage types; event_scan.cc is the one file that includes storage
+// headers). It provides
+//   - EventTableCatalog(): the Lake schema as a TableCatalog (leaf columns typed from the
+//     store's EventSchema, struct columns as ROW, maps as map(varchar, varchar), resources as
+//     array(row(accountid, type, arn)), eventJson);
+//   - EventTable: a store handle with the dictionary cache shared by the store's queries;
+//   - the parallel scan: an EventScanSource (shared morsel queue over segment blocks) and one
+//     scan operator per worker thread.
+//
+//   EventTable table(store);
+//   auto source = MakeEventScanSource(table, plan, &context);
+//   OperatorPtr scan = MakeEventScanOperator(*source, &context);   // per thread
+//
+// The scan prunes segments by time range, blocks by zone maps, reads only needle-matching
+// rows for needle predicates, evaluates single-column predicates once per dictionary entry,
+// decodes the remaining columns only for rows that pass (late materialization), and exposes
+// dictionary-encoded columns as dictionary vectors. Constraints (ScanConstraints) are
+// applied to every row before anything else sees it; no query text can lift them.
+//
+// Thread safety: EventTable and EventScanSource are thread-safe; scan operators are not.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "sql/exec/physical_operator.h"
+#include "sql/exec/query_context.h"
+#include "sql/planner/catalog.h"
+#include "sql/planner/scan_predicates.h"
+
+namespace trailbook::storage {
+class Store;
+class StoreSnapshot;
+}  // namespace trailbook::storage
+
+namespace trailbook::sql {
+
+// The catalog of the events table (built once).
+const TableCatalog& EventTableCatalog();
+
+// Row restrictions imposed by the caller (a runbook's scope), applied inside the scan.
+// nullopt means unrestricted; an empty list admits nothing (deny by default).
+struct ScanConstraints {
+  std::optional<std::vector<std::string>> accounts;  // recipientAccountId
+  std::optional<std::vector<std::string>> regions;   // awsRegion
+  std::optional<int64_t> min_time;                   // eventTime >= min_time (microseconds)
+  std::optional<int64_t> max_time;                   // eventTime <= max_time
+  bool any() const { return accounts || regions || min_time || max_time; }
+  std::string ToString() const;
+};
+
+class DictionaryCache;
+
+// A store as the SQL engine sees it. `store` must outlive the table.
+class EventTable {
+ public:
+  explicit EventTable(const storage::Store& store);
+  ~EventTable();
+  EventTable(const EventTable&) = delete;
+  EventTable& operator=(const EventTable&) = delete;
+
+  const std::string& store_id() const;
+  // The store's current state; a query reads one snapshot from start to end.
+  std::shared_ptr<const storage::StoreSnapshot> Snapshot() const;
+  DictionaryCache& dictionaries() const { return *dictionaries_; }
+
+ private:
+  const storage::Store& store_;
+  std::unique_ptr<DictionaryCache> dictionaries_;
+};
+
+// What one scan reads; built by the physical planner, shared by the scan threads.
+struct EventScanPlan {
+  std::vector<int> output_columns;  // Catalog columns, in output order.
+  ScanPredicates predicates;        // Column predicates resolved to a one-column chunk
+                                    // (index 0); residual resolved to residual_columns.
+  std::vector<int> residual_columns;
+  ScanConstraints constraints;
+  std::vector<LogicalType> output_types;
+};
+
+class EventScanSource;
+
+// Prepares a scan of `snapshot`. Errors: none at this point (segments are read lazily).
+std::shared_ptr<EventScanSource> MakeEventScanSource(
+    const EventTable& table, std::shared_ptr<const storage::StoreSnapshot> snapshot,
+    std::shared_ptr<const EventScanPlan> plan, QueryContext* context);
+// Creates a scan operator (one per worker thread) pulling morsels from `source`.
+OperatorPtr MakeEventScanOperator(std::shared_ptr<EventScanSource> source, QueryContext* context);
+// Returns the number of segments and blocks the scan may read (for choosing parallelism).
+size_t EventScanMorselEstimate(const EventScanSource& source);
+
+// Lines describing the scan for EXPLAIN: columns, time range, needles, dictionary and row
+// predicates, constraints.
+std::vector<std::string> DescribeEventScan(const EventScanPlan& plan);
+
+}  // namespace trailbook::sql

@@ -1,0 +1,127 @@
+// File: sql/exec/query_engine.h
+//
+// QueryEngine: runs CloudTrail Lake SQL against a store, read-only. The one entry point of
+// the SQL engine for the CLI today and runbooks / the HTTP server later.
+//
+//   QueryEngine engine(*store);                         // store must outlive the engine
+//   QueryOptions options;
+//   options.parameters["user"] = Value::Varchar("alice");
+//   TB_ASSIGN_OR_RETURN(std::unique_ptr<QueryResult> result, engine.Execute(sql, options));
+//   DataChunk chunk;
+//   while (true) {
+//     TB_ASSIGN_OR_RETURN(bool more, result->Next(&chunk));
+//     if (!more) break;
+//     ... chunk.columns[i] (result->column_types()[i]) ...
+//   }
+//
+// Execute parses, binds (names, types, parameters), optimizes and plans the query, running
+// uncorrelated subqueries; rows are then produced as Next() is called (streaming). A query
+// reads one snapshot of the store, so concurrent ingests do not change its answer.
+//
+// Errors (from Execute or Next): kInvalidArgument for bad SQL, unknown names, type errors,
+// unbound parameters and runtime errors such as division by zero or bigint overflow (each
+// with line, column and a caret snippet); kUnimplemented for unsupported features;
+// kResourceExhausted when the query exceeds its memory limit; kCancelled when cancelled or
+// past its timeout; kCorruption / kIOError from the store.
+//
+// Thread safety: a QueryEngine may run any number of queries concurrently; a QueryResult is
+// used by one thread at a time.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "sql/exec/event_scan.h"
+#include "sql/functions/function_registry.h"
+#include "sql/types/data_chunk.h"
+#include "sql/types/value.h"
+
+namespace trailbook::storage {
+class Store;
+}  // namespace trailbook::storage
+
+namespace trailbook::sql {
+
+struct QueryOptions {
+  // Values of `:name` parameters, bound as typed constants (never spliced into the text).
+  std::map<std::string, Value> parameters;
+  // Row restrictions no part of the query can lift (runbook scopes). See event_scan.h.
+  ScanConstraints constraints;
+  // Event data store ids (or EDS ARNs) that also name this store, e.g. the Lake id a query
+  // was written for. $EDS_ID / <EDS ID> placeholders always name the store.
+  std::vector<std::string> eds_ids;
+  size_t memory_limit_bytes = size_t{2} << 30;
+  std::chrono::milliseconds timeout{0};         // 0: none
+  const std::atomic<bool>* cancel = nullptr;    // Nullable; must outlive the QueryResult.
+  unsigned threads = 0;                         // 0: every hardware thread
+  const Clock* clock = nullptr;                 // now(); nullptr: the system clock
+};
+
+// What a query did, for EXPLAIN and logs. Final once Next() has returned false.
+struct QueryStats {
+  uint64_t segments_total = 0;
+  uint64_t segments_pruned = 0;
+  uint64_t blocks_total = 0;
+  uint64_t blocks_read = 0;
+  uint64_t rows_examined = 0;   // rows the scans looked at after index lookups
+  uint64_t rows_matched = 0;    // rows the scans produced
+  uint64_t bytes_read = 0;      // column chunk bytes decoded
+  uint64_t rows_returned = 0;
+  size_t peak_memory_bytes = 0;
+  double seconds = 0;
+};
+
+class QueryResult {
+ public:
+  ~QueryResult();
+  QueryResult(const QueryResult&) = delete;
+  QueryResult& operator=(const QueryResult&) = delete;
+
+  const std::vector<std::string>& column_names() const { return names_; }
+  const std::vector<LogicalType>& column_types() const { return types_; }
+
+  // Fills `chunk` with the next rows (at most kBatchSize) and returns true; returns false
+  // (chunk empty) at the end. Errors as Execute.
+  Result<bool> Next(DataChunk* chunk);
+
+  QueryStats stats() const;
+  // The plan: operators, pushed predicates (zone maps, needle indexes, dictionary and row
+  // filters, constraints); after the last row, also the scan statistics.
+  std::string Explain() const;
+
+ private:
+  friend class QueryEngine;
+  struct State;
+  QueryResult();
+  std::unique_ptr<State> state_;
+  std::vector<std::string> names_;
+  std::vector<LogicalType> types_;
+};
+
+class QueryEngine {
+ public:
+  explicit QueryEngine(const storage::Store& store);
+  ~QueryEngine();
+  QueryEngine(const QueryEngine&) = delete;
+  QueryEngine& operator=(const QueryEngine&) = delete;
+
+  Result<std::unique_ptr<QueryResult>> Execute(std::string_view sql,
+                                               const QueryOptions& options) const;
+
+  const std::string& store_id() const { return table_.store_id(); }
+  const FunctionRegistry& functions() const { return functions_; }
+
+ private:
+  EventTable table_;
+  FunctionRegistry functions_;
+};
+
+}  // namespace trailbook::sql
