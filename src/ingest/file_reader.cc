@@ -325,8 +325,9 @@ Status FileReader::Impl::ReadMemory(std::string_view bytes, bool padded, RecordS
     s = gzip_.Decompress(bytes, cap, &text_);
     if (s.ok()) {
       info->json_bytes = text_.size();
-      if (text_.empty())
+      if (text_.empty()) {
         return InvalidArgument("empty file: the gzip data decompresses to 0 bytes");
+      }
       s = ReadText(text_.view(), sink, &state);
     } else if (s.code() == StatusCode::kResourceExhausted) {
       // Larger than one buffer (or than the bomb limits, or the size trailer is damaged):

@@ -1,5 +1,6 @@
 #include "ingest/file_reader.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -8,6 +9,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crypto/digest.h"
@@ -948,6 +950,90 @@ TEST_F(FileReaderDiskTest, DirectoryPassedAsFileIsRejected) {
   Status s = reader.Read(in, sink, &info);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), dir_ + ": is a directory, not a file");
+}
+
+// Points stdin at `path` for the life of the object.
+class StdinFrom {
+ public:
+  explicit StdinFrom(const std::string& path) : saved_(::dup(0)) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::dup2(fd, 0), 0);
+    ::close(fd);
+  }
+  ~StdinFrom() {
+    ::dup2(saved_, 0);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_;
+};
+
+TEST_F(FileReaderDiskTest, StdinIsRead) {
+  std::string gz = GzipForTesting(RecordsFile(4));
+  StdinFrom stdin_from(Write("stdin.json.gz", gz));
+  Result<std::vector<InputFile>> inputs = DiscoverInputs(std::vector<std::string>{"-"});
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ(inputs->size(), 1u);
+  FileReader reader(ReaderLimits{});
+  CollectingSink sink;
+  FileInfo info;
+  ASSERT_TRUE(reader.Read((*inputs)[0], sink, &info).ok());
+  EXPECT_EQ(info.records, 4u);
+  EXPECT_TRUE(info.gzip);
+  EXPECT_EQ(info.sha256_hex, crypto::ToHex(crypto::Sha256(gz)));
+}
+
+TEST_F(FileReaderDiskTest, StdinOverTheLimitIsRejected) {
+  StdinFrom stdin_from(Write("big.json", RecordsFile(100)));
+  ReaderLimits limits;
+  limits.max_stdin_bytes = 1000;
+  FileReader reader(limits);
+  InputFile in;
+  in.path = "-";
+  in.kind = InputKind::kStdin;
+  CollectingSink sink;
+  FileInfo info;
+  Status s = reader.Read(in, sink, &info);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.message(), HasSubstr("-: "));
+  EXPECT_THAT(s.message(), HasSubstr("limit of 1000 bytes"));
+}
+
+TEST_F(FileReaderDiskTest, PipeIsStreamed) {
+  std::string fifo = dir_ + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += Event(i) + "\n";
+  std::thread writer([&] {
+    int fd = ::open(fifo.c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  });
+  Result<std::vector<InputFile>> inputs = DiscoverInputs(std::vector<std::string>{fifo});
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ((*inputs)[0].kind, InputKind::kLog);  // Named explicitly, so read.
+  FileReader reader(ReaderLimits{});
+  CollectingSink sink;
+  FileInfo info;
+  Status s = reader.Read((*inputs)[0], sink, &info);
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(info.records, 300u);
+  EXPECT_EQ(info.sha256_hex, crypto::ToHex(crypto::Sha256(text)));
+}
+
+TEST(FileReaderThreadsTest, OneReaderPerThread) {
+  std::vector<uint64_t> totals(4, 0);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < totals.size(); ++t) {
+    threads.emplace_back(
+        [&totals, t] { totals[t] = ReadAll("tests/data/datasets", ReaderLimits{}).records; });
+  }
+  for (std::thread& t : threads) t.join();
+  for (uint64_t total : totals) EXPECT_EQ(total, 146u);
 }
 
 TEST(ReaderLimitsTest, ValidateNamesTheField) {

@@ -124,8 +124,9 @@ void Walk(const std::string& dir, std::vector<InputFile>* out) {
     }
     int err = errno;
     ::closedir(d);
-    if (err != 0)
+    if (err != 0) {
       out->push_back(Unreadable(current, io::ErrnoError("read directory", current, err)));
+    }
   }
 }
 

@@ -506,8 +506,9 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
       case ObjectKind::kQueryResultRows:
         break;
       case ObjectKind::kLookupItem:
-        if (state.format == ContainerFormat::kUnknown)
+        if (state.format == ContainerFormat::kUnknown) {
           state.format = ContainerFormat::kLookupEvents;
+        }
         TB_RETURN_IF_ERROR(DeliverEmbedded(scope, LineAt(scope, start)));
         break;
       case ObjectKind::kEvent: {
