@@ -445,6 +445,14 @@ TEST_P(FileReaderTest, DigestRecognisedByContentIsSkipped) {
   EXPECT_TRUE(sink_.errors.empty());
 }
 
+TEST_P(FileReaderTest, EventWithDigestLikeMemberIsAnEvent) {
+  std::string event = Event(1, ",\"logFiles\":[]");
+  ASSERT_TRUE(Read(event).ok());
+  EXPECT_EQ(info_.format, ContainerFormat::kSingleEvent);
+  EXPECT_EQ(sink_.records, (std::vector<std::string>{event}));
+  EXPECT_TRUE(info_.skip_reason.empty());
+}
+
 TEST_P(FileReaderTest, LakeSignFileRecognisedByContentIsSkipped) {
   std::string sign =
       "{\"version\":\"1.0\",\"region\":\"us-east-1\",\"files\":[{\"fileHashValue\":"

@@ -112,11 +112,13 @@ struct JsonContainerReader::ObjectScan {
   std::string keys;  // The first keys, for messages (only when collect_keys).
   int key_count = 0;
 
+  // An event member wins over digest and sign members: skipping an event silently would be
+  // worse than rejecting a strange digest.
   ObjectKind kind() const {
     if (wrapper != ObjectKind::kUnknown) return wrapper;
+    if (event) return ObjectKind::kEvent;
     if (digest) return ObjectKind::kDigest;
     if (sign) return ObjectKind::kSignFile;
-    if (event) return ObjectKind::kEvent;
     return ObjectKind::kUnknown;
   }
 };
@@ -239,9 +241,9 @@ Status JsonContainerReader::ScanObject(ondemand::object& object, Scope& scope, b
       embedded_.Capture(field.value(), "CloudTrailEvent");
     } else if (!scan->event && IsEventKey(key)) {
       scan->event = true;
-    } else if (IsDigestKey(key)) {
+    } else if (!scan->event && IsDigestKey(key)) {
       scan->digest = true;
-    } else if (IsSignKey(key)) {
+    } else if (!scan->event && IsSignKey(key)) {
       scan->sign = true;
     }
     if (collect_keys && scan->key_count < 5) {
@@ -594,7 +596,6 @@ Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number
     }
   }
   if (s.ok() || sink_stopped_ || s.code() == StatusCode::kResourceExhausted) return s;
-  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
   RecordError(scope, line_number, s.message());
   return Status::OK();
 }
@@ -606,7 +607,6 @@ void JsonContainerReader::RejectLongLine(uint64_t length, uint64_t line_number, 
   scope.state = state;
   scope.line = line_number;
   scope.in_line = true;
-  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
   RecordError(scope, line_number,
               "line is " + std::to_string(length) + " bytes, longer than the limit of " +
                   std::to_string(limits_.max_line_bytes) + " bytes");
