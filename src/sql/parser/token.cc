@@ -182,6 +182,21 @@ const KeywordEntry* EntryFor(Keyword keyword) {
   return i < 0 ? nullptr : &kKeywords[i];
 }
 
+// For each first letter A-Z, the range of kKeywords entries starting with it, so a lookup
+// (done for every word the lexer sees) compares against a handful of entries.
+struct FirstLetterIndex {
+  std::array<uint8_t, 27> begin{};  // begin[i]..begin[i + 1] for letter 'A' + i.
+  constexpr FirstLetterIndex() {
+    size_t e = 0;
+    for (size_t letter = 0; letter <= 26; ++letter) {
+      while (e < kKeywordCount && static_cast<size_t>(kKeywords[e].spelling[0] - 'A') < letter) ++e;
+      begin[letter] = static_cast<uint8_t>(e);
+    }
+  }
+};
+constexpr FirstLetterIndex kFirstLetter;
+static_assert(kKeywordCount < 256, "FirstLetterIndex stores entry indexes in uint8_t");
+
 }  // namespace
 
 Keyword LookupKeyword(std::string_view word) {
@@ -191,12 +206,13 @@ Keyword LookupKeyword(std::string_view word) {
     char c = word[i];
     upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
+  if (upper[0] < 'A' || upper[0] > 'Z') return Keyword::kNone;
   std::string_view key(upper, word.size());
-  const KeywordEntry* end = kKeywords + kKeywordCount;
-  const KeywordEntry* it = std::lower_bound(
-      kKeywords, end, key, [](const KeywordEntry& e, std::string_view k) { return e.spelling < k; });
-  if (it == end || it->spelling != key) return Keyword::kNone;
-  return it->keyword;
+  size_t letter = static_cast<size_t>(upper[0] - 'A');
+  for (size_t i = kFirstLetter.begin[letter]; i < kFirstLetter.begin[letter + 1]; ++i) {
+    if (kKeywords[i].spelling == key) return kKeywords[i].keyword;
+  }
+  return Keyword::kNone;
 }
 
 bool IsReserved(Keyword keyword) {

@@ -1,13 +1,17 @@
 #include "sql/parser/internal/token_stream.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace trailbook::sql::internal {
 
 TokenStream::TokenStream(std::string_view source, size_t max_tokens)
-    : source_(source), max_tokens_(max_tokens), lexer_(source) {}
+    : source_(source), max_tokens_(max_tokens), lexer_(source) {
+  // About one token per four bytes of typical SQL; avoids regrowing for short queries.
+  tokens_.reserve(std::min(max_tokens, source.size() / 4 + 16));
+}
 
-const Token& TokenStream::At(size_t index) {
+Token TokenStream::At(size_t index) {
   while (tokens_.size() <= index) {
     if (!tokens_.empty() && (tokens_.back().kind == TokenKind::kEnd ||
                              tokens_.back().kind == TokenKind::kError)) {
@@ -31,10 +35,8 @@ const Token& TokenStream::At(size_t index) {
   return tokens_[index];
 }
 
-Token TokenStream::Peek(size_t ahead) { return At(pos_ + ahead); }
-
 Token TokenStream::Next() {
-  Token t = At(pos_);
+  Token t = Peek();
   if (t.kind != TokenKind::kEnd && t.kind != TokenKind::kError) {
     ++pos_;
     previous_end_ = t.location.end();
