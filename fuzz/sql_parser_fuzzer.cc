@@ -44,6 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const auto& statement = **parsed;
+  if (auto verified = trailbook::sql::Verify(statement); !verified.ok()) {
+    Fail("AST invariant violated", verified.message() + "\n" + std::string(sql));
+  }
   trailbook::sql::VisitAllExpressions(statement, [&](const Expr& e) {
     if (!e.location.known() || e.location.end() > size) Fail("node location outside input", sql);
   });

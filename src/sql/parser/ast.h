@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/status.h"
 #include "sql/parser/source_location.h"
 
 namespace trailbook::sql {
@@ -699,6 +700,11 @@ bool Equal(const Expr& a, const Expr& b);
 bool Equal(const Query& a, const Query& b);
 bool Equal(const Statement& a, const Statement& b);
 bool Equal(const TypeName& a, const TypeName& b);
+
+// Checks the invariants listed at the top of this file and the documented non-null fields of
+// every node; returns kInternal naming the first violation. Parse only returns trees that pass;
+// tests and the fuzzer call it on every parse, and code that builds or rewrites trees may too.
+Status Verify(const Statement& statement);
 
 // Calls `fn` on each direct child expression of `e` that is evaluated in the same query
 // scope: operands, arguments, FILTER, window PARTITION BY/ORDER BY/frame offsets, CASE arms,

@@ -13,6 +13,7 @@ std::string Canonical(std::string_view sql) {
   Result<std::unique_ptr<Statement>> r = Parse(sql);
   EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().message();
   if (!r.ok()) return "<error>";
+  EXPECT_TRUE(Verify(**r).ok()) << Verify(**r).message();
   std::string printed = PrintStatement(**r);
   Result<std::unique_ptr<Statement>> again = Parse(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().message();

@@ -16,6 +16,8 @@ std::unique_ptr<Statement> MustParse(std::string_view sql) {
   Result<std::unique_ptr<Statement>> r = Parse(sql);
   EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().message();
   if (!r.ok()) return nullptr;
+  Status verified = Verify(**r);
+  EXPECT_TRUE(verified.ok()) << sql << "\n" << verified.message();
   std::string printed = PrintStatement(**r);
   Result<std::unique_ptr<Statement>> again = Parse(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().message();
@@ -648,6 +650,26 @@ TEST(ParserTest, ForEachChildStaysInScope) {
   kinds.clear();
   ForEachChild(*e, [&](const Expr& child) { kinds.push_back(child.kind); });
   EXPECT_EQ(kinds, (std::vector<ExprKind>{ExprKind::kColumnRef}));
+}
+
+TEST(ParserTest, VerifyReportsBrokenInvariants) {
+  auto s = MustParse("SELECT a AND b, f(x) FROM t WHERE x > 1");
+  ASSERT_TRUE(Verify(*s).ok());
+  auto& select = s->query->body->As<SelectBody>();
+  // A hand-built tree that breaks the rules is caught with a precise message.
+  select.items[1].expr->As<FunctionCall>().args[0].reset();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: FunctionCall argument is null");
+  select.items[1].expr->As<FunctionCall>().args[0] = std::make_unique<NullLiteral>();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: NullLiteral without a location");
+  select.items[1].expr->As<FunctionCall>().args[0]->location = select.items[1].expr->location;
+  select.items[0].expr->As<LogicalExpr>().terms.pop_back();
+  EXPECT_EQ(Verify(*s).code(), StatusCode::kInternal);
+  EXPECT_EQ(Verify(*s).message(),
+            "AST invariant violated: LogicalExpr with fewer than two terms");
+  select.items.clear();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: SELECT without items");
+  Statement empty;
+  EXPECT_EQ(Verify(empty).message(), "AST invariant violated: Statement.query is null");
 }
 
 TEST(ParserTest, EqualDetectsDifferences) {
