@@ -546,48 +546,84 @@ std::string Identifier::Canonical() const {
 
 std::string_view ExprKindName(ExprKind kind) {
   switch (kind) {
-    case ExprKind::kNullLiteral: return "NullLiteral";
-    case ExprKind::kBooleanLiteral: return "BooleanLiteral";
-    case ExprKind::kIntegerLiteral: return "IntegerLiteral";
-    case ExprKind::kDecimalLiteral: return "DecimalLiteral";
-    case ExprKind::kDoubleLiteral: return "DoubleLiteral";
-    case ExprKind::kStringLiteral: return "StringLiteral";
-    case ExprKind::kTypedLiteral: return "TypedLiteral";
-    case ExprKind::kIntervalLiteral: return "IntervalLiteral";
-    case ExprKind::kColumnRef: return "ColumnRef";
-    case ExprKind::kParameter: return "Parameter";
-    case ExprKind::kFieldAccess: return "FieldAccess";
-    case ExprKind::kSubscript: return "Subscript";
-    case ExprKind::kUnary: return "Unary";
-    case ExprKind::kBinary: return "Binary";
-    case ExprKind::kLogical: return "Logical";
-    case ExprKind::kBetween: return "Between";
-    case ExprKind::kInList: return "InList";
-    case ExprKind::kInSubquery: return "InSubquery";
-    case ExprKind::kLike: return "Like";
-    case ExprKind::kIsNull: return "IsNull";
-    case ExprKind::kExists: return "Exists";
-    case ExprKind::kScalarSubquery: return "ScalarSubquery";
-    case ExprKind::kFunctionCall: return "FunctionCall";
-    case ExprKind::kCast: return "Cast";
-    case ExprKind::kCase: return "Case";
-    case ExprKind::kArray: return "Array";
-    case ExprKind::kRow: return "Row";
-    case ExprKind::kLambda: return "Lambda";
-    case ExprKind::kCurrentTime: return "CurrentTime";
-    case ExprKind::kAtTimeZone: return "AtTimeZone";
+    case ExprKind::kNullLiteral:
+      return "NullLiteral";
+    case ExprKind::kBooleanLiteral:
+      return "BooleanLiteral";
+    case ExprKind::kIntegerLiteral:
+      return "IntegerLiteral";
+    case ExprKind::kDecimalLiteral:
+      return "DecimalLiteral";
+    case ExprKind::kDoubleLiteral:
+      return "DoubleLiteral";
+    case ExprKind::kStringLiteral:
+      return "StringLiteral";
+    case ExprKind::kTypedLiteral:
+      return "TypedLiteral";
+    case ExprKind::kIntervalLiteral:
+      return "IntervalLiteral";
+    case ExprKind::kColumnRef:
+      return "ColumnRef";
+    case ExprKind::kParameter:
+      return "Parameter";
+    case ExprKind::kFieldAccess:
+      return "FieldAccess";
+    case ExprKind::kSubscript:
+      return "Subscript";
+    case ExprKind::kUnary:
+      return "Unary";
+    case ExprKind::kBinary:
+      return "Binary";
+    case ExprKind::kLogical:
+      return "Logical";
+    case ExprKind::kBetween:
+      return "Between";
+    case ExprKind::kInList:
+      return "InList";
+    case ExprKind::kInSubquery:
+      return "InSubquery";
+    case ExprKind::kLike:
+      return "Like";
+    case ExprKind::kIsNull:
+      return "IsNull";
+    case ExprKind::kExists:
+      return "Exists";
+    case ExprKind::kScalarSubquery:
+      return "ScalarSubquery";
+    case ExprKind::kFunctionCall:
+      return "FunctionCall";
+    case ExprKind::kCast:
+      return "Cast";
+    case ExprKind::kCase:
+      return "Case";
+    case ExprKind::kArray:
+      return "Array";
+    case ExprKind::kRow:
+      return "Row";
+    case ExprKind::kLambda:
+      return "Lambda";
+    case ExprKind::kCurrentTime:
+      return "CurrentTime";
+    case ExprKind::kAtTimeZone:
+      return "AtTimeZone";
   }
   return "Unknown";
 }
 
 std::string_view IntervalFieldName(IntervalField field) {
   switch (field) {
-    case IntervalField::kYear: return "YEAR";
-    case IntervalField::kMonth: return "MONTH";
-    case IntervalField::kDay: return "DAY";
-    case IntervalField::kHour: return "HOUR";
-    case IntervalField::kMinute: return "MINUTE";
-    case IntervalField::kSecond: return "SECOND";
+    case IntervalField::kYear:
+      return "YEAR";
+    case IntervalField::kMonth:
+      return "MONTH";
+    case IntervalField::kDay:
+      return "DAY";
+    case IntervalField::kHour:
+      return "HOUR";
+    case IntervalField::kMinute:
+      return "MINUTE";
+    case IntervalField::kSecond:
+      return "SECOND";
   }
   return "?";
 }
@@ -610,41 +646,64 @@ bool IsComparison(BinaryOp op) {
 
 std::string_view BinaryOpSpelling(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kEqual: return "=";
-    case BinaryOp::kNotEqual: return "<>";
-    case BinaryOp::kLess: return "<";
-    case BinaryOp::kLessEqual: return "<=";
-    case BinaryOp::kGreater: return ">";
-    case BinaryOp::kGreaterEqual: return ">=";
-    case BinaryOp::kIsDistinctFrom: return "IS DISTINCT FROM";
-    case BinaryOp::kIsNotDistinctFrom: return "IS NOT DISTINCT FROM";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSubtract: return "-";
-    case BinaryOp::kMultiply: return "*";
-    case BinaryOp::kDivide: return "/";
-    case BinaryOp::kModulo: return "%";
-    case BinaryOp::kConcat: return "||";
+    case BinaryOp::kEqual:
+      return "=";
+    case BinaryOp::kNotEqual:
+      return "<>";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessEqual:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterEqual:
+      return ">=";
+    case BinaryOp::kIsDistinctFrom:
+      return "IS DISTINCT FROM";
+    case BinaryOp::kIsNotDistinctFrom:
+      return "IS NOT DISTINCT FROM";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulo:
+      return "%";
+    case BinaryOp::kConcat:
+      return "||";
   }
   return "?";
 }
 
 std::string_view JoinTypeName(JoinType type) {
   switch (type) {
-    case JoinType::kInner: return "JOIN";
-    case JoinType::kLeft: return "LEFT JOIN";
-    case JoinType::kRight: return "RIGHT JOIN";
-    case JoinType::kFull: return "FULL JOIN";
-    case JoinType::kCross: return "CROSS JOIN";
-    case JoinType::kImplicit: return ",";
+    case JoinType::kInner:
+      return "JOIN";
+    case JoinType::kLeft:
+      return "LEFT JOIN";
+    case JoinType::kRight:
+      return "RIGHT JOIN";
+    case JoinType::kFull:
+      return "FULL JOIN";
+    case JoinType::kCross:
+      return "CROSS JOIN";
+    case JoinType::kImplicit:
+      return ",";
   }
   return "?";
 }
 
 std::string_view SetOperatorName(SetOperator op) {
   switch (op) {
-    case SetOperator::kUnion: return "UNION";
-    case SetOperator::kExcept: return "EXCEPT";
-    case SetOperator::kIntersect: return "INTERSECT";
+    case SetOperator::kUnion:
+      return "UNION";
+    case SetOperator::kExcept:
+      return "EXCEPT";
+    case SetOperator::kIntersect:
+      return "INTERSECT";
   }
   return "?";
 }
@@ -684,8 +743,7 @@ bool Equal(const Expr& a, const Expr& b) {
     case ExprKind::kIntervalLiteral: {
       const auto& x = a.As<IntervalLiteral>();
       const auto& y = b.As<IntervalLiteral>();
-      return x.negative == y.negative && x.value == y.value && x.start == y.start &&
-             x.end == y.end;
+      return x.negative == y.negative && x.value == y.value && x.start == y.start && x.end == y.end;
     }
     case ExprKind::kColumnRef:
       return Eq(a.As<ColumnRef>().parts, b.As<ColumnRef>().parts);

@@ -431,7 +431,7 @@ struct WhenClause {
 struct CaseExpr final : Expr {
   static constexpr ExprKind kKind = ExprKind::kCase;
   CaseExpr() : Expr(kKind) {}
-  ExprPtr operand;  // Nullable.
+  ExprPtr operand;                // Nullable.
   std::vector<WhenClause> whens;  // One or more.
   ExprPtr else_result;            // Nullable.
 };
@@ -572,7 +572,7 @@ struct JoinRelation final : Relation {
   JoinType type = JoinType::kInner;
   RelationPtr left;
   RelationPtr right;
-  ExprPtr on;                            // Nullable: set for ON.
+  ExprPtr on;                             // Nullable: set for ON.
   std::vector<Identifier> using_columns;  // Set for USING (...).
 };
 
@@ -586,8 +586,8 @@ enum class SelectItemKind : uint8_t {
 
 struct SelectItem {
   SelectItemKind kind = SelectItemKind::kExpr;
-  ExprPtr expr;                      // kExpr only.
-  std::optional<Identifier> alias;   // kExpr only.
+  ExprPtr expr;                       // kExpr only.
+  std::optional<Identifier> alias;    // kExpr only.
   std::vector<Identifier> qualifier;  // kAllColumns: empty for *, [t] for t.*.
   SourceLocation location;
 };
@@ -679,8 +679,8 @@ struct Query {
   std::vector<CommonTableExpr> with;
   QueryBodyPtr body;
   std::vector<OrderItem> order_by;
-  ExprPtr offset;  // Nullable; an IntegerLiteral or a Parameter.
-  ExprPtr limit;   // Nullable (also for LIMIT ALL); an IntegerLiteral or a Parameter.
+  ExprPtr offset;                // Nullable; an IntegerLiteral or a Parameter.
+  ExprPtr limit;                 // Nullable (also for LIMIT ALL); an IntegerLiteral or a Parameter.
   bool limit_with_ties = false;  // FETCH FIRST n ROWS WITH TIES.
   SourceLocation location;
 };

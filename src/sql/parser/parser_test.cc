@@ -260,7 +260,8 @@ TEST(ParserTest, SetOperationPrecedence) {
 }
 
 TEST(ParserTest, OrderByLimitOffsetFetch) {
-  auto s = MustParse("SELECT a, b FROM t ORDER BY 2 DESC NULLS FIRST, a ASC NULLS LAST, b LIMIT 10");
+  auto s =
+      MustParse("SELECT a, b FROM t ORDER BY 2 DESC NULLS FIRST, a ASC NULLS LAST, b LIMIT 10");
   const auto& order = s->query->order_by;
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0].expr->As<IntegerLiteral>().value, 2);
@@ -643,9 +644,9 @@ TEST(ParserTest, ForEachChildStaysInScope) {
   ExprPtr e = FirstItem("SELECT f(a, b + c) FILTER (WHERE d) OVER (PARTITION BY p ORDER BY o)");
   std::vector<ExprKind> kinds;
   ForEachChild(*e, [&](const Expr& child) { kinds.push_back(child.kind); });
-  EXPECT_EQ(kinds, (std::vector<ExprKind>{ExprKind::kColumnRef, ExprKind::kBinary,
-                                          ExprKind::kColumnRef, ExprKind::kColumnRef,
-                                          ExprKind::kColumnRef}));
+  EXPECT_EQ(kinds,
+            (std::vector<ExprKind>{ExprKind::kColumnRef, ExprKind::kBinary, ExprKind::kColumnRef,
+                                   ExprKind::kColumnRef, ExprKind::kColumnRef}));
   e = FirstItem("SELECT x IN (SELECT y FROM t)");
   kinds.clear();
   ForEachChild(*e, [&](const Expr& child) { kinds.push_back(child.kind); });
@@ -664,8 +665,7 @@ TEST(ParserTest, VerifyReportsBrokenInvariants) {
   select.items[1].expr->As<FunctionCall>().args[0]->location = select.items[1].expr->location;
   select.items[0].expr->As<LogicalExpr>().terms.pop_back();
   EXPECT_EQ(Verify(*s).code(), StatusCode::kInternal);
-  EXPECT_EQ(Verify(*s).message(),
-            "AST invariant violated: LogicalExpr with fewer than two terms");
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: LogicalExpr with fewer than two terms");
   select.items.clear();
   EXPECT_EQ(Verify(*s).message(), "AST invariant violated: SELECT without items");
   Statement empty;
@@ -738,7 +738,8 @@ TEST(ParserTest, LongOperatorChainsAreLimitedButAndOrListsAreNot) {
                     Repeat(" OR eventName = 'y' AND x IS NULL", 20000);
   auto s = MustParse(sql);
   EXPECT_EQ(SelectOf(*s).where->As<LogicalExpr>().terms.size(), 20001u);
-  std::string in_list = "SELECT * FROM events WHERE eventName IN ('a'" + Repeat(", 'a'", 50000) + ")";
+  std::string in_list =
+      "SELECT * FROM events WHERE eventName IN ('a'" + Repeat(", 'a'", 50000) + ")";
   EXPECT_TRUE(Parse(in_list).ok());
 }
 
@@ -754,9 +755,10 @@ TEST(ParserTest, QuerySizeAndTokenCountAreLimited) {
   r = Parse("SELECT a, b, c, d, e, f FROM t", few);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(r.status().message(), "query has more than 10 tokens at 1:21\n"
-                                  "  SELECT a, b, c, d, e, f FROM t\n"
-                                  "                      ^");
+  EXPECT_EQ(r.status().message(),
+            "query has more than 10 tokens at 1:21\n"
+            "  SELECT a, b, c, d, e, f FROM t\n"
+            "                      ^");
   EXPECT_TRUE(Parse("SELECT a, b FROM t", few).ok());
   EXPECT_EQ(ParseExpression(std::string(100, 'x'), ParseOptions{50, 10, 8}).status().code(),
             StatusCode::kResourceExhausted);

@@ -227,42 +227,78 @@ std::string_view KeywordSpelling(Keyword keyword) {
 
 std::string_view TokenKindName(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEnd: return "end of input";
-    case TokenKind::kError: return "invalid token";
-    case TokenKind::kIdentifier: return "identifier";
-    case TokenKind::kQuotedIdentifier: return "quoted identifier";
-    case TokenKind::kBacktickIdentifier: return "backquoted identifier";
-    case TokenKind::kDigitIdentifier: return "identifier starting with a digit";
-    case TokenKind::kString: return "string literal";
-    case TokenKind::kUnicodeString: return "Unicode string literal";
-    case TokenKind::kInteger: return "integer literal";
-    case TokenKind::kDecimal: return "decimal literal";
-    case TokenKind::kDouble: return "double literal";
-    case TokenKind::kParameter: return "parameter";
-    case TokenKind::kPlaceholder: return "placeholder";
-    case TokenKind::kEventDataStoreId: return "event data store id";
-    case TokenKind::kLeftParen: return "'('";
-    case TokenKind::kRightParen: return "')'";
-    case TokenKind::kLeftBracket: return "'['";
-    case TokenKind::kRightBracket: return "']'";
-    case TokenKind::kComma: return "','";
-    case TokenKind::kDot: return "'.'";
-    case TokenKind::kSemicolon: return "';'";
-    case TokenKind::kPlus: return "'+'";
-    case TokenKind::kMinus: return "'-'";
-    case TokenKind::kStar: return "'*'";
-    case TokenKind::kSlash: return "'/'";
-    case TokenKind::kPercent: return "'%'";
-    case TokenKind::kConcat: return "'||'";
-    case TokenKind::kEqual: return "'='";
-    case TokenKind::kNotEqual: return "'<>'";
-    case TokenKind::kLess: return "'<'";
-    case TokenKind::kLessEqual: return "'<='";
-    case TokenKind::kGreater: return "'>'";
-    case TokenKind::kGreaterEqual: return "'>='";
-    case TokenKind::kArrow: return "'->'";
-    case TokenKind::kDoubleColon: return "'::'";
-    case TokenKind::kQuestion: return "'?'";
+    case TokenKind::kEnd:
+      return "end of input";
+    case TokenKind::kError:
+      return "invalid token";
+    case TokenKind::kIdentifier:
+      return "identifier";
+    case TokenKind::kQuotedIdentifier:
+      return "quoted identifier";
+    case TokenKind::kBacktickIdentifier:
+      return "backquoted identifier";
+    case TokenKind::kDigitIdentifier:
+      return "identifier starting with a digit";
+    case TokenKind::kString:
+      return "string literal";
+    case TokenKind::kUnicodeString:
+      return "Unicode string literal";
+    case TokenKind::kInteger:
+      return "integer literal";
+    case TokenKind::kDecimal:
+      return "decimal literal";
+    case TokenKind::kDouble:
+      return "double literal";
+    case TokenKind::kParameter:
+      return "parameter";
+    case TokenKind::kPlaceholder:
+      return "placeholder";
+    case TokenKind::kEventDataStoreId:
+      return "event data store id";
+    case TokenKind::kLeftParen:
+      return "'('";
+    case TokenKind::kRightParen:
+      return "')'";
+    case TokenKind::kLeftBracket:
+      return "'['";
+    case TokenKind::kRightBracket:
+      return "']'";
+    case TokenKind::kComma:
+      return "','";
+    case TokenKind::kDot:
+      return "'.'";
+    case TokenKind::kSemicolon:
+      return "';'";
+    case TokenKind::kPlus:
+      return "'+'";
+    case TokenKind::kMinus:
+      return "'-'";
+    case TokenKind::kStar:
+      return "'*'";
+    case TokenKind::kSlash:
+      return "'/'";
+    case TokenKind::kPercent:
+      return "'%'";
+    case TokenKind::kConcat:
+      return "'||'";
+    case TokenKind::kEqual:
+      return "'='";
+    case TokenKind::kNotEqual:
+      return "'<>'";
+    case TokenKind::kLess:
+      return "'<'";
+    case TokenKind::kLessEqual:
+      return "'<='";
+    case TokenKind::kGreater:
+      return "'>'";
+    case TokenKind::kGreaterEqual:
+      return "'>='";
+    case TokenKind::kArrow:
+      return "'->'";
+    case TokenKind::kDoubleColon:
+      return "'::'";
+    case TokenKind::kQuestion:
+      return "'?'";
   }
   return "token";
 }

@@ -13,8 +13,8 @@ TokenStream::TokenStream(std::string_view source, size_t max_tokens)
 
 Token TokenStream::At(size_t index) {
   while (tokens_.size() <= index) {
-    if (!tokens_.empty() && (tokens_.back().kind == TokenKind::kEnd ||
-                             tokens_.back().kind == TokenKind::kError)) {
+    if (!tokens_.empty() &&
+        (tokens_.back().kind == TokenKind::kEnd || tokens_.back().kind == TokenKind::kError)) {
       return tokens_.back();
     }
     std::string message;
@@ -27,8 +27,7 @@ Token TokenStream::At(size_t index) {
       t.kind = TokenKind::kError;
       t.error_index = static_cast<uint32_t>(errors_.size());
       errors_.push_back(LexError{StatusCode::kResourceExhausted,
-                                 "query has more than " + std::to_string(max_tokens_) +
-                                     " tokens"});
+                                 "query has more than " + std::to_string(max_tokens_) + " tokens"});
     }
     tokens_.push_back(t);
   }
@@ -57,7 +56,8 @@ Status TokenStream::ErrorFor(const Token& token) const {
     return SyntaxError(source_, token.location, "unexpected token");
   }
   const LexError& e = errors_[token.error_index];
-  if (e.code == StatusCode::kInvalidArgument) return SyntaxError(source_, token.location, e.message);
+  if (e.code == StatusCode::kInvalidArgument)
+    return SyntaxError(source_, token.location, e.message);
   return SourceError(e.code, source_, token.location, e.message, "");
 }
 
