@@ -19,5 +19,6 @@ namespace trailbook::cli {
 using CommandAction = std::function<int()>;
 
 void AddVersionCommand(CLI::App& app, CommandAction& action);
+void AddGenCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli
