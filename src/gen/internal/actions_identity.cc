@@ -612,7 +612,7 @@ const ActionSpec kIdentityActions[] = {
     // STS
     {Service::kSts, "AssumeRole", Access::kRead, {.human = 3, .automation = 2, .workload = 8, .ci = 3, .scanner = 10, .service = 150}, AssumeRole, Errors::kAssume},
     {Service::kSts, "AssumeRoleWithWebIdentity", Access::kRead, {.workload = 8, .ci = 25}, AssumeRoleWithWebIdentity, Errors::kAssume, KindBit(PersonaKind::kEksPod) | KindBit(PersonaKind::kCiRole)},
-    {Service::kSts, "AssumeRoleWithSAML", Access::kRead, {.human = 6}, AssumeRoleWithSaml, Errors::kAssume, KindBit(PersonaKind::kSamlUser)},
+    {Service::kSts, "AssumeRoleWithSAML", Access::kRead, {.human = 60}, AssumeRoleWithSaml, Errors::kAssume, KindBit(PersonaKind::kSamlUser)},
     {Service::kSts, "GetCallerIdentity", Access::kRead, {.human = 8, .automation = 15, .workload = 8, .ci = 30, .scanner = 4, .root = 2}, GetCredentialReport, Errors::kNone},
     {Service::kSts, "GetSessionToken", Access::kRead, {.human = 1, .automation = 3}, GetSessionToken, Errors::kAssume, KindBit(PersonaKind::kIamHuman) | KindBit(PersonaKind::kIamAutomation)},
     {Service::kSts, "GetFederationToken", Access::kRead, {.automation = 1}, GetFederationToken, Errors::kAssume, KindBit(PersonaKind::kIamAutomation)},

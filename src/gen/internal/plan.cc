@@ -281,7 +281,7 @@ class Planner {
             "CreateUser", "CreateAccessKey", "AttachUserPolicy", "PutUserPolicy",
             "CreateLoginProfile", "UpdateAssumeRolePolicy", "DeleteRolePolicy"};
         for (size_t i = 0; i < std::size(kSteps); ++i) {
-          if (i >= 3 && rng_.Chance(0.3)) continue;
+          if (i >= 5 && rng_.Chance(0.3)) continue;
           const ErrorClass e = i == 2 ? Maybe(0.15, ErrorClass::kAccessDenied) : ErrorClass::kNone;
           Add(t, Service::kIam, kSteps[i], actor->index, 0, e, static_cast<uint8_t>(i), ip);
           t += Gap(5, 120);

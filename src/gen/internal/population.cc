@@ -541,9 +541,10 @@ class Builder {
       SetPersonIdentity(p, person, a);
       p.mfa_arn = p.mfa ? "arn:aws:iam::" + acct.id + ":mfa/" + p.name : "";
     }
-    if (a != 0) {
+    {
       const Person& person = people_[rng_.Index(people_.size())];
-      Persona& p = NewRole(PersonaKind::kSamlUser, a, "ADFS-Developers", "", 3600);
+      Persona& p = NewRole(PersonaKind::kSamlUser, a, a == 0 ? "ADFS-Operators" : "ADFS-Developers",
+                           "", 3600);
       SetPersonIdentity(p, person, a);
       p.session_base = person.email;
     }

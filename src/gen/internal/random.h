@@ -42,10 +42,10 @@ constexpr uint64_t DeriveSeed(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_
 class Rng {
  public:
   explicit Rng(uint64_t seed) {
-    uint64_t s = seed;
+    uint64_t s = seed;  // SplitMix64 stream starting at `seed`, as the xoshiro authors advise
     for (uint64_t& word : state_) {
-      s += 0x9e3779b97f4a7c15ULL;
       word = Mix64(s);
+      s += 0x9e3779b97f4a7c15ULL;
     }
   }
 
