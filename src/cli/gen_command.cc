@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -132,22 +133,28 @@ void AddGenCommand(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
       "gen", "Generate a deterministic synthetic CloudTrail data set (S3 layout or NDJSON)");
   cmd->add_option("OUT", flags->out, "Output directory (must not exist or be empty)")->required();
-  cmd->add_option("--events", flags->options.events, "Number of distinct events")->required();
+  cmd->add_option("--events", flags->options.events, "Number of distinct events")
+      ->required()
+      ->check(CLI::Range(uint64_t{1}, gen::kMaxEvents));
   cmd->add_option("--seed", flags->options.seed, "Seed; equal seeds give identical output")
-      ->required();
+      ->required()
+      ->check(CLI::Range(uint64_t{0}, UINT64_MAX));
   cmd->add_option("--days", flags->options.days, "Length of the span in days")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint32_t{1}, gen::kMaxDays));
   cmd->add_option("--end", flags->end, "End of the span (exclusive), YYYY-MM-DD UTC")
       ->capture_default_str();
   cmd->add_option("--accounts", flags->options.accounts, "Number of AWS accounts")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint32_t{1}, gen::kMaxAccounts));
   cmd->add_option("--format", flags->format, "s3 (AWSLogs/... .json.gz) or ndjson")
       ->capture_default_str();
   cmd->add_option("--duplicate-rate", flags->options.duplicate_rate,
                   "Fraction of events delivered twice (0 to 0.5)")
       ->capture_default_str();
   cmd->add_option("--threads", flags->options.threads, "Worker threads (output is identical)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint32_t{1}, gen::kMaxThreads));
   cmd->add_flag("--json", flags->json, "Print the summary as one JSON object");
   cmd->callback([flags, &action] { action = [flags] { return RunGen(*flags); }; });
 }

@@ -91,7 +91,7 @@ ErrorClass DecideError(const ActionSpec& spec, uint16_t action, const Persona& p
     case Errors::kBucket: p = spec.name.starts_with("Get") ? 0.12 : 0.04; break;
     case Errors::kAssume: p = 0.02; break;
     case Errors::kSignIn: p = 0.03; break;
-    default: p = (spec.access == Access::kRead || spec.access == Access::kDataRead) ? 0.035 : 0.06;
+    default: p = (spec.access == Access::kRead || spec.access == Access::kDataRead) ? 0.045 : 0.07;
   }
   switch (persona.mix) {
     case MixClass::kScanner: p *= 2.5; break;
