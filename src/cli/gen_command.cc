@@ -138,7 +138,11 @@ void AddGenCommand(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(uint64_t{1}, gen::kMaxEvents));
   cmd->add_option("--seed", flags->options.seed, "Seed; equal seeds give identical output")
       ->required()
-      ->check(CLI::Range(uint64_t{0}, UINT64_MAX));
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text.starts_with("-") ? std::string("must not be negative") : std::string();
+          },
+          "UINT"));
   cmd->add_option("--days", flags->options.days, "Length of the span in days")
       ->capture_default_str()
       ->check(CLI::Range(uint32_t{1}, gen::kMaxDays));
