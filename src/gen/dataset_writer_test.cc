@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <libdeflate.h>
+#include <re2/re2.h>
 #include <simdjson.h>
 
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -86,31 +86,33 @@ TEST(DatasetWriterTest, WritesTheS3DeliveryLayout) {
   auto summary = WriteDataset(o, dir.path());
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   const auto tree = ReadTree(dir.path());
-  static const std::regex kLog(
+  static const RE2 kLog(
       R"re(AWSLogs/(\d{12})/CloudTrail/([a-z]{2}-[a-z]+-\d)/(\d{4})/(\d{2})/(\d{2})/(\d{12})_CloudTrail_([a-z]{2}-[a-z]+-\d)_(\d{4})(\d{2})(\d{2})T(\d{4})Z_[A-Za-z0-9]{16}\.json\.gz)re");
-  static const std::regex kDigest(
+  static const RE2 kDigest(
       R"re(AWSLogs/(\d{12})/CloudTrail-Digest/([a-z]{2}-[a-z]+-\d)/\d{4}/\d{2}/\d{2}/(\d{12})_CloudTrail-Digest_([a-z]{2}-[a-z]+-\d)_[a-z-]+_([a-z]{2}-[a-z]+-\d)_\d{8}T\d{6}Z\.json\.gz)re");
   uint64_t log_files = 0, digest_files = 0, records = 0, json_bytes = 0, disk_bytes = 0;
   std::set<std::string> event_ids;
   simdjson::dom::parser parser;
   for (const auto& [path, bytes] : tree) {
-    std::smatch m;
-    if (std::regex_match(path, m, kDigest)) {
+    std::string d_account, d_region, d_account2, d_region2, d_region3;
+    if (RE2::FullMatch(path, kDigest, &d_account, &d_region, &d_account2, &d_region2, &d_region3)) {
       ++digest_files;
-      EXPECT_EQ(m[1], m[3]);
-      EXPECT_EQ(m[2], m[4]);
-      EXPECT_EQ(m[2], m[5]);
+      EXPECT_EQ(d_account, d_account2);
+      EXPECT_EQ(d_region, d_region2);
+      EXPECT_EQ(d_region, d_region3);
       continue;
     }
-    ASSERT_TRUE(std::regex_match(path, m, kLog)) << path;
+    std::string account, region, year, month, day, name_account, name_region, name_year,
+        name_month, name_day, name_time;
+    ASSERT_TRUE(RE2::FullMatch(path, kLog, &account, &region, &year, &month, &day, &name_account,
+                               &name_region, &name_year, &name_month, &name_day, &name_time))
+        << path;
     ++log_files;
     disk_bytes += bytes.size();
-    EXPECT_EQ(m[1], m[6]) << path;                  // account directory and file name
-    EXPECT_EQ(m[2], m[7]) << path;                  // region directory and file name
-    EXPECT_EQ(m[3].str() + m[4].str() + m[5].str(),  // date directories and file time
-              m[8].str() + m[9].str() + m[10].str())
-        << path;
-    EXPECT_EQ(std::stoi(m[11].str()) % 5, 0) << path;  // delivered on 5-minute marks
+    EXPECT_EQ(account, name_account) << path;              // account directory and file name
+    EXPECT_EQ(region, name_region) << path;                // region directory and file name
+    EXPECT_EQ(year + month + day, name_year + name_month + name_day) << path;  // date dirs
+    EXPECT_EQ(std::stoi(name_time) % 5, 0) << path;        // delivered on 5-minute marks
     const std::string text = Gunzip(bytes);
     json_bytes += text.size();
     ASSERT_TRUE(text.starts_with("{\"Records\":[")) << path;
@@ -122,12 +124,12 @@ TEST(DatasetWriterTest, WritesTheS3DeliveryLayout) {
     ASSERT_GT(array.size(), 0u) << "empty file " << path;
     for (simdjson::dom::element r : array) {
       ++records;
-      std::string_view account, region, id;
-      ASSERT_EQ(r["recipientAccountId"].get(account), simdjson::SUCCESS);
-      ASSERT_EQ(r["awsRegion"].get(region), simdjson::SUCCESS);
+      std::string_view record_account, record_region, id;
+      ASSERT_EQ(r["recipientAccountId"].get(record_account), simdjson::SUCCESS);
+      ASSERT_EQ(r["awsRegion"].get(record_region), simdjson::SUCCESS);
       ASSERT_EQ(r["eventID"].get(id), simdjson::SUCCESS);
-      EXPECT_EQ(account, m[1].str());
-      EXPECT_EQ(region, m[2].str());
+      EXPECT_EQ(record_account, account);
+      EXPECT_EQ(record_region, region);
       event_ids.insert(std::string(id));
     }
   }
@@ -315,12 +317,12 @@ TEST(DatasetWriterTest, WritesNdjson) {
   auto summary = WriteDataset(o, dir.path());
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->digest_files, 0u);
-  static const std::regex kName(R"(events-\d{5}\.ndjson)");
+  static const RE2 kName(R"(events-\d{5}\.ndjson)");
   uint64_t lines = 0;
   simdjson::dom::parser parser;
   std::set<std::string> ids;
   for (const auto& [path, text] : ReadTree(dir.path())) {
-    EXPECT_TRUE(std::regex_match(path, kName)) << path;
+    EXPECT_TRUE(RE2::FullMatch(path, kName)) << path;
     ASSERT_TRUE(text.ends_with("\n"));
     size_t start = 0;
     while (start < text.size()) {

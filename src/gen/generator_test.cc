@@ -1,12 +1,12 @@
 #include "gen/generator.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -212,16 +212,16 @@ TEST(GeneratorTest, SameSeedSameBytesDifferentSeedDifferentBytes) {
 TEST(GeneratorTest, EveryRecordIsValidJsonWithTheRequiredFields) {
   const auto& records = Sample();
   ASSERT_EQ(records.size(), 30'000u);
-  static const std::regex kTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
-  static const std::regex kUuid(R"([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})");
-  static const std::regex kAccount(R"(\d{12})");
+  static const RE2 kTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
+  static const RE2 kUuid(R"([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})");
+  static const RE2 kAccount(R"(\d{12})");
   std::set<std::string> event_ids;
   simdjson::dom::parser parser;
   for (const Record& r : records) {
-    ASSERT_TRUE(std::regex_match(r.event_time, kTime)) << r.event_time;
+    ASSERT_TRUE(RE2::FullMatch(r.event_time, kTime)) << r.event_time;
     EXPECT_EQ(ParseTimestamp(r.event_time), r.time_micros);
-    EXPECT_TRUE(std::regex_match(r.event_id, kUuid)) << r.event_id;
-    EXPECT_TRUE(std::regex_match(r.account_id, kAccount)) << r.account_id;
+    EXPECT_TRUE(RE2::FullMatch(r.event_id, kUuid)) << r.event_id;
+    EXPECT_TRUE(RE2::FullMatch(r.account_id, kAccount)) << r.account_id;
     EXPECT_FALSE(r.event_name.empty());
     EXPECT_TRUE(r.event_source.ends_with(".amazonaws.com")) << r.event_source;
     EXPECT_TRUE(r.event_type == "AwsApiCall" || r.event_type == "AwsServiceEvent" ||
@@ -459,8 +459,8 @@ TEST(GeneratorTest, RootActivityAndS3DataEvents) {
   for (const Record& r : Sample()) {
     root_login |= r.identity_type == "Root" && r.event_name == "ConsoleLogin";
     if (r.event_name == "GetObject") {
-      static const std::regex kBytes(R"("bytesTransferredOut":\d+\.\d[,}])");
-      float_bytes |= std::regex_search(r.json, kBytes);
+      static const RE2 kBytes(R"("bytesTransferredOut":\d+\.\d[,}])");
+      float_bytes |= RE2::PartialMatch(r.json, kBytes);
       data |= r.json.find("\"eventCategory\":\"Data\"") != std::string::npos &&
               r.json.find("\"managementEvent\":false") != std::string::npos;
     }
@@ -489,10 +489,10 @@ TEST(GeneratorTest, NestedParametersWithMixedTypes) {
   EXPECT_TRUE(AnyJsonContains(records, "DescribeInstances", "\"filterSet\":{}"));
   EXPECT_TRUE(AnyJsonContains(records, "DescribeInstances", "\"instancesSet\":{\"items\":[{\"instanceId\":\"i-"));
   EXPECT_TRUE(AnyJsonContains(records, "GetObject", "\"bytesTransferredIn\":0.0"));
-  std::regex epoch_ms(R"re("(launchTime|startTime|attachTime|expiresAfter|requestedDateTime)":\d{13}[,}])re");
+  static const RE2 epoch_ms(R"re("(launchTime|startTime|attachTime|expiresAfter|requestedDateTime)":\d{13}[,}])re");
   bool epoch = false, url_policy = false, json_policy = false;
   for (const Record& r : records) {
-    epoch |= std::regex_search(r.json, epoch_ms);
+    epoch |= RE2::PartialMatch(r.json, epoch_ms);
     url_policy |= r.json.find("%7B%22Version%22%3A%222012-10-17%22") != std::string::npos;
     json_policy |= r.json.find("\"policyDocument\":\"{") != std::string::npos;
   }
