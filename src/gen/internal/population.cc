@@ -591,13 +591,16 @@ class Builder {
       broker.ips[0] = acct.nat_ips[0];
       broker.ip_count = 1;
       broker.activity = 0.2;
+      // NewPersona may reallocate personas: copy what the federated users need first.
+      const std::string broker_name = broker.name;
+      const uint32_t broker_ua = broker.ua;
       const size_t federated = Scaled(1, k, 1e6);
       for (size_t i = 0; i < federated; ++i) {
         Persona& p = NewPersona(PersonaKind::kFederatedUser, a, "partner-portal-" + V(1, 99));
         p.unique_id = acct.id + ":" + p.name;
         p.arn = "arn:aws:sts::" + acct.id + ":federated-user/" + p.name;
-        p.session_base = broker.name;  // the issuing IAM user
-        p.ua = broker.ua;
+        p.session_base = broker_name;  // the issuing IAM user
+        p.ua = broker_ua;
         p.ips[0] = pop_.PickIp(rng_, IpKind::kHome);
         p.ip_count = 1;
         p.session_seconds = 3600;
