@@ -22,5 +22,6 @@ void AddVersionCommand(CLI::App& app, CommandAction& action);
 void AddIngestCommand(CLI::App& app, CommandAction& action);
 void AddStatsCommand(CLI::App& app, CommandAction& action);
 void AddCatCommand(CLI::App& app, CommandAction& action);
+void AddGenCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli
