@@ -19,5 +19,7 @@ namespace trailbook::cli {
 using CommandAction = std::function<int()>;
 
 void AddVersionCommand(CLI::App& app, CommandAction& action);
+void AddKeygenCommand(CLI::App& app, CommandAction& action);
+void AddTokenCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "trailbook 0.1.0");
   trailbook::cli::CommandAction action;
   trailbook::cli::AddVersionCommand(app, action);
+  trailbook::cli::AddKeygenCommand(app, action);
+  trailbook::cli::AddTokenCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
