@@ -38,34 +38,33 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
   if (rem == 1) {
     return InvalidArgument(std::string("base64url: impossible length ") + std::to_string(text.size()));
   }
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 2);
-  size_t i = 0;
-  for (; i + 4 <= text.size(); i += 4) {
-    uint32_t v = (uint32_t{kDecode[static_cast<unsigned char>(text[i])]} << 18) |
-                 (uint32_t{kDecode[static_cast<unsigned char>(text[i + 1])]} << 12) |
-                 (uint32_t{kDecode[static_cast<unsigned char>(text[i + 2])]} << 6) |
-                 uint32_t{kDecode[static_cast<unsigned char>(text[i + 3])]};
-    out.push_back(static_cast<char>((v >> 16) & 0xFF));
-    out.push_back(static_cast<char>((v >> 8) & 0xFF));
-    out.push_back(static_cast<char>(v & 0xFF));
+  const size_t full = text.size() / 4;
+  std::string out(full * 3 + (rem == 0 ? 0 : rem - 1), '\0');
+  char* dst = out.data();
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t g = 0; g < full; ++g, src += 4, dst += 3) {
+    uint32_t v = (uint32_t{kDecode[src[0]]} << 18) | (uint32_t{kDecode[src[1]]} << 12) |
+                 (uint32_t{kDecode[src[2]]} << 6) | uint32_t{kDecode[src[3]]};
+    dst[0] = static_cast<char>((v >> 16) & 0xFF);
+    dst[1] = static_cast<char>((v >> 8) & 0xFF);
+    dst[2] = static_cast<char>(v & 0xFF);
   }
   if (rem == 2) {
-    uint32_t a = kDecode[static_cast<unsigned char>(text[i])];
-    uint32_t b = kDecode[static_cast<unsigned char>(text[i + 1])];
+    uint32_t a = kDecode[src[0]];
+    uint32_t b = kDecode[src[1]];
     if ((b & 0x0F) != 0) {
       return InvalidArgument("base64url: non-zero trailing bits (non-canonical encoding)");
     }
-    out.push_back(static_cast<char>(((a << 2) | (b >> 4)) & 0xFF));
+    dst[0] = static_cast<char>(((a << 2) | (b >> 4)) & 0xFF);
   } else if (rem == 3) {
-    uint32_t a = kDecode[static_cast<unsigned char>(text[i])];
-    uint32_t b = kDecode[static_cast<unsigned char>(text[i + 1])];
-    uint32_t c = kDecode[static_cast<unsigned char>(text[i + 2])];
+    uint32_t a = kDecode[src[0]];
+    uint32_t b = kDecode[src[1]];
+    uint32_t c = kDecode[src[2]];
     if ((c & 0x03) != 0) {
       return InvalidArgument("base64url: non-zero trailing bits (non-canonical encoding)");
     }
-    out.push_back(static_cast<char>(((a << 2) | (b >> 4)) & 0xFF));
-    out.push_back(static_cast<char>(((b << 4) | (c >> 2)) & 0xFF));
+    dst[0] = static_cast<char>(((a << 2) | (b >> 4)) & 0xFF);
+    dst[1] = static_cast<char>(((b << 4) | (c >> 2)) & 0xFF);
   }
   return out;
 }

@@ -80,6 +80,7 @@ std::string StringArray(const element& value, std::string_view name, size_t max_
     return std::string("\"") + std::string(name) + "\" has more than " + std::to_string(max_entries) +
            " entries";
   }
+  out->reserve(array.size());
   for (element item : array) {
     std::string_view s;
     if (item.get_string().get(s) != simdjson::SUCCESS) {
@@ -107,11 +108,23 @@ std::string ExtractConstraints(const element& value, Constraints* c) {
         Status s = key == "accounts" ? ValidateAccountId(entry) : ValidateRegion(entry);
         if (!s.ok()) return s.message();
       }
-      std::vector<std::string> sorted = *list;
-      std::sort(sorted.begin(), sorted.end());
-      auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-      if (dup != sorted.end()) {
-        return std::string("constraints.") + std::string(key) + " lists " + QuoteForDetail(*dup) + " twice";
+      if (list->size() <= 32) {  // Usual case: pairwise, no allocation.
+        for (size_t i = 0; i < list->size(); ++i) {
+          for (size_t j = i + 1; j < list->size(); ++j) {
+            if ((*list)[i] == (*list)[j]) {
+              return std::string("constraints.") + std::string(key) + " lists " +
+                     QuoteForDetail((*list)[i]) + " twice";
+            }
+          }
+        }
+      } else {
+        std::vector<std::string_view> sorted(list->begin(), list->end());
+        std::sort(sorted.begin(), sorted.end());
+        auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+        if (dup != sorted.end()) {
+          return std::string("constraints.") + std::string(key) + " lists " +
+                 QuoteForDetail(*dup) + " twice";
+        }
       }
       continue;
     }

@@ -3,7 +3,7 @@
 // The JWS layer of token verification, as building blocks the token verifier composes and
 // as one function for raw JWS (VerifyCompactJws, used for the JOSE test vectors and by any
 // component that verifies detached signed blobs):
-//   format    the token is exactly three non-empty base64url segments over [A-Za-z0-9_-],
+//   format    the token is exactly three base64url segments (header and signature non-empty) over [A-Za-z0-9_-],
 //             at most max_token_bytes, checked before any parsing; each segment decodes
 //             strictly (no padding, no non-zero trailing bits);
 //   header    strict JSON object (ParseJoseHeader);
@@ -54,8 +54,9 @@ struct CompactJws {
 
 // Checks the format and decodes the three segments. Returns kInvalidArgument with the
 // reason: empty or oversized token, wrong segment count (5 segments is named as a JWE; a
-// JSON serialization is named as such), empty segment, character outside the alphabet
-// (with segment and offset), or non-canonical base64url.
+// JSON serialization is named as such), empty header or signature segment, character
+// outside the alphabet (with segment and offset), or non-canonical base64url. An empty
+// payload segment is a valid JWS (a JWT verifier then rejects the empty claim set).
 Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_bytes);
 
 // What algorithms and key kinds a verifier accepts.

@@ -218,8 +218,11 @@ Result<Jwk> Jwk::FromEc(std::string_view crv, std::string_view x, std::string_vi
   }
   std::unique_ptr<EC_GROUP, EcGroupDeleter> group(EC_GROUP_new_by_curve_name(curve->nid));
   if (!group) return Internal(std::string("OpenSSL: cannot load curve ") + std::string(crv));
-  BignumPtr order(BN_dup(EC_GROUP_get0_order(group.get())));
-  if (!order) return Internal("OpenSSL: cannot read curve order");
+  std::string order(curve->field_bytes, '\0');
+  if (BN_bn2binpad(EC_GROUP_get0_order(group.get()), reinterpret_cast<unsigned char*>(order.data()),
+                   static_cast<int>(order.size())) < 0) {
+    return Internal("OpenSSL: cannot read curve order");
+  }
   Jwk key;
   key.kty_ = KeyType::kEc;
   key.alg_ = alg;

@@ -101,8 +101,9 @@ class Jwk {
 
   // The OpenSSL key (nullptr for kOct).
   EVP_PKEY* pkey() const { return pkey_.get(); }
-  // The group order n of an EC key (nullptr otherwise).
-  const BIGNUM* ec_order() const { return ec_order_.get(); }
+  // The group order n of an EC key, big-endian, exactly half the signature size (empty
+  // for other key types).
+  const std::string& ec_order() const { return ec_order_; }
 
   // Returns the exact signature length in bytes this key produces in JOSE form:
   // the modulus length (RSA), 2 * field size (ECDSA), 64 (Ed25519) or the hash size (HMAC).
@@ -120,7 +121,7 @@ class Jwk {
   std::string crv_;
   std::string n_, e_, x_, y_, k_;
   EvpPkeyPtr pkey_;
-  BignumPtr ec_order_;
+  std::string ec_order_;
   size_t signature_size_ = 0;
   int rsa_bits_ = 0;
 };

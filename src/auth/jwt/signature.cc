@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -15,9 +17,6 @@ namespace {
 
 struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct EcdsaSigDeleter {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
 };
 
 const unsigned char* Bytes(std::string_view s) {
@@ -59,33 +58,52 @@ Status EvpVerify(const Jwk& key, JwsAlgorithm alg, std::string_view signing_inpu
   return Status::OK();
 }
 
-// Converts a P1363 r||s signature to DER after checking 1 <= r, s < n.
+// Returns true when the fixed-width big-endian `value` is in [1, n-1] for the same-width
+// big-endian group order `order`.
+bool InOpenRange(std::string_view value, std::string_view order) {
+  bool zero = std::all_of(value.begin(), value.end(), [](char c) { return c == 0; });
+  return !zero && std::memcmp(value.data(), order.data(), value.size()) < 0;
+}
+
+void AppendDerLength(std::string* out, size_t length) {
+  if (length >= 128) out->push_back(static_cast<char>(0x81));  // Lengths here are < 256.
+  out->push_back(static_cast<char>(length));
+}
+
+// Appends `value` (unsigned big-endian) as a minimal DER INTEGER.
+void AppendDerInteger(std::string* out, std::string_view value) {
+  size_t skip = 0;
+  while (skip + 1 < value.size() && value[skip] == 0) ++skip;
+  value.remove_prefix(skip);
+  const bool sign_pad = (static_cast<unsigned char>(value.front()) & 0x80) != 0;
+  out->push_back(0x02);
+  AppendDerLength(out, value.size() + (sign_pad ? 1 : 0));
+  if (sign_pad) out->push_back('\0');
+  out->append(value);
+}
+
+// Re-encodes a P1363 r||s signature as the DER SEQUENCE OpenSSL verifies, after checking
+// 1 <= r, s < n. This is encoding only: every arithmetic check is OpenSSL's.
+// REQUIRES: sig.size() == 2 * key.ec_order().size().
 Result<std::string> EcdsaToDer(const Jwk& key, std::string_view sig) {
   const size_t half = sig.size() / 2;
-  BIGNUM* r = BN_bin2bn(Bytes(sig), static_cast<int>(half), nullptr);
-  BIGNUM* s = BN_bin2bn(Bytes(sig) + half, static_cast<int>(half), nullptr);
-  std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> ecdsa(ECDSA_SIG_new());
-  if (r == nullptr || s == nullptr || !ecdsa) {
-    BN_free(r);
-    BN_free(s);
-    return Internal("OpenSSL: cannot allocate ECDSA signature");
-  }
-  const BIGNUM* order = key.ec_order();
-  bool r_ok = !BN_is_zero(r) && !BN_is_negative(r) && BN_cmp(r, order) < 0;
-  bool s_ok = !BN_is_zero(s) && !BN_is_negative(s) && BN_cmp(s, order) < 0;
-  if (!r_ok || !s_ok) {
-    BN_free(r);
-    BN_free(s);
+  std::string_view r = sig.substr(0, half);
+  std::string_view s = sig.substr(half);
+  bool r_ok = InOpenRange(r, key.ec_order());
+  if (!r_ok || !InOpenRange(s, key.ec_order())) {
     return Invalid(std::string("ECDSA ") + (r_ok ? "s" : "r") +
                    " is outside [1, n-1] (CVE-2022-21449 class)");
   }
-  ECDSA_SIG_set0(ecdsa.get(), r, s);  // Takes ownership of r and s.
-  unsigned char* der = nullptr;
-  int der_len = i2d_ECDSA_SIG(ecdsa.get(), &der);
-  if (der_len <= 0) return Internal("OpenSSL: i2d_ECDSA_SIG failed");
-  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(der_len));
-  OPENSSL_free(der);
-  return out;
+  std::string integers;
+  integers.reserve(2 * half + 6);
+  AppendDerInteger(&integers, r);
+  AppendDerInteger(&integers, s);
+  std::string der;
+  der.reserve(integers.size() + 3);
+  der.push_back(0x30);
+  AppendDerLength(&der, integers.size());
+  der.append(integers);
+  return der;
 }
 
 }  // namespace

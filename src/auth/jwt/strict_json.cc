@@ -1,9 +1,9 @@
 #include "auth/jwt/strict_json.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
-#include "json/json_writer.h"
 
 namespace trailbook::auth {
 namespace {
@@ -21,19 +21,31 @@ Status CheckValue(const element& value, size_t depth, size_t max_depth) {
       }
       simdjson::dom::object object;
       if (value.get_object().get(object) != simdjson::SUCCESS) return Internal("JSON object");
-      std::vector<std::string_view> keys;
-      keys.reserve(object.size());
+      // Duplicate detection: pairwise for small objects (no allocation), sorting otherwise.
+      std::array<std::string_view, 16> small;
+      std::vector<std::string_view> large;
+      size_t count = 0;
       for (simdjson::dom::key_value_pair field : object) {
-        if (!json::IsValidUtf8(field.key)) {
-          return InvalidArgument("JSON member name is not valid UTF-8");
+        if (count < small.size()) {
+          for (size_t i = 0; i < count; ++i) {
+            if (small[i] == field.key) {
+              return InvalidArgument("duplicate JSON member name " + QuoteForDetail(field.key));
+            }
+          }
+          small[count] = field.key;
+        } else {
+          if (large.empty()) large.assign(small.begin(), small.end());
+          large.push_back(field.key);
         }
-        keys.push_back(field.key);
+        ++count;
         TB_RETURN_IF_ERROR(CheckValue(field.value, depth + 1, max_depth));
       }
-      std::sort(keys.begin(), keys.end());
-      auto dup = std::adjacent_find(keys.begin(), keys.end());
-      if (dup != keys.end()) {
-        return InvalidArgument(std::string("duplicate JSON member name ") + QuoteForDetail(*dup));
+      if (!large.empty()) {
+        std::sort(large.begin(), large.end());
+        auto dup = std::adjacent_find(large.begin(), large.end());
+        if (dup != large.end()) {
+          return InvalidArgument("duplicate JSON member name " + QuoteForDetail(*dup));
+        }
       }
       return Status::OK();
     }
@@ -48,13 +60,6 @@ Status CheckValue(const element& value, size_t depth, size_t max_depth) {
       }
       return Status::OK();
     }
-    case element_type::STRING: {
-      std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS || !json::IsValidUtf8(text)) {
-        return InvalidArgument("JSON string is not valid UTF-8 (unpaired surrogate escape?)");
-      }
-      return Status::OK();
-    }
     default:
       return Status::OK();
   }
@@ -64,7 +69,13 @@ Status CheckValue(const element& value, size_t depth, size_t max_depth) {
 
 Result<element> StrictJsonParser::Parse(std::string_view text, size_t max_depth) {
   element root;
-  auto error = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end; copy into a buffer we reuse
+  // instead of letting it allocate a padded copy on every call.
+  if (padded_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+    padded_.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::copy(text.begin(), text.end(), padded_.begin());
+  auto error = parser_.parse(padded_.data(), text.size(), /*realloc_if_needed=*/false).get(root);
   if (error != simdjson::SUCCESS) {
     return InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(error));
   }
@@ -87,11 +98,14 @@ std::string_view JsonTypeName(const element& value) {
 }
 
 std::string QuoteForDetail(std::string_view text, size_t max_chars) {
-  std::string out = "\"";
-  size_t n = std::min(text.size(), max_chars);
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    out.push_back(c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c));
+  const size_t n = std::min(text.size(), max_chars);
+  std::string out;
+  out.reserve(n + 5);
+  out.push_back('"');
+  out.append(text.data(), n);
+  for (size_t i = 1; i < out.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(out[i]);
+    if (c < 0x20 || c == 0x7F) out[i] = '?';
   }
   if (text.size() > max_chars) out += "...";
   out.push_back('"');

@@ -3,9 +3,9 @@
 // StrictJsonParser: the one JSON entry point for untrusted JOSE input (token headers, claim
 // sets, JWKs and key sets). It wraps simdjson's DOM parser and adds the checks RFC 8725bis
 // and RFC 7515 section 10.12 ask for and simdjson does not do itself: duplicate member
-// names are rejected at every depth (after unescaping, so "a" and "\u0061" collide), nesting
-// deeper than a caller-given limit is rejected, and every string and member name must be
-// valid UTF-8 after unescaping.
+// names are rejected at every depth (after unescaping, so "a" and "\u0061" collide) and
+// nesting deeper than a caller-given limit is rejected. UTF-8 validity (of the input and of
+// every \u escape, including unpaired surrogates) is simdjson's own check; the tests pin it.
 //
 //   StrictJsonParser parser;
 //   TB_ASSIGN_OR_RETURN(simdjson::dom::element root, parser.Parse(text, /*max_depth=*/4));
@@ -38,6 +38,7 @@ class StrictJsonParser {
 
  private:
   simdjson::dom::parser parser_;
+  std::string padded_;  // Reused copy of the input with SIMDJSON_PADDING spare bytes.
 };
 
 // Returns a JSON-type name for error messages ("object", "string", "integer", ...).

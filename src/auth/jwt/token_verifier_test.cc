@@ -281,7 +281,7 @@ std::vector<RejectCase> RejectCases() {
       {"two_segments", [] { std::string t = SignEs(Valid()); return t.substr(0, t.rfind('.')); }, "format"},
       {"four_segments", [] { return SignEs(Valid()) + ".AAAA"; }, "format"},
       {"empty_token", [] { return std::string(); }, "format"},
-      {"detached_empty_payload", [] { std::string t = SignEs(Valid()); size_t a = t.find('.') + 1; return t.erase(a, t.rfind('.') - a); }, "format"},
+      {"detached_empty_payload", [] { std::string t = SignEs(Valid()); size_t a = t.find('.') + 1; return t.erase(a, t.rfind('.') - a); }, "payload"},
   };
   // Fix up the two entries that need computed tokens.
   for (RejectCase& rc : c) {
