@@ -72,11 +72,15 @@ class JwksCache : public KeyResolver {
   // whose options allow symmetric keys is treated as secret (mode must be 0600 or stricter).
   static Result<std::shared_ptr<JwksCache>> Open(const KeySourceConfig& config, const Clock& clock);
 
+  // Stops the refresh thread; waits for a fetch in progress (at most the fetch timeout).
   ~JwksCache() override;
   JwksCache(const JwksCache&) = delete;
   JwksCache& operator=(const JwksCache&) = delete;
 
-  // KeyResolver. On an unknown kid, refreshes (single-flight, cooldown) and looks again.
+  // KeyResolver. On an unknown kid, refreshes (single-flight, cooldown) and looks again;
+  // concurrent callers wait for the one fetch (bounded by the fetcher's timeout). Refresh,
+  // cooldown and staleness are timed on the cache's own clock (given to Create); the
+  // caller's `clock` is not used.
   KeyLookup Find(std::optional<std::string_view> kid, const Clock& clock) const override;
 
   // Refreshes now (waits for a fetch already in flight instead of starting another).
