@@ -101,7 +101,9 @@ std::string ExtractConstraints(const element& value, Constraints* c) {
     std::string_view key = field.key;
     if (key == "accounts" || key == "regions") {
       std::vector<std::string>* list = key == "accounts" ? &c->accounts : &c->regions;
-      std::string problem = StringArray(field.value, std::string("constraints.") + std::string(key),
+      // A literal name: StringArray uses it only in error messages.
+      std::string problem = StringArray(field.value, key == "accounts" ? "constraints.accounts"
+                                                                       : "constraints.regions",
                                         kMaxConstraintEntries, list);
       if (!problem.empty()) return problem;
       for (const std::string& entry : *list) {

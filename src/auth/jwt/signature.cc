@@ -39,17 +39,14 @@ Status EvpVerify(const Jwk& key, JwsAlgorithm alg, std::string_view signing_inpu
     return Internal(std::string("OpenSSL: EVP_DigestVerifyInit failed for ") +
                     std::string(JwsAlgorithmName(alg)));
   }
+  // RSA keys default to PKCS#1 v1.5 padding, and PSS defaults MGF1 to the signature hash
+  // (EVP_PKEY_CTX_set_rsa_mgf1_md(3)); only PSS needs configuring. The salt length must
+  // equal the hash length (RFC 7518 3.5): RSA_PSS_SALTLEN_DIGEST makes OpenSSL enforce it.
   if (FamilyOf(alg) == JwsAlgorithmFamily::kRsaPss) {
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EvpDigestFor(alg)) != 1 ||
         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1) {
       ERR_clear_error();
       return Internal("OpenSSL: cannot configure RSASSA-PSS");
-    }
-  } else if (FamilyOf(alg) == JwsAlgorithmFamily::kRsaPkcs1) {
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-      ERR_clear_error();
-      return Internal("OpenSSL: cannot configure RSASSA-PKCS1-v1_5");
     }
   }
   int rc = EVP_DigestVerify(ctx.get(), Bytes(sig), sig.size(), Bytes(signing_input),
