@@ -23,5 +23,7 @@ void AddIngestCommand(CLI::App& app, CommandAction& action);
 void AddStatsCommand(CLI::App& app, CommandAction& action);
 void AddCatCommand(CLI::App& app, CommandAction& action);
 void AddGenCommand(CLI::App& app, CommandAction& action);
+void AddKeygenCommand(CLI::App& app, CommandAction& action);
+void AddTokenCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   trailbook::cli::AddStatsCommand(app, action);
   trailbook::cli::AddCatCommand(app, action);
   trailbook::cli::AddGenCommand(app, action);
+  trailbook::cli::AddKeygenCommand(app, action);
+  trailbook::cli::AddTokenCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
