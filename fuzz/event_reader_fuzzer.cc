@@ -51,7 +51,8 @@ class CheckingSink final : public RecordSink {
     if (r.json.front() != '{' || r.json.back() != '}') Fail("record is not {...}", r.json);
     if (r.json.size() > max_record_bytes_) Fail("record over the limit");
     volatile char x = 0;
-    for (size_t i = 0; i < kPadding; ++i) x = static_cast<char>(x ^ r.json.data()[r.json.size() + i]);
+    for (size_t i = 0; i < kPadding; ++i)
+      x = static_cast<char>(x ^ r.json.data()[r.json.size() + i]);
     CheckIndex(r.index);
     out.append("R");
     out.append(std::to_string(r.index)).append(":").append(std::to_string(r.line)).append(":");
@@ -97,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (sa.ok() != sb.ok()) {
     Fail("whole-buffer and streaming reads disagree", sa.ToString() + " | " + sb.ToString());
   }
-  if (!sa.ok() && sa.message().rfind("fuzz: ", 0) != 0) Fail("error does not name the input", sa.message());
+  if (!sa.ok() && sa.message().rfind("fuzz: ", 0) != 0)
+    Fail("error does not name the input", sa.message());
   if (sa.ok()) {
     if (a.out != b.out) Fail("whole-buffer and streaming records differ", a.out + "|||" + b.out);
     if (info_a.format != info_b.format || info_a.records != info_b.records ||

@@ -44,6 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const auto& statement = **parsed;
+  if (auto verified = trailbook::sql::Verify(statement); !verified.ok()) {
+    Fail("AST invariant violated", verified.message() + "\n" + std::string(sql));
+  }
   trailbook::sql::VisitAllExpressions(statement, [&](const Expr& e) {
     if (!e.location.known() || e.location.end() > size) Fail("node location outside input", sql);
   });
@@ -56,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   roomy.max_tokens = 16 * size + 1024;
   roomy.max_depth = 4 * ParseOptions{}.max_depth;
   auto reparsed = Parse(printed, roomy);
-  if (!reparsed.ok()) Fail("printed SQL does not parse", printed + "\n" + reparsed.status().message());
+  if (!reparsed.ok())
+    Fail("printed SQL does not parse", printed + "\n" + reparsed.status().message());
   if (!Equal(statement, **reparsed)) Fail("round trip changed the tree", printed);
   if (PrintStatement(**reparsed) != printed) Fail("printing is not a fixed point", printed);
   return 0;

@@ -111,6 +111,18 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   return secs * kMicrosPerSecond + micros;
 }
 
+namespace {
+
+char* PutDigits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
 std::string FormatTimestamp(int64_t micros, int fraction_digits, char separator, bool zulu) {
   int64_t days = DayOf(micros);
   int64_t rem = micros - days * kMicrosPerDay;
@@ -119,21 +131,44 @@ std::string FormatTimestamp(int64_t micros, int fraction_digits, char separator,
   CivilFromDays(days, &year, &month, &day);
   int64_t secs = rem / kMicrosPerSecond;
   int64_t frac = rem % kMicrosPerSecond;
-  char buf[64];
-  int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u%c%02lld:%02lld:%02lld",
-                        static_cast<long long>(year), month, day, separator,
-                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
-  std::string out(buf, static_cast<size_t>(n));
-  if (fraction_digits == 3) {
-    std::snprintf(buf, sizeof(buf), ".%03lld", static_cast<long long>(frac / 1000));
-    out += buf;
-  } else if (fraction_digits == 6) {
-    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(frac));
-    out += buf;
+  char buf[40];
+  char* p = buf;
+  if (year < 0 || year > 9999) {
+    // Outside the four-digit range (only reachable through arithmetic on extreme values).
+    int n = std::snprintf(p, 24, "%+06lld", static_cast<long long>(year));
+    p += n;
+  } else {
+    p = PutDigits(p, year, 4);
   }
-  if (zulu) out += 'Z';
-  return out;
+  *p++ = '-';
+  p = PutDigits(p, month, 2);
+  *p++ = '-';
+  p = PutDigits(p, day, 2);
+  *p++ = separator;
+  p = PutDigits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = PutDigits(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  p = PutDigits(p, secs % 60, 2);
+  if (fraction_digits == 3) {
+    *p++ = '.';
+    p = PutDigits(p, frac / 1000, 3);
+  } else if (fraction_digits == 6) {
+    *p++ = '.';
+    p = PutDigits(p, frac, 6);
+  }
+  if (zulu) *p++ = 'Z';
+  return std::string(buf, static_cast<size_t>(p - buf));
+}
+
+bool IsCanonicalTimestampText(std::string_view text, int64_t micros) {
+  // ParseTimestamp accepted `text`; the common CloudTrail form is canonical exactly when it
+  // has 'T' and 'Z' (not 't'/'z' or an offset) and the instant has no fraction.
+  if (text.size() == 20 && text[10] == 'T' && text[19] == 'Z' && text[13] == ':' &&
+      micros % kMicrosPerSecond == 0) {
+    return true;
+  }
+  return FormatTimestamp(micros) == text;
 }
 
 std::string FormatTimestamp(int64_t micros) {

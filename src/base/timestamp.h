@@ -39,6 +39,10 @@ std::string FormatTimestamp(int64_t micros);
 // by `separator` ('T' for ISO-8601, ' ' for SQL), with a trailing 'Z' when `zulu` is set.
 std::string FormatTimestamp(int64_t micros, int fraction_digits, char separator, bool zulu);
 
+// Returns true when FormatTimestamp(micros) == text, fast for the usual CloudTrail form.
+// REQUIRES: ParseTimestamp(text) == micros.
+bool IsCanonicalTimestampText(std::string_view text, int64_t micros);
+
 // Returns the UTC day number (days since epoch) containing `micros`.
 inline int64_t DayOf(int64_t micros) {
   int64_t d = micros / kMicrosPerDay;

@@ -43,6 +43,14 @@ TEST(TimestampTest, FormatsRoundTrip) {
   }
 }
 
+TEST(TimestampTest, CanonicalTextCheck) {
+  for (const char* text : {"2020-09-14T00:44:23Z", "2020-09-14T00:44:23.000Z", "2020-09-14t00:44:23z",
+                           "2020-09-14 00:44:23", "2020-09-14T00:44:23.123Z", "2020-09-14"}) {
+    int64_t t = *ParseTimestamp(text);
+    EXPECT_EQ(IsCanonicalTimestampText(text, t), FormatTimestamp(t) == text) << text;
+  }
+}
+
 TEST(TimestampTest, DayOfHandlesNegative) {
   EXPECT_EQ(DayOf(0), 0);
   EXPECT_EQ(DayOf(-1), -1);

@@ -22,6 +22,9 @@ void AddVersionCommand(CLI::App& app, CommandAction& action);
 void AddIngestCommand(CLI::App& app, CommandAction& action);
 void AddStatsCommand(CLI::App& app, CommandAction& action);
 void AddCatCommand(CLI::App& app, CommandAction& action);
+void AddGenCommand(CLI::App& app, CommandAction& action);
+void AddKeygenCommand(CLI::App& app, CommandAction& action);
+void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

@@ -17,6 +17,7 @@ namespace {
 struct StatsFlags {
   std::string store;
   bool json = false;
+  bool columns = false;
 };
 
 std::string Join(const std::vector<std::string>& v) {
@@ -77,6 +78,17 @@ int RunStats(const StatsFlags& flags) {
   std::printf("regions      %s\n", Join(s.regions).c_str());
   std::printf("segments     %llu (%.1f MB on disk)\n", static_cast<unsigned long long>(s.segments),
               static_cast<double>(s.bytes) / 1e6);
+  if (flags.columns) {
+    std::printf("\n%-48s %12s %12s %12s %8s\n", "column", "data", "dictionary", "index", "share");
+    for (const auto& c : storage::ComputeColumnBytes(*(*store)->Snapshot())) {
+      if (c.total() == 0) continue;
+      std::printf("%-48s %12llu %12llu %12llu %7.1f%%\n", c.name.c_str(),
+                  static_cast<unsigned long long>(c.data),
+                  static_cast<unsigned long long>(c.dictionary),
+                  static_cast<unsigned long long>(c.index),
+                  100.0 * static_cast<double>(c.total()) / static_cast<double>(s.bytes));
+    }
+  }
   return 0;
 }
 
@@ -87,6 +99,7 @@ void AddStatsCommand(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand("stats", "Show what a store holds");
   AddStoreFlag(cmd, &flags->store);
   cmd->add_flag("--json", flags->json, "Print one JSON object");
+  cmd->add_flag("--columns", flags->columns, "Also show on-disk bytes per column");
   cmd->callback([flags, &action] { action = [flags] { return RunStats(*flags); }; });
 }
 

@@ -229,7 +229,7 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
                                "' is not an ISO-8601 timestamp");
       }
       batch->SetTimestamp(f.column, *t);
-      if (FormatTimestamp(*t) != s) batch->SetString(schema.event_time_text_column(), s);
+      if (!IsCanonicalTimestampText(s, *t)) batch->SetString(schema.event_time_text_column(), s);
       has_event_time_ = true;
       break;
     }

@@ -82,10 +82,10 @@ class LakeCsvHandler final : public CsvRowHandler {
       return Status::OK();
     }
     if (row.too_long) {
-      json_.RejectRecord(row.line,
-                         "CSV row is larger than the limit of " + std::to_string(max_row_bytes_) +
-                             " bytes",
-                         sink_, &state_);
+      json_.RejectRecord(
+          row.line,
+          "CSV row is larger than the limit of " + std::to_string(max_row_bytes_) + " bytes", sink_,
+          &state_);
       return Status::OK();
     }
     if (column_ >= row.fields.size()) {
@@ -111,8 +111,8 @@ class LakeCsvHandler final : public CsvRowHandler {
 bool HeadIsDecidable(std::string_view head) {
   head.remove_prefix(ByteOrderMarkSize(head));
   size_t i = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' ||
-                             head[i] == '\r')) {
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r')) {
     ++i;
   }
   std::string_view s = head.substr(i);
@@ -122,8 +122,8 @@ bool HeadIsDecidable(std::string_view head) {
   if (nl == std::string_view::npos) return false;
   if (s.front() != '{') return true;
   size_t next = nl + 1;
-  while (next < s.size() && (s[next] == ' ' || s[next] == '\t' || s[next] == '\n' ||
-                             s[next] == '\r')) {
+  while (next < s.size() &&
+         (s[next] == ' ' || s[next] == '\t' || s[next] == '\n' || s[next] == '\r')) {
     ++next;
   }
   if (next == s.size()) return false;
@@ -158,7 +158,8 @@ Status ReadExactly(int fd, char* dst, size_t n, size_t* got) {
 
 class FileReader::Impl {
  public:
-  explicit Impl(const ReaderLimits& limits) : limits_(limits), json_(limits), csv_(limits.max_line_bytes) {}
+  explicit Impl(const ReaderLimits& limits)
+      : limits_(limits), json_(limits), csv_(limits.max_line_bytes) {}
 
   Status ReadPath(const std::string& path, RecordSink& sink, FileInfo* info);
   Status ReadMemory(std::string_view bytes, bool padded, RecordSink& sink, FileInfo* info);
@@ -236,8 +237,7 @@ Status FileReader::Impl::ReadLines(LineReader& lines, RecordSink& sink, Containe
   return Status::OK();
 }
 
-Status FileReader::Impl::ReadText(std::string_view text, RecordSink& sink,
-                                  ContainerState* state) {
+Status FileReader::Impl::ReadText(std::string_view text, RecordSink& sink, ContainerState* state) {
   TB_ASSIGN_OR_RETURN(Layout layout, Detect(text, /*at_end=*/true));
   text.remove_prefix(ByteOrderMarkSize(text));
   switch (layout) {
@@ -263,8 +263,7 @@ Status FileReader::Impl::ReadText(std::string_view text, RecordSink& sink,
   return Internal("unhandled layout");
 }
 
-Status FileReader::Impl::ReadStream(ByteStream& stream, RecordSink& sink,
-                                    ContainerState* state) {
+Status FileReader::Impl::ReadStream(ByteStream& stream, RecordSink& sink, ContainerState* state) {
   size_t chunk = static_cast<size_t>(std::min<uint64_t>(limits_.chunk_bytes, size_t{1} << 30));
   window_.Clear();
   bool eof = false;
@@ -326,7 +325,9 @@ Status FileReader::Impl::ReadMemory(std::string_view bytes, bool padded, RecordS
     s = gzip_.Decompress(bytes, cap, &text_);
     if (s.ok()) {
       info->json_bytes = text_.size();
-      if (text_.empty()) return InvalidArgument("empty file: the gzip data decompresses to 0 bytes");
+      if (text_.empty()) {
+        return InvalidArgument("empty file: the gzip data decompresses to 0 bytes");
+      }
       s = ReadText(text_.view(), sink, &state);
     } else if (s.code() == StatusCode::kResourceExhausted) {
       // Larger than one buffer (or than the bomb limits, or the size trailer is damaged):

@@ -74,8 +74,7 @@ class FileReader {
 
   // Same as Read for bytes in memory (stdin, tests, fuzzing); `name` names the input in
   // messages. `bytes` need no padding.
-  Status ReadBytes(std::string_view name, std::string_view bytes, RecordSink& sink,
-                   FileInfo* info);
+  Status ReadBytes(std::string_view name, std::string_view bytes, RecordSink& sink, FileInfo* info);
 
   const ReaderLimits& limits() const { return limits_; }
 

@@ -25,8 +25,8 @@ std::string MakeEvent(std::mt19937_64& rng, int i) {
     for (int k = 0; k < n; ++k) s += kDigits[rng() % 16];
     return s;
   };
-  const char* names[] = {"GetObject", "PutObject", "AssumeRole", "DescribeInstances",
-                         "ListBuckets", "Decrypt", "GenerateDataKey", "CreateLogStream"};
+  const char* names[] = {"GetObject",   "PutObject", "AssumeRole",      "DescribeInstances",
+                         "ListBuckets", "Decrypt",   "GenerateDataKey", "CreateLogStream"};
   std::string name = names[rng() % 8];
   char time[32];
   std::snprintf(time, sizeof(time), "2024-03-%02d T%02d:%02d:%02dZ", 1 + i % 28, i % 24,
@@ -34,24 +34,30 @@ std::string MakeEvent(std::mt19937_64& rng, int i) {
   time[10] = 'T';
   std::string t(time, 20);
   return "{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"AssumedRole\",\"principalId\":"
-         "\"AROA" + hex(16) + ":session-" + hex(6) + "\",\"arn\":\"arn:aws:sts::123456789012:"
-         "assumed-role/app-role-" + std::to_string(rng() % 20) + "/session-" + hex(6) +
+         "\"AROA" +
+         hex(16) + ":session-" + hex(6) +
+         "\",\"arn\":\"arn:aws:sts::123456789012:"
+         "assumed-role/app-role-" +
+         std::to_string(rng() % 20) + "/session-" + hex(6) +
          "\",\"accountId\":\"123456789012\",\"accessKeyId\":\"ASIA" + hex(16) +
          "\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROA" +
-         hex(16) + "\",\"arn\":\"arn:aws:iam::123456789012:role/app-role\",\"accountId\":"
-         "\"123456789012\",\"userName\":\"app-role\"},\"attributes\":{\"creationDate\":\"" + t +
-         "\",\"mfaAuthenticated\":\"false\"}}},\"eventTime\":\"" + t +
+         hex(16) +
+         "\",\"arn\":\"arn:aws:iam::123456789012:role/app-role\",\"accountId\":"
+         "\"123456789012\",\"userName\":\"app-role\"},\"attributes\":{\"creationDate\":\"" +
+         t + "\",\"mfaAuthenticated\":\"false\"}}},\"eventTime\":\"" + t +
          "\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"" + name +
          "\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"10." + std::to_string(rng() % 256) +
          "." + std::to_string(rng() % 256) + "." + std::to_string(rng() % 256) +
          "\",\"userAgent\":\"[aws-sdk-java/1.12." + std::to_string(rng() % 500) +
          " Linux/5.10 OpenJDK_64-Bit_Server_VM/17.0.8]\",\"requestParameters\":{\"bucketName\":"
-         "\"data-" + std::to_string(rng() % 50) + "\",\"key\":\"prefix/" + hex(24) +
+         "\"data-" +
+         std::to_string(rng() % 50) + "\",\"key\":\"prefix/" + hex(24) +
          ".parquet\",\"Host\":\"data.s3.us-east-1.amazonaws.com\"},\"responseElements\":null,"
          "\"additionalEventData\":{\"SignatureVersion\":\"SigV4\",\"bytesTransferredOut\":" +
          std::to_string(rng() % 100000) + ",\"x-amz-id-2\":\"" + hex(40) + "\"},\"requestID\":\"" +
-         hex(16) + "\",\"eventID\":\"" + hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) +
-         "-" + hex(12) + "\",\"readOnly\":true,\"resources\":[{\"type\":\"AWS::S3::Object\","
+         hex(16) + "\",\"eventID\":\"" + hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) + "-" +
+         hex(12) +
+         "\",\"readOnly\":true,\"resources\":[{\"type\":\"AWS::S3::Object\","
          "\"ARN\":\"arn:aws:s3:::data/prefix\"}],\"eventType\":\"AwsApiCall\","
          "\"managementEvent\":false,\"recipientAccountId\":\"123456789012\",\"eventCategory\":"
          "\"Data\"}";

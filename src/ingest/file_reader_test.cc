@@ -1,5 +1,6 @@
 #include "ingest/file_reader.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -8,6 +9,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crypto/digest.h"
@@ -36,10 +38,12 @@ class CollectingSink : public RecordSink {
     }
     // The padding must be readable (ASan checks this) and the text must parse in place.
     volatile char sink = 0;
-    for (size_t i = 0; i < kPadding; ++i) sink = static_cast<char>(sink ^ r.json.data()[r.json.size() + i]);
+    for (size_t i = 0; i < kPadding; ++i)
+      sink = static_cast<char>(sink ^ r.json.data()[r.json.size() + i]);
     simdjson::ondemand::document doc;
-    EXPECT_EQ(parser_.iterate(simdjson::padded_string_view(r.json.data(), r.json.size(),
-                                                           r.json.size() + kPadding))
+    EXPECT_EQ(parser_
+                  .iterate(simdjson::padded_string_view(r.json.data(), r.json.size(),
+                                                        r.json.size() + kPadding))
                   .get(doc),
               simdjson::SUCCESS);
     if (!indices.empty()) {
@@ -305,11 +309,13 @@ TEST_P(FileReaderTest, SingleEventObject) {
 
 TEST_P(FileReaderTest, LookupEventsCliOutput) {
   // `aws cloudtrail lookup-events` output: pretty-printed, event as an escaped string.
-  std::string text = "{\n    \"Events\": [\n        {\n            \"EventId\": \"1\",\n"
-                     "            \"ReadOnly\": \"true\",\n            \"CloudTrailEvent\": \"" +
-                     JsonEscape(Event(1)) + "\"\n        },\n        {\n            \"EventId\": "
-                     "\"2\",\n            \"CloudTrailEvent\": \"" +
-                     JsonEscape(Event(2)) + "\"\n        }\n    ],\n    \"NextToken\": \"abc\"\n}\n";
+  std::string text =
+      "{\n    \"Events\": [\n        {\n            \"EventId\": \"1\",\n"
+      "            \"ReadOnly\": \"true\",\n            \"CloudTrailEvent\": \"" +
+      JsonEscape(Event(1)) +
+      "\"\n        },\n        {\n            \"EventId\": "
+      "\"2\",\n            \"CloudTrailEvent\": \"" +
+      JsonEscape(Event(2)) + "\"\n        }\n    ],\n    \"NextToken\": \"abc\"\n}\n";
   ASSERT_TRUE(Read(text).ok());
   EXPECT_EQ(info_.format, ContainerFormat::kLookupEvents);
   EXPECT_EQ(sink_.records, (std::vector<std::string>{Event(1), Event(2)}));
@@ -324,21 +330,23 @@ TEST_P(FileReaderTest, LookupEventsWithDecodedObjectIsAccepted) {
 }
 
 TEST_P(FileReaderTest, LakeGetQueryResults) {
-  std::string text = "{\"QueryStatus\":\"FINISHED\",\"QueryStatistics\":{\"ResultsCount\":2},"
-                     "\"QueryResultRows\":[[{\"eventJson\":\"" +
-                     JsonEscape(Event(1)) + "\"}],[{\"eventJson\":\"" + JsonEscape(Event(2)) +
-                     "\"},{\"eventTime\":\"x\"}]]}";
+  std::string text =
+      "{\"QueryStatus\":\"FINISHED\",\"QueryStatistics\":{\"ResultsCount\":2},"
+      "\"QueryResultRows\":[[{\"eventJson\":\"" +
+      JsonEscape(Event(1)) + "\"}],[{\"eventJson\":\"" + JsonEscape(Event(2)) +
+      "\"},{\"eventTime\":\"x\"}]]}";
   ASSERT_TRUE(Read(text).ok());
   EXPECT_EQ(info_.format, ContainerFormat::kLakeQueryResults);
   EXPECT_EQ(sink_.records, (std::vector<std::string>{Event(1), Event(2)}));
 }
 
 TEST_P(FileReaderTest, LakeGetQueryResultsWithoutEventJsonIsRejected) {
-  Status s = Read("{\"QueryResultRows\":[[{\"eventName\":\"x\"},{\"eventTime\":\"y\"}]]}",
-                  "results.json");
+  Status s =
+      Read("{\"QueryResultRows\":[[{\"eventName\":\"x\"},{\"eventTime\":\"y\"}]]}", "results.json");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("results.json: "));
-  EXPECT_THAT(s.message(), HasSubstr("without an eventJson column (columns: eventName, eventTime)"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("without an eventJson column (columns: eventName, eventTime)"));
   EXPECT_THAT(s.message(), HasSubstr("SELECT eventJson"));
 }
 
@@ -353,11 +361,17 @@ std::string CsvQuote(std::string_view s) {
 
 TEST_P(FileReaderTest, LakeCsv) {
   std::string multiline = "{\n\"eventVersion\":\"1.09\",\n\"eventName\":\"Multi\"\n}";
-  std::string text = "eventTime,eventJson,eventName\r\n"
-                     "2024-01-01," + CsvQuote(Event(1)) + ",Get1\r\n"
-                     "2024-01-02," + CsvQuote(multiline) + ",\"a,b\"\r\n"
-                     "\r\n"
-                     "2024-01-03," + CsvQuote(Event(3)) + ",Get3";
+  std::string text =
+      "eventTime,eventJson,eventName\r\n"
+      "2024-01-01," +
+      CsvQuote(Event(1)) +
+      ",Get1\r\n"
+      "2024-01-02," +
+      CsvQuote(multiline) +
+      ",\"a,b\"\r\n"
+      "\r\n"
+      "2024-01-03," +
+      CsvQuote(Event(3)) + ",Get3";
   ASSERT_TRUE(Read(text, "result_1.csv").ok());
   EXPECT_EQ(info_.format, ContainerFormat::kLakeCsv);
   EXPECT_EQ(sink_.records, (std::vector<std::string>{Event(1), multiline, Event(3)}));
@@ -420,9 +434,10 @@ TEST_P(FileReaderTest, GzippedNdjson) {
 }
 
 TEST_P(FileReaderTest, DigestRecognisedByContentIsSkipped) {
-  std::string digest = "{\"awsAccountId\":\"111122223333\",\"digestStartTime\":\"2015-08-17T14:01:31Z\","
-                       "\"digestEndTime\":\"2015-08-17T15:01:31Z\",\"logFiles\":[{\"s3Object\":\"x\","
-                       "\"hashValue\":\"ab\"}]}";
+  std::string digest =
+      "{\"awsAccountId\":\"111122223333\",\"digestStartTime\":\"2015-08-17T14:01:31Z\","
+      "\"digestEndTime\":\"2015-08-17T15:01:31Z\",\"logFiles\":[{\"s3Object\":\"x\","
+      "\"hashValue\":\"ab\"}]}";
   ASSERT_TRUE(Read(GzipForTesting(digest), "renamed.json.gz").ok());
   EXPECT_EQ(info_.format, ContainerFormat::kDigest);
   EXPECT_THAT(info_.skip_reason, HasSubstr("digest"));
@@ -430,10 +445,19 @@ TEST_P(FileReaderTest, DigestRecognisedByContentIsSkipped) {
   EXPECT_TRUE(sink_.errors.empty());
 }
 
+TEST_P(FileReaderTest, EventWithDigestLikeMemberIsAnEvent) {
+  std::string event = Event(1, ",\"logFiles\":[]");
+  ASSERT_TRUE(Read(event).ok());
+  EXPECT_EQ(info_.format, ContainerFormat::kSingleEvent);
+  EXPECT_EQ(sink_.records, (std::vector<std::string>{event}));
+  EXPECT_TRUE(info_.skip_reason.empty());
+}
+
 TEST_P(FileReaderTest, LakeSignFileRecognisedByContentIsSkipped) {
-  std::string sign = "{\"version\":\"1.0\",\"region\":\"us-east-1\",\"files\":[{\"fileHashValue\":"
-                     "\"de85\",\"fileName\":\"result_1.csv.gz\"}],\"hashAlgorithm\":\"SHA-256\","
-                     "\"queryCompleteTime\":\"2022-05-10T22:06:30Z\",\"hashSignature\":\"7664\"}";
+  std::string sign =
+      "{\"version\":\"1.0\",\"region\":\"us-east-1\",\"files\":[{\"fileHashValue\":"
+      "\"de85\",\"fileName\":\"result_1.csv.gz\"}],\"hashAlgorithm\":\"SHA-256\","
+      "\"queryCompleteTime\":\"2022-05-10T22:06:30Z\",\"hashSignature\":\"7664\"}";
   ASSERT_TRUE(Read(sign).ok());
   EXPECT_EQ(info_.format, ContainerFormat::kLakeSignFile);
   EXPECT_FALSE(info_.skip_reason.empty());
@@ -476,7 +500,8 @@ TEST_P(FileReaderTest, GarbageAfterGzipMemberIsRejected) {
   std::string gz = GzipForTesting(RecordsFile(2)) + "garbage";
   Status s = Read(gz, "tail.gz");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("tail.gz: unexpected data after gzip member 1 at byte offset"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("tail.gz: unexpected data after gzip member 1 at byte offset"));
 }
 
 TEST_P(FileReaderTest, GzipOfGarbageIsUnrecognised) {
@@ -515,8 +540,9 @@ TEST_P(FileReaderTest, InvalidJsonContainerIsRejectedWithOffset) {
 
 TEST_P(FileReaderTest, MismatchedBracketsAreInvalidJson) {
   // Found by the fuzzer: on-demand skipping let "{...{...}...]" through as a record.
-  std::string text = "{\"Records\":[{\"eventName\":\"a\",\"userIdentity\":{\"type\":\"x\","
-                     "\"y\":{\"type\":\"z\"},\"n\":null}]}";
+  std::string text =
+      "{\"Records\":[{\"eventName\":\"a\",\"userIdentity\":{\"type\":\"x\","
+      "\"y\":{\"type\":\"z\"},\"n\":null}]}";
   Status s = Read(text, "mismatch.json");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("mismatch.json: invalid JSON: mismatched brackets"));
@@ -539,10 +565,12 @@ TEST_P(FileReaderTest, TrailingContentAfterDocumentIsRejected) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("tail.json: invalid JSON: the text does not end with the '}' "
                                      "that closes its first value"));
-  EXPECT_THAT(s.message(), HasSubstr("it ends with \"0\\x22,\\x22eventID\\x22:\\x22id-0\\x22}]} x\""));
+  EXPECT_THAT(s.message(),
+              HasSubstr("it ends with \"0\\x22,\\x22eventID\\x22:\\x22id-0\\x22}]} x\""));
   s = Read("[" + Event(0) + "] [", "tail2.json");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("tail2.json: invalid JSON: the text does not end with the ']'"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("tail2.json: invalid JSON: the text does not end with the ']'"));
 }
 
 TEST_P(FileReaderTest, RecordsNotAnArrayIsRejected) {
@@ -684,9 +712,9 @@ TEST_P(FileReaderTest, RecordOverTheLimitIsARecordError) {
   std::string big = Event(1, ",\"pad\":\"" + std::string(300, 'x') + "\"");
   CollectingSink sink;
   FileInfo info;
-  ASSERT_TRUE(reader.ReadBytes("r.json", "{\"Records\":[" + Event(0) + ",\n" + big + "]}", sink,
-                               &info)
-                  .ok());
+  ASSERT_TRUE(
+      reader.ReadBytes("r.json", "{\"Records\":[" + Event(0) + ",\n" + big + "]}", sink, &info)
+          .ok());
   EXPECT_EQ(sink.records, (std::vector<std::string>{Event(0)}));
   ASSERT_EQ(sink.errors.size(), 1u);
   EXPECT_EQ(sink.errors[0].index, 1u);
@@ -695,8 +723,8 @@ TEST_P(FileReaderTest, RecordOverTheLimitIsARecordError) {
                                         " bytes, larger than the limit of 200 bytes");
   // The same in NDJSON.
   sink = CollectingSink();
-  ASSERT_TRUE(reader.ReadBytes("r.ndjson", Event(0) + "\n" + big + "\n" + Event(2), sink, &info)
-                  .ok());
+  ASSERT_TRUE(
+      reader.ReadBytes("r.ndjson", Event(0) + "\n" + big + "\n" + Event(2), sink, &info).ok());
   EXPECT_EQ(sink.records.size(), 2u);
   ASSERT_EQ(sink.errors.size(), 1u);
   EXPECT_EQ(sink.errors[0].line, 2u);
@@ -723,9 +751,11 @@ TEST_P(FileReaderTest, LineOverTheLineLimitIsSkipped) {
 }
 
 TEST_P(FileReaderTest, LookupEventsWithNonStringCloudTrailEvent) {
-  std::string text = "{\"EventId\":\"1\",\"CloudTrailEvent\":42}\n"
-                     "{\"EventId\":\"2\",\"CloudTrailEvent\":null}\n"
-                     "{\"EventId\":\"3\",\"CloudTrailEvent\":\"" + JsonEscape(Event(3)) + "\"}\n";
+  std::string text =
+      "{\"EventId\":\"1\",\"CloudTrailEvent\":42}\n"
+      "{\"EventId\":\"2\",\"CloudTrailEvent\":null}\n"
+      "{\"EventId\":\"3\",\"CloudTrailEvent\":\"" +
+      JsonEscape(Event(3)) + "\"}\n";
   ASSERT_TRUE(Read(text, "lookup.jsonl").ok());
   EXPECT_EQ(info_.format, ContainerFormat::kLookupEvents);
   EXPECT_EQ(sink_.records, (std::vector<std::string>{Event(3)}));
@@ -737,17 +767,20 @@ TEST_P(FileReaderTest, LookupEventsWithNonStringCloudTrailEvent) {
 }
 
 TEST_P(FileReaderTest, LookupEventsWithInvalidInnerJson) {
-  std::string text = "{\"Events\":[{\"CloudTrailEvent\":\"{\\\"eventName\\\": \"},"
-                     "{\"CloudTrailEvent\":\"[1,2]\"},{\"CloudTrailEvent\":\"  \"},"
-                     "{\"EventId\":\"no event\"},"
-                     "{\"CloudTrailEvent\":\"" + JsonEscape(Event(4)) + "\"}]}";
+  std::string text =
+      "{\"Events\":[{\"CloudTrailEvent\":\"{\\\"eventName\\\": \"},"
+      "{\"CloudTrailEvent\":\"[1,2]\"},{\"CloudTrailEvent\":\"  \"},"
+      "{\"EventId\":\"no event\"},"
+      "{\"CloudTrailEvent\":\"" +
+      JsonEscape(Event(4)) + "\"}]}";
   ASSERT_TRUE(Read(text, "lookup.json").ok());
   EXPECT_EQ(sink_.records, (std::vector<std::string>{Event(4)}));
   EXPECT_EQ(sink_.indices, (std::vector<uint64_t>{4}));
   ASSERT_EQ(sink_.errors.size(), 4u);
   EXPECT_EQ(sink_.errors[0].index, 0u);
   EXPECT_THAT(sink_.errors[0].message, HasSubstr("CloudTrailEvent does not hold valid JSON"));
-  EXPECT_EQ(sink_.errors[1].message, "CloudTrailEvent does not hold a JSON object (found an array)");
+  EXPECT_EQ(sink_.errors[1].message,
+            "CloudTrailEvent does not hold a JSON object (found an array)");
   EXPECT_EQ(sink_.errors[2].message, "CloudTrailEvent is empty");
   EXPECT_EQ(sink_.errors[3].message, "LookupEvents record without a CloudTrailEvent member");
 }
@@ -769,7 +802,8 @@ TEST_P(FileReaderTest, LakeCsvWithBrokenQuotingIsRejected) {
                                      "closing quote"));
   s = Read(good + "ab\"c\n", "result_3.csv");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("result_3.csv: line 3: broken CSV quoting: a quote character"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("result_3.csv: line 3: broken CSV quoting: a quote character"));
   s = Read(good + "\"{never closed\n\n", "result_4.csv");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("result_4.csv: line 5: broken CSV quoting: the input ends "
@@ -871,8 +905,7 @@ TEST_F(FileReaderDiskTest, DirectoryWithUnreadableFiles) {
   Write("logs/d.json.gz", GzipForTesting(RecordsFile(3)));
   ASSERT_EQ(::symlink((dir_ + "/nowhere.json").c_str(), (dir_ + "/logs/e.json").c_str()), 0);
   ASSERT_EQ(::chmod(locked.c_str(), 0), 0);
-  Result<std::vector<InputFile>> inputs =
-      DiscoverInputs(std::vector<std::string>{dir_ + "/logs"});
+  Result<std::vector<InputFile>> inputs = DiscoverInputs(std::vector<std::string>{dir_ + "/logs"});
   ASSERT_TRUE(inputs.ok());
   ASSERT_EQ(inputs->size(), 5u);
   ASSERT_EQ(::unlink(gone.c_str()), 0);  // Disappears between discovery and reading.
@@ -900,7 +933,8 @@ TEST_F(FileReaderDiskTest, DirectoryWithUnreadableFiles) {
     EXPECT_EQ(rejected[1].message(), locked + ": open: Permission denied");
   }
   EXPECT_EQ(rejected.back().code(), StatusCode::kNotFound);
-  EXPECT_THAT(rejected.back().message(), HasSubstr(dir_ + "/logs/e.json: stat (symbolic link target)"));
+  EXPECT_THAT(rejected.back().message(),
+              HasSubstr(dir_ + "/logs/e.json: stat (symbolic link target)"));
 }
 
 TEST_F(FileReaderDiskTest, SkippedKindsAreNotOpened) {
@@ -924,6 +958,90 @@ TEST_F(FileReaderDiskTest, DirectoryPassedAsFileIsRejected) {
   Status s = reader.Read(in, sink, &info);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), dir_ + ": is a directory, not a file");
+}
+
+// Points stdin at `path` for the life of the object.
+class StdinFrom {
+ public:
+  explicit StdinFrom(const std::string& path) : saved_(::dup(0)) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::dup2(fd, 0), 0);
+    ::close(fd);
+  }
+  ~StdinFrom() {
+    ::dup2(saved_, 0);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_;
+};
+
+TEST_F(FileReaderDiskTest, StdinIsRead) {
+  std::string gz = GzipForTesting(RecordsFile(4));
+  StdinFrom stdin_from(Write("stdin.json.gz", gz));
+  Result<std::vector<InputFile>> inputs = DiscoverInputs(std::vector<std::string>{"-"});
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ(inputs->size(), 1u);
+  FileReader reader(ReaderLimits{});
+  CollectingSink sink;
+  FileInfo info;
+  ASSERT_TRUE(reader.Read((*inputs)[0], sink, &info).ok());
+  EXPECT_EQ(info.records, 4u);
+  EXPECT_TRUE(info.gzip);
+  EXPECT_EQ(info.sha256_hex, crypto::ToHex(crypto::Sha256(gz)));
+}
+
+TEST_F(FileReaderDiskTest, StdinOverTheLimitIsRejected) {
+  StdinFrom stdin_from(Write("big.json", RecordsFile(100)));
+  ReaderLimits limits;
+  limits.max_stdin_bytes = 1000;
+  FileReader reader(limits);
+  InputFile in;
+  in.path = "-";
+  in.kind = InputKind::kStdin;
+  CollectingSink sink;
+  FileInfo info;
+  Status s = reader.Read(in, sink, &info);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(s.message(), HasSubstr("-: "));
+  EXPECT_THAT(s.message(), HasSubstr("limit of 1000 bytes"));
+}
+
+TEST_F(FileReaderDiskTest, PipeIsStreamed) {
+  std::string fifo = dir_ + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += Event(i) + "\n";
+  std::thread writer([&] {
+    int fd = ::open(fifo.c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  });
+  Result<std::vector<InputFile>> inputs = DiscoverInputs(std::vector<std::string>{fifo});
+  ASSERT_TRUE(inputs.ok());
+  ASSERT_EQ((*inputs)[0].kind, InputKind::kLog);  // Named explicitly, so read.
+  FileReader reader(ReaderLimits{});
+  CollectingSink sink;
+  FileInfo info;
+  Status s = reader.Read((*inputs)[0], sink, &info);
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(info.records, 300u);
+  EXPECT_EQ(info.sha256_hex, crypto::ToHex(crypto::Sha256(text)));
+}
+
+TEST(FileReaderThreadsTest, OneReaderPerThread) {
+  std::vector<uint64_t> totals(4, 0);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < totals.size(); ++t) {
+    threads.emplace_back(
+        [&totals, t] { totals[t] = ReadAll("tests/data/datasets", ReaderLimits{}).records; });
+  }
+  for (std::thread& t : threads) t.join();
+  for (uint64_t total : totals) EXPECT_EQ(total, 146u);
 }
 
 TEST(ReaderLimitsTest, ValidateNamesTheField) {

@@ -57,15 +57,15 @@ struct GunzipStream::Impl {
   bool member_finished = false;
   bool skipping_zeros = false;
   bool done = false;
-  uint64_t bytes_fed = 0;       // Bytes taken from the source.
-  uint64_t member = 1;          // 1-based index of the member being decoded.
-  uint64_t member_offset = 0;   // Compressed offset where it starts.
+  uint64_t bytes_fed = 0;      // Bytes taken from the source.
+  uint64_t member = 1;         // 1-based index of the member being decoded.
+  uint64_t member_offset = 0;  // Compressed offset where it starts.
 
   uint64_t consumed() const { return bytes_fed - zs.avail_in; }
 
   Status Refill() {
-    TB_ASSIGN_OR_RETURN(size_t got, source->Read(reinterpret_cast<char*>(in_buf.data()),
-                                                 in_buf.size()));
+    TB_ASSIGN_OR_RETURN(size_t got,
+                        source->Read(reinterpret_cast<char*>(in_buf.data()), in_buf.size()));
     if (got == 0) source_eof = true;
     zs.next_in = in_buf.data();
     zs.avail_in = static_cast<uInt>(got);
@@ -162,9 +162,9 @@ Result<size_t> GunzipStream::Read(char* dst, size_t n) {
   if (bytes_out_ > s.limits.ratio_floor && s.limits.max_ratio != UINT64_MAX) {
     uint64_t in = std::max<uint64_t>(s.consumed(), 1);
     if (bytes_out_ / s.limits.max_ratio > in) {
-      return ResourceExhausted("gzip data expands more than " +
-                               std::to_string(s.limits.max_ratio) + "x (" + std::to_string(in) +
-                               " compressed bytes gave over " + std::to_string(bytes_out_) +
+      return ResourceExhausted("gzip data expands more than " + std::to_string(s.limits.max_ratio) +
+                               "x (" + std::to_string(in) + " compressed bytes gave over " +
+                               std::to_string(bytes_out_) +
                                " bytes): refusing a probable gzip bomb");
     }
   }
@@ -190,8 +190,7 @@ namespace {
 // zlib tells truncation from corruption and names the problem. Decoding restarts from the
 // first member so that member numbers and offsets in zlib's messages are absolute; this runs
 // only on the error path. Decoded bytes are discarded.
-Status DiagnoseMember(std::string_view in, uint64_t member, uint64_t offset,
-                      uint64_t max_output) {
+Status DiagnoseMember(std::string_view in, uint64_t member, uint64_t offset, uint64_t max_output) {
   MemoryStream source(in);
   GunzipLimits limits;
   limits.max_output = max_output;

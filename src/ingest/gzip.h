@@ -59,9 +59,9 @@ class GzipDecoder {
 };
 
 struct GunzipLimits {
-  uint64_t max_output = UINT64_MAX;   // Largest total decompressed size.
-  uint64_t max_ratio = UINT64_MAX;    // Largest output/input ratio, checked ...
-  uint64_t ratio_floor = 0;           // ... once more than this many bytes came out.
+  uint64_t max_output = UINT64_MAX;  // Largest total decompressed size.
+  uint64_t max_ratio = UINT64_MAX;   // Largest output/input ratio, checked ...
+  uint64_t ratio_floor = 0;          // ... once more than this many bytes came out.
 };
 
 // GunzipStream: zlib streaming gunzip of another ByteStream (which must outlive it).

@@ -58,7 +58,8 @@ TEST(GzipTest, WholeBufferRoundTrip) {
 TEST(GzipTest, MultiMemberAndZeroPadding) {
   std::string a = Text(5000);
   std::string b = Text(70000);
-  std::string gz = GzipForTesting(a) + GzipForTesting(b) + GzipForTesting("") + std::string(9, '\0');
+  std::string gz =
+      GzipForTesting(a) + GzipForTesting(b) + GzipForTesting("") + std::string(9, '\0');
   GzipDecoder decoder;
   PaddedBuffer out;
   ASSERT_TRUE(decoder.Decompress(gz, 1 << 20, &out).ok());
@@ -122,7 +123,8 @@ TEST(GzipTest, CorruptDataIsReportedAsCorrupt) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("corrupt gzip data in member 1 (at byte offset 0)"));
   // A bad second member is named as such.
-  std::string two = GzipForTesting("first") + gz.substr(0, 12) + std::string(40, 'x') + gz.substr(52);
+  std::string two =
+      GzipForTesting("first") + gz.substr(0, 12) + std::string(40, 'x') + gz.substr(52);
   s = decoder.Decompress(two, 1 << 20, &out);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("member 2"));

@@ -107,7 +107,8 @@ void Walk(const std::string& dir, std::vector<InputFile>* out) {
       }
       if (S_ISLNK(st.st_mode)) {
         if (::stat(path.c_str(), &st) != 0) {
-          out->push_back(Unreadable(path, io::ErrnoError("stat (symbolic link target)", path, errno)));
+          out->push_back(
+              Unreadable(path, io::ErrnoError("stat (symbolic link target)", path, errno)));
           continue;
         }
         if (S_ISDIR(st.st_mode)) {
@@ -123,7 +124,9 @@ void Walk(const std::string& dir, std::vector<InputFile>* out) {
     }
     int err = errno;
     ::closedir(d);
-    if (err != 0) out->push_back(Unreadable(current, io::ErrnoError("read directory", current, err)));
+    if (err != 0) {
+      out->push_back(Unreadable(current, io::ErrnoError("read directory", current, err)));
+    }
   }
 }
 

@@ -37,12 +37,12 @@ std::string_view InputKindName(InputKind kind);
 bool IsReadable(InputKind kind);
 
 struct InputFile {
-  std::string path;          // As given, or joined below a directory argument; "-" for stdin.
-  uint64_t size = 0;         // Bytes on disk; 0 for stdin and pipes.
-  int64_t mtime_ns = 0;      // Modification time, ns since the epoch; 0 for stdin.
+  std::string path;      // As given, or joined below a directory argument; "-" for stdin.
+  uint64_t size = 0;     // Bytes on disk; 0 for stdin and pipes.
+  int64_t mtime_ns = 0;  // Modification time, ns since the epoch; 0 for stdin.
   InputKind kind = InputKind::kLog;
-  std::string skip_reason;   // Non-empty for kDigest, kLakeSignFile and kIgnored.
-  Status error;              // Non-OK exactly for kUnreadable; its message names the path.
+  std::string skip_reason;  // Non-empty for kDigest, kLakeSignFile and kIgnored.
+  Status error;             // Non-OK exactly for kUnreadable; its message names the path.
 };
 
 // Expands `paths` in argument order. A directory is walked recursively and its files come out

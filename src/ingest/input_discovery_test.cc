@@ -38,8 +38,10 @@ std::vector<std::string> Paths(const std::vector<InputFile>& inputs, InputKind k
 TEST(InputDiscoveryTest, S3LayoutComesOutInTimeOrderWithDigestsSkipped) {
   std::string root = TempDir();
   std::string trail = root + "/AWSLogs/111122223333/CloudTrail/us-east-1/2024/";
-  std::string digest = root + "/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/02/"
-                       "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20240102T010000Z.json.gz";
+  std::string digest =
+      root +
+      "/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/02/"
+      "111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20240102T010000Z.json.gz";
   Touch(trail + "02/01/111122223333_CloudTrail_us-east-1_20240201T0000Z_b.json.gz");
   Touch(trail + "01/02/111122223333_CloudTrail_us-east-1_20240102T0100Z_a.json.gz");
   Touch(trail + "01/02/111122223333_CloudTrail_us-east-1_20240102T0005Z_z.json.gz", "x");
@@ -87,7 +89,7 @@ TEST(InputDiscoveryTest, ExplicitFilesStdinAndMissingPaths) {
                                    root + "/x_CloudTrail-Digest_y.json.gz", root + "/notes.md"};
   Result<std::vector<InputFile>> r = DiscoverInputs(args);
   ASSERT_TRUE(r.ok());
-  ASSERT_EQ(r->size(), 4u);  // The repeated path is listed once.
+  ASSERT_EQ(r->size(), 4u);                  // The repeated path is listed once.
   EXPECT_EQ((*r)[0].kind, InputKind::kLog);  // Named explicitly: read whatever its name.
   EXPECT_EQ((*r)[1].kind, InputKind::kStdin);
   EXPECT_EQ((*r)[1].path, "-");

@@ -5,54 +5,13 @@
 #include <string>
 #include <utility>
 
+#include "ingest/json_text.h"
+
 namespace trailbook::ingest {
 
 namespace ondemand = simdjson::ondemand;
 
 namespace {
-
-bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsJsonSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view RightTrim(std::string_view s) {
-  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-simdjson::padded_string_view Padded(std::string_view s) {
-  return simdjson::padded_string_view(s.data(), s.size(), s.size() + kPadding);
-}
-
-std::string_view TypeName(ondemand::json_type type) {
-  switch (type) {
-    case ondemand::json_type::array:
-      return "an array";
-    case ondemand::json_type::object:
-      return "an object";
-    case ondemand::json_type::number:
-      return "a number";
-    case ondemand::json_type::string:
-      return "a string";
-    case ondemand::json_type::boolean:
-      return "a boolean";
-    case ondemand::json_type::null:
-      return "null";
-  }
-  return "an unknown value";
-}
-
-// Returns "an array", "a number", ... for `value`, or "invalid JSON" when it cannot be typed.
-template <typename V>
-std::string_view TypeOf(V& value) {
-  ondemand::json_type type;
-  if (value.type().get(type) != simdjson::SUCCESS) return "invalid JSON";
-  return TypeName(type);
-}
 
 bool KeyIs(ondemand::raw_json_string key, std::string_view name) {
   return key.raw()[0] == name[0] && key.unsafe_is_equal(name);
@@ -70,8 +29,7 @@ bool IsEventKey(ondemand::raw_json_string key) {
     case 'a':
       return key.unsafe_is_equal("awsRegion");
     case 'r':
-      return key.unsafe_is_equal("recipientAccountId") ||
-             key.unsafe_is_equal("requestParameters");
+      return key.unsafe_is_equal("recipientAccountId") || key.unsafe_is_equal("requestParameters");
     case 's':
       return key.unsafe_is_equal("sourceIPAddress");
     default:
@@ -91,7 +49,8 @@ bool IsSignKey(ondemand::raw_json_string key) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
-  return a.size() == lower.size() && std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
+  return a.size() == lower.size() &&
+         std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
            return (x >= 'A' && x <= 'Z' ? static_cast<char>(x - 'A' + 'a') : x) == y;
          });
 }
@@ -110,12 +69,13 @@ std::string_view RawKeyText(ondemand::raw_json_string key) {
 // Describes simdjson's INCOMPLETE_ARRAY_OR_OBJECT at the root: the text does not end with the
 // bracket that closes its first value (simdjson checks this before reading anything).
 std::string UnclosedRootMessage(std::string_view text, char close) {
-  std::string_view tail = Trim(text);
+  std::string_view tail = TrimJsonSpace(text);
   tail = tail.substr(tail.size() > 24 ? tail.size() - 24 : 0);
   std::string msg = "invalid JSON: the text does not end with the '";
   msg += close;
-  msg += "' that closes its first value (it is truncated, or more content follows); it ends "
-         "with ";
+  msg +=
+      "' that closes its first value (it is truncated, or more content follows); it ends "
+      "with ";
   msg += Excerpt(tail);
   return msg;
 }
@@ -125,11 +85,11 @@ std::string UnclosedRootMessage(std::string_view text, char close) {
 struct JsonContainerReader::Scope {
   RecordSink* sink;
   ContainerState* state;
-  std::string_view text;                // The document, or the NDJSON line.
+  std::string_view text;  // The document, or the NDJSON line.
   ondemand::document* doc = nullptr;
-  uint64_t line = 0;                    // NDJSON line number; 0 inside a document.
+  uint64_t line = 0;  // NDJSON line number; 0 inside a document.
   bool in_line = false;
-  const char* counted_to = nullptr;     // LineAt's incremental newline count.
+  const char* counted_to = nullptr;  // LineAt's incremental newline count.
   uint64_t counted_lines = 1;
 };
 
@@ -152,21 +112,23 @@ struct JsonContainerReader::ObjectScan {
   std::string keys;  // The first keys, for messages (only when collect_keys).
   int key_count = 0;
 
+  // An event member wins over digest and sign members: skipping an event silently would be
+  // worse than rejecting a strange digest.
   ObjectKind kind() const {
     if (wrapper != ObjectKind::kUnknown) return wrapper;
+    if (event) return ObjectKind::kEvent;
     if (digest) return ObjectKind::kDigest;
     if (sign) return ObjectKind::kSignFile;
-    if (event) return ObjectKind::kEvent;
     return ObjectKind::kUnknown;
   }
 };
 
-JsonContainerReader::JsonContainerReader(const ReaderLimits& limits) : limits_(limits) {}
+JsonContainerReader::JsonContainerReader(const ReaderLimits& limits)
+    : limits_(limits), embedded_(limits.max_record_bytes) {}
 
 void JsonContainerReader::ShrinkTo(uint64_t keep_bytes) {
   if (parser_.capacity() > keep_bytes) parser_ = ondemand::parser();
-  if (inner_parser_.capacity() > keep_bytes) inner_parser_ = ondemand::parser();
-  inner_.ShrinkTo(static_cast<size_t>(keep_bytes));
+  embedded_.ShrinkTo(keep_bytes);
 }
 
 uint64_t JsonContainerReader::LineAt(Scope& scope, const char* position) {
@@ -239,97 +201,24 @@ Status JsonContainerReader::Deliver(Scope& scope, std::string_view json, uint64_
   return s;
 }
 
-void JsonContainerReader::CaptureInner(ondemand::value value, std::string_view what) {
-  inner_error_.clear();
-  inner_.Clear();
-  ondemand::json_type type;
-  if (auto error = value.type().get(type)) {
-    inner_error_ = std::string(what) + " is not valid JSON: " + simdjson::error_message(error);
-    return;
-  }
-  std::string_view text;
-  if (type == ondemand::json_type::string) {
-    // A JSON string is at least as long as its unescaped value: check the limit first.
-    std::string_view raw = value.raw_json_token();
-    if (raw.size() > limits_.max_record_bytes + 2) {
-      inner_error_ = std::string(what) + " is larger than the record limit of " +
-                     std::to_string(limits_.max_record_bytes) + " bytes";
-      return;
-    }
-    if (auto error = value.get_string().get(text)) {
-      inner_error_ = std::string(what) + " is not a valid JSON string: " +
-                     simdjson::error_message(error);
-      return;
-    }
-  } else if (type == ondemand::json_type::object) {
-    // Accepted too: tools such as jq often decode CloudTrailEvent in place.
-    ondemand::object object;
-    simdjson::error_code error = value.get_object().get(object);
-    if (error == simdjson::SUCCESS) error = object.raw_json().get(text);
-    if (error != simdjson::SUCCESS) {
-      inner_error_ = std::string(what) + " is not valid JSON: " + simdjson::error_message(error);
-      return;
-    }
-  } else {
-    inner_error_ = std::string(what) + " is not a string (found " + std::string(TypeName(type)) + ")";
-    return;
-  }
-  inner_.Append(text);
-}
-
-Status JsonContainerReader::DeliverInner(Scope& scope, uint64_t error_line,
-                                         std::string_view what) {
-  if (!inner_error_.empty()) {
-    RecordError(scope, error_line, inner_error_);
+Status JsonContainerReader::DeliverEmbedded(Scope& scope, uint64_t error_line) {
+  Result<std::string_view> event = embedded_.Decode();
+  if (!event.ok()) {
+    if (event.status().code() == StatusCode::kResourceExhausted) return event.status();
+    RecordError(scope, error_line, event.status().message());
     return Status::OK();
   }
-  std::string_view text = Trim(inner_.view());
-  if (text.empty()) {
-    RecordError(scope, error_line, std::string(what) + " is empty");
-    return Status::OK();
-  }
-  if (text.size() > limits_.max_record_bytes) {
-    RecordError(scope, error_line,
-                std::string(what) + " is " + std::to_string(text.size()) +
-                    " bytes, larger than the record limit of " +
-                    std::to_string(limits_.max_record_bytes) + " bytes");
-    return Status::OK();
-  }
-  ondemand::document doc;
-  simdjson::error_code error = inner_parser_.iterate(Padded(text)).get(doc);
-  if (error == simdjson::MEMALLOC) return ResourceExhausted("out of memory parsing " + std::string(what));
-  ondemand::object object;
-  if (error == simdjson::SUCCESS) {
-    error = doc.get_object().get(object);
-    if (error == simdjson::INCORRECT_TYPE) {
-      RecordError(scope, error_line,
-                  std::string(what) + " does not hold a JSON object (found " +
-                      std::string(TypeOf(doc)) + ")");
-      return Status::OK();
-    }
-  }
-  std::string_view raw;
-  if (error == simdjson::SUCCESS) error = object.raw_json().get(raw);
-  if (error != simdjson::SUCCESS) {
-    RecordError(scope, error_line,
-                std::string(what) + " does not hold valid JSON: " + simdjson::error_message(error));
-    return Status::OK();
-  }
-  const char* after = nullptr;
-  if (doc.current_location().get(after) == simdjson::SUCCESS) {
-    RecordError(scope, error_line, std::string(what) + " has content after its JSON object");
-    return Status::OK();
-  }
-  return Deliver(scope, RightTrim(raw), error_line);
+  return Deliver(scope, *event, error_line);
 }
 
 Status JsonContainerReader::ScanObject(ondemand::object& object, Scope& scope, bool collect_keys,
                                        ObjectScan* scan) {
   auto set_wrapper = [&](ObjectKind kind, std::string_view name) -> Status {
     if (scan->wrapper != ObjectKind::kUnknown) {
-      return InvalidArgument("ambiguous JSON object: it has more than one of Records, Events, "
-                             "QueryResultRows and CloudTrailEvent (second: " +
-                             std::string(name) + ")");
+      return InvalidArgument(
+          "ambiguous JSON object: it has more than one of Records, Events, "
+          "QueryResultRows and CloudTrailEvent (second: " +
+          std::string(name) + ")");
     }
     scan->wrapper = kind;
     return Status::OK();
@@ -349,12 +238,12 @@ Status JsonContainerReader::ScanObject(ondemand::object& object, Scope& scope, b
       TB_RETURN_IF_ERROR(ReadQueryResultRows(field.value(), scope));
     } else if (KeyIs(key, "CloudTrailEvent")) {
       TB_RETURN_IF_ERROR(set_wrapper(ObjectKind::kLookupItem, "CloudTrailEvent"));
-      CaptureInner(field.value(), "CloudTrailEvent");
+      embedded_.Capture(field.value(), "CloudTrailEvent");
     } else if (!scan->event && IsEventKey(key)) {
       scan->event = true;
-    } else if (IsDigestKey(key)) {
+    } else if (!scan->event && IsDigestKey(key)) {
       scan->digest = true;
-    } else if (IsSignKey(key)) {
+    } else if (!scan->event && IsSignKey(key)) {
       scan->sign = true;
     }
     if (collect_keys && scan->key_count < 5) {
@@ -375,7 +264,8 @@ Status JsonContainerReader::ReadRecordsArray(ondemand::value value, Scope& scope
   ondemand::array records;
   simdjson::error_code error = value.get_array().get(records);
   if (error == simdjson::INCORRECT_TYPE) {
-    return InvalidArgument("Records is not an array (found " + std::string(TypeOf(value)) + ")");
+    return InvalidArgument("Records is not an array (found " + std::string(JsonTypeOf(value)) +
+                           ")");
   }
   if (error) return JsonError(scope, error, "invalid JSON in Records");
   uint64_t i = 0;
@@ -390,14 +280,14 @@ Status JsonContainerReader::ReadRecordsArray(ondemand::value value, Scope& scope
       const char* at = nullptr;
       if (record.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
       RecordError(scope, LineAt(scope, at),
-                  "record is not a JSON object (found " + std::string(TypeOf(record)) + ")");
+                  "record is not a JSON object (found " + std::string(JsonTypeOf(record)) + ")");
       ++i;
       continue;
     }
     std::string_view raw;
     if (error == simdjson::SUCCESS) error = object.raw_json().get(raw);
     if (error) return JsonError(scope, error, "invalid JSON in Records[" + std::to_string(i) + "]");
-    raw = RightTrim(raw);
+    raw = RightTrimJsonSpace(raw);
     uint64_t error_line = raw.size() > limits_.max_record_bytes ? LineAt(scope, raw.data()) : 0;
     TB_RETURN_IF_ERROR(Deliver(scope, raw, error_line));
     ++i;
@@ -412,7 +302,7 @@ Status JsonContainerReader::ReadEventsArray(ondemand::value value, Scope& scope)
   ondemand::array events;
   simdjson::error_code error = value.get_array().get(events);
   if (error == simdjson::INCORRECT_TYPE) {
-    return InvalidArgument("Events is not an array (found " + std::string(TypeOf(value)) + ")");
+    return InvalidArgument("Events is not an array (found " + std::string(JsonTypeOf(value)) + ")");
   }
   if (error) return JsonError(scope, error, "invalid JSON in Events");
   uint64_t i = 0;
@@ -426,9 +316,9 @@ Status JsonContainerReader::ReadEventsArray(ondemand::value value, Scope& scope)
     ondemand::object object;
     error = item.get_object().get(object);
     if (error == simdjson::INCORRECT_TYPE) {
-      RecordError(scope, LineAt(scope, at),
-                  "LookupEvents record is not a JSON object (found " + std::string(TypeOf(item)) +
-                      ")");
+      RecordError(
+          scope, LineAt(scope, at),
+          "LookupEvents record is not a JSON object (found " + std::string(JsonTypeOf(item)) + ")");
       ++i;
       continue;
     }
@@ -441,13 +331,13 @@ Status JsonContainerReader::ReadEventsArray(ondemand::value value, Scope& scope)
       }
       if (!found && KeyIs(field.key(), "CloudTrailEvent")) {
         found = true;
-        CaptureInner(field.value(), "CloudTrailEvent");
+        embedded_.Capture(field.value(), "CloudTrailEvent");
       }
     }
     if (!found) {
       RecordError(scope, LineAt(scope, at), "LookupEvents record without a CloudTrailEvent member");
     } else {
-      TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, at), "CloudTrailEvent"));
+      TB_RETURN_IF_ERROR(DeliverEmbedded(scope, LineAt(scope, at)));
     }
     ++i;
   }
@@ -461,8 +351,8 @@ Status JsonContainerReader::ReadQueryResultRows(ondemand::value value, Scope& sc
   ondemand::array rows;
   simdjson::error_code error = value.get_array().get(rows);
   if (error == simdjson::INCORRECT_TYPE) {
-    return InvalidArgument("QueryResultRows is not an array (found " + std::string(TypeOf(value)) +
-                           ")");
+    return InvalidArgument("QueryResultRows is not an array (found " +
+                           std::string(JsonTypeOf(value)) + ")");
   }
   if (error) return JsonError(scope, error, "invalid JSON in QueryResultRows");
   uint64_t r = 0;
@@ -475,9 +365,9 @@ Status JsonContainerReader::ReadQueryResultRows(ondemand::value value, Scope& sc
     ondemand::array row;
     error = row_value.get_array().get(row);
     if (error == simdjson::INCORRECT_TYPE) {
-      RecordError(scope, LineAt(scope, at),
-                  "query result row is not an array (found " + std::string(TypeOf(row_value)) +
-                      ")");
+      RecordError(
+          scope, LineAt(scope, at),
+          "query result row is not an array (found " + std::string(JsonTypeOf(row_value)) + ")");
       ++r;
       continue;
     }
@@ -497,7 +387,7 @@ Status JsonContainerReader::ReadQueryResultRows(ondemand::value value, Scope& sc
         std::string_view name = RawKeyText(field.key());
         if (!found && EqualsIgnoreCase(name, "eventjson")) {
           found = true;
-          CaptureInner(field.value(), "eventJson");
+          embedded_.Capture(field.value(), "eventJson");
         } else if (r == 0 && columns.size() < 200) {
           if (!columns.empty()) columns += ", ";
           columns.append(name);
@@ -513,7 +403,7 @@ Status JsonContainerReader::ReadQueryResultRows(ondemand::value value, Scope& sc
       }
       RecordError(scope, LineAt(scope, at), "query result row without an eventJson cell");
     } else {
-      TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, at), "eventJson"));
+      TB_RETURN_IF_ERROR(DeliverEmbedded(scope, LineAt(scope, at)));
     }
     ++r;
   }
@@ -549,7 +439,7 @@ Status JsonContainerReader::ReadTopObject(ondemand::document& doc, Scope& scope)
       return Status::OK();
     case ObjectKind::kLookupItem:
       if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kLookupEvents;
-      return DeliverInner(scope, scope.line, "CloudTrailEvent");
+      return DeliverEmbedded(scope, scope.line);
     case ObjectKind::kDigest:
       if (scope.in_line) return InvalidArgument("a CloudTrail digest object, not an event");
       state.format = ContainerFormat::kDigest;
@@ -564,7 +454,7 @@ Status JsonContainerReader::ReadTopObject(ondemand::document& doc, Scope& scope)
       if (state.format == ContainerFormat::kUnknown) {
         state.format = scope.in_line ? ContainerFormat::kNdjson : ContainerFormat::kSingleEvent;
       }
-      return Deliver(scope, Trim(scope.text), scope.line);
+      return Deliver(scope, TrimJsonSpace(scope.text), scope.line);
     case ObjectKind::kUnknown:
       break;
   }
@@ -599,8 +489,9 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
     simdjson::error_code error = item.get_object().get(object);
     if (error == simdjson::INCORRECT_TYPE) {
       if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
-      RecordError(scope, LineAt(scope, start),
-                  "array element is not a JSON object (found " + std::string(TypeOf(item)) + ")");
+      RecordError(
+          scope, LineAt(scope, start),
+          "array element is not a JSON object (found " + std::string(JsonTypeOf(item)) + ")");
       ++i;
       continue;
     }
@@ -617,13 +508,15 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
       case ObjectKind::kQueryResultRows:
         break;
       case ObjectKind::kLookupItem:
-        if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kLookupEvents;
-        TB_RETURN_IF_ERROR(DeliverInner(scope, LineAt(scope, start), "CloudTrailEvent"));
+        if (state.format == ContainerFormat::kUnknown) {
+          state.format = ContainerFormat::kLookupEvents;
+        }
+        TB_RETURN_IF_ERROR(DeliverEmbedded(scope, LineAt(scope, start)));
         break;
       case ObjectKind::kEvent: {
         if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
         std::string_view text(start, static_cast<size_t>(end - start));
-        text = RightTrim(text);
+        text = RightTrimJsonSpace(text);
         uint64_t error_line = text.size() > limits_.max_record_bytes ? LineAt(scope, start) : 0;
         TB_RETURN_IF_ERROR(Deliver(scope, text, error_line));
         break;
@@ -657,7 +550,7 @@ Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink
   scope.state = state;
   scope.text = text;
   ondemand::document doc;
-  if (auto error = parser_.iterate(Padded(text)).get(doc)) {
+  if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
     return JsonError(scope, error, "invalid JSON");
   }
   scope.doc = &doc;
@@ -670,14 +563,14 @@ Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink
     s = ReadTopArray(doc, scope);
   } else {
     s = InvalidArgument("unrecognised format: the JSON document is " +
-                        std::string(TypeName(type)) + ", not an object or array");
+                        std::string(JsonTypeName(type)) + ", not an object or array");
   }
   return s;
 }
 
-Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number,
-                                     RecordSink& sink, ContainerState* state) {
-  std::string_view text = Trim(line);
+Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number, RecordSink& sink,
+                                     ContainerState* state) {
+  std::string_view text = TrimJsonSpace(line);
   if (text.empty()) return Status::OK();
   sink_stopped_ = false;
   Scope scope;
@@ -688,7 +581,7 @@ Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number
   scope.in_line = true;
   ondemand::document doc;
   Status s;
-  if (auto error = parser_.iterate(Padded(text)).get(doc)) {
+  if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
     s = JsonError(scope, error, "invalid JSON");
   } else {
     scope.doc = &doc;
@@ -696,13 +589,13 @@ Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number
     if (auto e = doc.type().get(type)) {
       s = JsonError(scope, e, "invalid JSON");
     } else if (type != ondemand::json_type::object) {
-      s = InvalidArgument("line is not a JSON object (found " + std::string(TypeName(type)) + ")");
+      s = InvalidArgument("line is not a JSON object (found " + std::string(JsonTypeName(type)) +
+                          ")");
     } else {
       s = ReadTopObject(doc, scope);
     }
   }
   if (s.ok() || sink_stopped_ || s.code() == StatusCode::kResourceExhausted) return s;
-  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
   RecordError(scope, line_number, s.message());
   return Status::OK();
 }
@@ -714,7 +607,6 @@ void JsonContainerReader::RejectLongLine(uint64_t length, uint64_t line_number, 
   scope.state = state;
   scope.line = line_number;
   scope.in_line = true;
-  if (state->format == ContainerFormat::kUnknown) state->format = ContainerFormat::kNdjson;
   RecordError(scope, line_number,
               "line is " + std::to_string(length) + " bytes, longer than the limit of " +
                   std::to_string(limits_.max_line_bytes) + " bytes");
@@ -739,16 +631,8 @@ Status JsonContainerReader::ReadEmbeddedEvent(std::string_view text, std::string
   scope.state = state;
   scope.line = line;
   scope.in_line = true;
-  inner_error_.clear();
-  inner_.Clear();
-  if (text.size() > limits_.max_record_bytes + 64) {
-    inner_error_ = std::string(what) + " is " + std::to_string(text.size()) +
-                   " bytes, larger than the record limit of " +
-                   std::to_string(limits_.max_record_bytes) + " bytes";
-  } else {
-    inner_.Append(text);
-  }
-  return DeliverInner(scope, line, what);
+  embedded_.CaptureText(text, what);
+  return DeliverEmbedded(scope, line);
 }
 
 }  // namespace trailbook::ingest

@@ -14,8 +14,8 @@
 // each line may be any of the objects above.
 //
 // Elements of Records are delivered as they stand in the input (no copy, no allocation); a
-// CloudTrailEvent or eventJson string is unescaped into a reused padded buffer and checked to
-// be one JSON object before it is delivered.
+// CloudTrailEvent or eventJson value goes through EmbeddedEvent (unescaped into a reused
+// padded buffer and checked to be one JSON object) before it is delivered.
 //
 //   JsonContainerReader json(limits);
 //   ContainerState state;
@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "ingest/embedded_event.h"
 #include "ingest/format_detection.h"
 #include "ingest/padded_buffer.h"
 #include "ingest/reader_limits.h"
@@ -45,8 +46,8 @@ struct ContainerState {
   std::string skip_reason;     // Set when the content is a digest or sign file.
 };
 
-// Thread safety: not thread-safe; one per reading thread. Holds two simdjson parsers and a
-// padded buffer, reused across inputs.
+// Thread safety: not thread-safe; one per reading thread. Holds two simdjson parsers (one in
+// EmbeddedEvent) and a padded buffer, reused across inputs.
 class JsonContainerReader {
  public:
   explicit JsonContainerReader(const ReaderLimits& limits);
@@ -98,8 +99,7 @@ class JsonContainerReader {
   Status ReadRecordsArray(simdjson::ondemand::value value, Scope& scope);
   Status ReadEventsArray(simdjson::ondemand::value value, Scope& scope);
   Status ReadQueryResultRows(simdjson::ondemand::value value, Scope& scope);
-  void CaptureInner(simdjson::ondemand::value value, std::string_view what);
-  Status DeliverInner(Scope& scope, uint64_t line, std::string_view what);
+  Status DeliverEmbedded(Scope& scope, uint64_t error_line);
   Status Deliver(Scope& scope, std::string_view json, uint64_t line);
   void RecordError(Scope& scope, uint64_t line, std::string_view message);
   Status JsonError(Scope& scope, simdjson::error_code error, std::string_view context);
@@ -107,10 +107,8 @@ class JsonContainerReader {
 
   ReaderLimits limits_;
   simdjson::ondemand::parser parser_;
-  simdjson::ondemand::parser inner_parser_;
-  PaddedBuffer inner_;          // The unescaped CloudTrailEvent / eventJson text.
-  std::string inner_error_;     // Why the captured inner value is unusable (empty if usable).
-  bool sink_stopped_ = false;   // The last error Status came from the sink.
+  EmbeddedEvent embedded_;     // The CloudTrailEvent / eventJson being read.
+  bool sink_stopped_ = false;  // The last error Status came from the sink.
 };
 
 }  // namespace trailbook::ingest

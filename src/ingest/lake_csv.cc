@@ -61,8 +61,8 @@ Status CsvParser::EndRow(CsvRowHandler& handler) {
 }
 
 Status CsvParser::QuoteError(std::string_view what) const {
-  return InvalidArgument("line " + std::to_string(line_) + ": broken CSV quoting: " +
-                         std::string(what));
+  return InvalidArgument("line " + std::to_string(line_) +
+                         ": broken CSV quoting: " + std::string(what));
 }
 
 Status CsvParser::Feed(std::string_view chunk, CsvRowHandler& handler) {

@@ -41,9 +41,10 @@ TEST(LakeCsvTest, Rfc4180) {
       "\"multi\nline\",,\"\"\n"
       "\n"
       "last,row,x";
-  std::vector<std::vector<std::string>> want = {
-      {"a", "b", "c"}, {"1", "two, with comma", "say \"hi\""}, {"multi\nline", "", ""},
-      {"last", "row", "x"}};
+  std::vector<std::vector<std::string>> want = {{"a", "b", "c"},
+                                                {"1", "two, with comma", "say \"hi\""},
+                                                {"multi\nline", "", ""},
+                                                {"last", "row", "x"}};
   for (size_t step : {size_t{1}, size_t{2}, size_t{5}, text.size()}) {
     Rows rows;
     ASSERT_TRUE(Parse(text, step, &rows).ok()) << step;

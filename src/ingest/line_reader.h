@@ -24,8 +24,8 @@ namespace trailbook::ingest {
 struct Line {
   // The line without its terminator. kPadding readable bytes follow it. Empty when too_long.
   std::string_view text;
-  uint64_t number = 0;   // 1-based.
-  uint64_t length = 0;   // Bytes in the line (also for a too-long line).
+  uint64_t number = 0;  // 1-based.
+  uint64_t length = 0;  // Bytes in the line (also for a too-long line).
   bool too_long = false;
 };
 

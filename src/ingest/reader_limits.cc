@@ -20,7 +20,9 @@ Status ReaderLimits::Validate() const {
       {"max_stdin_bytes", max_stdin_bytes},
   };
   for (const Field& f : fields) {
-    if (f.value == 0) return InvalidArgument(std::string("reader limit must be positive: ") + f.name);
+    if (f.value == 0) {
+      return InvalidArgument(std::string("reader limit must be positive: ") + f.name);
+    }
   }
   if (max_record_bytes > max_line_bytes) {
     return InvalidArgument("reader limit max_record_bytes must not exceed max_line_bytes");

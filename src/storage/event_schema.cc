@@ -1,6 +1,7 @@
 #include "storage/event_schema.h"
 
 #include <cctype>
+#include <cstring>
 
 #include "base/check.h"
 
@@ -166,15 +167,22 @@ EventSchema::EventSchema() {
   event_time_text_column_ = static_cast<int>(columns_.size());
   columns_.push_back(
       ColumnSpec{kEventTimeTextColumn, "$eventTimeText", ColumnType::kString, -1, false});
+  by_length_.resize(fields_.size() + 1);
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const SchemaField& f = fields_[i];
+    TB_CHECK(f.name.size() <= kMaxNameLength) << "field name too long";
+    by_length_[static_cast<size_t>(f.parent + 1)][f.name.size()].push_back(static_cast<int>(i));
+  }
   event_time_column_ = ColumnByPath("eventTime");
   event_id_column_ = ColumnByPath("eventID");
   TB_CHECK(event_time_column_ >= 0 && event_id_column_ >= 0) << "schema lacks core columns";
 }
 
 const SchemaField* EventSchema::FindChild(int parent, std::string_view name) const {
-  for (int child : Children(parent)) {
+  if (name.size() > kMaxNameLength) return nullptr;
+  for (int child : by_length_[static_cast<size_t>(parent + 1)][name.size()]) {
     const SchemaField& f = fields_[static_cast<size_t>(child)];
-    if (f.name == name) return &f;
+    if (std::memcmp(f.name.data(), name.data(), name.size()) == 0) return &f;
   }
   return nullptr;
 }

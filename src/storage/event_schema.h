@@ -15,6 +15,7 @@
 // Thread safety: immutable singleton; safe everywhere.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -110,6 +111,11 @@ class EventSchema {
 
   std::vector<SchemaField> fields_;
   std::vector<int> top_level_;
+  // FindChild's index: for each parent (index + 1; 0 = top level) and key length, the
+  // children with a name of that length. Keys rarely share a length within one struct, so a
+  // lookup is one length index and usually one comparison.
+  static constexpr size_t kMaxNameLength = 40;
+  std::vector<std::array<std::vector<int>, kMaxNameLength + 1>> by_length_;
   std::vector<ColumnSpec> columns_;
   std::vector<int> field_by_token_;
   int event_time_column_ = -1;

@@ -75,7 +75,14 @@ void RowBatch::SetString(int column, std::string_view value) {
   Column& c = columns_[static_cast<size_t>(column)];
   PadTo(c, row_count_);
   if (c.kind == BuilderKind::kInterned) {
-    c.ids.push_back(c.interner.Intern(value));
+    // Consecutive events often repeat a value (same principal, agent, region); compare with
+    // the previous one before hashing.
+    if (c.last_id != 0 && c.interner.Get(c.last_id) == value) {
+      c.ids.push_back(c.last_id);
+    } else {
+      c.last_id = c.interner.Intern(value);
+      c.ids.push_back(c.last_id);
+    }
   } else {
     TB_DCHECK(c.kind == BuilderKind::kRaw);
     c.bytes.append(value);
@@ -114,6 +121,7 @@ void RowBatch::Clear() {
     c.u8.clear();
     c.ids.clear();
     c.interner.Clear();
+    c.last_id = 0;
     c.bytes.clear();
     c.ends.clear();
   }
@@ -153,10 +161,10 @@ std::optional<std::string_view> RowBatch::string(int column, size_t row) const {
 }
 
 size_t RowBatch::memory_bytes() const {
-  size_t total = dedup_keys_.capacity() * 8;
+  size_t total = dedup_keys_.size() * 8;
   for (const Column& c : columns_) {
-    total += c.i64.capacity() * 8 + c.u8.capacity() + c.ids.capacity() * 4 +
-             c.bytes.capacity() + c.ends.capacity() * 8;
+    total += c.i64.size() * 8 + c.u8.size() + c.ids.size() * 4 + c.bytes.size() +
+             c.ends.size() * 8;
     if (c.kind == BuilderKind::kInterned) total += c.interner.memory_bytes();
   }
   return total;

@@ -80,7 +80,8 @@ class RowBatch {
   uint64_t dedup_key(size_t row) const { return dedup_keys_[row]; }
   int64_t event_time(size_t row) const { return timestamp(event_time_column_, row); }
 
-  // Approximate bytes held, for bounding memory by batch size.
+  // Approximate bytes of data in the batch (sizes, not capacities): what a flush frees for
+  // new rows, so this is what ingest compares against its batch budget.
   size_t memory_bytes() const;
 
  private:
@@ -90,6 +91,7 @@ class RowBatch {
     std::vector<uint8_t> u8;       // kBool; kRaw null flags (1 = null)
     std::vector<uint32_t> ids;     // kInterned
     StringInterner interner;       // kInterned
+    uint32_t last_id = 0;          // kInterned: id of the previous value (runs are common)
     std::string bytes;             // kRaw
     std::vector<uint64_t> ends;    // kRaw: end offset of each row in `bytes`
     size_t size() const;

@@ -44,6 +44,7 @@ enum class IndexKind : uint8_t {
 // Per-block code chunk kinds. DO NOT CHANGE.
 inline constexpr uint8_t kCodesConstant = 0;
 inline constexpr uint8_t kCodesPacked = 1;
+inline constexpr uint8_t kCodesRle = 2;  // runs: packed values + packed run ends
 
 // UUID kinds in a kUuid block. DO NOT CHANGE.
 inline constexpr uint8_t kUuidNull = 0;

@@ -79,6 +79,43 @@ struct CodeChunk {
   uint32_t value = 0;
   uint32_t width = 0;
   const char* data = nullptr;
+  // Run-length form: `runs` values at `width` in `data`, then run ends at `end_width`.
+  bool rle = false;
+  uint64_t runs = 0;
+  uint32_t end_width = 0;
+  const char* ends = nullptr;
+
+  // Returns the code of row i of the block.
+  uint32_t At(size_t i) const {
+    if (constant) return value;
+    if (!rle) return static_cast<uint32_t>(UnpackBit(data, width, i));
+    size_t lo = 0, hi = runs;  // first run whose end > i
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (UnpackBit(ends, end_width, mid) > i) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return static_cast<uint32_t>(UnpackBit(data, width, lo));
+  }
+
+  void Decode(size_t rows, uint32_t* out) const {
+    if (constant) {
+      std::fill(out, out + rows, value);
+    } else if (!rle) {
+      UnpackBits32(data, width, 0, rows, out);
+    } else {
+      size_t begin = 0;
+      for (uint64_t r = 0; r < runs; ++r) {
+        size_t end = static_cast<size_t>(UnpackBit(ends, end_width, r));
+        uint32_t v = static_cast<uint32_t>(UnpackBit(data, width, r));
+        std::fill(out + begin, out + end, v);
+        begin = end;
+      }
+    }
+  }
 };
 
 Status ParseCodeChunk(std::string_view chunk, size_t rows, CodeChunk* out) {
@@ -88,6 +125,33 @@ Status ParseCodeChunk(std::string_view chunk, size_t rows, CodeChunk* out) {
   if (kind == kCodesConstant) {
     out->constant = true;
     return r.ReadVarint32(&out->value);
+  }
+  if (kind == kCodesRle) {
+    uint8_t width = 0, end_width = 0;
+    TB_RETURN_IF_ERROR(r.ReadByte(&width));
+    TB_RETURN_IF_ERROR(r.ReadByte(&end_width));
+    TB_RETURN_IF_ERROR(r.ReadVarint64(&out->runs));
+    if (width > 32 || end_width > 32 || out->runs == 0 || out->runs > rows) {
+      return Corruption("bad run-length code chunk header");
+    }
+    size_t values_size = PackedSize(out->runs, width);
+    if (r.remaining() < values_size + PackedSize(out->runs, end_width)) {
+      return Corruption("code chunk too short");
+    }
+    out->rle = true;
+    out->width = width;
+    out->end_width = end_width;
+    out->data = chunk.data() + r.position();
+    out->ends = out->data + values_size;
+    // Run ends must rise strictly and finish at the block's row count.
+    uint64_t prev = 0;
+    for (uint64_t k = 0; k < out->runs; ++k) {
+      uint64_t e = UnpackBit(out->ends, end_width, k);
+      if (e <= prev || e > rows) return Corruption("bad run ends in code chunk");
+      prev = e;
+    }
+    if (prev != rows) return Corruption("run ends do not cover the block");
+    return Status::OK();
   }
   if (kind != kCodesPacked) return Corruption("unknown code chunk kind");
   uint8_t width = 0;
@@ -284,11 +348,7 @@ Status SegmentReader::ReadCodes(int column_index, uint32_t b, uint32_t* out) con
   CodeChunk cc;
   Status s = ParseCodeChunk(chunk, rows, &cc);
   if (!s.ok()) return s.WithContext(path());
-  if (cc.constant) {
-    std::fill(out, out + rows, cc.value);
-  } else {
-    UnpackBits32(cc.data, cc.width, 0, rows, out);
-  }
+  cc.Decode(rows, out);
   uint32_t limit = c->encoding == ColumnEncoding::kBoolCodes ? 2 : c->dictionary_size;
   for (uint32_t i = 0; i < rows; ++i) {
     if (out[i] > limit) return Error("code out of dictionary range");
@@ -447,9 +507,7 @@ Result<uint32_t> SegmentReader::CodeAt(int column_index, uint64_t row) const {
   CodeChunk cc;
   Status s = ParseCodeChunk(chunk, footer_.blocks[b].row_count, &cc);
   if (!s.ok()) return s.WithContext(path());
-  uint32_t code = cc.constant ? cc.value
-                              : static_cast<uint32_t>(UnpackBit(
-                                    cc.data, cc.width, row - footer_.blocks[b].row_start));
+  uint32_t code = cc.At(row - footer_.blocks[b].row_start);
   uint32_t limit = c->encoding == ColumnEncoding::kBoolCodes ? 2 : c->dictionary_size;
   if (code > limit) return Error("code out of dictionary range");
   return code;

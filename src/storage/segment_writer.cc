@@ -84,8 +84,29 @@ void EncodeCodes(std::span<const uint32_t> codes, std::string* out) {
     PutVarint64(out, codes.empty() ? 0 : codes[0]);
     return;
   }
-  out->push_back(static_cast<char>(kCodesPacked));
   uint32_t width = BitWidth(max);
+  // Runs (clustered rows repeat names, sources, identities) are stored as run values and
+  // run ends when that is clearly smaller; run ends allow O(log runs) random access.
+  std::vector<uint32_t> values, ends;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (i == 0 || codes[i] != codes[i - 1]) {
+      if (i > 0) ends.push_back(static_cast<uint32_t>(i));
+      values.push_back(codes[i]);
+    }
+  }
+  ends.push_back(static_cast<uint32_t>(codes.size()));
+  uint32_t end_width = BitWidth(codes.size());
+  size_t rle = PackedSize(values.size(), width) + PackedSize(ends.size(), end_width) + 4;
+  if (rle * 10 < PackedSize(codes.size(), width) * 7) {
+    out->push_back(static_cast<char>(kCodesRle));
+    out->push_back(static_cast<char>(width));
+    out->push_back(static_cast<char>(end_width));
+    PutVarint64(out, values.size());
+    PackBits32(values, width, out);
+    PackBits32(ends, end_width, out);
+    return;
+  }
+  out->push_back(static_cast<char>(kCodesPacked));
   out->push_back(static_cast<char>(width));
   PackBits32(codes, width, out);
 }
@@ -325,16 +346,23 @@ class SegmentEncoder {
   void EncodeRaw(int column, const ColumnSpec& spec, ColumnMeta* meta) {
     size_t non_null = 0, uuids = 0;
     uint8_t bytes[16];
-    for (uint32_t row : rows_) {
-      std::optional<std::string_view> v = batch_.string(column, row);
+    // UUID mode stores 16 bytes for every row, so it pays only when nearly every row holds a
+    // UUID; sparse columns (sharedEventID) compress better as plain text. A sample decides.
+    size_t sampled = 0;
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      std::optional<std::string_view> v = batch_.string(column, rows_[i]);
       if (!v) continue;
       ++non_null;
-      bool upper;
-      if (spec.type == ColumnType::kString && ParseUuid(*v, bytes, &upper)) ++uuids;
+      if (spec.type == ColumnType::kString && (i % 16 == 0)) {
+        bool upper;
+        ++sampled;
+        if (ParseUuid(*v, bytes, &upper)) ++uuids;
+      }
     }
     meta->null_count = rows_.size() - non_null;
     if (non_null == 0) return;
-    bool uuid_mode = uuids * 10 >= non_null * 9;
+    size_t sampled_rows = (rows_.size() + 15) / 16;
+    bool uuid_mode = sampled > 0 && uuids * 10 >= sampled_rows * 9;
     meta->encoding = uuid_mode ? ColumnEncoding::kUuid : ColumnEncoding::kPlain;
     std::vector<std::optional<std::string_view>> values;
     std::string chunk;

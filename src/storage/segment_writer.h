@@ -20,7 +20,7 @@ namespace trailbook::storage {
 
 struct SegmentWriteOptions {
   uint32_t block_rows = 8192;  // Rows per block: the unit of zone maps and chunk reads.
-  uint32_t frame_rows = 1024;  // Rows per compressed frame of plain text columns.
+  uint32_t frame_rows = 2048;  // Rows per compressed frame of plain text columns.
   bool sync = true;            // fsync the file before renaming it into place.
 };
 

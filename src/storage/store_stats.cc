@@ -1,5 +1,6 @@
 #include "storage/store_stats.h"
 
+#include <algorithm>
 #include <set>
 
 #include "storage/event_schema.h"
@@ -36,6 +37,24 @@ Result<StoreStats> ComputeStoreStats(const StoreSnapshot& snapshot) {
   stats.accounts.assign(accounts.begin(), accounts.end());
   stats.regions.assign(regions.begin(), regions.end());
   return stats;
+}
+
+std::vector<ColumnBytes> ComputeColumnBytes(const StoreSnapshot& snapshot) {
+  const EventSchema& schema = EventSchema::Get();
+  std::vector<ColumnBytes> out(schema.columns().size());
+  for (size_t c = 0; c < out.size(); ++c) out[c].name = schema.columns()[c].name;
+  for (const auto& seg : snapshot.segments()) {
+    for (size_t c = 0; c < out.size(); ++c) {
+      const ColumnMeta* meta = seg->column(static_cast<int>(c));
+      if (meta == nullptr) continue;
+      for (const ChunkRef& b : meta->blocks) out[c].data += b.length;
+      out[c].dictionary += meta->dictionary.length;
+      for (const ChunkRef& b : meta->index_chunks) out[c].index += b.length;
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ColumnBytes& a, const ColumnBytes& b) { return a.total() > b.total(); });
+  return out;
 }
 
 }  // namespace trailbook::storage

@@ -28,6 +28,18 @@ struct StoreStats {
   uint64_t commits = 0;
 };
 
+// On-disk bytes of one column across all segments, split by what they hold.
+struct ColumnBytes {
+  std::string name;
+  uint64_t data = 0;        // block chunks
+  uint64_t dictionary = 0;  // segment dictionaries
+  uint64_t index = 0;       // postings and bloom filters
+  uint64_t total() const { return data + dictionary + index; }
+};
+
+// Returns the per-column breakdown, largest first (for tuning and `stats --columns`).
+std::vector<ColumnBytes> ComputeColumnBytes(const StoreSnapshot& snapshot);
+
 Result<StoreStats> ComputeStoreStats(const StoreSnapshot& snapshot);
 
 }  // namespace trailbook::storage

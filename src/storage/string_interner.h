@@ -33,10 +33,9 @@ class StringInterner {
   }
   // Number of distinct strings.
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
-  // Bytes of memory held (for batch accounting).
+  // Bytes of strings and entries held (for batch accounting).
   size_t memory_bytes() const {
-    return bytes_.capacity() + entries_.capacity() * sizeof(Entry) +
-           table_.capacity() * sizeof(uint32_t);
+    return bytes_.size() + entries_.size() * sizeof(Entry) + table_.size() * sizeof(uint32_t);
   }
   void Clear();
 

@@ -1,6 +1,7 @@
 #include "sql/parser/ast.h"
 
 #include <cstddef>
+#include <string>
 
 namespace trailbook::sql {
 namespace {
@@ -267,7 +268,267 @@ class AllExpressionsWalker {
   const std::function<void(const Expr&)>& fn_;
 };
 
+// Checks AST invariants (see Verify in ast.h), stopping at the first violation.
+class Verifier {
+ public:
+  Status Check(const Statement& s) {
+    Require(s.query != nullptr, "Statement.query is null");
+    if (ok()) CheckQuery(*s.query);
+    return status_;
+  }
+
+ private:
+  bool ok() const { return status_.ok(); }
+  void Require(bool condition, std::string_view what) {
+    if (!condition && ok()) status_ = Internal("AST invariant violated: " + std::string(what));
+  }
+  bool Present(const void* p, std::string_view what) {
+    Require(p != nullptr, std::string(what) + " is null");
+    return ok();
+  }
+
+  void CheckQuery(const Query& q) {
+    for (const CommonTableExpr& cte : q.with) {
+      if (Present(cte.query.get(), "CommonTableExpr.query")) CheckQuery(*cte.query);
+    }
+    if (!Present(q.body.get(), "Query.body")) return;
+    CheckBody(*q.body);
+    Require(!q.body->Is<NestedQueryBody>() || !q.with.empty() || !q.order_by.empty() ||
+                q.offset != nullptr || q.limit != nullptr,
+            "Query with only a NestedQueryBody (redundant parentheses)");
+    CheckOrderItems(q.order_by);
+    for (const ExprPtr* count : {&q.offset, &q.limit}) {
+      if (*count == nullptr) continue;
+      Require((*count)->Is<IntegerLiteral>() || (*count)->Is<Parameter>(),
+              "OFFSET/LIMIT is not an integer or a parameter");
+      CheckExpr(**count);
+    }
+    Require(!q.limit_with_ties || q.limit != nullptr, "WITH TIES without a limit");
+  }
+
+  void CheckBody(const QueryBody& body) {
+    switch (body.kind) {
+      case QueryBodyKind::kSelect: {
+        const auto& s = body.As<SelectBody>();
+        Require(!s.items.empty(), "SELECT without items");
+        for (const SelectItem& item : s.items) {
+          if (item.kind == SelectItemKind::kExpr) {
+            if (Present(item.expr.get(), "SelectItem.expr")) CheckExpr(*item.expr);
+          } else {
+            Require(item.expr == nullptr && !item.alias.has_value(), "'*' item with expr/alias");
+          }
+        }
+        if (s.from != nullptr) CheckRelation(*s.from);
+        if (s.where != nullptr) CheckExpr(*s.where);
+        for (const ExprPtr& e : s.group_by) {
+          if (Present(e.get(), "GROUP BY item")) CheckExpr(*e);
+        }
+        if (s.having != nullptr) CheckExpr(*s.having);
+        for (const NamedWindow& w : s.windows) CheckWindow(w.spec);
+        return;
+      }
+      case QueryBodyKind::kSetOperation: {
+        const auto& s = body.As<SetOperationBody>();
+        if (Present(s.left.get(), "SetOperationBody.left")) CheckBody(*s.left);
+        if (Present(s.right.get(), "SetOperationBody.right")) CheckBody(*s.right);
+        return;
+      }
+      case QueryBodyKind::kValues:
+        Require(!body.As<ValuesBody>().rows.empty(), "VALUES without rows");
+        CheckExprs(body.As<ValuesBody>().rows, "VALUES row");
+        return;
+      case QueryBodyKind::kNested:
+        if (Present(body.As<NestedQueryBody>().query.get(), "NestedQueryBody.query")) {
+          CheckQuery(*body.As<NestedQueryBody>().query);
+        }
+        return;
+    }
+  }
+
+  void CheckRelation(const Relation& r) {
+    switch (r.kind) {
+      case RelationKind::kTable: {
+        const TableName& n = r.As<TableRelation>().name;
+        Require(n.kind == TableNameKind::kQualified ? !n.parts.empty() : !n.text.empty(),
+                "TableName without parts or text");
+        Require(n.kind != TableNameKind::kEventDataStore || !n.event_data_store_id.empty(),
+                "event data store TableName without an id");
+        return;
+      }
+      case RelationKind::kSubquery:
+        if (Present(r.As<SubqueryRelation>().query.get(), "SubqueryRelation.query")) {
+          CheckQuery(*r.As<SubqueryRelation>().query);
+        }
+        return;
+      case RelationKind::kUnnest:
+        Require(!r.As<UnnestRelation>().args.empty(), "UNNEST without arguments");
+        CheckExprs(r.As<UnnestRelation>().args, "UNNEST argument");
+        return;
+      case RelationKind::kJoin: {
+        const auto& j = r.As<JoinRelation>();
+        if (Present(j.left.get(), "JoinRelation.left")) CheckRelation(*j.left);
+        if (Present(j.right.get(), "JoinRelation.right")) CheckRelation(*j.right);
+        bool criteria = j.on != nullptr || !j.using_columns.empty();
+        bool needs_criteria = j.type != JoinType::kCross && j.type != JoinType::kImplicit;
+        Require(criteria == needs_criteria, "join criteria do not match the join type");
+        Require(j.on == nullptr || j.using_columns.empty(), "join with both ON and USING");
+        if (j.on != nullptr) CheckExpr(*j.on);
+        return;
+      }
+    }
+  }
+
+  // Checks a WINDOW clause definition and its expressions.
+  void CheckWindow(const WindowSpec& w) {
+    CheckWindowShape(w);
+    if (ok()) VisitWindowSpec(w, [this](const Expr& e) { CheckExpr(e); });
+  }
+
+  // Checks the pointers of a window spec without entering its expressions.
+  void CheckWindowShape(const WindowSpec& w) {
+    for (const ExprPtr& e : w.partition_by) Present(e.get(), "PARTITION BY item");
+    for (const OrderItem& o : w.order_by) Present(o.expr.get(), "window ORDER BY item");
+    if (!w.frame.has_value()) return;
+    CheckBoundShape(w.frame->start);
+    if (w.frame->end.has_value()) CheckBoundShape(*w.frame->end);
+  }
+
+  void CheckBoundShape(const FrameBound& b) {
+    bool offset = b.kind == FrameBoundKind::kPreceding || b.kind == FrameBoundKind::kFollowing;
+    Require((b.offset != nullptr) == offset, "frame bound offset does not match its kind");
+  }
+
+  void CheckOrderItems(const std::vector<OrderItem>& items) {
+    for (const OrderItem& item : items) {
+      if (Present(item.expr.get(), "OrderItem.expr")) CheckExpr(*item.expr);
+    }
+  }
+
+  void CheckExprs(const std::vector<ExprPtr>& list, std::string_view what) {
+    for (const ExprPtr& e : list) {
+      if (Present(e.get(), what)) CheckExpr(*e);
+    }
+  }
+
+  void CheckExpr(const Expr& e) {
+    if (!ok()) return;
+    Require(e.location.known(), std::string(ExprKindName(e.kind)) + " without a location");
+    switch (e.kind) {
+      case ExprKind::kColumnRef:
+        Require(!e.As<ColumnRef>().parts.empty(), "ColumnRef without parts");
+        return;
+      case ExprKind::kFieldAccess:
+        if (Present(e.As<FieldAccess>().base.get(), "FieldAccess.base")) {
+          Require(!e.As<FieldAccess>().base->Is<ColumnRef>(), "FieldAccess on a ColumnRef");
+        }
+        break;
+      case ExprKind::kSubscript:
+        Present(e.As<Subscript>().base.get(), "Subscript.base");
+        Present(e.As<Subscript>().index.get(), "Subscript.index");
+        break;
+      case ExprKind::kUnary:
+        Present(e.As<UnaryExpr>().operand.get(), "UnaryExpr.operand");
+        break;
+      case ExprKind::kBinary:
+        Present(e.As<BinaryExpr>().left.get(), "BinaryExpr.left");
+        Present(e.As<BinaryExpr>().right.get(), "BinaryExpr.right");
+        break;
+      case ExprKind::kLogical: {
+        const auto& l = e.As<LogicalExpr>();
+        Require(l.terms.size() >= 2, "LogicalExpr with fewer than two terms");
+        for (const ExprPtr& t : l.terms) {
+          if (!Present(t.get(), "LogicalExpr term")) return;
+          Require(!t->Is<LogicalExpr>() || t->As<LogicalExpr>().op != l.op,
+                  "LogicalExpr term with the same operator (not flattened)");
+        }
+        break;
+      }
+      case ExprKind::kBetween:
+        Present(e.As<BetweenExpr>().value.get(), "BetweenExpr.value");
+        Present(e.As<BetweenExpr>().low.get(), "BetweenExpr.low");
+        Present(e.As<BetweenExpr>().high.get(), "BetweenExpr.high");
+        break;
+      case ExprKind::kInList:
+        Present(e.As<InListExpr>().value.get(), "InListExpr.value");
+        Require(!e.As<InListExpr>().list.empty(), "IN list without values");
+        for (const ExprPtr& v : e.As<InListExpr>().list) Present(v.get(), "IN list value");
+        break;
+      case ExprKind::kInSubquery:
+        if (Present(e.As<InSubqueryExpr>().value.get(), "InSubqueryExpr.value") &&
+            Present(e.As<InSubqueryExpr>().query.get(), "InSubqueryExpr.query")) {
+          CheckExpr(*e.As<InSubqueryExpr>().value);
+          CheckQuery(*e.As<InSubqueryExpr>().query);
+        }
+        return;
+      case ExprKind::kLike:
+        Present(e.As<LikeExpr>().value.get(), "LikeExpr.value");
+        Present(e.As<LikeExpr>().pattern.get(), "LikeExpr.pattern");
+        break;
+      case ExprKind::kIsNull:
+        Present(e.As<IsNullExpr>().value.get(), "IsNullExpr.value");
+        break;
+      case ExprKind::kExists:
+        if (Present(e.As<ExistsExpr>().query.get(), "ExistsExpr.query")) {
+          CheckQuery(*e.As<ExistsExpr>().query);
+        }
+        return;
+      case ExprKind::kScalarSubquery:
+        if (Present(e.As<ScalarSubquery>().query.get(), "ScalarSubquery.query")) {
+          CheckQuery(*e.As<ScalarSubquery>().query);
+        }
+        return;
+      case ExprKind::kFunctionCall: {
+        const auto& f = e.As<FunctionCall>();
+        Require(!f.star || (f.args.empty() && !f.distinct), "f(*) with arguments or DISTINCT");
+        for (const ExprPtr& a : f.args) Present(a.get(), "FunctionCall argument");
+        for (const OrderItem& o : f.order_by) Present(o.expr.get(), "FunctionCall ORDER BY item");
+        Require(f.null_treatment == NullTreatment::kUnspecified || f.over != nullptr,
+                "IGNORE/RESPECT NULLS without OVER");
+        if (f.over != nullptr) CheckWindowShape(*f.over);
+        break;
+      }
+      case ExprKind::kCast:
+        Present(e.As<CastExpr>().value.get(), "CastExpr.value");
+        Require(!e.As<CastExpr>().type.name.empty(), "CastExpr without a type name");
+        break;
+      case ExprKind::kCase:
+        Require(!e.As<CaseExpr>().whens.empty(), "CASE without WHEN");
+        for (const WhenClause& w : e.As<CaseExpr>().whens) {
+          Present(w.condition.get(), "WhenClause.condition");
+          Present(w.result.get(), "WhenClause.result");
+        }
+        break;
+      case ExprKind::kRow:
+        Require(!e.As<RowExpr>().fields.empty(), "ROW without fields");
+        for (const ExprPtr& f : e.As<RowExpr>().fields) Present(f.get(), "ROW field");
+        break;
+      case ExprKind::kArray:
+        for (const ExprPtr& x : e.As<ArrayExpr>().elements) Present(x.get(), "ARRAY element");
+        break;
+      case ExprKind::kLambda:
+        Present(e.As<LambdaExpr>().body.get(), "LambdaExpr.body");
+        break;
+      case ExprKind::kAtTimeZone: {
+        const auto& a = e.As<AtTimeZoneExpr>();
+        if (Present(a.value.get(), "AtTimeZoneExpr.value") &&
+            Present(a.zone.get(), "AtTimeZoneExpr.zone")) {
+          Require(a.zone->Is<StringLiteral>() || a.zone->Is<IntervalLiteral>(),
+                  "AT TIME ZONE zone is not a string or interval literal");
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (ok()) ForEachChild(e, [this](const Expr& child) { CheckExpr(child); });
+  }
+
+  Status status_;
+};
+
 }  // namespace
+
+Status Verify(const Statement& statement) { return Verifier().Check(statement); }
 
 bool Identifier::Matches(std::string_view other) const {
   if (other.size() != name.size()) return false;
@@ -285,48 +546,84 @@ std::string Identifier::Canonical() const {
 
 std::string_view ExprKindName(ExprKind kind) {
   switch (kind) {
-    case ExprKind::kNullLiteral: return "NullLiteral";
-    case ExprKind::kBooleanLiteral: return "BooleanLiteral";
-    case ExprKind::kIntegerLiteral: return "IntegerLiteral";
-    case ExprKind::kDecimalLiteral: return "DecimalLiteral";
-    case ExprKind::kDoubleLiteral: return "DoubleLiteral";
-    case ExprKind::kStringLiteral: return "StringLiteral";
-    case ExprKind::kTypedLiteral: return "TypedLiteral";
-    case ExprKind::kIntervalLiteral: return "IntervalLiteral";
-    case ExprKind::kColumnRef: return "ColumnRef";
-    case ExprKind::kParameter: return "Parameter";
-    case ExprKind::kFieldAccess: return "FieldAccess";
-    case ExprKind::kSubscript: return "Subscript";
-    case ExprKind::kUnary: return "Unary";
-    case ExprKind::kBinary: return "Binary";
-    case ExprKind::kLogical: return "Logical";
-    case ExprKind::kBetween: return "Between";
-    case ExprKind::kInList: return "InList";
-    case ExprKind::kInSubquery: return "InSubquery";
-    case ExprKind::kLike: return "Like";
-    case ExprKind::kIsNull: return "IsNull";
-    case ExprKind::kExists: return "Exists";
-    case ExprKind::kScalarSubquery: return "ScalarSubquery";
-    case ExprKind::kFunctionCall: return "FunctionCall";
-    case ExprKind::kCast: return "Cast";
-    case ExprKind::kCase: return "Case";
-    case ExprKind::kArray: return "Array";
-    case ExprKind::kRow: return "Row";
-    case ExprKind::kLambda: return "Lambda";
-    case ExprKind::kCurrentTime: return "CurrentTime";
-    case ExprKind::kAtTimeZone: return "AtTimeZone";
+    case ExprKind::kNullLiteral:
+      return "NullLiteral";
+    case ExprKind::kBooleanLiteral:
+      return "BooleanLiteral";
+    case ExprKind::kIntegerLiteral:
+      return "IntegerLiteral";
+    case ExprKind::kDecimalLiteral:
+      return "DecimalLiteral";
+    case ExprKind::kDoubleLiteral:
+      return "DoubleLiteral";
+    case ExprKind::kStringLiteral:
+      return "StringLiteral";
+    case ExprKind::kTypedLiteral:
+      return "TypedLiteral";
+    case ExprKind::kIntervalLiteral:
+      return "IntervalLiteral";
+    case ExprKind::kColumnRef:
+      return "ColumnRef";
+    case ExprKind::kParameter:
+      return "Parameter";
+    case ExprKind::kFieldAccess:
+      return "FieldAccess";
+    case ExprKind::kSubscript:
+      return "Subscript";
+    case ExprKind::kUnary:
+      return "Unary";
+    case ExprKind::kBinary:
+      return "Binary";
+    case ExprKind::kLogical:
+      return "Logical";
+    case ExprKind::kBetween:
+      return "Between";
+    case ExprKind::kInList:
+      return "InList";
+    case ExprKind::kInSubquery:
+      return "InSubquery";
+    case ExprKind::kLike:
+      return "Like";
+    case ExprKind::kIsNull:
+      return "IsNull";
+    case ExprKind::kExists:
+      return "Exists";
+    case ExprKind::kScalarSubquery:
+      return "ScalarSubquery";
+    case ExprKind::kFunctionCall:
+      return "FunctionCall";
+    case ExprKind::kCast:
+      return "Cast";
+    case ExprKind::kCase:
+      return "Case";
+    case ExprKind::kArray:
+      return "Array";
+    case ExprKind::kRow:
+      return "Row";
+    case ExprKind::kLambda:
+      return "Lambda";
+    case ExprKind::kCurrentTime:
+      return "CurrentTime";
+    case ExprKind::kAtTimeZone:
+      return "AtTimeZone";
   }
   return "Unknown";
 }
 
 std::string_view IntervalFieldName(IntervalField field) {
   switch (field) {
-    case IntervalField::kYear: return "YEAR";
-    case IntervalField::kMonth: return "MONTH";
-    case IntervalField::kDay: return "DAY";
-    case IntervalField::kHour: return "HOUR";
-    case IntervalField::kMinute: return "MINUTE";
-    case IntervalField::kSecond: return "SECOND";
+    case IntervalField::kYear:
+      return "YEAR";
+    case IntervalField::kMonth:
+      return "MONTH";
+    case IntervalField::kDay:
+      return "DAY";
+    case IntervalField::kHour:
+      return "HOUR";
+    case IntervalField::kMinute:
+      return "MINUTE";
+    case IntervalField::kSecond:
+      return "SECOND";
   }
   return "?";
 }
@@ -349,41 +646,64 @@ bool IsComparison(BinaryOp op) {
 
 std::string_view BinaryOpSpelling(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kEqual: return "=";
-    case BinaryOp::kNotEqual: return "<>";
-    case BinaryOp::kLess: return "<";
-    case BinaryOp::kLessEqual: return "<=";
-    case BinaryOp::kGreater: return ">";
-    case BinaryOp::kGreaterEqual: return ">=";
-    case BinaryOp::kIsDistinctFrom: return "IS DISTINCT FROM";
-    case BinaryOp::kIsNotDistinctFrom: return "IS NOT DISTINCT FROM";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSubtract: return "-";
-    case BinaryOp::kMultiply: return "*";
-    case BinaryOp::kDivide: return "/";
-    case BinaryOp::kModulo: return "%";
-    case BinaryOp::kConcat: return "||";
+    case BinaryOp::kEqual:
+      return "=";
+    case BinaryOp::kNotEqual:
+      return "<>";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessEqual:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterEqual:
+      return ">=";
+    case BinaryOp::kIsDistinctFrom:
+      return "IS DISTINCT FROM";
+    case BinaryOp::kIsNotDistinctFrom:
+      return "IS NOT DISTINCT FROM";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulo:
+      return "%";
+    case BinaryOp::kConcat:
+      return "||";
   }
   return "?";
 }
 
 std::string_view JoinTypeName(JoinType type) {
   switch (type) {
-    case JoinType::kInner: return "JOIN";
-    case JoinType::kLeft: return "LEFT JOIN";
-    case JoinType::kRight: return "RIGHT JOIN";
-    case JoinType::kFull: return "FULL JOIN";
-    case JoinType::kCross: return "CROSS JOIN";
-    case JoinType::kImplicit: return ",";
+    case JoinType::kInner:
+      return "JOIN";
+    case JoinType::kLeft:
+      return "LEFT JOIN";
+    case JoinType::kRight:
+      return "RIGHT JOIN";
+    case JoinType::kFull:
+      return "FULL JOIN";
+    case JoinType::kCross:
+      return "CROSS JOIN";
+    case JoinType::kImplicit:
+      return ",";
   }
   return "?";
 }
 
 std::string_view SetOperatorName(SetOperator op) {
   switch (op) {
-    case SetOperator::kUnion: return "UNION";
-    case SetOperator::kExcept: return "EXCEPT";
-    case SetOperator::kIntersect: return "INTERSECT";
+    case SetOperator::kUnion:
+      return "UNION";
+    case SetOperator::kExcept:
+      return "EXCEPT";
+    case SetOperator::kIntersect:
+      return "INTERSECT";
   }
   return "?";
 }
@@ -423,8 +743,7 @@ bool Equal(const Expr& a, const Expr& b) {
     case ExprKind::kIntervalLiteral: {
       const auto& x = a.As<IntervalLiteral>();
       const auto& y = b.As<IntervalLiteral>();
-      return x.negative == y.negative && x.value == y.value && x.start == y.start &&
-             x.end == y.end;
+      return x.negative == y.negative && x.value == y.value && x.start == y.start && x.end == y.end;
     }
     case ExprKind::kColumnRef:
       return Eq(a.As<ColumnRef>().parts, b.As<ColumnRef>().parts);

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/status.h"
 #include "sql/parser/source_location.h"
 
 namespace trailbook::sql {
@@ -430,7 +431,7 @@ struct WhenClause {
 struct CaseExpr final : Expr {
   static constexpr ExprKind kKind = ExprKind::kCase;
   CaseExpr() : Expr(kKind) {}
-  ExprPtr operand;  // Nullable.
+  ExprPtr operand;                // Nullable.
   std::vector<WhenClause> whens;  // One or more.
   ExprPtr else_result;            // Nullable.
 };
@@ -571,7 +572,7 @@ struct JoinRelation final : Relation {
   JoinType type = JoinType::kInner;
   RelationPtr left;
   RelationPtr right;
-  ExprPtr on;                            // Nullable: set for ON.
+  ExprPtr on;                             // Nullable: set for ON.
   std::vector<Identifier> using_columns;  // Set for USING (...).
 };
 
@@ -585,8 +586,8 @@ enum class SelectItemKind : uint8_t {
 
 struct SelectItem {
   SelectItemKind kind = SelectItemKind::kExpr;
-  ExprPtr expr;                      // kExpr only.
-  std::optional<Identifier> alias;   // kExpr only.
+  ExprPtr expr;                       // kExpr only.
+  std::optional<Identifier> alias;    // kExpr only.
   std::vector<Identifier> qualifier;  // kAllColumns: empty for *, [t] for t.*.
   SourceLocation location;
 };
@@ -678,8 +679,8 @@ struct Query {
   std::vector<CommonTableExpr> with;
   QueryBodyPtr body;
   std::vector<OrderItem> order_by;
-  ExprPtr offset;  // Nullable; an IntegerLiteral or a Parameter.
-  ExprPtr limit;   // Nullable (also for LIMIT ALL); an IntegerLiteral or a Parameter.
+  ExprPtr offset;                // Nullable; an IntegerLiteral or a Parameter.
+  ExprPtr limit;                 // Nullable (also for LIMIT ALL); an IntegerLiteral or a Parameter.
   bool limit_with_ties = false;  // FETCH FIRST n ROWS WITH TIES.
   SourceLocation location;
 };
@@ -699,6 +700,11 @@ bool Equal(const Expr& a, const Expr& b);
 bool Equal(const Query& a, const Query& b);
 bool Equal(const Statement& a, const Statement& b);
 bool Equal(const TypeName& a, const TypeName& b);
+
+// Checks the invariants listed at the top of this file and the documented non-null fields of
+// every node; returns kInternal naming the first violation. Parse only returns trees that pass;
+// tests and the fuzzer call it on every parse, and code that builds or rewrites trees may too.
+Status Verify(const Statement& statement);
 
 // Calls `fn` on each direct child expression of `e` that is evaluated in the same query
 // scope: operands, arguments, FILTER, window PARTITION BY/ORDER BY/frame offsets, CASE arms,

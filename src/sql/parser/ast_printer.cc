@@ -52,13 +52,17 @@ int PrecedenceOf(const Expr& e) {
       return e.As<UnaryExpr>().op == UnaryOp::kNot ? kPrecNot : kPrecUnary;
     case ExprKind::kBinary:
       switch (e.As<BinaryExpr>().op) {
-        case BinaryOp::kConcat: return kPrecConcat;
+        case BinaryOp::kConcat:
+          return kPrecConcat;
         case BinaryOp::kAdd:
-        case BinaryOp::kSubtract: return kPrecAdditive;
+        case BinaryOp::kSubtract:
+          return kPrecAdditive;
         case BinaryOp::kMultiply:
         case BinaryOp::kDivide:
-        case BinaryOp::kModulo: return kPrecMultiplicative;
-        default: return kPrecPredicate;
+        case BinaryOp::kModulo:
+          return kPrecMultiplicative;
+        default:
+          return kPrecPredicate;
       }
     case ExprKind::kBetween:
     case ExprKind::kInList:
@@ -79,11 +83,16 @@ int SetOperatorPrecedence(SetOperator op) { return op == SetOperator::kIntersect
 
 std::string_view CurrentTimeSpelling(CurrentTimeFunction f) {
   switch (f) {
-    case CurrentTimeFunction::kCurrentDate: return "CURRENT_DATE";
-    case CurrentTimeFunction::kCurrentTime: return "CURRENT_TIME";
-    case CurrentTimeFunction::kCurrentTimestamp: return "CURRENT_TIMESTAMP";
-    case CurrentTimeFunction::kLocalTime: return "LOCALTIME";
-    case CurrentTimeFunction::kLocalTimestamp: return "LOCALTIMESTAMP";
+    case CurrentTimeFunction::kCurrentDate:
+      return "CURRENT_DATE";
+    case CurrentTimeFunction::kCurrentTime:
+      return "CURRENT_TIME";
+    case CurrentTimeFunction::kCurrentTimestamp:
+      return "CURRENT_TIMESTAMP";
+    case CurrentTimeFunction::kLocalTime:
+      return "LOCALTIME";
+    case CurrentTimeFunction::kLocalTimestamp:
+      return "LOCALTIMESTAMP";
   }
   return "CURRENT_TIMESTAMP";
 }
@@ -303,8 +312,9 @@ class Printer {
     if (w.frame.has_value()) {
       separate();
       const WindowFrame& f = *w.frame;
-      out_ += f.unit == FrameUnit::kRows ? "ROWS " : f.unit == FrameUnit::kRange ? "RANGE "
-                                                                                   : "GROUPS ";
+      out_ += f.unit == FrameUnit::kRows    ? "ROWS "
+              : f.unit == FrameUnit::kRange ? "RANGE "
+                                            : "GROUPS ";
       if (f.end.has_value()) {
         out_ += "BETWEEN ";
         AppendBound(f.start);
@@ -319,9 +329,15 @@ class Printer {
 
   void AppendBound(const FrameBound& b) {
     switch (b.kind) {
-      case FrameBoundKind::kUnboundedPreceding: out_ += "UNBOUNDED PRECEDING"; return;
-      case FrameBoundKind::kUnboundedFollowing: out_ += "UNBOUNDED FOLLOWING"; return;
-      case FrameBoundKind::kCurrentRow: out_ += "CURRENT ROW"; return;
+      case FrameBoundKind::kUnboundedPreceding:
+        out_ += "UNBOUNDED PRECEDING";
+        return;
+      case FrameBoundKind::kUnboundedFollowing:
+        out_ += "UNBOUNDED FOLLOWING";
+        return;
+      case FrameBoundKind::kCurrentRow:
+        out_ += "CURRENT ROW";
+        return;
       case FrameBoundKind::kPreceding:
       case FrameBoundKind::kFollowing:
         AppendExpr(*b.offset, kPrecLowest);

@@ -13,6 +13,7 @@ std::string Canonical(std::string_view sql) {
   Result<std::unique_ptr<Statement>> r = Parse(sql);
   EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().message();
   if (!r.ok()) return "<error>";
+  EXPECT_TRUE(Verify(**r).ok()) << Verify(**r).message();
   std::string printed = PrintStatement(**r);
   Result<std::unique_ptr<Statement>> again = Parse(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().message();
@@ -36,8 +37,9 @@ TEST(AstPrinterTest, CanonicalForm) {
             "SELECT * FROM a JOIN (b LEFT JOIN c USING (k)) ON a.k = b.k");
   EXPECT_EQ(Canonical("SELECT * FROM \"0123ABCD-0000-1111-2222-333344445555\""),
             "SELECT * FROM 0123ABCD-0000-1111-2222-333344445555");
-  EXPECT_EQ(Canonical("SELECT * FROM `arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/x-1`"),
-            "SELECT * FROM \"arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/x-1\"");
+  EXPECT_EQ(
+      Canonical("SELECT * FROM `arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/x-1`"),
+      "SELECT * FROM \"arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/x-1\"");
   EXPECT_EQ(Canonical("SELECT * FROM <EDS ID> UNION SELECT * FROM ${EDS_ID}"),
             "SELECT * FROM <EDS ID> UNION SELECT * FROM ${EDS_ID}");
   EXPECT_EQ(Canonical("SELECT 1 UNION (SELECT 2 UNION SELECT 3)"),
@@ -75,8 +77,9 @@ TEST(AstPrinterTest, LiteralsAndNames) {
   EXPECT_EQ(Canonical("SELECT 'it''s', U&'tab\\0009here', U&'\\00E9', 1.50, 1E3, .5, 007"),
             "SELECT 'it''s', U&'tab\\0009here', 'é', 1.50, 1E3, .5, 7");
   EXPECT_EQ(Canonical("SELECT 'a\\b' || U&'\\000A\\\\'"), "SELECT 'a\\b' || U&'\\000A\\\\'");
-  EXPECT_EQ(Canonical("SELECT timestamp '2026-01-01', INTERVAL -'2' HOUR, INTERVAL '1-6' YEAR TO MONTH"),
-            "SELECT timestamp '2026-01-01', INTERVAL -'2' HOUR, INTERVAL '1-6' YEAR TO MONTH");
+  EXPECT_EQ(
+      Canonical("SELECT timestamp '2026-01-01', INTERVAL -'2' HOUR, INTERVAL '1-6' YEAR TO MONTH"),
+      "SELECT timestamp '2026-01-01', INTERVAL -'2' HOUR, INTERVAL '1-6' YEAR TO MONTH");
   EXPECT_EQ(Canonical("SELECT \"select\", \"a\"\"b\", \"Mixed Case\", eventName"),
             "SELECT \"select\", \"a\"\"b\", \"Mixed Case\", eventName");
   EXPECT_EQ(Canonical("SELECT current_date, current_timestamp(3), localtime"),
@@ -89,8 +92,9 @@ TEST(AstPrinterTest, LiteralsAndNames) {
 }
 
 TEST(AstPrinterTest, FunctionsWindowsAndTypes) {
-  EXPECT_EQ(Canonical("SELECT count(DISTINCT a) FILTER (WHERE b > 0), array_agg(x ORDER BY y DESC)"),
-            "SELECT count(DISTINCT a) FILTER (WHERE b > 0), array_agg(x ORDER BY y DESC)");
+  EXPECT_EQ(
+      Canonical("SELECT count(DISTINCT a) FILTER (WHERE b > 0), array_agg(x ORDER BY y DESC)"),
+      "SELECT count(DISTINCT a) FILTER (WHERE b > 0), array_agg(x ORDER BY y DESC)");
   EXPECT_EQ(Canonical("SELECT lag(x, 1) ignore nulls over (partition by a order by b range "
                       "between interval '1' day preceding and current row)"),
             "SELECT lag(x, 1) IGNORE NULLS OVER (PARTITION BY a ORDER BY b RANGE BETWEEN "

@@ -17,9 +17,23 @@ constexpr size_t kMaxDecimalDigits = 38;
 
 // EXTRACT fields; each is also the name of the function EXTRACT desugars to.
 constexpr std::string_view kExtractFields[] = {
-    "YEAR",        "QUARTER", "MONTH",     "WEEK",         "DAY",         "DAY_OF_MONTH",
-    "DAY_OF_WEEK", "DOW",     "DAY_OF_YEAR", "DOY",        "YEAR_OF_WEEK", "YOW",
-    "HOUR",        "MINUTE",  "SECOND",    "TIMEZONE_HOUR", "TIMEZONE_MINUTE",
+    "YEAR",
+    "QUARTER",
+    "MONTH",
+    "WEEK",
+    "DAY",
+    "DAY_OF_MONTH",
+    "DAY_OF_WEEK",
+    "DOW",
+    "DAY_OF_YEAR",
+    "DOY",
+    "YEAR_OF_WEEK",
+    "YOW",
+    "HOUR",
+    "MINUTE",
+    "SECOND",
+    "TIMEZONE_HOUR",
+    "TIMEZONE_MINUTE",
 };
 
 bool IsComparisonToken(TokenKind kind) {
@@ -38,25 +52,44 @@ bool IsComparisonToken(TokenKind kind) {
 
 BinaryOp ComparisonOp(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEqual: return BinaryOp::kEqual;
-    case TokenKind::kNotEqual: return BinaryOp::kNotEqual;
-    case TokenKind::kLess: return BinaryOp::kLess;
-    case TokenKind::kLessEqual: return BinaryOp::kLessEqual;
-    case TokenKind::kGreater: return BinaryOp::kGreater;
-    default: return BinaryOp::kGreaterEqual;
+    case TokenKind::kEqual:
+      return BinaryOp::kEqual;
+    case TokenKind::kNotEqual:
+      return BinaryOp::kNotEqual;
+    case TokenKind::kLess:
+      return BinaryOp::kLess;
+    case TokenKind::kLessEqual:
+      return BinaryOp::kLessEqual;
+    case TokenKind::kGreater:
+      return BinaryOp::kGreater;
+    default:
+      return BinaryOp::kGreaterEqual;
   }
 }
 
 // Returns the binding strength and operator of an arithmetic or || token, or 0.
 int ArithmeticPrecedence(TokenKind kind, BinaryOp* op) {
   switch (kind) {
-    case TokenKind::kStar: *op = BinaryOp::kMultiply; return kPrecMultiplicative;
-    case TokenKind::kSlash: *op = BinaryOp::kDivide; return kPrecMultiplicative;
-    case TokenKind::kPercent: *op = BinaryOp::kModulo; return kPrecMultiplicative;
-    case TokenKind::kPlus: *op = BinaryOp::kAdd; return kPrecAdditive;
-    case TokenKind::kMinus: *op = BinaryOp::kSubtract; return kPrecAdditive;
-    case TokenKind::kConcat: *op = BinaryOp::kConcat; return kPrecConcat;
-    default: return 0;
+    case TokenKind::kStar:
+      *op = BinaryOp::kMultiply;
+      return kPrecMultiplicative;
+    case TokenKind::kSlash:
+      *op = BinaryOp::kDivide;
+      return kPrecMultiplicative;
+    case TokenKind::kPercent:
+      *op = BinaryOp::kModulo;
+      return kPrecMultiplicative;
+    case TokenKind::kPlus:
+      *op = BinaryOp::kAdd;
+      return kPrecAdditive;
+    case TokenKind::kMinus:
+      *op = BinaryOp::kSubtract;
+      return kPrecAdditive;
+    case TokenKind::kConcat:
+      *op = BinaryOp::kConcat;
+      return kPrecConcat;
+    default:
+      return 0;
   }
 }
 
@@ -66,12 +99,18 @@ bool IsStringToken(const Token& t) {
 
 IntervalField ToIntervalField(Keyword k) {
   switch (k) {
-    case Keyword::kYear: return IntervalField::kYear;
-    case Keyword::kMonth: return IntervalField::kMonth;
-    case Keyword::kDay: return IntervalField::kDay;
-    case Keyword::kHour: return IntervalField::kHour;
-    case Keyword::kMinute: return IntervalField::kMinute;
-    default: return IntervalField::kSecond;
+    case Keyword::kYear:
+      return IntervalField::kYear;
+    case Keyword::kMonth:
+      return IntervalField::kMonth;
+    case Keyword::kDay:
+      return IntervalField::kDay;
+    case Keyword::kHour:
+      return IntervalField::kHour;
+    case Keyword::kMinute:
+      return IntervalField::kMinute;
+    default:
+      return IntervalField::kSecond;
   }
 }
 
@@ -305,6 +344,15 @@ Result<ExprPtr> Parser::ParsePredicate(ExprPtr left) {
   Token t = tokens_.Next();
   if (IsComparisonToken(t.kind)) {
     Token q = tokens_.Peek();
+    // "eventtime < ='2023-01-19'" appears in AWS's own Lake documentation.
+    bool split = (t.kind == TokenKind::kLess || t.kind == TokenKind::kGreater) &&
+                 (q.kind == TokenKind::kEqual ||
+                  (t.kind == TokenKind::kLess && q.kind == TokenKind::kGreater));
+    if (split) {
+      return Error(t.location, "operators are written without spaces: write '" +
+                                   std::string(t.text) + std::string(q.text) + "', not '" +
+                                   std::string(t.text) + " " + std::string(q.text) + "'");
+    }
     if ((q.Is(Keyword::kAll) || EqualsIgnoreCase(q.text, "ANY") ||
          EqualsIgnoreCase(q.text, "SOME")) &&
         q.kind == TokenKind::kIdentifier && tokens_.Peek(1).kind == TokenKind::kLeftParen &&
@@ -752,8 +800,9 @@ Result<ExprPtr> Parser::ParseExtract() {
     for (std::string_view f : kExtractFields) valid = valid || EqualsIgnoreCase(field.text, f);
   }
   if (!valid) {
-    return Unexpected(field, "EXTRACT field (YEAR, QUARTER, MONTH, WEEK, DAY, DAY_OF_WEEK, "
-                             "DAY_OF_YEAR, HOUR, MINUTE, SECOND, ...)");
+    return Unexpected(field,
+                      "EXTRACT field (YEAR, QUARTER, MONTH, WEEK, DAY, DAY_OF_WEEK, "
+                      "DAY_OF_YEAR, HOUR, MINUTE, SECOND, ...)");
   }
   tokens_.Next();
   TB_RETURN_IF_ERROR(Expect(Keyword::kFrom));
@@ -854,11 +903,21 @@ Result<ExprPtr> Parser::ParseCurrentTime(const Token& keyword) {
   tokens_.Next();
   auto expr = std::make_unique<CurrentTimeExpr>();
   switch (keyword.keyword) {
-    case Keyword::kCurrentDate: expr->function = CurrentTimeFunction::kCurrentDate; break;
-    case Keyword::kCurrentTime: expr->function = CurrentTimeFunction::kCurrentTime; break;
-    case Keyword::kLocaltime: expr->function = CurrentTimeFunction::kLocalTime; break;
-    case Keyword::kLocaltimestamp: expr->function = CurrentTimeFunction::kLocalTimestamp; break;
-    default: expr->function = CurrentTimeFunction::kCurrentTimestamp; break;
+    case Keyword::kCurrentDate:
+      expr->function = CurrentTimeFunction::kCurrentDate;
+      break;
+    case Keyword::kCurrentTime:
+      expr->function = CurrentTimeFunction::kCurrentTime;
+      break;
+    case Keyword::kLocaltime:
+      expr->function = CurrentTimeFunction::kLocalTime;
+      break;
+    case Keyword::kLocaltimestamp:
+      expr->function = CurrentTimeFunction::kLocalTimestamp;
+      break;
+    default:
+      expr->function = CurrentTimeFunction::kCurrentTimestamp;
+      break;
   }
   if (keyword.keyword != Keyword::kCurrentDate && Accept(TokenKind::kLeftParen)) {
     Token p = tokens_.Peek();
@@ -987,8 +1046,8 @@ Result<std::unique_ptr<WindowSpec>> Parser::ParseWindowSpec() {
   TB_RETURN_IF_ERROR(Expect(TokenKind::kLeftParen, "'('"));
   auto spec = std::make_unique<WindowSpec>();
   Token t = tokens_.Peek();
-  if (t.IsName() && !t.Is(Keyword::kPartition) && !t.Is(Keyword::kRows) &&
-      !t.Is(Keyword::kRange) && !t.Is(Keyword::kGroups)) {
+  if (t.IsName() && !t.Is(Keyword::kPartition) && !t.Is(Keyword::kRows) && !t.Is(Keyword::kRange) &&
+      !t.Is(Keyword::kGroups)) {
     tokens_.Next();
     spec->existing_window = MakeIdentifier(t);
   }

@@ -9,9 +9,7 @@ namespace {
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsWordStart(char c) { return IsAsciiLetter(c) || c == '_'; }
 bool IsWordChar(char c) { return IsAsciiLetter(c) || IsDigit(c) || c == '_'; }
 bool IsSpace(char c) {
@@ -211,11 +209,16 @@ Token Lexer::Next(LexMode mode, std::string* error) {
     return LexNumber(start);
   }
   switch (c) {
-    case '\'': return LexQuoted(start, TokenKind::kString, '\'', 0, error);
-    case '"': return LexQuoted(start, TokenKind::kQuotedIdentifier, '"', 0, error);
-    case '`': return LexQuoted(start, TokenKind::kBacktickIdentifier, '`', 0, error);
-    case '$': return LexDollarPlaceholder(start, error);
-    default: return LexOther(start, error);
+    case '\'':
+      return LexQuoted(start, TokenKind::kString, '\'', 0, error);
+    case '"':
+      return LexQuoted(start, TokenKind::kQuotedIdentifier, '"', 0, error);
+    case '`':
+      return LexQuoted(start, TokenKind::kBacktickIdentifier, '`', 0, error);
+    case '$':
+      return LexDollarPlaceholder(start, error);
+    default:
+      return LexOther(start, error);
   }
 }
 
@@ -325,25 +328,40 @@ Token Lexer::LexOther(const SourceLocation& start, std::string* error) {
     return Make(kind, start);
   };
   switch (c) {
-    case '(': return single(TokenKind::kLeftParen);
-    case ')': return single(TokenKind::kRightParen);
-    case '[': return single(TokenKind::kLeftBracket);
-    case ']': return single(TokenKind::kRightBracket);
-    case ',': return single(TokenKind::kComma);
-    case '.': return single(TokenKind::kDot);
-    case ';': return single(TokenKind::kSemicolon);
-    case '+': return single(TokenKind::kPlus);
-    case '*': return single(TokenKind::kStar);
-    case '/': return single(TokenKind::kSlash);
-    case '%': return single(TokenKind::kPercent);
-    case '?': return single(TokenKind::kQuestion);
-    case '=': return single(TokenKind::kEqual);
-    case '-': return next == '>' ? pair(TokenKind::kArrow) : single(TokenKind::kMinus);
+    case '(':
+      return single(TokenKind::kLeftParen);
+    case ')':
+      return single(TokenKind::kRightParen);
+    case '[':
+      return single(TokenKind::kLeftBracket);
+    case ']':
+      return single(TokenKind::kRightBracket);
+    case ',':
+      return single(TokenKind::kComma);
+    case '.':
+      return single(TokenKind::kDot);
+    case ';':
+      return single(TokenKind::kSemicolon);
+    case '+':
+      return single(TokenKind::kPlus);
+    case '*':
+      return single(TokenKind::kStar);
+    case '/':
+      return single(TokenKind::kSlash);
+    case '%':
+      return single(TokenKind::kPercent);
+    case '?':
+      return single(TokenKind::kQuestion);
+    case '=':
+      return single(TokenKind::kEqual);
+    case '-':
+      return next == '>' ? pair(TokenKind::kArrow) : single(TokenKind::kMinus);
     case '<':
       if (next == '=') return pair(TokenKind::kLessEqual);
       if (next == '>') return pair(TokenKind::kNotEqual);
       return single(TokenKind::kLess);
-    case '>': return next == '=' ? pair(TokenKind::kGreaterEqual) : single(TokenKind::kGreater);
+    case '>':
+      return next == '=' ? pair(TokenKind::kGreaterEqual) : single(TokenKind::kGreater);
     case '!':
       if (next == '=') return pair(TokenKind::kNotEqual);
       break;
@@ -384,8 +402,7 @@ size_t Lexer::MatchAnglePlaceholder(size_t pos) const {
   if (source_[pos] != '<') return 0;
   size_t p = pos + 1;
   if (p >= source_.size() || !(IsWordChar(source_[p]))) return 0;
-  while (p < source_.size() &&
-         (IsWordChar(source_[p]) || source_[p] == ' ' || source_[p] == '-')) {
+  while (p < source_.size() && (IsWordChar(source_[p]) || source_[p] == ' ' || source_[p] == '-')) {
     ++p;
   }
   if (p >= source_.size() || source_[p] != '>') return 0;

@@ -70,9 +70,8 @@ TEST(LexerTest, Numbers) {
             (std::vector<K>{K::kInteger, K::kInteger, K::kDecimal, K::kDecimal, K::kDecimal,
                             K::kDouble, K::kDouble, K::kDouble, K::kEnd}));
   // A digit followed by letters is one "digit identifier" when that is the longer match.
-  EXPECT_EQ(Kinds("123abc 1e5x 1_000"),
-            (std::vector<K>{K::kDigitIdentifier, K::kDigitIdentifier, K::kDigitIdentifier,
-                            K::kEnd}));
+  EXPECT_EQ(Kinds("123abc 1e5x 1_000"), (std::vector<K>{K::kDigitIdentifier, K::kDigitIdentifier,
+                                                        K::kDigitIdentifier, K::kEnd}));
   // As in Trino's lexer, "1.5e" is the decimal 1.5 followed by the name e.
   std::vector<Token> t = Lex("1.5e");
   ASSERT_EQ(t.size(), 3u);
@@ -123,12 +122,12 @@ TEST(LexerTest, UnicodeEscapes) {
 
 TEST(LexerTest, OperatorsAndPunctuation) {
   EXPECT_EQ(Kinds("( ) [ ] , . ; + - * / % || = <> != < <= > >= -> :: ?"),
-            (std::vector<K>{K::kLeftParen, K::kRightParen, K::kLeftBracket, K::kRightBracket,
-                            K::kComma,     K::kDot,        K::kSemicolon,   K::kPlus,
-                            K::kMinus,     K::kStar,       K::kSlash,       K::kPercent,
-                            K::kConcat,    K::kEqual,      K::kNotEqual,    K::kNotEqual,
-                            K::kLess,      K::kLessEqual,  K::kGreater,     K::kGreaterEqual,
-                            K::kArrow,     K::kDoubleColon, K::kQuestion,   K::kEnd}));
+            (std::vector<K>{K::kLeftParen, K::kRightParen,  K::kLeftBracket, K::kRightBracket,
+                            K::kComma,     K::kDot,         K::kSemicolon,   K::kPlus,
+                            K::kMinus,     K::kStar,        K::kSlash,       K::kPercent,
+                            K::kConcat,    K::kEqual,       K::kNotEqual,    K::kNotEqual,
+                            K::kLess,      K::kLessEqual,   K::kGreater,     K::kGreaterEqual,
+                            K::kArrow,     K::kDoubleColon, K::kQuestion,    K::kEnd}));
 }
 
 TEST(LexerTest, CommentsAndWhitespace) {
@@ -145,8 +144,8 @@ TEST(LexerTest, CommentsAndWhitespace) {
   EXPECT_EQ(t[4].location.line, 3u);
   EXPECT_EQ(t[4].location.offset, t[3].location.end());
   // "a - -b" is a minus and a minus; "a --b" is a comment.
-  EXPECT_EQ(Kinds("a - -b"), (std::vector<K>{K::kIdentifier, K::kMinus, K::kMinus,
-                                             K::kIdentifier, K::kEnd}));
+  EXPECT_EQ(Kinds("a - -b"),
+            (std::vector<K>{K::kIdentifier, K::kMinus, K::kMinus, K::kIdentifier, K::kEnd}));
   EXPECT_EQ(Kinds("a --b"), (std::vector<K>{K::kIdentifier, K::kEnd}));
 }
 
@@ -279,10 +278,12 @@ TEST(LexerTest, Errors) {
             "  ${x\n"
             "  ^");
   EXPECT_EQ(LexError("a | b").substr(0, 42), "syntax error at 1:3: unexpected character ");
-  EXPECT_EQ(LexError("x = \xE2\x80\x9C" "a\xE2\x80\x9D"),
+  EXPECT_EQ(LexError("x = \xE2\x80\x9C"
+                     "a\xE2\x80\x9D"),
             "syntax error at 1:5: unexpected character '\xE2\x80\x9C' (U+201C); use straight "
             "double quotes (\") around quoted identifiers\n"
-            "  x = \xE2\x80\x9C" "a\xE2\x80\x9D\n"
+            "  x = \xE2\x80\x9C"
+            "a\xE2\x80\x9D\n"
             "      ^");
   EXPECT_EQ(LexError("x\xC2\xA0y"),
             "syntax error at 1:2: unexpected character '\xC2\xA0' (U+00A0); this is a "

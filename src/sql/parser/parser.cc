@@ -12,14 +12,14 @@ namespace {
 
 // Statement verbs that change data or state: rejected as "read-only".
 constexpr std::string_view kMutatingVerbs[] = {
-    "ALTER", "ANALYZE", "CALL",  "COMMENT", "COPY",     "CREATE", "DELETE", "DENY",
-    "DROP",  "GRANT",   "INSERT", "MERGE",  "MSCK",     "REFRESH", "RESET", "REVOKE",
-    "SET",   "TRUNCATE", "UNLOAD", "UPDATE", "UPSERT",  "VACUUM",
+    "ALTER", "ANALYZE",  "CALL",   "COMMENT", "COPY",   "CREATE",  "DELETE", "DENY",
+    "DROP",  "GRANT",    "INSERT", "MERGE",   "MSCK",   "REFRESH", "RESET",  "REVOKE",
+    "SET",   "TRUNCATE", "UNLOAD", "UPDATE",  "UPSERT", "VACUUM",
 };
 // Other statements that are not queries.
 constexpr std::string_view kOtherVerbs[] = {
-    "BEGIN", "COMMIT",   "DEALLOCATE", "DESC", "DESCRIBE", "EXECUTE", "EXPLAIN",
-    "PREPARE", "ROLLBACK", "SHOW",      "START", "USE",
+    "BEGIN",   "COMMIT",  "DEALLOCATE", "DESC", "DESCRIBE", "EXECUTE",
+    "EXPLAIN", "PREPARE", "ROLLBACK",   "SHOW", "START",    "USE",
 };
 
 bool IsVerbIn(const Token& t, const std::string_view* begin, const std::string_view* end) {
@@ -183,8 +183,8 @@ Status Parser::Unexpected(const Token& t, std::string_view expected, bool name_e
       return Error(t.location,
                    "positional parameters '?' are not supported; use named parameters (:name)");
     case TokenKind::kPlaceholder:
-      return Error(t.location, "placeholder " + DescribeToken(t) +
-                                   " can only be used as a table name in FROM");
+      return Error(t.location,
+                   "placeholder " + DescribeToken(t) + " can only be used as a table name in FROM");
     case TokenKind::kEventDataStoreId:
       return Error(t.location, "an event data store id can only be used as a table name");
     default:
@@ -228,10 +228,9 @@ SourceLocation Parser::SpanFrom(const SourceLocation& start) const {
 Status Parser::RejectNonQuery(const Token& verb, bool after_semicolon) {
   std::string word = UpperAscii(verb.text);
   if (IsMutatingVerb(verb)) {
-    return SourceError(StatusCode::kInvalidArgument, source_, verb.location,
-                       "only SELECT queries are supported: trailbook stores are read-only (got " +
-                           word,
-                       ")");
+    return SourceError(
+        StatusCode::kInvalidArgument, source_, verb.location,
+        "only SELECT queries are supported: trailbook stores are read-only (got " + word, ")");
   }
   if (after_semicolon) {
     return SourceError(StatusCode::kInvalidArgument, source_, verb.location,
@@ -332,6 +331,9 @@ Status Parser::ParseWith(Query* query) {
     CommonTableExpr cte;
     SourceLocation start = tokens_.Peek().location;
     TB_ASSIGN_OR_RETURN(cte.name, ExpectName("name of the WITH query"));
+    if (tokens_.Peek().kind == TokenKind::kLeftParen && QueryStartsAt(1)) {
+      return Unexpected(tokens_.Peek(), "AS before the WITH query");
+    }
     if (tokens_.Peek().kind == TokenKind::kLeftParen) {
       TB_ASSIGN_OR_RETURN(cte.columns, ParseIdentifierList("column name"));
     }
@@ -454,8 +456,7 @@ Status Parser::ParseSelectItem(SelectItem* item) {
   if (first.IsName()) {
     size_t k = 1;
     while (tokens_.Peek(k).kind == TokenKind::kDot && tokens_.Peek(k + 1).IsName()) k += 2;
-    if (tokens_.Peek(k).kind == TokenKind::kDot &&
-        tokens_.Peek(k + 1).kind == TokenKind::kStar) {
+    if (tokens_.Peek(k).kind == TokenKind::kDot && tokens_.Peek(k + 1).kind == TokenKind::kStar) {
       item->kind = SelectItemKind::kAllColumns;
       for (size_t i = 0; i < k; i += 2) {
         item->qualifier.push_back(MakeIdentifier(tokens_.Next()));
@@ -649,7 +650,7 @@ Result<RelationPtr> Parser::ParseJoinChain() {
       type = JoinType::kInner;
     } else if (t.Is(Keyword::kLeft) || t.Is(Keyword::kRight) || t.Is(Keyword::kFull)) {
       tokens_.Next();
-      type = t.Is(Keyword::kLeft) ? JoinType::kLeft
+      type = t.Is(Keyword::kLeft)    ? JoinType::kLeft
              : t.Is(Keyword::kRight) ? JoinType::kRight
                                      : JoinType::kFull;
       Accept(Keyword::kOuter);
@@ -706,10 +707,9 @@ Result<RelationPtr> Parser::ParseAliasedRelation() {
       break;
   }
   if (target == nullptr || target->has_value()) {
-    return Error(alias->name.location,
-                 parenthesized && relation->kind == RelationKind::kJoin
-                     ? "an alias on a parenthesized join is not supported"
-                     : "this relation already has an alias");
+    return Error(alias->name.location, parenthesized && relation->kind == RelationKind::kJoin
+                                           ? "an alias on a parenthesized join is not supported"
+                                           : "this relation already has an alias");
   }
   *target = std::move(alias);
   relation->location = SpanFrom(start);

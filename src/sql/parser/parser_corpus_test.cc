@@ -40,6 +40,8 @@ TEST(ParserCorpusTest, EveryQueryParsesAndRoundTrips) {
     std::string sql = ReadAll(path);
     Result<std::unique_ptr<Statement>> parsed = Parse(sql);
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    Status verified = Verify(**parsed);
+    EXPECT_TRUE(verified.ok()) << verified.message();
     std::string printed = PrintStatement(**parsed);
     Result<std::unique_ptr<Statement>> reparsed = Parse(printed);
     ASSERT_TRUE(reparsed.ok()) << printed << "\n" << reparsed.status().message();

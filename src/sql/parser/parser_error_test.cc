@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "sql/parser/parser.h"
 
@@ -43,16 +44,17 @@ TEST(ParserErrorTest, MessageNamesLineColumnAndShowsCaret) {
 }
 
 TEST(ParserErrorTest, OnlyQueriesAreAccepted) {
-  for (std::string_view verb : {"INSERT INTO events VALUES (1)", "UPDATE events SET a = 1",
-                                "DELETE FROM events", "MERGE INTO t USING u ON true",
-                                "CREATE TABLE t (a int)", "DROP TABLE events", "ALTER TABLE t",
-                                "GRANT SELECT ON t TO u", "REVOKE ALL ON t FROM u",
-                                "SET SESSION x = 1", "CALL system.f()", "TRUNCATE TABLE t",
-                                "delete from events"}) {
+  for (std::string_view verb :
+       {"INSERT INTO events VALUES (1)", "UPDATE events SET a = 1", "DELETE FROM events",
+        "MERGE INTO t USING u ON true", "CREATE TABLE t (a int)", "DROP TABLE events",
+        "ALTER TABLE t", "GRANT SELECT ON t TO u", "REVOKE ALL ON t FROM u", "SET SESSION x = 1",
+        "CALL system.f()", "TRUNCATE TABLE t", "delete from events"}) {
     std::string word(verb.substr(0, verb.find(' ')));
     for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    EXPECT_EQ(HeadOf(verb), "only SELECT queries are supported: trailbook stores are read-only "
-                            "(got " + word + " at 1:1)");
+    EXPECT_EQ(HeadOf(verb),
+              "only SELECT queries are supported: trailbook stores are read-only "
+              "(got " +
+                  word + " at 1:1)");
   }
   EXPECT_EQ(ErrorOf("  INSERT INTO t SELECT 1"),
             "only SELECT queries are supported: trailbook stores are read-only (got INSERT at "
@@ -74,9 +76,11 @@ TEST(ParserErrorTest, OnlyOneStatement) {
             "1:11)\n"
             "  SELECT 1; DROP TABLE events\n"
             "            ^");
-  EXPECT_EQ(HeadOf("SELECT 1;\nSELECT 2"), "only one statement is allowed (found more after ';' at 2:1)");
+  EXPECT_EQ(HeadOf("SELECT 1;\nSELECT 2"),
+            "only one statement is allowed (found more after ';' at 2:1)");
   EXPECT_EQ(HeadOf("SELECT 1;;"), "only one statement is allowed (found more after ';' at 1:10)");
-  EXPECT_EQ(HeadOf("SELECT 1 SELECT 2"), "syntax error at 1:10: expected end of query, got 'SELECT'");
+  EXPECT_EQ(HeadOf("SELECT 1 SELECT 2"),
+            "syntax error at 1:10: expected end of query, got 'SELECT'");
 }
 
 TEST(ParserErrorTest, EmptyQuery) {
@@ -106,7 +110,8 @@ TEST(ParserErrorTest, HintsForCommonMistakes) {
   EXPECT_EQ(HeadOf("SELECT * FROM t WHERE a = $EDS_ID"),
             "syntax error at 1:27: placeholder '$EDS_ID' can only be used as a table name in "
             "FROM");
-  EXPECT_EQ(HeadOf("SELECT * FROM events WHERE eventName = \xE2\x80\x98" "x\xE2\x80\x99"),
+  EXPECT_EQ(HeadOf("SELECT * FROM events WHERE eventName = \xE2\x80\x98"
+                   "x\xE2\x80\x99"),
             "syntax error at 1:40: unexpected character '\xE2\x80\x98' (U+2018); use straight "
             "single quotes (') around string literals");
   EXPECT_EQ(HeadOf("SELECT a AS from FROM t"),
@@ -205,7 +210,8 @@ TEST(ParserErrorTest, LiteralErrors) {
   EXPECT_EQ(HeadOf("SELECT 1 /* open"), "syntax error at 1:10: unterminated /* comment");
   EXPECT_EQ(HeadOf("SELECT \"\" FROM t"),
             "syntax error at 1:8: empty quoted identifier is not allowed");
-  EXPECT_EQ(HeadOf("SELECT 'a\xFF'"), "syntax error at 1:10: invalid UTF-8 byte 0xFF in query text");
+  EXPECT_EQ(HeadOf("SELECT 'a\xFF'"),
+            "syntax error at 1:10: invalid UTF-8 byte 0xFF in query text");
 }
 
 TEST(ParserErrorTest, ClauseErrors) {
@@ -244,6 +250,118 @@ TEST(ParserErrorTest, ClauseErrors) {
   EXPECT_EQ(HeadOf("SELECT a FROM t WHERE"),
             "syntax error at 1:22: expected expression, got end of input");
   EXPECT_EQ(HeadOf("SELECT a FROM t GROUP a"), "syntax error at 1:23: expected BY, got 'a'");
+}
+
+TEST(ParserErrorTest, EveryOtherRejectedConstruct) {
+  struct Case {
+    std::string_view sql;
+    std::string_view error;
+  };
+  for (
+      const Case& c : std::vector<Case>{
+          {"WITH t (SELECT 1) SELECT 1",
+           "syntax error at 1:8: expected AS before the WITH query, got '('"},
+          {"WITH t AS (SELECT 1 SELECT 2",
+           "syntax error at 1:21: expected ')' after the WITH query, got 'SELECT'"},
+          {"SELECT 1 UNION INSERT INTO t VALUES (1)",
+           "only SELECT queries are supported: trailbook stores are read-only (got INSERT at "
+           "1:16)"},
+          {"SELECT 1 UNION 2",
+           "syntax error at 1:16: expected SELECT, WITH, VALUES or '(', got '2'"},
+          {"SELECT count(*) OVER w FROM t WINDOW w (PARTITION BY a)",
+           "syntax error at 1:40: expected AS, got '('"},
+          {"SELECT a FROM t FETCH 3 ROWS ONLY",
+           "syntax error at 1:23: expected FIRST or NEXT after FETCH, got '3'"},
+          {"SELECT * FROM t MATCH_RECOGNIZE (PATTERN (a))",
+           "syntax error at 1:17: MATCH_RECOGNIZE is not supported"},
+          {"SELECT * FROM a JOIN b USING (x y)",
+           "syntax error at 1:33: expected ',' or ')', got 'y'"},
+          {"SELECT * FROM (SELECT 1",
+           "syntax error at 1:24: expected ')' after the subquery, got end of input"},
+          {"SELECT * FROM UNNEST x", "syntax error at 1:22: expected '(' after UNNEST, got 'x'"},
+          {"SELECT x AT 'UTC'", "syntax error at 1:13: expected TIME, got string 'UTC'"},
+          {"SELECT x AT TIME ZONE y",
+           "syntax error at 1:23: expected time zone string (such as 'UTC') or INTERVAL after AT "
+           "TIME ZONE, got 'y'"},
+          {"SELECT a.", "syntax error at 1:10: expected field name after '.', got end of input"},
+          {"SELECT x IS 5",
+           "syntax error at 1:13: expected NULL or DISTINCT FROM after IS, got '5'"},
+          {"SELECT x IS DISTINCT y", "syntax error at 1:22: expected FROM, got 'y'"},
+          {"SELECT x BETWEEN 1 OR 2", "syntax error at 1:20: expected AND, got 'OR'"},
+          {"SELECT x IN 1", "syntax error at 1:13: expected '(' after IN, got '1'"},
+          {"SELECT x IN (SELECT 1",
+           "syntax error at 1:22: expected ')' after the IN subquery, got end of input"},
+          {"SELECT ARRAY[1, 2",
+           "syntax error at 1:18: expected ',' or ']' after array element, got end of input"},
+          {"SELECT ROW()", "syntax error at 1:8: ROW needs at least one field"},
+          {"SELECT normalize(x)", "syntax error at 1:8: NORMALIZE is not supported"},
+          {"SELECT grouping(a) FROM t GROUP BY a",
+           "syntax error at 1:8: GROUPING is not supported"},
+          {"SELECT (1, 2", "syntax error at 1:13: expected ',' or ')', got end of input"},
+          {"SELECT f(a b)",
+           "syntax error at 1:12: expected ',' or ')' after function argument, got 'b'"},
+          {"SELECT count(*) FILTER (WHERE x",
+           "syntax error at 1:32: expected ')' after FILTER (WHERE ..., got end of input"},
+          {"SELECT count(*) OVER 1",
+           "syntax error at 1:22: expected window name or '(' after OVER, got '1'"},
+          {"SELECT CAST x", "syntax error at 1:13: expected '(' after CAST, got 'x'"},
+          {"SELECT CAST(x varchar)", "syntax error at 1:15: expected AS, got 'varchar'"},
+          {"SELECT EXTRACT(hour x)", "syntax error at 1:21: expected FROM, got 'x'"},
+          {"SELECT TRIM(BOTH 'x' y)", "syntax error at 1:22: expected FROM, got 'y'"},
+          {"SELECT TRIM(x",
+           "syntax error at 1:14: expected ')' after TRIM arguments, got end of input"},
+          {"SELECT SUBSTRING(x FROM 1 FOR 2 3)",
+           "syntax error at 1:33: expected ')' after SUBSTRING arguments, got '3'"},
+          {"SELECT POSITION('a' IN x y)",
+           "syntax error at 1:26: expected ')' after POSITION arguments, got 'y'"},
+          {"SELECT CURRENT_TIMESTAMP(x)",
+           "syntax error at 1:26: expected precision (an integer), got 'x'"},
+          {"SELECT CURRENT_TIMESTAMP(99999999999999999999)",
+           "syntax error at 1:26: precision is too large"},
+          {"SELECT INTERVAL '1' YEAR TO WEEK",
+           "syntax error at 1:29: expected interval field (YEAR, MONTH, DAY, HOUR, MINUTE or "
+           "SECOND), got 'WEEK'"},
+          {"SELECT count(*) OVER (ORDER BY a b)",
+           "syntax error at 1:34: expected PARTITION BY, ORDER BY, ROWS, RANGE, GROUPS or ')' in "
+           "window, got 'b'"},
+          {"SELECT count(*) OVER (ROWS 3)",
+           "syntax error at 1:29: expected PRECEDING or FOLLOWING after the frame offset, got ')'"},
+          {"SELECT count(*) OVER (ROWS BETWEEN 1 PRECEDING 1 FOLLOWING)",
+           "syntax error at 1:48: expected AND, got '1'"},
+          {"SELECT CAST(x AS interval)",
+           "syntax error at 1:26: expected interval field after INTERVAL (YEAR TO MONTH or DAY TO "
+           "SECOND), got ')'"},
+          {"SELECT CAST(x AS interval day to week)",
+           "syntax error at 1:34: expected interval field after TO, got 'week'"},
+          {"SELECT CAST(x AS timestamp(x))",
+           "syntax error at 1:28: expected precision (an integer), got 'x'"},
+          {"SELECT CAST(x AS timestamp(99999999999999999999))",
+           "syntax error at 1:28: precision is too large"},
+          {"SELECT CAST(x AS timestamp with time)", "syntax error at 1:37: expected ZONE, got ')'"},
+          {"SELECT CAST(x AS array<varchar)", "syntax error at 1:31: expected '>', got ')'"},
+          {"SELECT CAST(x AS map<varchar>)", "syntax error at 1:29: expected ',', got '>'"},
+          {"SELECT CAST(x AS decimal(10, 2)",
+           "syntax error at 1:32: expected ')' after the type, got end of input"},
+          {"SELECT CAST(x AS varchar(99999999999999999999))",
+           "syntax error at 1:26: type parameter is too large"},
+          {"SELECT CAST(x AS row(a varchar)",
+           "syntax error at 1:32: expected ')' after the type, got end of input"},
+          {"SELECT * FROM t WHERE x = 1 AND",
+           "syntax error at 1:32: expected expression, got end of input"},
+          {"SELECT (SELECT 1 FROM t",
+           "syntax error at 1:24: expected ')' after the subquery, got end of input"},
+          {"SELECT EXISTS SELECT 1",
+           "syntax error at 1:15: expected '(' after EXISTS, got 'SELECT'"},
+          {"SELECT EXISTS (SELECT 1",
+           "syntax error at 1:24: expected ')' after the EXISTS subquery, got end of input"},
+          {"SELECT * FROM t, ", "syntax error at 1:17: expected table name, got end of input"},
+          {"SELECT * FROM t e(a", "syntax error at 1:20: expected ',' or ')', got end of input"},
+          {"SELECT a FROM t ORDER a", "syntax error at 1:23: expected BY, got 'a'"},
+          {"SELECT * FROM t WHERE x < = 1",
+           "syntax error at 1:25: operators are written without spaces: write '<=', not '< ='"},
+      }) {
+    EXPECT_EQ(HeadOf(c.sql), c.error) << c.sql;
+  }
 }
 
 }  // namespace

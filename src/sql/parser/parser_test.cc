@@ -16,6 +16,8 @@ std::unique_ptr<Statement> MustParse(std::string_view sql) {
   Result<std::unique_ptr<Statement>> r = Parse(sql);
   EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().message();
   if (!r.ok()) return nullptr;
+  Status verified = Verify(**r);
+  EXPECT_TRUE(verified.ok()) << sql << "\n" << verified.message();
   std::string printed = PrintStatement(**r);
   Result<std::unique_ptr<Statement>> again = Parse(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().message();
@@ -258,7 +260,8 @@ TEST(ParserTest, SetOperationPrecedence) {
 }
 
 TEST(ParserTest, OrderByLimitOffsetFetch) {
-  auto s = MustParse("SELECT a, b FROM t ORDER BY 2 DESC NULLS FIRST, a ASC NULLS LAST, b LIMIT 10");
+  auto s =
+      MustParse("SELECT a, b FROM t ORDER BY 2 DESC NULLS FIRST, a ASC NULLS LAST, b LIMIT 10");
   const auto& order = s->query->order_by;
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0].expr->As<IntegerLiteral>().value, 2);
@@ -641,13 +644,32 @@ TEST(ParserTest, ForEachChildStaysInScope) {
   ExprPtr e = FirstItem("SELECT f(a, b + c) FILTER (WHERE d) OVER (PARTITION BY p ORDER BY o)");
   std::vector<ExprKind> kinds;
   ForEachChild(*e, [&](const Expr& child) { kinds.push_back(child.kind); });
-  EXPECT_EQ(kinds, (std::vector<ExprKind>{ExprKind::kColumnRef, ExprKind::kBinary,
-                                          ExprKind::kColumnRef, ExprKind::kColumnRef,
-                                          ExprKind::kColumnRef}));
+  EXPECT_EQ(kinds,
+            (std::vector<ExprKind>{ExprKind::kColumnRef, ExprKind::kBinary, ExprKind::kColumnRef,
+                                   ExprKind::kColumnRef, ExprKind::kColumnRef}));
   e = FirstItem("SELECT x IN (SELECT y FROM t)");
   kinds.clear();
   ForEachChild(*e, [&](const Expr& child) { kinds.push_back(child.kind); });
   EXPECT_EQ(kinds, (std::vector<ExprKind>{ExprKind::kColumnRef}));
+}
+
+TEST(ParserTest, VerifyReportsBrokenInvariants) {
+  auto s = MustParse("SELECT a AND b, f(x) FROM t WHERE x > 1");
+  ASSERT_TRUE(Verify(*s).ok());
+  auto& select = s->query->body->As<SelectBody>();
+  // A hand-built tree that breaks the rules is caught with a precise message.
+  select.items[1].expr->As<FunctionCall>().args[0].reset();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: FunctionCall argument is null");
+  select.items[1].expr->As<FunctionCall>().args[0] = std::make_unique<NullLiteral>();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: NullLiteral without a location");
+  select.items[1].expr->As<FunctionCall>().args[0]->location = select.items[1].expr->location;
+  select.items[0].expr->As<LogicalExpr>().terms.pop_back();
+  EXPECT_EQ(Verify(*s).code(), StatusCode::kInternal);
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: LogicalExpr with fewer than two terms");
+  select.items.clear();
+  EXPECT_EQ(Verify(*s).message(), "AST invariant violated: SELECT without items");
+  Statement empty;
+  EXPECT_EQ(Verify(empty).message(), "AST invariant violated: Statement.query is null");
 }
 
 TEST(ParserTest, EqualDetectsDifferences) {
@@ -716,7 +738,8 @@ TEST(ParserTest, LongOperatorChainsAreLimitedButAndOrListsAreNot) {
                     Repeat(" OR eventName = 'y' AND x IS NULL", 20000);
   auto s = MustParse(sql);
   EXPECT_EQ(SelectOf(*s).where->As<LogicalExpr>().terms.size(), 20001u);
-  std::string in_list = "SELECT * FROM events WHERE eventName IN ('a'" + Repeat(", 'a'", 50000) + ")";
+  std::string in_list =
+      "SELECT * FROM events WHERE eventName IN ('a'" + Repeat(", 'a'", 50000) + ")";
   EXPECT_TRUE(Parse(in_list).ok());
 }
 
@@ -732,9 +755,10 @@ TEST(ParserTest, QuerySizeAndTokenCountAreLimited) {
   r = Parse("SELECT a, b, c, d, e, f FROM t", few);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_EQ(r.status().message(), "query has more than 10 tokens at 1:21\n"
-                                  "  SELECT a, b, c, d, e, f FROM t\n"
-                                  "                      ^");
+  EXPECT_EQ(r.status().message(),
+            "query has more than 10 tokens at 1:21\n"
+            "  SELECT a, b, c, d, e, f FROM t\n"
+            "                      ^");
   EXPECT_TRUE(Parse("SELECT a, b FROM t", few).ok());
   EXPECT_EQ(ParseExpression(std::string(100, 'x'), ParseOptions{50, 10, 8}).status().code(),
             StatusCode::kResourceExhausted);

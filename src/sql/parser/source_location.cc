@@ -52,7 +52,9 @@ size_t AppendDisplayed(std::string_view s, size_t pos, std::string* out) {
   return len;
 }
 
-size_t Advance(std::string_view s, size_t pos) { return pos + std::max<size_t>(1, SequenceLength(s, pos)); }
+size_t Advance(std::string_view s, size_t pos) {
+  return pos + std::max<size_t>(1, SequenceLength(s, pos));
+}
 
 }  // namespace
 

@@ -31,15 +31,17 @@ TEST(SourceLocationTest, FormatSourceMessageForTheBinder) {
   std::string_view sql = "SELECT evntName FROM events";
   SourceLocation at = LocationAtOffset(sql, 7);
   at.length = 8;
-  EXPECT_EQ(FormatSourceMessage(sql, at, "unknown column 'evntName'", "; did you mean 'eventName'?"),
-            "unknown column 'evntName' at 1:8; did you mean 'eventName'?\n"
-            "  SELECT evntName FROM events\n"
-            "         ^");
+  EXPECT_EQ(
+      FormatSourceMessage(sql, at, "unknown column 'evntName'", "; did you mean 'eventName'?"),
+      "unknown column 'evntName' at 1:8; did you mean 'eventName'?\n"
+      "  SELECT evntName FROM events\n"
+      "         ^");
   Status s = SourceError(StatusCode::kInvalidArgument, sql, at, "unknown column 'evntName'", "");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "unknown column 'evntName' at 1:8\n"
-                         "  SELECT evntName FROM events\n"
-                         "         ^");
+  EXPECT_EQ(s.message(),
+            "unknown column 'evntName' at 1:8\n"
+            "  SELECT evntName FROM events\n"
+            "         ^");
   // Without a location there is no position and no snippet.
   EXPECT_EQ(FormatSourceMessage(sql, SourceLocation{}, "query failed", ": out of memory"),
             "query failed: out of memory");
@@ -50,21 +52,25 @@ TEST(SourceLocationTest, SnippetOnLaterLineKeepsTabsAndCountsCodePoints) {
   SourceLocation at = LocationAtOffset(sql, sql.rfind("évt"));
   EXPECT_EQ(at.line, 3u);
   EXPECT_EQ(at.column, 13u);
-  EXPECT_EQ(RenderSnippet(sql, at), "  WHERE 'é' = évt\n"
-                                    "              ^");
+  EXPECT_EQ(RenderSnippet(sql, at),
+            "  WHERE 'é' = évt\n"
+            "              ^");
   at = LocationAtOffset(sql, sql.find("events"));
-  EXPECT_EQ(RenderSnippet(sql, at), "  \tFROM events\n"
-                                    "  \t     ^");
-  EXPECT_EQ(SyntaxError(sql, at, "boom").message(), "syntax error at 2:7: boom\n"
-                                                     "  \tFROM events\n"
-                                                     "  \t     ^");
+  EXPECT_EQ(RenderSnippet(sql, at),
+            "  \tFROM events\n"
+            "  \t     ^");
+  EXPECT_EQ(SyntaxError(sql, at, "boom").message(),
+            "syntax error at 2:7: boom\n"
+            "  \tFROM events\n"
+            "  \t     ^");
 }
 
 TEST(SourceLocationTest, SnippetAtEndOfLineAndInput) {
   std::string_view sql = "SELECT a,\n";
   SourceLocation at = LocationAtOffset(sql, 9);  // Just after the comma.
-  EXPECT_EQ(RenderSnippet(sql, at), "  SELECT a,\n"
-                                    "           ^");
+  EXPECT_EQ(RenderSnippet(sql, at),
+            "  SELECT a,\n"
+            "           ^");
   EXPECT_EQ(RenderSnippet("", LocationAtOffset("", 0)), "  \n  ^");
   EXPECT_EQ(RenderSnippet(sql, SourceLocation{}), "");
 }
@@ -72,8 +78,9 @@ TEST(SourceLocationTest, SnippetAtEndOfLineAndInput) {
 TEST(SourceLocationTest, SnippetShowsControlCharactersAsSpacesAndBadBytesAsQuestionMarks) {
   std::string sql = std::string("a\x01 b \xFF c");
   SourceLocation at = LocationAtOffset(sql, sql.find('c'));
-  EXPECT_EQ(RenderSnippet(sql, at), "  a  b ? c\n"
-                                    "         ^");
+  EXPECT_EQ(RenderSnippet(sql, at),
+            "  a  b ? c\n"
+            "         ^");
 }
 
 TEST(SourceLocationTest, LongLinesAreCutToAWindowAroundTheCaret) {

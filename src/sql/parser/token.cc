@@ -182,6 +182,21 @@ const KeywordEntry* EntryFor(Keyword keyword) {
   return i < 0 ? nullptr : &kKeywords[i];
 }
 
+// For each first letter A-Z, the range of kKeywords entries starting with it, so a lookup
+// (done for every word the lexer sees) compares against a handful of entries.
+struct FirstLetterIndex {
+  std::array<uint8_t, 27> begin{};  // begin[i]..begin[i + 1] for letter 'A' + i.
+  constexpr FirstLetterIndex() {
+    size_t e = 0;
+    for (size_t letter = 0; letter <= 26; ++letter) {
+      while (e < kKeywordCount && static_cast<size_t>(kKeywords[e].spelling[0] - 'A') < letter) ++e;
+      begin[letter] = static_cast<uint8_t>(e);
+    }
+  }
+};
+constexpr FirstLetterIndex kFirstLetter;
+static_assert(kKeywordCount < 256, "FirstLetterIndex stores entry indexes in uint8_t");
+
 }  // namespace
 
 Keyword LookupKeyword(std::string_view word) {
@@ -191,12 +206,13 @@ Keyword LookupKeyword(std::string_view word) {
     char c = word[i];
     upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
+  if (upper[0] < 'A' || upper[0] > 'Z') return Keyword::kNone;
   std::string_view key(upper, word.size());
-  const KeywordEntry* end = kKeywords + kKeywordCount;
-  const KeywordEntry* it = std::lower_bound(
-      kKeywords, end, key, [](const KeywordEntry& e, std::string_view k) { return e.spelling < k; });
-  if (it == end || it->spelling != key) return Keyword::kNone;
-  return it->keyword;
+  size_t letter = static_cast<size_t>(upper[0] - 'A');
+  for (size_t i = kFirstLetter.begin[letter]; i < kFirstLetter.begin[letter + 1]; ++i) {
+    if (kKeywords[i].spelling == key) return kKeywords[i].keyword;
+  }
+  return Keyword::kNone;
 }
 
 bool IsReserved(Keyword keyword) {
@@ -211,42 +227,78 @@ std::string_view KeywordSpelling(Keyword keyword) {
 
 std::string_view TokenKindName(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEnd: return "end of input";
-    case TokenKind::kError: return "invalid token";
-    case TokenKind::kIdentifier: return "identifier";
-    case TokenKind::kQuotedIdentifier: return "quoted identifier";
-    case TokenKind::kBacktickIdentifier: return "backquoted identifier";
-    case TokenKind::kDigitIdentifier: return "identifier starting with a digit";
-    case TokenKind::kString: return "string literal";
-    case TokenKind::kUnicodeString: return "Unicode string literal";
-    case TokenKind::kInteger: return "integer literal";
-    case TokenKind::kDecimal: return "decimal literal";
-    case TokenKind::kDouble: return "double literal";
-    case TokenKind::kParameter: return "parameter";
-    case TokenKind::kPlaceholder: return "placeholder";
-    case TokenKind::kEventDataStoreId: return "event data store id";
-    case TokenKind::kLeftParen: return "'('";
-    case TokenKind::kRightParen: return "')'";
-    case TokenKind::kLeftBracket: return "'['";
-    case TokenKind::kRightBracket: return "']'";
-    case TokenKind::kComma: return "','";
-    case TokenKind::kDot: return "'.'";
-    case TokenKind::kSemicolon: return "';'";
-    case TokenKind::kPlus: return "'+'";
-    case TokenKind::kMinus: return "'-'";
-    case TokenKind::kStar: return "'*'";
-    case TokenKind::kSlash: return "'/'";
-    case TokenKind::kPercent: return "'%'";
-    case TokenKind::kConcat: return "'||'";
-    case TokenKind::kEqual: return "'='";
-    case TokenKind::kNotEqual: return "'<>'";
-    case TokenKind::kLess: return "'<'";
-    case TokenKind::kLessEqual: return "'<='";
-    case TokenKind::kGreater: return "'>'";
-    case TokenKind::kGreaterEqual: return "'>='";
-    case TokenKind::kArrow: return "'->'";
-    case TokenKind::kDoubleColon: return "'::'";
-    case TokenKind::kQuestion: return "'?'";
+    case TokenKind::kEnd:
+      return "end of input";
+    case TokenKind::kError:
+      return "invalid token";
+    case TokenKind::kIdentifier:
+      return "identifier";
+    case TokenKind::kQuotedIdentifier:
+      return "quoted identifier";
+    case TokenKind::kBacktickIdentifier:
+      return "backquoted identifier";
+    case TokenKind::kDigitIdentifier:
+      return "identifier starting with a digit";
+    case TokenKind::kString:
+      return "string literal";
+    case TokenKind::kUnicodeString:
+      return "Unicode string literal";
+    case TokenKind::kInteger:
+      return "integer literal";
+    case TokenKind::kDecimal:
+      return "decimal literal";
+    case TokenKind::kDouble:
+      return "double literal";
+    case TokenKind::kParameter:
+      return "parameter";
+    case TokenKind::kPlaceholder:
+      return "placeholder";
+    case TokenKind::kEventDataStoreId:
+      return "event data store id";
+    case TokenKind::kLeftParen:
+      return "'('";
+    case TokenKind::kRightParen:
+      return "')'";
+    case TokenKind::kLeftBracket:
+      return "'['";
+    case TokenKind::kRightBracket:
+      return "']'";
+    case TokenKind::kComma:
+      return "','";
+    case TokenKind::kDot:
+      return "'.'";
+    case TokenKind::kSemicolon:
+      return "';'";
+    case TokenKind::kPlus:
+      return "'+'";
+    case TokenKind::kMinus:
+      return "'-'";
+    case TokenKind::kStar:
+      return "'*'";
+    case TokenKind::kSlash:
+      return "'/'";
+    case TokenKind::kPercent:
+      return "'%'";
+    case TokenKind::kConcat:
+      return "'||'";
+    case TokenKind::kEqual:
+      return "'='";
+    case TokenKind::kNotEqual:
+      return "'<>'";
+    case TokenKind::kLess:
+      return "'<'";
+    case TokenKind::kLessEqual:
+      return "'<='";
+    case TokenKind::kGreater:
+      return "'>'";
+    case TokenKind::kGreaterEqual:
+      return "'>='";
+    case TokenKind::kArrow:
+      return "'->'";
+    case TokenKind::kDoubleColon:
+      return "'::'";
+    case TokenKind::kQuestion:
+      return "'?'";
   }
   return "token";
 }

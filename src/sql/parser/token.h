@@ -16,20 +16,20 @@
 namespace trailbook::sql {
 
 enum class TokenKind : uint8_t {
-  kEnd,                // End of input.
-  kError,              // A lexical error; the message is kept by the lexer's caller.
-  kIdentifier,         // Unquoted word: a name or a keyword (see Token::keyword).
-  kQuotedIdentifier,   // "name" with "" escapes.
-  kBacktickIdentifier, // `name` (accepted only as a table name).
-  kDigitIdentifier,    // 123abc: a word starting with a digit (always an error when used).
-  kString,             // 'text' with '' escapes.
-  kUnicodeString,      // U&'text' with \XXXX escapes.
-  kInteger,            // 123
-  kDecimal,            // 1.5, .5, 5.
-  kDouble,             // 1e3, 1.5E-2
-  kParameter,          // :name (runbook parameter).
-  kPlaceholder,        // $EDS_ID, ${EDS_ID}, and <EDS ID> in table-name position.
-  kEventDataStoreId,   // 0123abcd-0000-1111-2222-333344445555 in table-name position.
+  kEnd,                 // End of input.
+  kError,               // A lexical error; the message is kept by the lexer's caller.
+  kIdentifier,          // Unquoted word: a name or a keyword (see Token::keyword).
+  kQuotedIdentifier,    // "name" with "" escapes.
+  kBacktickIdentifier,  // `name` (accepted only as a table name).
+  kDigitIdentifier,     // 123abc: a word starting with a digit (always an error when used).
+  kString,              // 'text' with '' escapes.
+  kUnicodeString,       // U&'text' with \XXXX escapes.
+  kInteger,             // 123
+  kDecimal,             // 1.5, .5, 5.
+  kDouble,              // 1e3, 1.5E-2
+  kParameter,           // :name (runbook parameter).
+  kPlaceholder,         // $EDS_ID, ${EDS_ID}, and <EDS ID> in table-name position.
+  kEventDataStoreId,    // 0123abcd-0000-1111-2222-333344445555 in table-name position.
   kLeftParen,
   kRightParen,
   kLeftBracket,
@@ -57,22 +57,142 @@ enum class TokenKind : uint8_t {
 // Keywords the parser gives meaning to, plus every Trino reserved word.
 enum class Keyword : uint8_t {
   kNone,
-  kAll, kAlter, kAnd, kArray, kAs, kAsc, kAt, kBetween, kBoth, kBy, kCase, kCast,
-  kConstraint, kCreate, kCross, kCube, kCurrent, kCurrentCatalog, kCurrentDate, kCurrentPath,
-  kCurrentRole, kCurrentSchema, kCurrentTime, kCurrentTimestamp, kCurrentUser, kDeallocate,
-  kDelete, kDescribe, kDesc, kDistinct, kDouble, kDrop, kElse, kEnd, kEscape, kExcept, kExecute,
-  kExists, kExtract, kFalse, kFetch, kFilter, kFirst, kFollowing, kFor, kFrom, kFull, kGroup,
-  kGrouping, kGroups, kHaving, kIgnore, kIn, kInner, kInsert, kIntersect, kInterval, kInto, kIs,
-  kJoin, kJsonArray, kJsonExists, kJsonObject, kJsonQuery, kJsonTable, kJsonValue, kLast,
-  kLateral, kLeading, kLeft, kLike, kLimit, kListagg, kLocaltime, kLocaltimestamp,
-  kMatchRecognize, kNatural, kNext, kNormalize, kNot, kNull, kNulls, kOffset, kOn, kOnly, kOr,
-  kOrder, kOrdinality, kOuter, kOver, kPartition, kPosition, kPreceding, kPrecision, kPrepare,
-  kRange, kRecursive, kRespect, kRight, kRollup, kRow, kRows, kSelect, kSets, kSkip, kSubstring,
-  kTable, kTablesample, kThen, kTies, kTime, kTimestamp, kTo, kTrailing, kTrim, kTrue,
-  kTryCast, kUescape, kUnbounded, kUnion, kUnnest, kUsing, kValues, kWhen, kWhere, kWindow,
-  kWith, kWithout, kZone,
+  kAll,
+  kAlter,
+  kAnd,
+  kArray,
+  kAs,
+  kAsc,
+  kAt,
+  kBetween,
+  kBoth,
+  kBy,
+  kCase,
+  kCast,
+  kConstraint,
+  kCreate,
+  kCross,
+  kCube,
+  kCurrent,
+  kCurrentCatalog,
+  kCurrentDate,
+  kCurrentPath,
+  kCurrentRole,
+  kCurrentSchema,
+  kCurrentTime,
+  kCurrentTimestamp,
+  kCurrentUser,
+  kDeallocate,
+  kDelete,
+  kDescribe,
+  kDesc,
+  kDistinct,
+  kDouble,
+  kDrop,
+  kElse,
+  kEnd,
+  kEscape,
+  kExcept,
+  kExecute,
+  kExists,
+  kExtract,
+  kFalse,
+  kFetch,
+  kFilter,
+  kFirst,
+  kFollowing,
+  kFor,
+  kFrom,
+  kFull,
+  kGroup,
+  kGrouping,
+  kGroups,
+  kHaving,
+  kIgnore,
+  kIn,
+  kInner,
+  kInsert,
+  kIntersect,
+  kInterval,
+  kInto,
+  kIs,
+  kJoin,
+  kJsonArray,
+  kJsonExists,
+  kJsonObject,
+  kJsonQuery,
+  kJsonTable,
+  kJsonValue,
+  kLast,
+  kLateral,
+  kLeading,
+  kLeft,
+  kLike,
+  kLimit,
+  kListagg,
+  kLocaltime,
+  kLocaltimestamp,
+  kMatchRecognize,
+  kNatural,
+  kNext,
+  kNormalize,
+  kNot,
+  kNull,
+  kNulls,
+  kOffset,
+  kOn,
+  kOnly,
+  kOr,
+  kOrder,
+  kOrdinality,
+  kOuter,
+  kOver,
+  kPartition,
+  kPosition,
+  kPreceding,
+  kPrecision,
+  kPrepare,
+  kRange,
+  kRecursive,
+  kRespect,
+  kRight,
+  kRollup,
+  kRow,
+  kRows,
+  kSelect,
+  kSets,
+  kSkip,
+  kSubstring,
+  kTable,
+  kTablesample,
+  kThen,
+  kTies,
+  kTime,
+  kTimestamp,
+  kTo,
+  kTrailing,
+  kTrim,
+  kTrue,
+  kTryCast,
+  kUescape,
+  kUnbounded,
+  kUnion,
+  kUnnest,
+  kUsing,
+  kValues,
+  kWhen,
+  kWhere,
+  kWindow,
+  kWith,
+  kWithout,
+  kZone,
   // Interval fields, kept together so IsIntervalField is a range check.
-  kYear, kMonth, kDay, kHour, kMinute, kSecond,
+  kYear,
+  kMonth,
+  kDay,
+  kHour,
+  kMinute,
+  kSecond,
 };
 
 // Returns the keyword spelled `word` (any case), or Keyword::kNone.

@@ -30,10 +30,13 @@ namespace trailbook::sql::internal {
 
 class Parser {
  public:
-  // `source` must outlive the Parser and be valid UTF-8 within options.max_query_bytes.
+  // `source` and `options` must outlive the Parser. REQUIRES: `source` is valid UTF-8 and
+  // within options.max_query_bytes (Parse checks both first).
   Parser(std::string_view source, const ParseOptions& options);
 
+  // Parses one query and an optional ';' (see Parse in parser.h for the errors).
   Result<std::unique_ptr<Statement>> ParseStatement();
+  // Parses one expression filling the whole source.
   Result<ExprPtr> ParseStandaloneExpression();
 
  private:

@@ -1,16 +1,20 @@
 #include "sql/parser/internal/token_stream.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace trailbook::sql::internal {
 
 TokenStream::TokenStream(std::string_view source, size_t max_tokens)
-    : source_(source), max_tokens_(max_tokens), lexer_(source) {}
+    : source_(source), max_tokens_(max_tokens), lexer_(source) {
+  // About one token per four bytes of typical SQL; avoids regrowing for short queries.
+  tokens_.reserve(std::min(max_tokens, source.size() / 4 + 16));
+}
 
-const Token& TokenStream::At(size_t index) {
+Token TokenStream::At(size_t index) {
   while (tokens_.size() <= index) {
-    if (!tokens_.empty() && (tokens_.back().kind == TokenKind::kEnd ||
-                             tokens_.back().kind == TokenKind::kError)) {
+    if (!tokens_.empty() &&
+        (tokens_.back().kind == TokenKind::kEnd || tokens_.back().kind == TokenKind::kError)) {
       return tokens_.back();
     }
     std::string message;
@@ -23,18 +27,15 @@ const Token& TokenStream::At(size_t index) {
       t.kind = TokenKind::kError;
       t.error_index = static_cast<uint32_t>(errors_.size());
       errors_.push_back(LexError{StatusCode::kResourceExhausted,
-                                 "query has more than " + std::to_string(max_tokens_) +
-                                     " tokens"});
+                                 "query has more than " + std::to_string(max_tokens_) + " tokens"});
     }
     tokens_.push_back(t);
   }
   return tokens_[index];
 }
 
-Token TokenStream::Peek(size_t ahead) { return At(pos_ + ahead); }
-
 Token TokenStream::Next() {
-  Token t = At(pos_);
+  Token t = Peek();
   if (t.kind != TokenKind::kEnd && t.kind != TokenKind::kError) {
     ++pos_;
     previous_end_ = t.location.end();
@@ -55,7 +56,8 @@ Status TokenStream::ErrorFor(const Token& token) const {
     return SyntaxError(source_, token.location, "unexpected token");
   }
   const LexError& e = errors_[token.error_index];
-  if (e.code == StatusCode::kInvalidArgument) return SyntaxError(source_, token.location, e.message);
+  if (e.code == StatusCode::kInvalidArgument)
+    return SyntaxError(source_, token.location, e.message);
   return SourceError(e.code, source_, token.location, e.message, "");
 }
 

@@ -30,7 +30,10 @@ class TokenStream {
 
   // Returns the token `ahead` places after the current one. Past the end returns kEnd; a
   // lexical error or the token limit shows up as a kError token (see ErrorFor).
-  Token Peek(size_t ahead = 0);
+  Token Peek(size_t ahead = 0) {
+    size_t index = pos_ + ahead;
+    return index < tokens_.size() ? tokens_[index] : At(index);
+  }
 
   // Returns the current token and moves past it.
   Token Next();
@@ -51,7 +54,8 @@ class TokenStream {
     std::string message;
   };
 
-  const Token& At(size_t index);
+  // Lexes up to `index` (or the end) and returns that token.
+  Token At(size_t index);
 
   std::string_view source_;
   size_t max_tokens_;

@@ -1,0 +1,303 @@
+// Token verification throughput per algorithm, single thread, against the floor: a bare
+// OpenSSL verify of the same signature over the same signing input in the same run.
+// Prints the Google Benchmark table, then a summary with verifications/s, our overhead
+// over the bare verify, and the figure with the verified-token cache warm.
+//
+// Run pinned to one core, with interleaved repetitions (the summary uses the median
+// repetition of each benchmark, which is the least disturbed by other processes):
+//   taskset -c 0 build/bench/jwt/jwt_benchmark --benchmark_repetitions=10
+//       --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2
+#include <benchmark/benchmark.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/jwt/base64url.h"
+#include "auth/jwt/claims.h"
+#include "auth/jwt/compact_jws.h"
+#include "auth/jwt/strict_json.h"
+#include "crypto/digest.h"
+#include "auth/jwt/signature.h"
+#include "auth/jwt/testing/token_factory.h"
+#include "auth/jwt/token_builder.h"
+#include "auth/jwt/token_verifier.h"
+
+namespace trailbook::auth {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000;
+
+struct Fixture {
+  explicit Fixture(JwsAlgorithm a) : alg(a), factory(a, "bench-key") {
+    TokenSpec spec;
+    spec.issuer = std::string(testing::kTestIssuer);
+    spec.audiences = {"trailbook"};
+    spec.subject = "alice@example.com";
+    spec.runbooks = {"ir.principal-activity", "detect.*"};
+    spec.scopes = {"runbook:run", "snapshot:read"};
+    spec.reason = "INC-1234";
+    spec.constraints.accounts = {"111122223333"};
+    spec.constraints.regions = {"us-east-1"};
+    spec.constraints.max_window_us = 7 * kMicrosPerDay;
+    spec.issued_at_us = kNow * kMicrosPerSecond;
+    spec.ttl_us = 900 * kMicrosPerSecond;
+    token = *MintToken(spec, factory.signer());
+    size_t dot = token.rfind('.');
+    signing_input = token.substr(0, dot);
+    signature = *Base64UrlDecode(token.substr(dot + 1));
+    if (FamilyOf(alg) == JwsAlgorithmFamily::kEcdsa) {  // OpenSSL verifies DER.
+      size_t half = signature.size() / 2;
+      ECDSA_SIG* sig = ECDSA_SIG_new();
+      ECDSA_SIG_set0(sig, BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()),
+                                    static_cast<int>(half), nullptr),
+                     BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()) + half,
+                               static_cast<int>(half), nullptr));
+      unsigned char* der = nullptr;
+      int len = i2d_ECDSA_SIG(sig, &der);
+      der_signature.assign(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+      OPENSSL_free(der);
+      ECDSA_SIG_free(sig);
+    } else {
+      der_signature = signature;
+    }
+    for (size_t cache : {size_t{0}, size_t{1024}}) {
+      VerifierConfig config;
+      config.issuers.push_back(testing::TestIssuerConfig(factory.resolver(), alg));
+      config.cache_capacity = cache;
+      (cache ? cached : uncached) = std::move(TokenVerifier::Create(config)).value();
+    }
+  }
+  JwsAlgorithm alg;
+  testing::TokenFactory factory;
+  std::string token, signing_input, signature, der_signature;
+  std::unique_ptr<TokenVerifier> uncached, cached;
+};
+
+// The floor: what any verifier must spend in OpenSSL for this signature. Returns 1 when valid.
+int BareVerifyOnce(const Fixture* f) {
+  const Jwk& key = f->factory.signer().verification_key();
+  const auto* input = reinterpret_cast<const unsigned char*>(f->signing_input.data());
+  const auto* sig = reinterpret_cast<const unsigned char*>(f->der_signature.data());
+  if (IsHmac(f->alg)) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t mac_len = 0;
+    EVP_Q_mac(nullptr, "HMAC", nullptr, DigestName(f->alg), nullptr,
+              reinterpret_cast<const unsigned char*>(key.k().data()), key.k().size(), input,
+              f->signing_input.size(), mac, sizeof(mac), &mac_len);
+    return CRYPTO_memcmp(mac, sig, mac_len) == 0 ? 1 : 0;
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pctx = nullptr;
+  EVP_DigestVerifyInit(ctx, &pctx, EvpDigestFor(f->alg), nullptr, key.pkey());
+  if (FamilyOf(f->alg) == JwsAlgorithmFamily::kRsaPss) {
+    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+  }
+  int ok = EVP_DigestVerify(ctx, sig, f->der_signature.size(), input, f->signing_input.size());
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+void BareOpenSslVerify(benchmark::State& state, const Fixture* f) {
+  for (auto _ : state) {
+    int ok = BareVerifyOnce(f);
+    if (ok != 1) state.SkipWithError("bare verify failed");
+    benchmark::DoNotOptimize(ok);
+  }
+  state.counters["verify/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+
+int64_t ThreadCpuNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Paired A/B: each iteration runs the bare verify and then the full token verification and
+// times both on the thread CPU clock, so load from other processes hits both alike. This is
+// the overhead figure of the summary.
+void PairedOverhead(benchmark::State& state, const Fixture* f) {
+  FakeClock clock((kNow + 10) * kMicrosPerSecond);
+  RequestContext ctx;
+  ctx.clock = &clock;
+  const Jwk& key = f->factory.signer().verification_key();
+  int64_t bare_ns = 0, sig_ns = 0, token_ns = 0;
+  for (auto _ : state) {
+    int64_t t0 = ThreadCpuNanos();
+    int ok = BareVerifyOnce(f);
+    int64_t t1 = ThreadCpuNanos();
+    Status sig = VerifyJwsSignature(key, f->alg, f->signing_input, f->signature);
+    int64_t t2 = ThreadCpuNanos();
+    Verification v = f->uncached->Verify(f->token, ctx);
+    int64_t t3 = ThreadCpuNanos();
+    if (ok != 1 || !sig.ok() || !v.principal) state.SkipWithError("verification failed");
+    benchmark::DoNotOptimize(v);
+    bare_ns += t1 - t0;
+    sig_ns += t2 - t1;
+    token_ns += t3 - t2;
+  }
+  double n = static_cast<double>(state.iterations());
+  state.counters["bare_us"] = static_cast<double>(bare_ns) / n / 1000;
+  state.counters["sig_us"] = static_cast<double>(sig_ns) / n / 1000;
+  state.counters["token_us"] = static_cast<double>(token_ns) / n / 1000;
+  state.counters["overhead_pct"] = 100.0 * static_cast<double>(token_ns - bare_ns) /
+                                   static_cast<double>(bare_ns);
+}
+
+// Our signature layer alone (length and range checks, P1363 to DER, EVP verify).
+void SignatureOnly(benchmark::State& state, const Fixture* f) {
+  const Jwk& key = f->factory.signer().verification_key();
+  for (auto _ : state) {
+    Status s = VerifyJwsSignature(key, f->alg, f->signing_input, f->signature);
+    if (!s.ok()) state.SkipWithError(s.message().c_str());
+    benchmark::DoNotOptimize(s);
+  }
+}
+
+// Where the non-crypto time goes: the phases of Verify that run before the signature check.
+void PhaseFormat(benchmark::State& state, const Fixture* f) {
+  for (auto _ : state) {
+    Result<CompactJws> jws = ParseCompactJws(f->token, kMaxTokenBytes);
+    benchmark::DoNotOptimize(jws);
+  }
+}
+
+void PhaseHeader(benchmark::State& state, const Fixture* f) {
+  Result<CompactJws> jws = ParseCompactJws(f->token, kMaxTokenBytes);
+  StrictJsonParser parser;
+  for (auto _ : state) {
+    Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
+    benchmark::DoNotOptimize(header);
+  }
+}
+
+void PhaseClaims(benchmark::State& state, const Fixture* f) {
+  Result<CompactJws> jws = ParseCompactJws(f->token, kMaxTokenBytes);
+  StrictJsonParser parser;
+  for (auto _ : state) {
+    Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
+    simdjson::dom::object object;
+    if (!root.ok() || root->get_object().get(object) != simdjson::SUCCESS) {
+      state.SkipWithError("claims");
+    }
+    RawClaims claims = ExtractClaims(object);
+    benchmark::DoNotOptimize(claims);
+  }
+}
+
+void PhaseDigest(benchmark::State& state, const Fixture* f) {
+  for (auto _ : state) {
+    std::string hex = crypto::ToHex(crypto::Sha256(f->token));
+    benchmark::DoNotOptimize(hex);
+  }
+}
+
+void TokenVerify(benchmark::State& state, const Fixture* f, bool cached) {
+  FakeClock clock((kNow + 10) * kMicrosPerSecond);
+  RequestContext ctx;
+  ctx.clock = &clock;
+  const TokenVerifier& verifier = cached ? *f->cached : *f->uncached;
+  if (cached && !verifier.Verify(f->token, ctx).principal) state.SkipWithError("warm-up failed");
+  for (auto _ : state) {
+    Verification v = verifier.Verify(f->token, ctx);
+    if (!v.principal) state.SkipWithError(v.deny_reason.c_str());
+    benchmark::DoNotOptimize(v);
+  }
+  state.counters["verify/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+
+// Records each run's time per iteration so the summary can compare runs.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.run_type == Run::RT_Iteration && !run.error_occurred) {
+        // CPU time per iteration of each repetition; the summary uses the median, which is
+        // robust to other processes on a shared machine.
+        seconds_[run.run_name.str()].push_back(run.cpu_accumulated_time /
+                                               static_cast<double>(run.iterations));
+        for (const auto& [counter, value] : run.counters) {
+          seconds_[run.run_name.str() + "#" + counter].push_back(value.value);
+        }
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  double Seconds(const std::string& name) const {
+    auto it = seconds_.find(name);
+    if (it == seconds_.end() || it->second.empty()) return 0;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> seconds_;
+};
+
+}  // namespace
+}  // namespace trailbook::auth
+
+int main(int argc, char** argv) {
+  using namespace trailbook::auth;  // NOLINT(google-build-using-namespace): benchmark driver.
+  const std::vector<JwsAlgorithm> algs = {JwsAlgorithm::kES256, JwsAlgorithm::kEdDSA,
+                                          JwsAlgorithm::kRS256, JwsAlgorithm::kPS256,
+                                          JwsAlgorithm::kHS256};
+  std::vector<std::unique_ptr<Fixture>> fixtures;
+  for (JwsAlgorithm alg : algs) {
+    fixtures.push_back(std::make_unique<Fixture>(alg));
+    const Fixture* f = fixtures.back().get();
+    std::string name(JwsAlgorithmName(alg));
+    benchmark::RegisterBenchmark(("BM_BareOpenSslVerify/" + name).c_str(), BareOpenSslVerify, f)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_PairedOverhead/" + name).c_str(), PairedOverhead, f)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_SignatureOnly/" + name).c_str(), SignatureOnly, f)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_TokenVerify/" + name).c_str(), TokenVerify, f, false)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_TokenVerifyCached/" + name).c_str(), TokenVerify, f, true)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  const Fixture* es256 = fixtures.front().get();
+  benchmark::RegisterBenchmark("BM_Phase/ES256/format+base64url", PhaseFormat, es256);
+  benchmark::RegisterBenchmark("BM_Phase/ES256/header", PhaseHeader, es256);
+  benchmark::RegisterBenchmark("BM_Phase/ES256/claims_parse+extract", PhaseClaims, es256);
+  benchmark::RegisterBenchmark("BM_Phase/ES256/sha256+hex", PhaseDigest, es256);
+  benchmark::Initialize(&argc, argv);
+  SummaryReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  std::printf("\nmedian of repetitions, CPU time, one thread; token %zu bytes (ES256)\n",
+              fixtures.front()->token.size());
+  std::printf("%-6s %14s %14s %14s %16s %10s %12s\n", "alg", "bare verify/s", "sig layer/s",
+              "token verify/s", "cached verify/s", "overhead", "overhead us");
+  for (JwsAlgorithm alg : algs) {
+    std::string name(JwsAlgorithmName(alg));
+    double bare = reporter.Seconds("BM_BareOpenSslVerify/" + name);
+    double ours = reporter.Seconds("BM_TokenVerify/" + name);
+    double sig = reporter.Seconds("BM_SignatureOnly/" + name);
+    double cached = reporter.Seconds("BM_TokenVerifyCached/" + name);
+    if (bare <= 0 || ours <= 0) continue;
+    // Overhead from the paired benchmark (same iterations, thread CPU clock).
+    std::string paired = "BM_PairedOverhead/" + name;
+    double pb = reporter.Seconds(paired + "#bare_us");
+    double pt = reporter.Seconds(paired + "#token_us");
+    std::printf("%-6s %14.0f %14.0f %14.0f %16.0f %9.1f%% %12.2f\n", name.c_str(), 1 / bare,
+                sig > 0 ? 1 / sig : 0.0, 1 / ours, cached > 0 ? 1 / cached : 0.0,
+                pb > 0 ? 100.0 * (pt - pb) / pb : 0.0, pt - pb);
+  }
+  benchmark::Shutdown();
+  return 0;
+}

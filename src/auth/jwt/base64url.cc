@@ -1,0 +1,97 @@
+#include "auth/jwt/base64url.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace trailbook::auth {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Maps a byte to its 6-bit value, or 0xFF when it is not in the base64url alphabet.
+constexpr std::array<uint8_t, 256> MakeDecodeTable() {
+  std::array<uint8_t, 256> table{};
+  for (auto& v : table) v = 0xFF;
+  for (uint8_t i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = i;
+  return table;
+}
+constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
+
+}  // namespace
+
+bool IsBase64UrlAlphabet(std::string_view text) {
+  for (char c : text) {
+    if (kDecode[static_cast<unsigned char>(c)] == 0xFF) return false;
+  }
+  return true;
+}
+
+Result<std::string> Base64UrlDecode(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (kDecode[static_cast<unsigned char>(text[i])] == 0xFF) {
+      return InvalidArgument(std::string("base64url: character outside [A-Za-z0-9_-] at offset ") +
+                             std::to_string(i));
+    }
+  }
+  const size_t rem = text.size() % 4;
+  if (rem == 1) {
+    return InvalidArgument(std::string("base64url: impossible length ") + std::to_string(text.size()));
+  }
+  const size_t full = text.size() / 4;
+  std::string out(full * 3 + (rem == 0 ? 0 : rem - 1), '\0');
+  char* dst = out.data();
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t g = 0; g < full; ++g, src += 4, dst += 3) {
+    uint32_t v = (uint32_t{kDecode[src[0]]} << 18) | (uint32_t{kDecode[src[1]]} << 12) |
+                 (uint32_t{kDecode[src[2]]} << 6) | uint32_t{kDecode[src[3]]};
+    dst[0] = static_cast<char>((v >> 16) & 0xFF);
+    dst[1] = static_cast<char>((v >> 8) & 0xFF);
+    dst[2] = static_cast<char>(v & 0xFF);
+  }
+  if (rem == 2) {
+    uint32_t a = kDecode[src[0]];
+    uint32_t b = kDecode[src[1]];
+    if ((b & 0x0F) != 0) {
+      return InvalidArgument("base64url: non-zero trailing bits (non-canonical encoding)");
+    }
+    dst[0] = static_cast<char>(((a << 2) | (b >> 4)) & 0xFF);
+  } else if (rem == 3) {
+    uint32_t a = kDecode[src[0]];
+    uint32_t b = kDecode[src[1]];
+    uint32_t c = kDecode[src[2]];
+    if ((c & 0x03) != 0) {
+      return InvalidArgument("base64url: non-zero trailing bits (non-canonical encoding)");
+    }
+    dst[0] = static_cast<char>(((a << 2) | (b >> 4)) & 0xFF);
+    dst[1] = static_cast<char>(((b << 4) | (c >> 2)) & 0xFF);
+  }
+  return out;
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+  }
+  if (bytes.size() - i == 1) {
+    uint32_t v = byte(i) << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+  } else if (bytes.size() - i == 2) {
+    uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+  }
+  return out;
+}
+
+}  // namespace trailbook::auth

@@ -1,0 +1,425 @@
+#include "auth/jwt/token_verifier.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <set>
+
+#include <openssl/evp.h>
+
+#include "auth/jwt/signature.h"
+#include "crypto/digest.h"
+
+namespace trailbook::auth {
+namespace {
+
+using Outcome = VerificationStep::Outcome;
+
+constexpr std::array<std::string_view, 19> kStepNames = {
+    "format", "header", "payload", "issuer", "typ",      "alg",         "key",
+    "signature", "exp", "nbf",     "iat",    "lifetime", "aud",         "sub",
+    "jti",    "runbooks", "scope", "constraints", "reason"};
+
+// Records steps in the fixed order of kStepNames and the first failure as the deny reason.
+class StepTrail {
+ public:
+  explicit StepTrail(Verification* v) : v_(v) {}
+
+  void Pass(std::string detail) { Add(Outcome::kPass, std::move(detail)); }
+  void Skip(std::string detail) { Add(Outcome::kSkipped, std::move(detail)); }
+  void Fail(std::string detail) {
+    if (v_->deny_reason.empty()) {
+      v_->deny_reason = std::string(kStepNames[next_]) + ": " + detail;
+    }
+    Add(Outcome::kFail, std::move(detail));
+  }
+  // Fails the current step and marks every later step as skipped.
+  void FailAndStop(std::string detail) {
+    Fail(std::move(detail));
+    while (next_ < kStepNames.size()) Skip("not evaluated");
+  }
+  bool failed() const { return !v_->deny_reason.empty(); }
+
+ private:
+  void Add(Outcome outcome, std::string detail) {
+    v_->steps.push_back(VerificationStep{std::string(kStepNames[next_]), outcome, std::move(detail)});
+    ++next_;
+  }
+  Verification* v_;
+  size_t next_ = 0;
+};
+
+std::string Time(int64_t us) { return FormatTimestamp(us); }
+
+// Describes a NumericDate relative to now ("in 890s", "10s ago") without date formatting:
+// the pass path is hot and short strings avoid allocation. Failures use Time().
+std::string Relative(int64_t numeric_date, int64_t now_us) {
+  int64_t delta = numeric_date - now_us / kMicrosPerSecond;
+  return delta >= 0 ? "in " + std::to_string(delta) + "s" : std::to_string(-delta) + "s ago";
+}
+
+// SHA-256 of the token with the digest implementation fetched once: EVP_sha256() makes
+// OpenSSL 3 look the implementation up again on every call, which shows on this path.
+crypto::Sha256Digest TokenDigest(std::string_view token) {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct CtxDeleter {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
+  crypto::Sha256Digest out{};
+  unsigned int len = 0;
+  if (kSha256 == nullptr || !ctx || EVP_DigestInit_ex2(ctx.get(), kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), token.data(), token.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != out.size()) {
+    return crypto::Sha256(token);
+  }
+  return out;
+}
+
+std::string Seconds(int64_t us) { return std::to_string(us / kMicrosPerSecond) + "s"; }
+
+std::string JoinQuoted(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (!out.empty()) out += ", ";
+    out += QuoteForDetail(v);
+  }
+  return out;
+}
+
+// Checks a required claim's presence and syntax; on failure records it and returns false.
+template <typename T>
+bool RequiredOk(const Claim<T>& claim, std::string_view name, StepTrail* trail) {
+  if (!claim.present) {
+    trail->Fail(std::string("missing required claim \"") + std::string(name) + "\"");
+    return false;
+  }
+  if (!claim.problem.empty()) {
+    trail->Fail(claim.problem);
+    return false;
+  }
+  return true;
+}
+
+std::string DescribeConstraints(const Constraints& c) {
+  std::string out;
+  auto add = [&](std::string part) {
+    if (!out.empty()) out += "; ";
+    out += part;
+  };
+  if (!c.accounts.empty()) add(std::string("accounts=") + std::to_string(c.accounts.size()));
+  if (!c.regions.empty()) add(std::string("regions=") + std::to_string(c.regions.size()));
+  if (c.max_window_us) add(std::string("max_window=") + FormatDuration(*c.max_window_us));
+  if (c.event_time_after_us) add(std::string("after=") + Time(*c.event_time_after_us));
+  if (c.event_time_before_us) add(std::string("before=") + Time(*c.event_time_before_us));
+  return out.empty() ? "empty (no restriction)" : out;
+}
+
+// One JSON parser per thread: Verify runs concurrently and simdjson parsers are not
+// thread-safe. The buffer is reused across tokens on the same thread.
+StrictJsonParser& ThreadParser() {
+  thread_local StrictJsonParser parser;
+  return parser;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(VerifierConfig config) {
+  if (config.issuers.empty()) return InvalidArgument("verifier: no issuer configured");
+  if (config.max_token_bytes == 0 || config.max_token_bytes > 64 * 1024) {
+    return InvalidArgument("verifier: max_token_bytes must be in [1, 65536]");
+  }
+  std::set<std::string_view> seen;
+  for (const IssuerConfig& issuer : config.issuers) {
+    std::string where = std::string("verifier: issuer ") + QuoteForDetail(issuer.issuer, 128) + ": ";
+    if (issuer.issuer.empty()) return InvalidArgument("verifier: issuer with an empty name");
+    if (!seen.insert(issuer.issuer).second) return InvalidArgument(where + "configured twice");
+    if (issuer.audiences.empty()) return InvalidArgument(where + "no audience configured");
+    if (issuer.accepted_typ.empty()) return InvalidArgument(where + "no accepted typ");
+    if (issuer.allowed_algs.empty()) return InvalidArgument(where + "allowed_algs is empty");
+    for (JwsAlgorithm alg : issuer.allowed_algs) {
+      if (IsHmac(alg) && !issuer.allow_hmac) {
+        return InvalidArgument(where + std::string(JwsAlgorithmName(alg)) +
+                               " is listed but allow_hmac is off");
+      }
+    }
+    if (issuer.leeway_us < 0 || issuer.leeway_us > kMaxLeewayUs) {
+      return InvalidArgument(where + "leeway must be between 0 and 60 s");
+    }
+    if (issuer.max_lifetime_us <= 0) return InvalidArgument(where + "max lifetime must be > 0");
+    if (!issuer.keys) return InvalidArgument(where + "no key source");
+  }
+  return std::unique_ptr<TokenVerifier>(new TokenVerifier(std::move(config)));
+}
+
+TokenVerifier::TokenVerifier(VerifierConfig config) : max_token_bytes_(config.max_token_bytes) {
+  for (IssuerConfig& issuer : config.issuers) {
+    JwsPolicy policy;
+    policy.allowed_algs = issuer.allowed_algs;
+    policy.allow_hmac = issuer.allow_hmac;
+    policy.max_token_bytes = config.max_token_bytes;
+    issuers_.push_back(Issuer{std::move(issuer), std::move(policy)});
+  }
+  if (config.cache_capacity > 0) {
+    cache_ = std::make_unique<VerifiedTokenCache>(config.cache_capacity);
+  }
+}
+
+const TokenVerifier::Issuer* TokenVerifier::FindIssuer(std::string_view iss) const {
+  for (const Issuer& issuer : issuers_) {
+    if (issuer.config.issuer == iss) return &issuer;
+  }
+  return nullptr;
+}
+
+void TokenVerifier::ClearCache() const {
+  if (cache_) cache_->Clear();
+}
+
+Verification TokenVerifier::Verify(std::string_view token, const RequestContext& ctx) const {
+  const Clock& clock = *ctx.clock;
+  const int64_t now = clock.NowMicros();
+  Verification v;
+  v.status = Unauthenticated("invalid token");
+
+  crypto::Sha256Digest digest{};
+  const bool hashable = !token.empty() && token.size() <= max_token_bytes_;
+  if (hashable) {
+    digest = TokenDigest(token);
+    v.token_sha256 = crypto::ToHex(digest);
+  }
+  if (cache_ && hashable) {
+    if (std::shared_ptr<const VerifiedTokenCache::Entry> hit = cache_->Lookup(digest, now)) {
+      v.principal = hit->principal;
+      v.status = Status::OK();
+      v.key_id = hit->principal.key_id;
+      v.alg = hit->principal.alg;
+      v.issuer = hit->principal.issuer;
+      v.from_cache = true;
+      v.steps.reserve(hit->steps.size() + 1);
+      v.steps.push_back(VerificationStep{"cache", Outcome::kPass,
+                                         std::string("verified at ") + Time(hit->verified_at_us) +
+                                             "; still within nbf/exp at " + Time(now)});
+      v.steps.insert(v.steps.end(), hit->steps.begin(), hit->steps.end());
+      return v;
+    }
+  }
+
+  v.steps.reserve(kStepNames.size());
+  StepTrail trail(&v);
+  StrictJsonParser& parser = ThreadParser();
+
+  // format
+  Result<CompactJws> jws = ParseCompactJws(token, max_token_bytes_);
+  if (!jws.ok()) {
+    trail.FailAndStop(jws.status().message());
+    return v;
+  }
+  trail.Pass(std::to_string(token.size()) + " bytes");
+
+  // header
+  Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
+  if (!header.ok()) {
+    trail.FailAndStop(header.status().message());
+    return v;
+  }
+  v.alg = header->alg.substr(0, 32);
+  if (header->kid) v.key_id = *header->kid;
+  trail.Pass(header->kid ? "kid present" : "no kid");  // alg and kid: Verification fields.
+
+  // payload
+  Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
+  if (!root.ok()) {
+    trail.FailAndStop(std::string("claims: ") + root.status().message());
+    return v;
+  }
+  simdjson::dom::object payload;
+  if (root->get_object().get(payload) != simdjson::SUCCESS) {
+    trail.FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) + ", not an object");
+    return v;
+  }
+  RawClaims claims = ExtractClaims(payload);
+  trail.Pass(std::to_string(jws->payload.size()) + " bytes");
+
+  // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
+  if (!claims.iss.present) {
+    trail.FailAndStop("missing required claim \"iss\"");
+    return v;
+  }
+  if (!claims.iss.problem.empty()) {
+    trail.FailAndStop(claims.iss.problem);
+    return v;
+  }
+  v.issuer = claims.iss.value;
+  const Issuer* issuer = FindIssuer(claims.iss.value);
+  if (issuer == nullptr) {
+    trail.FailAndStop(std::string("issuer ") + QuoteForDetail(claims.iss.value, 128) + " is not configured");
+    return v;
+  }
+  trail.Pass("configured");  // The issuer is in Verification::issuer.
+  const IssuerConfig& config = issuer->config;
+
+  // typ
+  if (!header->typ) {
+    trail.FailAndStop(std::string("header has no \"typ\"; accepted: ") + JoinQuoted(config.accepted_typ));
+    return v;
+  }
+  bool typ_ok = std::any_of(config.accepted_typ.begin(), config.accepted_typ.end(),
+                            [&](const std::string& t) { return TypMatches(*header->typ, t); });
+  if (!typ_ok) {
+    trail.FailAndStop(std::string("typ ") + QuoteForDetail(*header->typ) + " is not accepted; accepted: " +
+                      JoinQuoted(config.accepted_typ));
+    return v;
+  }
+  trail.Pass(QuoteForDetail(*header->typ));
+
+  // alg
+  Result<JwsAlgorithm> alg = CheckAlgorithm(header->alg, issuer->policy);
+  if (!alg.ok()) {
+    trail.FailAndStop(alg.status().message());
+    return v;
+  }
+  trail.Pass(std::string(JwsAlgorithmName(*alg)));
+
+  // key
+  Result<KeyLookup> key = SelectKey(*config.keys, *header, *alg, issuer->policy, clock);
+  if (!key.ok()) {
+    trail.FailAndStop(key.status().message());
+    return v;
+  }
+  trail.Pass(key->key->Describe());
+
+  // signature
+  Status signature = VerifyJwsSignature(*key->key, *alg, jws->signing_input, jws->signature);
+  if (!signature.ok()) {
+    trail.FailAndStop(signature.message());
+    return v;
+  }
+  trail.Pass("valid");
+
+  // Claims: every step is evaluated so the audit record shows all problems.
+  const int64_t leeway = config.leeway_us;
+  if (RequiredOk(claims.exp, "exp", &trail)) {
+    int64_t exp_us = claims.exp.value * kMicrosPerSecond;
+    if (now >= exp_us + leeway) {
+      trail.Fail(std::string("expired at ") + Time(exp_us) + " (now " + Time(now) + ", leeway " +
+                 Seconds(leeway) + ")");
+    } else {
+      trail.Pass(Relative(claims.exp.value, now));
+    }
+  }
+  if (!claims.nbf.present) {
+    trail.Pass("absent");
+  } else if (!claims.nbf.problem.empty()) {
+    trail.Fail(claims.nbf.problem);
+  } else if (claims.nbf.value * kMicrosPerSecond > now + leeway) {
+    trail.Fail(std::string("not valid before ") + Time(claims.nbf.value * kMicrosPerSecond) + " (now " +
+               Time(now) + ", leeway " + Seconds(leeway) + ")");
+  } else {
+    trail.Pass(Relative(claims.nbf.value, now));
+  }
+  if (RequiredOk(claims.iat, "iat", &trail)) {
+    int64_t iat_us = claims.iat.value * kMicrosPerSecond;
+    if (iat_us > now + leeway) {
+      trail.Fail(std::string("issued in the future at ") + Time(iat_us) + " (now " + Time(now) + ", leeway " +
+                 Seconds(leeway) + ")");
+    } else {
+      trail.Pass(Relative(claims.iat.value, now));
+    }
+  }
+  if (!claims.exp.ok() || !claims.iat.ok()) {
+    trail.Skip("needs valid exp and iat");
+  } else {
+    int64_t lifetime = (claims.exp.value - claims.iat.value) * kMicrosPerSecond;
+    if (lifetime <= 0) {
+      trail.Fail("exp is not after iat");
+    } else if (lifetime > config.max_lifetime_us) {
+      trail.Fail(std::string("lifetime ") + Seconds(lifetime) + " exceeds the cap of " +
+                 Seconds(config.max_lifetime_us));
+    } else {
+      trail.Pass(Seconds(lifetime) + " <= " + Seconds(config.max_lifetime_us));
+    }
+  }
+  if (RequiredOk(claims.aud, "aud", &trail)) {
+    auto match = std::find_first_of(claims.aud.value.begin(), claims.aud.value.end(),
+                                    config.audiences.begin(), config.audiences.end());
+    if (match == claims.aud.value.end()) {
+      trail.Fail(std::string("aud [") + JoinQuoted(claims.aud.value) + "] contains none of [" +
+                 JoinQuoted(config.audiences) + "]");
+    } else {
+      trail.Pass(QuoteForDetail(*match));
+    }
+  }
+  // Values of passing identity claims are in the Principal; the details stay short.
+  if (RequiredOk(claims.sub, "sub", &trail)) trail.Pass("present");
+  if (RequiredOk(claims.jti, "jti", &trail)) trail.Pass("present");
+  if (RequiredOk(claims.runbooks, "runbooks", &trail)) {
+    trail.Pass(std::to_string(claims.runbooks.value.size()) + " entries");
+  }
+  std::set<std::string, std::less<>> scopes;
+  if (!claims.scope.present) {
+    trail.Pass("absent: no scope granted");
+  } else if (!claims.scope.problem.empty()) {
+    trail.Fail(claims.scope.problem);
+  } else {
+    std::vector<std::string> ignored;
+    Result<std::set<std::string, std::less<>>> parsed = ParseScope(claims.scope.value, &ignored);
+    if (!parsed.ok()) {
+      trail.Fail(parsed.status().message());
+    } else {
+      scopes = std::move(parsed).value();
+      std::string granted;
+      for (const std::string& s : scopes) granted += (granted.empty() ? "" : " ") + s;
+      trail.Pass(std::string("granted [") + granted + "]" +
+                 (ignored.empty() ? "" : std::string("; ignored unknown [") + JoinQuoted(ignored) + "]"));
+    }
+  }
+  if (!claims.constraints.present) {
+    trail.Pass("absent: no restriction");
+  } else if (!claims.constraints.problem.empty()) {
+    trail.Fail(claims.constraints.problem);
+  } else {
+    trail.Pass(DescribeConstraints(claims.constraints.value));
+  }
+  if (!claims.reason.present) {
+    trail.Pass("absent");
+  } else if (!claims.reason.problem.empty()) {
+    trail.Fail(claims.reason.problem);
+  } else {
+    trail.Pass("present");
+  }
+  if (trail.failed()) return v;
+
+  Principal p;
+  p.subject = std::move(claims.sub.value);
+  p.issuer = config.issuer;
+  p.token_id = std::move(claims.jti.value);
+  p.audiences = std::move(claims.aud.value);
+  p.runbooks = std::move(claims.runbooks.value);
+  p.scopes = std::move(scopes);
+  p.constraints = std::move(claims.constraints.value);
+  p.issued_at_us = claims.iat.value * kMicrosPerSecond;
+  p.expires_at_us = claims.exp.value * kMicrosPerSecond;
+  if (claims.nbf.present) p.not_before_us = claims.nbf.value * kMicrosPerSecond;
+  if (claims.reason.present) p.reason = std::move(claims.reason.value);
+  p.key_id = key->key->kid().value_or("");
+  p.alg = std::string(JwsAlgorithmName(*alg));
+  p.token_sha256 = v.token_sha256;
+  v.principal = std::move(p);
+  v.status = Status::OK();
+
+  if (cache_ && hashable) {
+    auto entry = std::make_shared<VerifiedTokenCache::Entry>();
+    entry->principal = *v.principal;
+    entry->steps = v.steps;
+    entry->verified_at_us = now;
+    entry->valid_from_us = entry->principal.not_before_us
+                               ? *entry->principal.not_before_us - leeway
+                               : std::numeric_limits<int64_t>::min();
+    entry->valid_until_us = entry->principal.expires_at_us + leeway;
+    cache_->Insert(digest, std::move(entry), now);
+  }
+  return v;
+}
+
+}  // namespace trailbook::auth
