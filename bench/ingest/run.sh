@@ -31,7 +31,7 @@ find "$DATA" -type f -name '*.gz' -print0 | xargs -0 cat > /dev/null
 json_field() { node -e "const o=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(o[process.argv[1]])" "$1"; }
 rss_kb() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
 
-baseline=$("$BUILD/gunzip_baseline" "$DATA/AWSLogs")
+baseline=$("$BUILD/bench/ingest/gunzip_baseline" "$DATA/AWSLogs")
 
 /usr/bin/time -v "$BUILD/trailbook" ingest --store "$OUT/store" --json --no-progress "$DATA" \
   > "$OUT/tb.json" 2> "$OUT/tb.time"
