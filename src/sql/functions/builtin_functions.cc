@@ -7,7 +7,12 @@ void RegisterBuiltinScalarFunctions(FunctionRegistry& registry) {
   RegisterOperators(registry);
   RegisterMathFunctions(registry);
   RegisterConditionalFunctions(registry);
+  RegisterStringFunctions(registry);
+  RegisterRegexFunctions(registry);
   RegisterCastFunctions(registry);
+  RegisterJsonFunctions(registry);
+  RegisterMapArrayFunctions(registry);
+  RegisterDatetimeFunctions(registry);
 }
 
 }  // namespace trailbook::sql

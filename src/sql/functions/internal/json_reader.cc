@@ -363,6 +363,13 @@ std::string_view TrimToken(std::string_view token) {
   return token;
 }
 
+JsonReader::JsonReader() {
+  // Reserves a small document and sets the depth limit; later inputs grow the capacity and
+  // keep the limit. A failure here only leaves simdjson's default limit (1024) in place.
+  simdjson::error_code e = parser_.allocate(4096, kMaxDepth);
+  (void)e;
+}
+
 simdjson::error_code JsonReader::Start(std::string_view text, simdjson::ondemand::document* doc) {
   if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) {
     buffer_.resize(text.size() + simdjson::SIMDJSON_PADDING);
@@ -372,6 +379,23 @@ simdjson::error_code JsonReader::Start(std::string_view text, simdjson::ondemand
   std::fill_n(buffer_.begin() + static_cast<std::ptrdiff_t>(text.size()),
               simdjson::SIMDJSON_PADDING, '\0');
   return parser_.iterate(buffer_.data(), text.size(), buffer_.size()).get(*doc);
+}
+
+simdjson::error_code CheckFullyRead(simdjson::ondemand::document& doc) {
+  const char* location = nullptr;
+  error_code e = doc.current_location().get(location);
+  return e == simdjson::OUT_OF_BOUNDS ? SUCCESS : simdjson::TRAILING_CONTENT;
+}
+
+simdjson::error_code JsonReader::Canonicalize(std::string_view text, bool sort_keys,
+                                              std::string* out) {
+  od::document doc;
+  if (error_code e = Start(text, &doc); e != SUCCESS) return e;
+  size_t start = out->size();
+  error_code e = AppendCanonicalJson(doc, sort_keys, out);
+  if (e == SUCCESS) e = CheckFullyRead(doc);
+  if (e != SUCCESS) out->resize(start);
+  return e;
 }
 
 template <typename V>

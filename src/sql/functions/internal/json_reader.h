@@ -30,9 +30,19 @@ namespace trailbook::sql::internal {
 // Thread safety: not thread-safe; one reader per kernel invocation.
 class JsonReader {
  public:
+  // JSON nested deeper than this is malformed for our purposes. It bounds the recursion of
+  // the functions below; CloudTrail records nest fewer than 20 levels.
+  static constexpr size_t kMaxDepth = 256;
+
+  JsonReader();
+
   // Copies `text` into the padded buffer and starts a document over it. The document and any
   // string_view it returns stay valid until the next Start().
   simdjson::error_code Start(std::string_view text, simdjson::ondemand::document* doc);
+
+  // Reads all of `text` and appends its canonical form (AppendCanonicalJson) to *out. Fails
+  // on malformed JSON anywhere, including text after the value.
+  simdjson::error_code Canonicalize(std::string_view text, bool sort_keys, std::string* out);
 
  private:
   simdjson::ondemand::parser parser_;
@@ -69,6 +79,10 @@ Status TranscodeJson(V& v, const LogicalType& type, JsonDecode mode, bool positi
 template <typename V>
 Status DecodeJson(V& v, const LogicalType& type, JsonDecode mode, Vector& out, size_t row,
                   std::string* scratch);
+
+// Returns SUCCESS when `doc` has been read to its end, TRAILING_CONTENT otherwise. Call after
+// reading the whole root value.
+simdjson::error_code CheckFullyRead(simdjson::ondemand::document& doc);
 
 // Returns `token` (simdjson's raw_json_token) without the whitespace that follows it.
 std::string_view TrimToken(std::string_view token);
