@@ -1,6 +1,6 @@
 #include "sql/functions/datetime_format.h"
 
-#include <cstdio>
+#include <charconv>
 
 #include "base/timestamp.h"
 #include "sql/functions/calendar.h"
@@ -14,10 +14,19 @@ constexpr const char* kMonthNames[] = {"January", "February", "March",     "Apri
 constexpr const char* kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                      "Friday", "Saturday", "Sunday"};
 
+// Appends `v` in decimal, zero-padded to `width` digits (Joda allows any width).
 void AppendPadded(std::string* out, int64_t v, int width) {
-  char buf[32];
-  int n = std::snprintf(buf, sizeof(buf), "%0*lld", width, static_cast<long long>(v));
-  out->append(buf, static_cast<size_t>(n));
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string_view digits(buf, static_cast<size_t>(r.ptr - buf));
+  if (v < 0) {
+    out->push_back('-');
+    digits.remove_prefix(1);
+  }
+  if (width > 0 && digits.size() < static_cast<size_t>(width)) {
+    out->append(static_cast<size_t>(width) - digits.size(), '0');
+  }
+  out->append(digits);
 }
 
 int64_t Hour12(unsigned hour) { return hour % 12 == 0 ? 12 : hour % 12; }

@@ -141,6 +141,10 @@ TEST(DatetimeFunctionsTest, FormatDatetime) {
             "Wed, 15 May 24 1:45 PM +00:00");
   EXPECT_EQ(Eval("format_datetime", {t, S("EEEE MMMM D '' z")}), "Wednesday May 136 ' UTC");
   EXPECT_EQ(Eval("format_datetime", {t, S("q")}), "error: Illegal pattern component: q");
+  // Wide fields pad with zeros (a fuzzer found the fixed buffer this once overflowed).
+  EXPECT_EQ(Eval("format_datetime", {t, S(std::string(40, 'h'))}), std::string(39, '0') + "1");
+  Value year_minus_one = Value::Timestamp(DaysFromCivil(-1, 1, 1) * kMicrosPerDay);
+  EXPECT_EQ(Eval("format_datetime", {year_minus_one, S("yyyyy")}), "-00001");
 }
 
 TEST(DatetimeFunctionsTest, UnixTime) {

@@ -105,18 +105,21 @@ Status Explode(const Vector& arrays, size_t rows, const LogicalType& element_typ
       return Internal("array changed between passes");
     }
     size_t k = out->offsets[r];
+    bool malformed = false;
     for (auto child : arr) {
       od::value v;
-      if (k >= out->offsets[r + 1]) break;
-      if (child.get(v) != SUCCESS) {
-        out->elements.SetNull(k++);
-        continue;
+      if (k >= out->offsets[r + 1] || child.get(v) != SUCCESS) {
+        malformed = true;
+        break;
       }
-      TB_RETURN_IF_ERROR(
-          internal::DecodeJson(v, element_type, JsonDecode::kLenient, out->elements, k, &scratch));
+      TB_RETURN_IF_ERROR(internal::DecodeJson(v, element_type, JsonDecode::kLenient,
+                                              out->elements, k, &scratch, &malformed));
       ++k;
+      if (malformed) break;
     }
     for (; k < out->offsets[r + 1]; ++k) out->elements.SetNull(k);
+    // A malformed array reads as NULL, like one that does not parse at all.
+    if (malformed) out->null_rows[r] = 1;
   }
   return Status::OK();
 }
@@ -489,8 +492,10 @@ ScalarBind MapPartBind(bool keys) {
                          }
                        } else {
                          od::value v = field.value();
-                         TB_RETURN_IF_ERROR(
-                             internal::TranscodeJson(v, part, JsonDecode::kLenient, false, &buf));
+                         bool malformed = false;
+                         TB_RETURN_IF_ERROR(internal::TranscodeJson(v, part, JsonDecode::kLenient,
+                                                                    false, &buf, &malformed));
+                         if (malformed) return std::optional<SV>();
                        }
                      }
                      buf.push_back(']');

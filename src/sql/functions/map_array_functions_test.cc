@@ -44,6 +44,16 @@ TEST(MapArrayFunctionsTest, ElementAtMapReturnsTextAndNullWhenAbsent) {
   EXPECT_EQ(Eval("element_at", {M("{}"), S("a")}), "NULL");
 }
 
+TEST(MapArrayFunctionsTest, MalformedStoredTextReadsAsNull) {
+  EXPECT_EQ(Eval("element_at", {A(T::Bigint(), "[1,2"), I(1)}), "NULL");
+  EXPECT_EQ(Eval("element_at", {M(R"({"a":"b")"), S("a")}), "NULL");
+  EXPECT_EQ(Eval("cardinality", {A(T::Bigint(), "[1,")}), "NULL");
+  EXPECT_EQ(Eval("map_values", {M(R"({"a":[1,}})")}), "NULL");
+  EXPECT_EQ(Eval("array_sort", {A(T::Varchar(), R"(["b",{"x":]])")}), "NULL");
+  EXPECT_EQ(Eval("contains", {A(T::Bigint(), "[1,tru]"), I(2)}), "NULL");
+  EXPECT_EQ(Eval("element_at", {A(T::Bigint(), "[\"x\",2]"), I(1)}), "NULL");  // Not a bigint.
+}
+
 TEST(MapArrayFunctionsTest, SubscriptOnMapIsLenient) {
   // CloudTrail Lake queries write requestParameters['x'] for keys many events lack: NULL, not
   // Trino's "Key not present in map" error.

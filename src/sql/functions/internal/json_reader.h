@@ -68,17 +68,20 @@ simdjson::error_code AppendCanonicalJson(V& v, bool sort_keys, std::string* out)
 
 // Appends to *out the canonical encoding (json_text.h) of JSON value `v` read as SQL `type`.
 // `positional_rows` matches row fields to object members by position instead of by name (for
-// CAST(row AS row)). Lenient: a mismatch encodes null. Strict: a mismatch is kInvalidArgument
-// "Cannot cast <json> to <type>".
+// CAST(row AS row)). Lenient: a value that does not fit encodes null. Strict: it is
+// kInvalidArgument "Cannot cast JSON '<json>' to <type>" (or the conversion's own message).
+// Malformed JSON is null (lenient) or "Cannot cast malformed JSON to <type>" (strict), and
+// sets *malformed (when given): the caller must then stop reading the document, whose
+// iterator simdjson may have abandoned.
 template <typename V>
 Status TranscodeJson(V& v, const LogicalType& type, JsonDecode mode, bool positional_rows,
-                     std::string* out);
+                     std::string* out, bool* malformed = nullptr);
 
 // Sets row `row` of flat `out` (of type `type`) from JSON value `v`, with the same rules as
 // TranscodeJson; JSON null is SQL NULL. `scratch` is reused to build nested values.
 template <typename V>
 Status DecodeJson(V& v, const LogicalType& type, JsonDecode mode, Vector& out, size_t row,
-                  std::string* scratch);
+                  std::string* scratch, bool* malformed = nullptr);
 
 // Returns SUCCESS when `doc` has been read to its end, TRAILING_CONTENT otherwise. Call after
 // reading the whole root value.
