@@ -57,12 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   size_t newline = rest.find('\n');
   std::string arg(rest.substr(0, newline));
-  std::string doc(newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1));
+  std::string doc(newline == std::string_view::npos ? std::string_view()
+                                                    : rest.substr(newline + 1));
   const Value text = Value::Varchar(doc);
   const Value json = Value::FromText(LogicalType::Json(), doc);
   const Value second = Value::Varchar(arg);
-  const Value ts = Value::Timestamp(static_cast<int64_t>(doc.size()) * 86'399'999'999 -
-                                    4'000'000'000'000'000);
+  const Value ts =
+      Value::Timestamp(static_cast<int64_t>(doc.size()) * 86'399'999'999 - 4'000'000'000'000'000);
 
   struct Call {
     const char* name;
@@ -90,12 +91,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                {"cardinality", {Value::FromText(StringMap(), doc)}}};
       break;
     case 4:
-      calls = {{"$field", {Value::FromText(ResourceRow(), doc), Value::Varchar("arn")}},
-               {"element_at", {Value::FromText(LogicalType::Array(ResourceRow()), doc),
-                               Value::Bigint(1)}},
-               {"array_sort", {Value::FromText(LogicalType::Array(LogicalType::Varchar()), doc)}},
-               {"contains", {Value::FromText(LogicalType::Array(LogicalType::Bigint()), doc),
-                             Value::Bigint(1)}}};
+      calls = {
+          {"$field", {Value::FromText(ResourceRow(), doc), Value::Varchar("arn")}},
+          {"element_at",
+           {Value::FromText(LogicalType::Array(ResourceRow()), doc), Value::Bigint(1)}},
+          {"array_sort", {Value::FromText(LogicalType::Array(LogicalType::Varchar()), doc)}},
+          {"contains",
+           {Value::FromText(LogicalType::Array(LogicalType::Bigint()), doc), Value::Bigint(1)}}};
       break;
     case 5:
       calls = {{"$cast", {json, second}}, {"$try_cast", {json, second}}};
@@ -125,12 +127,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                {"replace", {text, second, Value::Varchar("x")}}};
       break;
     default:
-      calls = {{"substr", {text, Value::Bigint(static_cast<int64_t>(arg.size()) - 5),
-                           Value::Bigint(3)}},
-               {"lower", {text}},
-               {"trim", {text, second}},
-               {"from_iso8601_timestamp", {text}},
-               {"date_trunc", {second, ts}}};
+      calls = {
+          {"substr", {text, Value::Bigint(static_cast<int64_t>(arg.size()) - 5), Value::Bigint(3)}},
+          {"lower", {text}},
+          {"trim", {text, second}},
+          {"from_iso8601_timestamp", {text}},
+          {"date_trunc", {second, ts}}};
       break;
   }
   for (Call& c : calls) Check(c.name, EvalScalar(c.name, std::move(c.args)));

@@ -24,13 +24,20 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 int64_t FixedUnitMicros(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillisecond: return 1000;
-    case TimeUnit::kSecond: return kMicrosPerSecond;
-    case TimeUnit::kMinute: return kMicrosPerMinute;
-    case TimeUnit::kHour: return kMicrosPerHour;
-    case TimeUnit::kDay: return kMicrosPerDay;
-    case TimeUnit::kWeek: return 7 * kMicrosPerDay;
-    default: return 0;
+    case TimeUnit::kMillisecond:
+      return 1000;
+    case TimeUnit::kSecond:
+      return kMicrosPerSecond;
+    case TimeUnit::kMinute:
+      return kMicrosPerMinute;
+    case TimeUnit::kHour:
+      return kMicrosPerHour;
+    case TimeUnit::kDay:
+      return kMicrosPerDay;
+    case TimeUnit::kWeek:
+      return 7 * kMicrosPerDay;
+    default:
+      return 0;
   }
 }
 
@@ -40,8 +47,8 @@ Status OutOfRange() { return InvalidArgument("timestamp out of range"); }
 int64_t MonthsBetween(int64_t from, int64_t to) {
   CivilTime a = ToCivil(from);
   CivilTime b = ToCivil(to);
-  int64_t diff = (b.year - a.year) * 12 + static_cast<int64_t>(b.month) -
-                 static_cast<int64_t>(a.month);
+  int64_t diff =
+      (b.year - a.year) * 12 + static_cast<int64_t>(b.month) - static_cast<int64_t>(a.month);
   // When `to` is on the last day of its month, a later day of month in `from` counts as that
   // last day (Jan 31 -> Feb 29 is one month).
   unsigned from_day = a.day;
@@ -61,10 +68,14 @@ Result<TimeUnit> ParseTimeUnit(std::string_view name) {
     std::string_view name;
     TimeUnit unit;
   } kUnits[] = {
-      {"millisecond", TimeUnit::kMillisecond}, {"second", TimeUnit::kSecond},
-      {"minute", TimeUnit::kMinute},           {"hour", TimeUnit::kHour},
-      {"day", TimeUnit::kDay},                 {"week", TimeUnit::kWeek},
-      {"month", TimeUnit::kMonth},             {"quarter", TimeUnit::kQuarter},
+      {"millisecond", TimeUnit::kMillisecond},
+      {"second", TimeUnit::kSecond},
+      {"minute", TimeUnit::kMinute},
+      {"hour", TimeUnit::kHour},
+      {"day", TimeUnit::kDay},
+      {"week", TimeUnit::kWeek},
+      {"month", TimeUnit::kMonth},
+      {"quarter", TimeUnit::kQuarter},
       {"year", TimeUnit::kYear},
   };
   for (const auto& u : kUnits) {
@@ -125,7 +136,8 @@ int64_t TruncateDate(int64_t days, TimeUnit unit) {
   int64_t year;
   unsigned month, day;
   switch (unit) {
-    case TimeUnit::kWeek: return days - (IsoDayOfWeek(days) - 1);
+    case TimeUnit::kWeek:
+      return days - (IsoDayOfWeek(days) - 1);
     case TimeUnit::kMonth:
       CivilFromDays(days, &year, &month, &day);
       return DaysFromCivil(year, month, 1);
@@ -135,7 +147,8 @@ int64_t TruncateDate(int64_t days, TimeUnit unit) {
     case TimeUnit::kYear:
       CivilFromDays(days, &year, &month, &day);
       return DaysFromCivil(year, 1, 1);
-    default: return days;
+    default:
+      return days;
   }
 }
 
@@ -159,8 +172,7 @@ Result<int64_t> AddMonths(int64_t micros, int64_t months) {
   int64_t days = DaysFromCivil(t.year, t.month, t.day);
   int64_t out;
   if (__builtin_mul_overflow(days, kMicrosPerDay, &out) ||
-      __builtin_add_overflow(out, micros - FloorDiv(micros, kMicrosPerDay) * kMicrosPerDay,
-                             &out)) {
+      __builtin_add_overflow(out, micros - FloorDiv(micros, kMicrosPerDay) * kMicrosPerDay, &out)) {
     return OutOfRange();
   }
   return out;
@@ -169,7 +181,9 @@ Result<int64_t> AddMonths(int64_t micros, int64_t months) {
 Result<int64_t> AddToTimestamp(int64_t micros, TimeUnit unit, int64_t amount) {
   int64_t months = 0;
   switch (unit) {
-    case TimeUnit::kMonth: months = amount; break;
+    case TimeUnit::kMonth:
+      months = amount;
+      break;
     case TimeUnit::kQuarter:
       if (__builtin_mul_overflow(amount, int64_t{3}, &months)) return OutOfRange();
       break;
@@ -197,9 +211,12 @@ Result<int64_t> AddToDate(int64_t days, TimeUnit unit, int64_t amount) {
 int64_t TimestampDiff(TimeUnit unit, int64_t from, int64_t to) {
   if (to < from) return -TimestampDiff(unit, to, from);
   switch (unit) {
-    case TimeUnit::kMonth: return MonthsBetween(from, to);
-    case TimeUnit::kQuarter: return MonthsBetween(from, to) / 3;
-    case TimeUnit::kYear: return MonthsBetween(from, to) / 12;
+    case TimeUnit::kMonth:
+      return MonthsBetween(from, to);
+    case TimeUnit::kQuarter:
+      return MonthsBetween(from, to) / 3;
+    case TimeUnit::kYear:
+      return MonthsBetween(from, to) / 12;
     default: {
       // to - from may overflow for extreme values; split it.
       int64_t step = FixedUnitMicros(unit);

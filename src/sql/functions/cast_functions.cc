@@ -42,8 +42,10 @@ bool IsScalarCastType(TypeId id) {
     case TypeId::kBoolean:
     case TypeId::kBigint:
     case TypeId::kDouble:
-    case TypeId::kVarchar: return true;
-    default: return false;
+    case TypeId::kVarchar:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -163,8 +165,10 @@ Status CastToVarchar(const Vector& in, size_t rows, bool try_cast, Vector& out) 
                                                   return std::string_view(scratch);
                                                 });
     }
-    case TypeId::kJson: return CastFromJson(in, rows, LogicalType::Varchar(), try_cast, false, out);
-    default: return Internal("unsupported cast to varchar from " + in.type().ToString());
+    case TypeId::kJson:
+      return CastFromJson(in, rows, LogicalType::Varchar(), try_cast, false, out);
+    default:
+      return Internal("unsupported cast to varchar from " + in.type().ToString());
   }
 }
 
@@ -181,8 +185,10 @@ Status CastFromVarchar(const Vector& in, size_t rows, const LogicalType& to, boo
       return Convert<int64_t, std::string_view>(in, rows, out, try_cast, CastVarcharToTimestamp);
     case TypeId::kDate:
       return Convert<int64_t, std::string_view>(in, rows, out, try_cast, CastVarcharToDate);
-    case TypeId::kJson: return CastToJson(in, rows, out);
-    default: return Internal("unsupported cast from varchar to " + to.ToString());
+    case TypeId::kJson:
+      return CastToJson(in, rows, out);
+    default:
+      return Internal("unsupported cast from varchar to " + to.ToString());
   }
 }
 
@@ -430,7 +436,8 @@ Status CastVector(const Vector& in, size_t rows, const LogicalType& to, bool try
         });
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return InvalidArgument("Cannot cast " + in.type().ToString() + " to " + to.ToString());
 }
@@ -470,8 +477,8 @@ ScalarBind CastBind(bool try_cast) {
     b.lambda_params.assign(2, {});
     auto target = std::make_shared<const LogicalType>(to);
     b.bind_data = target;
-    b.kernel = [try_cast](std::span<Vector* const> args, size_t rows, Vector& out,
-                          FunctionContext&, const void* data) -> Status {
+    b.kernel = [try_cast](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+                          const void* data) -> Status {
       return CastVector(*args[0], rows, *static_cast<const LogicalType*>(data), try_cast, out);
     };
     return b;

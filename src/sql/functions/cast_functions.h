@@ -34,8 +34,7 @@ bool CanCast(const LogicalType& from, const LogicalType& to);
 // Casts rows [0, rows) of flat `in` to `to` into `out` (resized; its type must be `to`). With
 // `try_cast`, a value that cannot be converted becomes NULL instead of failing the batch.
 // REQUIRES: CanCast(in.type(), to).
-Status CastVector(const Vector& in, size_t rows, const LogicalType& to, bool try_cast,
-                  Vector& out);
+Status CastVector(const Vector& in, size_t rows, const LogicalType& to, bool try_cast, Vector& out);
 
 // Casts one value (slow path for constants and tests). Errors as CastVector.
 Result<Value> CastValue(const Value& value, const LogicalType& to);

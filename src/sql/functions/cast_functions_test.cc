@@ -138,8 +138,7 @@ TEST(CastFunctionsTest, FromJson) {
   EXPECT_EQ(Cast(Json("\"2026-01-01T00:00:00Z\""), "timestamp"), "2026-01-01 00:00:00.000");
   EXPECT_EQ(Cast(Json("[1, 2 , 3]"), "array(bigint)"), "[1,2,3]");
   EXPECT_EQ(Cast(Json("[1, \"a\", true, null]"), "array(varchar)"), R"(["1","a","true",null])");
-  EXPECT_EQ(Cast(Json("[1, \"a\"]"), "array(bigint)"),
-            "error: Cannot cast 'a' to BIGINT");
+  EXPECT_EQ(Cast(Json("[1, \"a\"]"), "array(bigint)"), "error: Cannot cast 'a' to BIGINT");
   EXPECT_EQ(Cast(Json("{\"a\": {\"b\": 1}}"), "map(varchar, json)"), R"({"a":{"b":1}})");
   EXPECT_EQ(Cast(Json("{\"a\": 1, \"b\": 2}"), "map(varchar, bigint)"), R"({"a":1,"b":2})");
   EXPECT_EQ(Cast(Json("{\"ARN\": \"x\", \"type\": \"t\"}"), "row(arn varchar, type varchar)"),

@@ -148,8 +148,10 @@ bool IsOrderable(const LogicalType& t) {
     case TypeId::kDate:
     case TypeId::kIntervalDayTime:
     case TypeId::kIntervalYearMonth:
-    case TypeId::kUnknown: return true;
-    default: return false;
+    case TypeId::kUnknown:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -181,8 +183,8 @@ ScalarBind SameTypeBind(std::string expected, size_t min_args, size_t max_args, 
 }  // namespace
 
 void RegisterConditionalFunctions(FunctionRegistry& registry) {
-  registry.AddScalar("coalesce", SameTypeBind("coalesce(T, T, ...)", 1, SIZE_MAX, 0, false,
-                                              CoalesceKernel));
+  registry.AddScalar("coalesce",
+                     SameTypeBind("coalesce(T, T, ...)", 1, SIZE_MAX, 0, false, CoalesceKernel));
   registry.AddScalar("if", SameTypeBind("if(boolean, T[, T])", 2, 3, 1, false, IfKernel));
   registry.AddScalar("nullif", SameTypeBind("nullif(T, T)", 2, 2, 0, false, NullIfKernel));
   registry.AddScalar("greatest", SameTypeBind("greatest(T, T, ...)", 1, SIZE_MAX, 0, true,

@@ -8,9 +8,9 @@
 namespace trailbook::sql {
 namespace {
 
-constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 constexpr const char* kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                      "Friday", "Saturday", "Sunday"};
 
@@ -55,22 +55,52 @@ Status FormatMysql(int64_t micros, std::string_view format, std::string* out) {
     }
     char spec = format[++i];
     switch (spec) {
-      case 'a': out->append(kDayNames[IsoDayOfWeek(days) - 1], 3); break;
-      case 'b': out->append(kMonthNames[t.month - 1], 3); break;
-      case 'c': AppendPadded(out, t.month, 1); break;
-      case 'd': AppendPadded(out, t.day, 2); break;
-      case 'e': AppendPadded(out, t.day, 1); break;
-      case 'f': AppendPadded(out, t.micros, 6); break;
-      case 'H': AppendPadded(out, t.hour, 2); break;
+      case 'a':
+        out->append(kDayNames[IsoDayOfWeek(days) - 1], 3);
+        break;
+      case 'b':
+        out->append(kMonthNames[t.month - 1], 3);
+        break;
+      case 'c':
+        AppendPadded(out, t.month, 1);
+        break;
+      case 'd':
+        AppendPadded(out, t.day, 2);
+        break;
+      case 'e':
+        AppendPadded(out, t.day, 1);
+        break;
+      case 'f':
+        AppendPadded(out, t.micros, 6);
+        break;
+      case 'H':
+        AppendPadded(out, t.hour, 2);
+        break;
       case 'h':
-      case 'I': AppendPadded(out, Hour12(t.hour), 2); break;
-      case 'i': AppendPadded(out, t.minute, 2); break;
-      case 'j': AppendPadded(out, DayOfYear(days), 3); break;
-      case 'k': AppendPadded(out, t.hour, 1); break;
-      case 'l': AppendPadded(out, Hour12(t.hour), 1); break;
-      case 'M': out->append(kMonthNames[t.month - 1]); break;
-      case 'm': AppendPadded(out, t.month, 2); break;
-      case 'p': out->append(t.hour < 12 ? "AM" : "PM"); break;
+      case 'I':
+        AppendPadded(out, Hour12(t.hour), 2);
+        break;
+      case 'i':
+        AppendPadded(out, t.minute, 2);
+        break;
+      case 'j':
+        AppendPadded(out, DayOfYear(days), 3);
+        break;
+      case 'k':
+        AppendPadded(out, t.hour, 1);
+        break;
+      case 'l':
+        AppendPadded(out, Hour12(t.hour), 1);
+        break;
+      case 'M':
+        out->append(kMonthNames[t.month - 1]);
+        break;
+      case 'm':
+        AppendPadded(out, t.month, 2);
+        break;
+      case 'p':
+        out->append(t.hour < 12 ? "AM" : "PM");
+        break;
       case 'r':
         AppendPadded(out, Hour12(t.hour), 2);
         out->push_back(':');
@@ -80,7 +110,9 @@ Status FormatMysql(int64_t micros, std::string_view format, std::string* out) {
         out->append(t.hour < 12 ? " AM" : " PM");
         break;
       case 'S':
-      case 's': AppendPadded(out, t.second, 2); break;
+      case 's':
+        AppendPadded(out, t.second, 2);
+        break;
       case 'T':
         AppendPadded(out, t.hour, 2);
         out->push_back(':');
@@ -88,11 +120,21 @@ Status FormatMysql(int64_t micros, std::string_view format, std::string* out) {
         out->push_back(':');
         AppendPadded(out, t.second, 2);
         break;
-      case 'v': AppendPadded(out, IsoWeekOfYear(days), 2); break;
-      case 'W': out->append(kDayNames[IsoDayOfWeek(days) - 1]); break;
-      case 'Y': AppendPadded(out, t.year, 4); break;
-      case 'y': AppendPadded(out, FloorMod(t.year, 100), 2); break;
-      case '%': out->push_back('%'); break;
+      case 'v':
+        AppendPadded(out, IsoWeekOfYear(days), 2);
+        break;
+      case 'W':
+        out->append(kDayNames[IsoDayOfWeek(days) - 1]);
+        break;
+      case 'Y':
+        AppendPadded(out, t.year, 4);
+        break;
+      case 'y':
+        AppendPadded(out, FloorMod(t.year, 100), 2);
+        break;
+      case '%':
+        out->push_back('%');
+        break;
       case 'D':
       case 'U':
       case 'u':
@@ -101,7 +143,8 @@ Status FormatMysql(int64_t micros, std::string_view format, std::string* out) {
       case 'X':
       case 'x':
         return InvalidArgument(std::string("%") + spec + " not supported in date format string");
-      default: out->push_back(spec);
+      default:
+        out->push_back(spec);
     }
   }
   return Status::OK();
@@ -302,7 +345,9 @@ Status FormatJoda(int64_t micros, std::string_view pattern, std::string* out) {
     i += n;
     const int width = static_cast<int>(n);
     switch (c) {
-      case 'G': out->append(t.year > 0 ? "AD" : "BC"); break;
+      case 'G':
+        out->append(t.year > 0 ? "AD" : "BC");
+        break;
       case 'y':
       case 'Y':
         if (n == 2) {
@@ -321,7 +366,9 @@ Status FormatJoda(int64_t micros, std::string_view pattern, std::string* out) {
         }
         break;
       }
-      case 'w': AppendPadded(out, IsoWeekOfYear(days), width); break;
+      case 'w':
+        AppendPadded(out, IsoWeekOfYear(days), width);
+        break;
       case 'M':
         if (n >= 4) {
           out->append(kMonthNames[t.month - 1]);
@@ -331,8 +378,12 @@ Status FormatJoda(int64_t micros, std::string_view pattern, std::string* out) {
           AppendPadded(out, t.month, width);
         }
         break;
-      case 'd': AppendPadded(out, t.day, width); break;
-      case 'D': AppendPadded(out, DayOfYear(days), width); break;
+      case 'd':
+        AppendPadded(out, t.day, width);
+        break;
+      case 'D':
+        AppendPadded(out, DayOfYear(days), width);
+        break;
       case 'E':
         if (n >= 4) {
           out->append(kDayNames[IsoDayOfWeek(days) - 1]);
@@ -340,14 +391,30 @@ Status FormatJoda(int64_t micros, std::string_view pattern, std::string* out) {
           out->append(kDayNames[IsoDayOfWeek(days) - 1], 3);
         }
         break;
-      case 'e': AppendPadded(out, IsoDayOfWeek(days), width); break;
-      case 'a': out->append(t.hour < 12 ? "AM" : "PM"); break;
-      case 'H': AppendPadded(out, t.hour, width); break;
-      case 'k': AppendPadded(out, t.hour == 0 ? 24 : t.hour, width); break;
-      case 'K': AppendPadded(out, t.hour % 12, width); break;
-      case 'h': AppendPadded(out, Hour12(t.hour), width); break;
-      case 'm': AppendPadded(out, t.minute, width); break;
-      case 's': AppendPadded(out, t.second, width); break;
+      case 'e':
+        AppendPadded(out, IsoDayOfWeek(days), width);
+        break;
+      case 'a':
+        out->append(t.hour < 12 ? "AM" : "PM");
+        break;
+      case 'H':
+        AppendPadded(out, t.hour, width);
+        break;
+      case 'k':
+        AppendPadded(out, t.hour == 0 ? 24 : t.hour, width);
+        break;
+      case 'K':
+        AppendPadded(out, t.hour % 12, width);
+        break;
+      case 'h':
+        AppendPadded(out, Hour12(t.hour), width);
+        break;
+      case 'm':
+        AppendPadded(out, t.minute, width);
+        break;
+      case 's':
+        AppendPadded(out, t.second, width);
+        break;
       case 'S': {
         // Fraction of a second, truncated to n digits (microsecond precision, then zeros).
         std::string digits;
@@ -360,11 +427,14 @@ Status FormatJoda(int64_t micros, std::string_view pattern, std::string* out) {
         }
         break;
       }
-      case 'Z': out->append(n == 1 ? "+0000" : (n == 2 ? "+00:00" : "UTC")); break;
-      case 'z': out->append(n >= 4 ? "Coordinated Universal Time" : "UTC"); break;
+      case 'Z':
+        out->append(n == 1 ? "+0000" : (n == 2 ? "+00:00" : "UTC"));
+        break;
+      case 'z':
+        out->append(n >= 4 ? "Coordinated Universal Time" : "UTC");
+        break;
       default:
-        return InvalidArgument(std::string("Illegal pattern component: ") +
-                               std::string(n, c));
+        return InvalidArgument(std::string("Illegal pattern component: ") + std::string(n, c));
     }
   }
   return Status::OK();

@@ -79,10 +79,10 @@ ScalarKernel UnitKernel(bool date, Op op) {
 // A field extractor over timestamps and dates.
 template <typename F>
 std::vector<Signature> FieldSignatures(F field, bool date_too = true) {
-  std::vector<Signature> s = {{{T::Timestamp()}, T::Bigint(),
-                               RowKernel<int64_t, int64_t>([field](int64_t us) {
-                                 return field(us);
-                               })}};
+  std::vector<Signature> s = {
+      {{T::Timestamp()}, T::Bigint(), RowKernel<int64_t, int64_t>([field](int64_t us) {
+         return field(us);
+       })}};
   if (date_too) {
     s.push_back({{T::Date()}, T::Bigint(), RowKernel<int64_t, int64_t>([field](int64_t d) {
                    return field(d * kMicrosPerDay);
@@ -120,8 +120,8 @@ Result<int64_t> FromUnixtime(double seconds) {
 }
 
 bool IsUtcZone(SV zone) {
-  for (SV utc : {"UTC", "utc", "Z", "GMT", "gmt", "+00:00", "-00:00", "Etc/UTC", "UCT",
-                 "Etc/GMT", "Universal", "Zulu"}) {
+  for (SV utc : {"UTC", "utc", "Z", "GMT", "gmt", "+00:00", "-00:00", "Etc/UTC", "UCT", "Etc/GMT",
+                 "Universal", "Zulu"}) {
     if (zone == utc) return true;
   }
   return false;
@@ -137,46 +137,45 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
 
   registry.AddScalar(
       "date",
-      BindSignatures("date", {{{v}, date, RowKernel<int64_t, SV>(CastVarcharToDate)},
-                              {{ts}, date, RowKernel<int64_t, int64_t>([](int64_t us) {
-                                 return DayOf(us);
-                               })},
-                              {{date}, date, RowKernel<int64_t, int64_t>([](int64_t d) {
-                                 return d;
-                               })}}));
+      BindSignatures(
+          "date", {{{v}, date, RowKernel<int64_t, SV>(CastVarcharToDate)},
+                   {{ts}, date, RowKernel<int64_t, int64_t>([](int64_t us) { return DayOf(us); })},
+                   {{date}, date, RowKernel<int64_t, int64_t>([](int64_t d) { return d; })}}));
 
   registry.AddScalar(
       "date_trunc",
       UnitBind("date_trunc",
-               {{{v, ts}, ts, UnitKernel<int64_t, int64_t>(false, [](TimeUnit u, int64_t us) {
-                   return Result<int64_t>(TruncateTimestamp(us, u));
-                 })},
+               {{{v, ts},
+                 ts,
+                 UnitKernel<int64_t, int64_t>(false,
+                                              [](TimeUnit u, int64_t us) {
+                                                return Result<int64_t>(TruncateTimestamp(us, u));
+                                              })},
                 {{v, date}, date, UnitKernel<int64_t, int64_t>(true, [](TimeUnit u, int64_t d) {
                    return Result<int64_t>(TruncateDate(d, u));
                  })}}));
 
   registry.AddScalar(
       "date_add",
-      UnitBind("date_add",
-               {{{v, bigint, ts},
-                 ts,
-                 UnitKernel<int64_t, int64_t, int64_t>(false, [](TimeUnit u, int64_t n, int64_t us) {
-                   return AddToTimestamp(us, u, n);
-                 })},
-                {{v, bigint, date},
-                 date,
-                 UnitKernel<int64_t, int64_t, int64_t>(true, [](TimeUnit u, int64_t n, int64_t d) {
-                   return AddToDate(d, u, n);
-                 })}}));
+      UnitBind(
+          "date_add",
+          {{{v, bigint, ts},
+            ts,
+            UnitKernel<int64_t, int64_t, int64_t>(
+                false, [](TimeUnit u, int64_t n, int64_t us) { return AddToTimestamp(us, u, n); })},
+           {{v, bigint, date},
+            date,
+            UnitKernel<int64_t, int64_t, int64_t>(
+                true, [](TimeUnit u, int64_t n, int64_t d) { return AddToDate(d, u, n); })}}));
 
   registry.AddScalar(
       "date_diff",
       UnitBind("date_diff",
                {{{v, ts, ts},
                  bigint,
-                 UnitKernel<int64_t, int64_t, int64_t>(false, [](TimeUnit u, int64_t a, int64_t b) {
-                   return Result<int64_t>(TimestampDiff(u, a, b));
-                 })},
+                 UnitKernel<int64_t, int64_t, int64_t>(
+                     false, [](TimeUnit u, int64_t a,
+                               int64_t b) { return Result<int64_t>(TimestampDiff(u, a, b)); })},
                 {{v, date, date},
                  bigint,
                  UnitKernel<int64_t, int64_t, int64_t>(true, [](TimeUnit u, int64_t a, int64_t b) {
@@ -186,26 +185,25 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
   registry.AddScalar("from_iso8601_timestamp",
                      BindSignatures("from_iso8601_timestamp",
                                     {{{v}, ts, RowKernel<int64_t, SV>(FromIso8601Timestamp)}}));
-  registry.AddScalar("from_iso8601_date",
-                     BindSignatures("from_iso8601_date",
-                                    {{{v}, date, RowKernel<int64_t, SV>(FromIso8601Date)}}));
+  registry.AddScalar(
+      "from_iso8601_date",
+      BindSignatures("from_iso8601_date", {{{v}, date, RowKernel<int64_t, SV>(FromIso8601Date)}}));
   registry.AddScalar(
       "to_iso8601",
-      BindSignatures(
-          "to_iso8601",
-          {{{ts}, v, BatchKernel<SV, int64_t>([] {
-              return [buf = std::string()](int64_t us) mutable {
-                int64_t frac = FloorMod(us, kMicrosPerSecond);
-                buf = FormatTimestamp(us, frac % 1000 == 0 ? 3 : 6, 'T', true);
-                return SV(buf);
-              };
-            })},
-           {{date}, v, BatchKernel<SV, int64_t>([] {
-              return [buf = std::string()](int64_t d) mutable {
-                buf = FormatTimestamp(d * kMicrosPerDay, 0, 'T', false).substr(0, 10);
-                return SV(buf);
-              };
-            })}}));
+      BindSignatures("to_iso8601",
+                     {{{ts}, v, BatchKernel<SV, int64_t>([] {
+                         return [buf = std::string()](int64_t us) mutable {
+                           int64_t frac = FloorMod(us, kMicrosPerSecond);
+                           buf = FormatTimestamp(us, frac % 1000 == 0 ? 3 : 6, 'T', true);
+                           return SV(buf);
+                         };
+                       })},
+                      {{date}, v, BatchKernel<SV, int64_t>([] {
+                         return [buf = std::string()](int64_t d) mutable {
+                           buf = FormatTimestamp(d * kMicrosPerDay, 0, 'T', false).substr(0, 10);
+                           return SV(buf);
+                         };
+                       })}}));
 
   // now() is the query's start time, the same for every row and call in a query.
   auto now_kernel = [](bool as_date) -> ScalarKernel {
@@ -238,27 +236,24 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
                   IsoWeekOfYear(FloorDiv(us, kMicrosPerDay), &week_year);
                   return week_year;
                 }));
-  RegisterField(registry, {"day", "day_of_month"}, FieldSignatures([](int64_t us) {
-                  return static_cast<int64_t>(ToCivil(us).day);
-                }));
+  RegisterField(registry, {"day", "day_of_month"},
+                FieldSignatures([](int64_t us) { return static_cast<int64_t>(ToCivil(us).day); }));
   RegisterField(registry, {"day_of_week", "dow"}, FieldSignatures([](int64_t us) {
                   return IsoDayOfWeek(FloorDiv(us, kMicrosPerDay));
                 }));
-  RegisterField(registry, {"day_of_year", "doy"}, FieldSignatures([](int64_t us) {
-                  return DayOfYear(FloorDiv(us, kMicrosPerDay));
-                }));
-  RegisterField(registry, {"hour"}, FieldSignatures([](int64_t us) {
-                  return static_cast<int64_t>(ToCivil(us).hour);
-                }, false));
-  RegisterField(registry, {"minute"}, FieldSignatures([](int64_t us) {
-                  return static_cast<int64_t>(ToCivil(us).minute);
-                }, false));
-  RegisterField(registry, {"second"}, FieldSignatures([](int64_t us) {
-                  return static_cast<int64_t>(ToCivil(us).second);
-                }, false));
-  RegisterField(registry, {"millisecond"}, FieldSignatures([](int64_t us) {
-                  return ToCivil(us).micros / 1000;
-                }, false));
+  RegisterField(registry, {"day_of_year", "doy"},
+                FieldSignatures([](int64_t us) { return DayOfYear(FloorDiv(us, kMicrosPerDay)); }));
+  RegisterField(
+      registry, {"hour"},
+      FieldSignatures([](int64_t us) { return static_cast<int64_t>(ToCivil(us).hour); }, false));
+  RegisterField(
+      registry, {"minute"},
+      FieldSignatures([](int64_t us) { return static_cast<int64_t>(ToCivil(us).minute); }, false));
+  RegisterField(
+      registry, {"second"},
+      FieldSignatures([](int64_t us) { return static_cast<int64_t>(ToCivil(us).second); }, false));
+  RegisterField(registry, {"millisecond"},
+                FieldSignatures([](int64_t us) { return ToCivil(us).micros / 1000; }, false));
 
   registry.AddScalar(
       "last_day_of_month",
@@ -282,8 +277,9 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
                                           return SV(buf);
                                         };
                                       })}}));
-  registry.AddScalar("date_parse",
-                     BindSignatures("date_parse", {{{v, v}, ts, RowKernel<int64_t, SV, SV>(ParseMysql)}}));
+  registry.AddScalar(
+      "date_parse",
+      BindSignatures("date_parse", {{{v, v}, ts, RowKernel<int64_t, SV, SV>(ParseMysql)}}));
   registry.AddScalar(
       "format_datetime",
       BindSignatures("format_datetime", {{{ts, v}, v, BatchKernel<SV, int64_t, SV>([] {
@@ -295,29 +291,31 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
                                             };
                                           })}}));
 
-  registry.AddScalar("from_unixtime",
-                     BindSignatures("from_unixtime",
-                                    {{{T::Double()}, ts, RowKernel<int64_t, double>(FromUnixtime)}}));
-  registry.AddScalar("to_unixtime",
-                     BindSignatures("to_unixtime", {{{ts}, T::Double(),
-                                                     RowKernel<double, int64_t>([](int64_t us) {
-                                                       return static_cast<double>(us) / 1e6;
-                                                     })}}));
+  registry.AddScalar(
+      "from_unixtime",
+      BindSignatures("from_unixtime",
+                     {{{T::Double()}, ts, RowKernel<int64_t, double>(FromUnixtime)}}));
+  registry.AddScalar(
+      "to_unixtime",
+      BindSignatures("to_unixtime", {{{ts}, T::Double(), RowKernel<double, int64_t>([](int64_t us) {
+                                        return static_cast<double>(us) / 1e6;
+                                      })}}));
 
   // at_timezone(ts, zone) and `ts AT TIME ZONE zone`: trailbook computes in UTC, so only UTC
   // (and its aliases) is accepted; any other zone is an error rather than a silent shift.
   registry.AddScalar(
       "at_timezone",
-      BindSignatures("at_timezone", {{{ts, v}, ts, RowKernel<int64_t, int64_t, SV>(
-                                                       [](int64_t us, SV zone) -> Result<int64_t> {
-                                                         if (!IsUtcZone(zone)) {
-                                                           return Unimplemented(
-                                                               "Time zone '" + std::string(zone) +
-                                                               "' is not supported: trailbook "
-                                                               "computes all times in UTC");
-                                                         }
-                                                         return us;
-                                                       })}}));
+      BindSignatures("at_timezone",
+                     {{{ts, v},
+                       ts,
+                       RowKernel<int64_t, int64_t, SV>([](int64_t us, SV zone) -> Result<int64_t> {
+                         if (!IsUtcZone(zone)) {
+                           return Unimplemented("Time zone '" + std::string(zone) +
+                                                "' is not supported: trailbook "
+                                                "computes all times in UTC");
+                         }
+                         return us;
+                       })}}));
 }
 
 }  // namespace trailbook::sql

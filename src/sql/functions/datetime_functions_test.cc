@@ -53,8 +53,8 @@ TEST(DatetimeFunctionsTest, DateAddAndDiff) {
   EXPECT_EQ(Eval("date_diff", {S("hour"), Ts(kWed), Ts("2024-05-15T00:00:00Z")}), "-13");
   EXPECT_EQ(Eval("date_diff", {S("month"), Date("2024-01-31"), Date("2024-02-29")}), "1");
   EXPECT_EQ(Eval("date_diff", {S("year"), Date("2020-02-29"), Date("2024-02-28")}), "3");
-  EXPECT_EQ(Eval("date_diff", {S("millisecond"), Ts("2024-01-01T00:00:00Z"),
-                               Ts("2024-01-01T00:00:01.5Z")}),
+  EXPECT_EQ(Eval("date_diff",
+                 {S("millisecond"), Ts("2024-01-01T00:00:00Z"), Ts("2024-01-01T00:00:01.5Z")}),
             "1500");
 }
 
@@ -65,7 +65,8 @@ TEST(DatetimeFunctionsTest, Iso8601) {
   EXPECT_EQ(Eval("from_iso8601_timestamp", {S("2020-09-14")}), "2020-09-14 00:00:00.000");
   EXPECT_EQ(Eval("from_iso8601_timestamp", {S("2020-09-14 00:44:23")}),
             "error: Invalid format: \"2020-09-14 00:44:23\"");
-  EXPECT_EQ(Eval("from_iso8601_timestamp", {S("yesterday")}), "error: Invalid format: \"yesterday\"");
+  EXPECT_EQ(Eval("from_iso8601_timestamp", {S("yesterday")}),
+            "error: Invalid format: \"yesterday\"");
   EXPECT_EQ(Eval("from_iso8601_date", {S("2020-09-14")}), "2020-09-14");
   EXPECT_EQ(Eval("from_iso8601_date", {S("2020-09-14T00:00:00Z")}),
             "error: Invalid format: \"2020-09-14T00:00:00Z\"");

@@ -13,11 +13,12 @@ struct OperatorName {
 };
 
 constexpr OperatorName kOperators[] = {
-    {"$add", "+"},      {"$subtract", "-"}, {"$multiply", "*"}, {"$divide", "/"},
-    {"$modulo", "%"},   {"$negate", "-"},   {"$eq", "="},       {"$ne", "<>"},
-    {"$lt", "<"},       {"$le", "<="},      {"$gt", ">"},       {"$ge", ">="},
-    {"$concat", "||"},  {"$like", "LIKE"},  {"$subscript", "[]"}, {"$field", "."},
-    {"$cast", "CAST"},  {"$try_cast", "TRY_CAST"},
+    {"$add", "+"},     {"$subtract", "-"}, {"$multiply", "*"},
+    {"$divide", "/"},  {"$modulo", "%"},   {"$negate", "-"},
+    {"$eq", "="},      {"$ne", "<>"},      {"$lt", "<"},
+    {"$le", "<="},     {"$gt", ">"},       {"$ge", ">="},
+    {"$concat", "||"}, {"$like", "LIKE"},  {"$subscript", "[]"},
+    {"$field", "."},   {"$cast", "CAST"},  {"$try_cast", "TRY_CAST"},
 };
 
 // Returns the cost of coercing `from` to `to`: 0 when equal or from NULL, 1 per implicit
@@ -66,8 +67,8 @@ Status UnexpectedParameters(const ScalarBindInput& input, std::string_view expec
       return InvalidArgument("Cannot apply operator: -" + t[0].ToString());
     }
     if (name == "$subscript" && t.size() == 2) {
-      return InvalidArgument("Cannot apply operator: " + t[0].ToString() + "[" +
-                             t[1].ToString() + "]");
+      return InvalidArgument("Cannot apply operator: " + t[0].ToString() + "[" + t[1].ToString() +
+                             "]");
     }
     if (t.size() == 2 && name != "$cast" && name != "$try_cast") {
       return InvalidArgument("Cannot apply operator: " + t[0].ToString() + " " +

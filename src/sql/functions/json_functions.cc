@@ -92,7 +92,8 @@ bool ScalarText(V& v, SV* out) {
   od::json_type t;
   if (v.type().get(t) != SUCCESS) return false;
   switch (t) {
-    case od::json_type::string: return v.get_string().get(*out) == SUCCESS;
+    case od::json_type::string:
+      return v.get_string().get(*out) == SUCCESS;
     case od::json_type::number: {
       *out = internal::TrimToken(v.raw_json_token());
       od::number n;
@@ -104,7 +105,8 @@ bool ScalarText(V& v, SV* out) {
       *out = b ? "true" : "false";
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -160,9 +162,8 @@ ScalarBind PathFunctionBind(std::string expected, LogicalType result, Op op) {
 
 std::optional<SV> JsonExtract(od::document& doc, const JsonPath& path, std::string& buf) {
   buf.clear();
-  bool found = AtPath(doc, path, [&](auto& v) {
-    return internal::AppendCanonicalJson(v, false, &buf) == SUCCESS;
-  });
+  bool found = AtPath(
+      doc, path, [&](auto& v) { return internal::AppendCanonicalJson(v, false, &buf) == SUCCESS; });
   if (found && path.steps().empty() && internal::CheckFullyRead(doc) != SUCCESS) found = false;
   return found ? std::optional<SV>(buf) : std::nullopt;
 }
@@ -200,8 +201,7 @@ std::optional<int64_t> JsonSize(od::document& doc, const JsonPath& path, std::st
 
 // Binds a function of (json[, extra]) with fixed extra argument types.
 ScalarBind JsonFunctionBind(std::string expected, std::vector<LogicalType> extra,
-                            LogicalType result, ScalarKernel kernel,
-                            bool nested_inputs = true) {
+                            LogicalType result, ScalarKernel kernel, bool nested_inputs = true) {
   return [=](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
     TB_RETURN_IF_ERROR(RejectLambdas(in));
     if (in.arg_types.size() != extra.size() + 1 || !IsJsonInput(in.arg_types[0]) ||
@@ -293,8 +293,8 @@ Status JsonParseKernel(std::span<Vector* const> args, size_t rows, Vector& out, 
   });
 }
 
-Status IsJsonScalarKernel(std::span<Vector* const> args, size_t rows, Vector& out,
-                          FunctionContext&, const void*) {
+Status IsJsonScalarKernel(std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+                          const void*) {
   internal::JsonReader reader;
   std::string buf;
   return MapRows<bool, SV>(args, rows, out, [&](SV text) -> Result<bool> {
@@ -311,33 +311,30 @@ Status IsJsonScalarKernel(std::span<Vector* const> args, size_t rows, Vector& ou
 void RegisterJsonFunctions(FunctionRegistry& registry) {
   registry.AddScalar("json_extract",
                      PathFunctionBind<SV>("json_extract(json, varchar)", T::Json(), JsonExtract));
-  registry.AddScalar("json_extract_scalar",
-                     PathFunctionBind<SV>("json_extract_scalar(json, varchar)", T::Varchar(),
-                                          JsonExtractScalar));
+  registry.AddScalar(
+      "json_extract_scalar",
+      PathFunctionBind<SV>("json_extract_scalar(json, varchar)", T::Varchar(), JsonExtractScalar));
   registry.AddScalar("json_size",
                      PathFunctionBind<int64_t>("json_size(json, varchar)", T::Bigint(), JsonSize));
 
-  registry.AddScalar("json_parse", BindSignatures("json_parse", {{{T::Varchar()}, T::Json(),
-                                                                  JsonParseKernel}}));
-  registry.AddScalar(
-      "json_format",
-      [](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
-        TB_RETURN_IF_ERROR(RejectLambdas(in));
-        if (in.arg_types.size() != 1 ||
-            (in.arg_types[0].id() != TypeId::kJson && !in.arg_types[0].IsNested() &&
-             in.arg_types[0].id() != TypeId::kUnknown)) {
-          return UnexpectedParameters(in, "json_format(json)");
-        }
-        BoundScalarFunction b;
-        b.arg_types = {JsonInputType(in.arg_types[0])};
-        b.return_type = T::Varchar();
-        b.kernel = RowKernel<SV, SV>([](SV s) { return s; }, StringResult::kSliceOfArgs);
-        b.lambda_params.assign(1, {});
-        return b;
-      });
-  registry.AddScalar("is_json_scalar",
-                     JsonFunctionBind("is_json_scalar(json)", {}, T::Boolean(), IsJsonScalarKernel,
-                                      false));
+  registry.AddScalar("json_parse",
+                     BindSignatures("json_parse", {{{T::Varchar()}, T::Json(), JsonParseKernel}}));
+  registry.AddScalar("json_format", [](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
+    TB_RETURN_IF_ERROR(RejectLambdas(in));
+    if (in.arg_types.size() != 1 ||
+        (in.arg_types[0].id() != TypeId::kJson && !in.arg_types[0].IsNested() &&
+         in.arg_types[0].id() != TypeId::kUnknown)) {
+      return UnexpectedParameters(in, "json_format(json)");
+    }
+    BoundScalarFunction b;
+    b.arg_types = {JsonInputType(in.arg_types[0])};
+    b.return_type = T::Varchar();
+    b.kernel = RowKernel<SV, SV>([](SV s) { return s; }, StringResult::kSliceOfArgs);
+    b.lambda_params.assign(1, {});
+    return b;
+  });
+  registry.AddScalar("is_json_scalar", JsonFunctionBind("is_json_scalar(json)", {}, T::Boolean(),
+                                                        IsJsonScalarKernel, false));
 
   registry.AddScalar("json_array_length",
                      JsonFunctionBind("json_array_length(json)", {}, T::Bigint(),
@@ -363,8 +360,8 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
           od::number_type nt;
           int64_t x;
           return t == od::json_type::number && e.get_number_type().get(nt) == SUCCESS &&
-                 nt != od::number_type::floating_point_number &&
-                 e.get_int64().get(x) == SUCCESS && x == needle;
+                 nt != od::number_type::floating_point_number && e.get_int64().get(x) == SUCCESS &&
+                 x == needle;
         });
       }));
   ScalarBind contains_double = JsonFunctionBind(
@@ -374,8 +371,8 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
           od::number_type nt;
           double x;
           return t == od::json_type::number && e.get_number_type().get(nt) == SUCCESS &&
-                 nt == od::number_type::floating_point_number &&
-                 e.get_double().get(x) == SUCCESS && x == needle;
+                 nt == od::number_type::floating_point_number && e.get_double().get(x) == SUCCESS &&
+                 x == needle;
         });
       }));
   ScalarBind contains_varchar = JsonFunctionBind(
@@ -389,10 +386,14 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
   registry.AddScalar("json_array_contains", [=](const ScalarBindInput& in) {
     TypeId needle = in.arg_types.size() == 2 ? in.arg_types[1].id() : TypeId::kUnknown;
     switch (needle) {
-      case TypeId::kBoolean: return contains_bool(in);
-      case TypeId::kBigint: return contains_bigint(in);
-      case TypeId::kDouble: return contains_double(in);
-      default: return contains_varchar(in);
+      case TypeId::kBoolean:
+        return contains_bool(in);
+      case TypeId::kBigint:
+        return contains_bigint(in);
+      case TypeId::kDouble:
+        return contains_double(in);
+      default:
+        return contains_varchar(in);
     }
   });
 }

@@ -125,10 +125,12 @@ TEST(JsonFunctionsTest, ParseAndFormat) {
   EXPECT_EQ(Eval("json_parse", {S("{\"a\":1,\"a\":2}")}), R"({"a":2})");
   EXPECT_EQ(Eval("json_parse", {S(" 12 ")}), "12");
   EXPECT_EQ(Eval("json_parse", {S("\"\\u00e9\"")}), "\"é\"");
-  EXPECT_EQ(Eval("json_parse", {S("{\"a\":1} x")}), "error: Cannot convert value to JSON: '{\"a\":1} x'");
+  EXPECT_EQ(Eval("json_parse", {S("{\"a\":1} x")}),
+            "error: Cannot convert value to JSON: '{\"a\":1} x'");
   EXPECT_EQ(Eval("json_parse", {S("[1,]")}), "error: Cannot convert value to JSON: '[1,]'");
   EXPECT_EQ(Eval("json_parse", {S("")}), "error: Cannot convert value to JSON: ''");
-  EXPECT_EQ(Eval("json_parse", {S("{\"a\":tru}")}), "error: Cannot convert value to JSON: '{\"a\":tru}'");
+  EXPECT_EQ(Eval("json_parse", {S("{\"a\":tru}")}),
+            "error: Cannot convert value to JSON: '{\"a\":tru}'");
   EXPECT_EQ(Eval("json_format", {J(R"({"a":1})")}), R"({"a":1})");
   Result<Value> f = EvalScalar("json_format", {J("[1]")});
   ASSERT_TRUE(f.ok());

@@ -68,20 +68,30 @@ void AppendJsonEncoding(const Vector& v, size_t row, std::string* out) {
     return;
   }
   switch (v.type().id()) {
-    case TypeId::kUnknown: out->append("null"); return;
-    case TypeId::kBoolean: out->append(v.Data<uint8_t>()[row] != 0 ? "true" : "false"); return;
+    case TypeId::kUnknown:
+      out->append("null");
+      return;
+    case TypeId::kBoolean:
+      out->append(v.Data<uint8_t>()[row] != 0 ? "true" : "false");
+      return;
     case TypeId::kBigint: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof(buf), v.Data<int64_t>()[row]);
       out->append(buf, r.ptr);
       return;
     }
-    case TypeId::kDouble: AppendJsonDouble(v.Data<double>()[row], out); return;
-    case TypeId::kVarchar: json::AppendQuoted(out, v.Data<StringRef>()[row].view()); return;
+    case TypeId::kDouble:
+      AppendJsonDouble(v.Data<double>()[row], out);
+      return;
+    case TypeId::kVarchar:
+      json::AppendQuoted(out, v.Data<StringRef>()[row].view());
+      return;
     case TypeId::kJson:
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kRow: out->append(v.Data<StringRef>()[row].view()); return;
+    case TypeId::kRow:
+      out->append(v.Data<StringRef>()[row].view());
+      return;
     case TypeId::kTimestamp:
     case TypeId::kDate:
     case TypeId::kIntervalDayTime:
@@ -97,19 +107,33 @@ void AppendJsonEncoding(const Value& v, std::string* out) {
     return;
   }
   switch (v.type().id()) {
-    case TypeId::kUnknown: out->append("null"); return;
-    case TypeId::kBoolean: out->append(v.bool_value() ? "true" : "false"); return;
-    case TypeId::kBigint: out->append(std::to_string(v.int_value())); return;
-    case TypeId::kDouble: AppendJsonDouble(v.double_value(), out); return;
-    case TypeId::kVarchar: json::AppendQuoted(out, v.string_value()); return;
+    case TypeId::kUnknown:
+      out->append("null");
+      return;
+    case TypeId::kBoolean:
+      out->append(v.bool_value() ? "true" : "false");
+      return;
+    case TypeId::kBigint:
+      out->append(std::to_string(v.int_value()));
+      return;
+    case TypeId::kDouble:
+      AppendJsonDouble(v.double_value(), out);
+      return;
+    case TypeId::kVarchar:
+      json::AppendQuoted(out, v.string_value());
+      return;
     case TypeId::kJson:
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kRow: out->append(v.string_value()); return;
+    case TypeId::kRow:
+      out->append(v.string_value());
+      return;
     case TypeId::kTimestamp:
     case TypeId::kDate:
     case TypeId::kIntervalDayTime:
-    case TypeId::kIntervalYearMonth: json::AppendQuoted(out, v.ToString()); return;
+    case TypeId::kIntervalYearMonth:
+      json::AppendQuoted(out, v.ToString());
+      return;
   }
 }
 

@@ -122,7 +122,7 @@ template <typename R, typename... A, typename Op>
 Status MapRows(std::span<Vector* const> args, size_t rows, Vector& out, Op&& op,
                StringResult mode = StringResult::kCopy) {
   TB_DCHECK(args.size() == sizeof...(A)) << "kernel arity";
-  return [&]<size_t... I>(std::index_sequence<I...>) -> Status {
+  return [&]<size_t... I>(std::index_sequence<I...>)->Status {
     out.Resize(rows);
     if constexpr (std::is_same_v<R, std::string_view>) {
       if (mode == StringResult::kSliceOfArgs) (out.ShareBuffers(*args[I]), ...);
@@ -158,7 +158,8 @@ Status MapRows(std::span<Vector* const> args, size_t rows, Vector& out, Op&& op,
       }
     }
     return Status::OK();
-  }(std::index_sequence_for<A...>{});
+  }
+  (std::index_sequence_for<A...>{});
 }
 
 // Wraps MapRows into a ScalarKernel. `make_op` is called once per batch and returns the
@@ -166,8 +167,8 @@ Status MapRows(std::span<Vector* const> args, size_t rows, Vector& out, Op&& op,
 // threads: `[] { return [buf = std::string()](std::string_view s) mutable {...}; }`.
 template <typename R, typename... A, typename MakeOp>
 ScalarKernel BatchKernel(MakeOp make_op, StringResult mode = StringResult::kCopy) {
-  return [make_op, mode](std::span<Vector* const> args, size_t rows, Vector& out,
-                         FunctionContext&, const void*) -> Status {
+  return [make_op, mode](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+                         const void*) -> Status {
     auto op = make_op();
     return MapRows<R, A...>(args, rows, out, op, mode);
   };
@@ -197,10 +198,14 @@ ScalarKernel BindDataKernel(Op op, StringResult mode = StringResult::kCopy) {
 template <typename F>
 decltype(auto) DispatchPhysical(PhysicalType p, F&& f) {
   switch (p) {
-    case PhysicalType::kBool: return f.template operator()<bool>();
-    case PhysicalType::kInt64: return f.template operator()<int64_t>();
-    case PhysicalType::kDouble: return f.template operator()<double>();
-    case PhysicalType::kString: break;
+    case PhysicalType::kBool:
+      return f.template operator()<bool>();
+    case PhysicalType::kInt64:
+      return f.template operator()<int64_t>();
+    case PhysicalType::kDouble:
+      return f.template operator()<double>();
+    case PhysicalType::kString:
+      break;
   }
   return f.template operator()<std::string_view>();
 }
@@ -214,10 +219,18 @@ inline void CopyRowRef(const Vector& src, size_t i, Vector& out, size_t j) {
   }
   out.Nulls()[j] = 0;
   switch (src.type().physical()) {
-    case PhysicalType::kBool: out.Data<uint8_t>()[j] = src.Data<uint8_t>()[i]; break;
-    case PhysicalType::kInt64: out.Data<int64_t>()[j] = src.Data<int64_t>()[i]; break;
-    case PhysicalType::kDouble: out.Data<double>()[j] = src.Data<double>()[i]; break;
-    case PhysicalType::kString: out.Data<StringRef>()[j] = src.Data<StringRef>()[i]; break;
+    case PhysicalType::kBool:
+      out.Data<uint8_t>()[j] = src.Data<uint8_t>()[i];
+      break;
+    case PhysicalType::kInt64:
+      out.Data<int64_t>()[j] = src.Data<int64_t>()[i];
+      break;
+    case PhysicalType::kDouble:
+      out.Data<double>()[j] = src.Data<double>()[i];
+      break;
+    case PhysicalType::kString:
+      out.Data<StringRef>()[j] = src.Data<StringRef>()[i];
+      break;
   }
 }
 

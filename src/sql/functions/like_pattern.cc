@@ -88,12 +88,18 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern,
 
 bool LikePattern::Matches(std::string_view s) const {
   switch (kind_) {
-    case Kind::kExact: return s == literal_;
-    case Kind::kPrefix: return s.starts_with(literal_);
-    case Kind::kSuffix: return s.ends_with(literal_);
-    case Kind::kContains: return s.find(literal_) != std::string_view::npos;
-    case Kind::kAny: return true;
-    case Kind::kGeneral: return MatchGeneral(s);
+    case Kind::kExact:
+      return s == literal_;
+    case Kind::kPrefix:
+      return s.starts_with(literal_);
+    case Kind::kSuffix:
+      return s.ends_with(literal_);
+    case Kind::kContains:
+      return s.find(literal_) != std::string_view::npos;
+    case Kind::kAny:
+      return true;
+    case Kind::kGeneral:
+      return MatchGeneral(s);
   }
   return false;
 }

@@ -112,8 +112,8 @@ Status Explode(const Vector& arrays, size_t rows, const LogicalType& element_typ
         malformed = true;
         break;
       }
-      TB_RETURN_IF_ERROR(internal::DecodeJson(v, element_type, JsonDecode::kLenient,
-                                              out->elements, k, &scratch, &malformed));
+      TB_RETURN_IF_ERROR(internal::DecodeJson(v, element_type, JsonDecode::kLenient, out->elements,
+                                              k, &scratch, &malformed));
       ++k;
       if (malformed) break;
     }
@@ -163,18 +163,19 @@ int CompareRows(const Vector& v, size_t a, size_t b) {
 
 bool RowsEqual(const Vector& a, size_t i, const Vector& b, size_t j) {
   switch (a.type().physical()) {
-    case PhysicalType::kBool: return a.Data<uint8_t>()[i] == b.Data<uint8_t>()[j];
-    case PhysicalType::kInt64: return a.Data<int64_t>()[i] == b.Data<int64_t>()[j];
-    case PhysicalType::kDouble: return a.Data<double>()[i] == b.Data<double>()[j];
+    case PhysicalType::kBool:
+      return a.Data<uint8_t>()[i] == b.Data<uint8_t>()[j];
+    case PhysicalType::kInt64:
+      return a.Data<int64_t>()[i] == b.Data<int64_t>()[j];
+    case PhysicalType::kDouble:
+      return a.Data<double>()[i] == b.Data<double>()[j];
     case PhysicalType::kString:
       return a.Data<StringRef>()[i].view() == b.Data<StringRef>()[j].view();
   }
   return false;
 }
 
-bool IsOrderable(const LogicalType& t) {
-  return !t.IsNested() && t.id() != TypeId::kJson;
-}
+bool IsOrderable(const LogicalType& t) { return !t.IsNested() && t.id() != TypeId::kJson; }
 
 // ---- cardinality, contains, array_position ----
 
@@ -184,40 +185,38 @@ Result<BoundScalarFunction> BindCardinality(const ScalarBindInput& in) {
     return UnexpectedParameters(in, "cardinality(array(T)), cardinality(map(K, V))");
   }
   bool map = IsMap(in.arg_types[0]);
-  return Bound({in.arg_types[0]}, T::Bigint(),
-               [map](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
-                     const void*) -> Status {
-                 internal::JsonReader reader;
-                 od::document doc;
-                 return MapRows<int64_t, SV>(args, rows, out, [&](SV text) -> std::optional<int64_t> {
-                   size_t n;
-                   if (reader.Start(text, &doc) != SUCCESS) return std::nullopt;
-                   if (map) {
-                     od::object obj;
-                     if (doc.get_object().get(obj) != SUCCESS ||
-                         obj.count_fields().get(n) != SUCCESS) {
-                       return std::nullopt;
-                     }
-                   } else {
-                     od::array arr;
-                     if (doc.get_array().get(arr) != SUCCESS ||
-                         arr.count_elements().get(n) != SUCCESS) {
-                       return std::nullopt;
-                     }
-                   }
-                   return static_cast<int64_t>(n);
-                 });
-               });
+  return Bound(
+      {in.arg_types[0]}, T::Bigint(),
+      [map](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+            const void*) -> Status {
+        internal::JsonReader reader;
+        od::document doc;
+        return MapRows<int64_t, SV>(args, rows, out, [&](SV text) -> std::optional<int64_t> {
+          size_t n;
+          if (reader.Start(text, &doc) != SUCCESS) return std::nullopt;
+          if (map) {
+            od::object obj;
+            if (doc.get_object().get(obj) != SUCCESS || obj.count_fields().get(n) != SUCCESS) {
+              return std::nullopt;
+            }
+          } else {
+            od::array arr;
+            if (doc.get_array().get(arr) != SUCCESS || arr.count_elements().get(n) != SUCCESS) {
+              return std::nullopt;
+            }
+          }
+          return static_cast<int64_t>(n);
+        });
+      });
 }
 
 // contains(array(T), T) and array_position(array(T), T).
 ScalarBind SearchBind(bool position) {
   return [position](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
     TB_RETURN_IF_ERROR(RejectLambdas(in));
-    std::string_view expected =
-        position ? "array_position(array(T), T)" : "contains(array(T), T)";
-    if (in.arg_types.size() != 2 || (!IsArray(in.arg_types[0]) &&
-                                     in.arg_types[0].id() != TypeId::kUnknown)) {
+    std::string_view expected = position ? "array_position(array(T), T)" : "contains(array(T), T)";
+    if (in.arg_types.size() != 2 ||
+        (!IsArray(in.arg_types[0]) && in.arg_types[0].id() != TypeId::kUnknown)) {
       return UnexpectedParameters(in, expected);
     }
     LogicalType array = ArrayOrNull(in.arg_types[0]);
@@ -264,8 +263,8 @@ ScalarBind SearchBind(bool position) {
 
 // Sets row r of `out` to element `index` (1-based; negative from the end) of a JSON array.
 // `strict` turns out-of-range indexes into errors ($subscript) instead of NULL (element_at).
-Status ArrayElement(internal::JsonReader& reader, SV text, int64_t index, bool strict,
-                    Vector& out, size_t r, std::string& scratch) {
+Status ArrayElement(internal::JsonReader& reader, SV text, int64_t index, bool strict, Vector& out,
+                    size_t r, std::string& scratch) {
   od::document doc;
   od::array arr;
   if (reader.Start(text, &doc) != SUCCESS || doc.get_array().get(arr) != SUCCESS) {
@@ -332,9 +331,9 @@ Status MapValue(internal::JsonReader& reader, SV text, SV key, Vector& out, size
 ScalarBind ElementAtBind(bool subscript) {
   return [subscript](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
     TB_RETURN_IF_ERROR(RejectLambdas(in));
-    std::string_view expected =
-        subscript ? "array(T)[bigint], map(K, V)[K]"
-                  : "element_at(array(T), bigint), element_at(map(K, V), K)";
+    std::string_view expected = subscript
+                                    ? "array(T)[bigint], map(K, V)[K]"
+                                    : "element_at(array(T), bigint), element_at(map(K, V), K)";
     if (in.arg_types.size() != 2) return UnexpectedParameters(in, expected);
     const LogicalType& c = in.arg_types[0];
     if (IsArray(c)) {
@@ -428,8 +427,7 @@ Result<BoundScalarFunction> BindField(const ScalarBindInput& in) {
           for (auto f : obj) {
             od::field member;
             SV key;
-            if (std::move(f).get(member) != SUCCESS ||
-                member.unescaped_key().get(key) != SUCCESS) {
+            if (std::move(f).get(member) != SUCCESS || member.unescaped_key().get(key) != SUCCESS) {
               break;
             }
             if (EqualsIgnoreAsciiCase(key, wanted)) {
@@ -456,52 +454,50 @@ ScalarBind MapPartBind(bool keys) {
     }
     const LogicalType& m = in.arg_types[0];
     LogicalType part = keys ? m.key() : m.value();
-    return Bound({m}, T::Array(part),
-                 [keys, part](std::span<Vector* const> args, size_t rows, Vector& out,
-                              FunctionContext&, const void*) -> Status {
-                   internal::JsonReader reader;
-                   od::document doc;
-                   std::string buf;
-                   return MapRows<SV, SV>(args, rows, out, [&](SV text) -> Result<std::optional<SV>> {
-                     od::object obj;
-                     if (reader.Start(text, &doc) != SUCCESS ||
-                         doc.get_object().get(obj) != SUCCESS) {
-                       return std::optional<SV>();
-                     }
-                     buf.assign("[");
-                     bool first = true;
-                     for (auto f : obj) {
-                       od::field field;
-                       SV key;
-                       if (std::move(f).get(field) != SUCCESS ||
-                           field.unescaped_key().get(key) != SUCCESS) {
-                         return std::optional<SV>();
-                       }
-                       if (!first) buf.push_back(',');
-                       first = false;
-                       if (keys) {
-                         if (part.id() == TypeId::kVarchar || part.IsNested() ||
-                             part.id() == TypeId::kJson) {
-                           json::AppendQuoted(&buf, key);
-                         } else if (part.id() == TypeId::kBigint ||
-                                    part.id() == TypeId::kDouble ||
-                                    part.id() == TypeId::kBoolean) {
-                           buf.append(key);  // Keys of these types are their literal text.
-                         } else {
-                           json::AppendQuoted(&buf, key);
-                         }
-                       } else {
-                         od::value v = field.value();
-                         bool malformed = false;
-                         TB_RETURN_IF_ERROR(internal::TranscodeJson(v, part, JsonDecode::kLenient,
-                                                                    false, &buf, &malformed));
-                         if (malformed) return std::optional<SV>();
-                       }
-                     }
-                     buf.push_back(']');
-                     return std::optional<SV>(buf);
-                   });
-                 });
+    return Bound(
+        {m}, T::Array(part),
+        [keys, part](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+                     const void*) -> Status {
+          internal::JsonReader reader;
+          od::document doc;
+          std::string buf;
+          return MapRows<SV, SV>(args, rows, out, [&](SV text) -> Result<std::optional<SV>> {
+            od::object obj;
+            if (reader.Start(text, &doc) != SUCCESS || doc.get_object().get(obj) != SUCCESS) {
+              return std::optional<SV>();
+            }
+            buf.assign("[");
+            bool first = true;
+            for (auto f : obj) {
+              od::field field;
+              SV key;
+              if (std::move(f).get(field) != SUCCESS || field.unescaped_key().get(key) != SUCCESS) {
+                return std::optional<SV>();
+              }
+              if (!first) buf.push_back(',');
+              first = false;
+              if (keys) {
+                if (part.id() == TypeId::kVarchar || part.IsNested() ||
+                    part.id() == TypeId::kJson) {
+                  json::AppendQuoted(&buf, key);
+                } else if (part.id() == TypeId::kBigint || part.id() == TypeId::kDouble ||
+                           part.id() == TypeId::kBoolean) {
+                  buf.append(key);  // Keys of these types are their literal text.
+                } else {
+                  json::AppendQuoted(&buf, key);
+                }
+              } else {
+                od::value v = field.value();
+                bool malformed = false;
+                TB_RETURN_IF_ERROR(internal::TranscodeJson(v, part, JsonDecode::kLenient, false,
+                                                           &buf, &malformed));
+                if (malformed) return std::optional<SV>();
+              }
+            }
+            buf.push_back(']');
+            return std::optional<SV>(buf);
+          });
+        });
   };
 }
 
@@ -513,44 +509,43 @@ Result<BoundScalarFunction> BindMapFromArrays(const ScalarBindInput& in) {
   }
   LogicalType key = in.arg_types[0].element();
   LogicalType value = in.arg_types[1].element();
-  return Bound(
-      {in.arg_types[0], in.arg_types[1]}, T::Map(key, value),
-      [](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
-         const void*) -> Status {
-        ExplodedArrays keys, values;
-        TB_RETURN_IF_ERROR(Explode(*args[0], rows, args[0]->type().element(), &keys));
-        TB_RETURN_IF_ERROR(Explode(*args[1], rows, args[1]->type().element(), &values));
-        out.Resize(rows);
-        std::string buf, key_buf;
-        std::unordered_set<std::string> seen;
-        for (size_t r = 0; r < rows; ++r) {
-          if (keys.null_rows[r] != 0 || values.null_rows[r] != 0) {
-            out.SetNull(r);
-            continue;
-          }
-          size_t n = keys.end(r) - keys.begin(r);
-          if (n != values.end(r) - values.begin(r)) {
-            return InvalidArgument("Key and value arrays must be the same length");
-          }
-          buf.assign("{");
-          seen.clear();
-          for (size_t k = 0; k < n; ++k) {
-            size_t ki = keys.begin(r) + k;
-            if (keys.elements.IsNull(ki)) return InvalidArgument("map key cannot be null");
-            std::string text(KeyText(keys.elements, ki, key_buf));
-            if (!seen.insert(text).second) {
-              return InvalidArgument("Duplicate map keys (" + text + ") are not allowed");
-            }
-            if (k > 0) buf.push_back(',');
-            json::AppendQuoted(&buf, text);
-            buf.push_back(':');
-            AppendJsonEncoding(values.elements, values.begin(r) + k, &buf);
-          }
-          buf.push_back('}');
-          out.SetString(r, buf);
-        }
-        return Status::OK();
-      });
+  return Bound({in.arg_types[0], in.arg_types[1]}, T::Map(key, value),
+               [](std::span<Vector* const> args, size_t rows, Vector& out, FunctionContext&,
+                  const void*) -> Status {
+                 ExplodedArrays keys, values;
+                 TB_RETURN_IF_ERROR(Explode(*args[0], rows, args[0]->type().element(), &keys));
+                 TB_RETURN_IF_ERROR(Explode(*args[1], rows, args[1]->type().element(), &values));
+                 out.Resize(rows);
+                 std::string buf, key_buf;
+                 std::unordered_set<std::string> seen;
+                 for (size_t r = 0; r < rows; ++r) {
+                   if (keys.null_rows[r] != 0 || values.null_rows[r] != 0) {
+                     out.SetNull(r);
+                     continue;
+                   }
+                   size_t n = keys.end(r) - keys.begin(r);
+                   if (n != values.end(r) - values.begin(r)) {
+                     return InvalidArgument("Key and value arrays must be the same length");
+                   }
+                   buf.assign("{");
+                   seen.clear();
+                   for (size_t k = 0; k < n; ++k) {
+                     size_t ki = keys.begin(r) + k;
+                     if (keys.elements.IsNull(ki)) return InvalidArgument("map key cannot be null");
+                     std::string text(KeyText(keys.elements, ki, key_buf));
+                     if (!seen.insert(text).second) {
+                       return InvalidArgument("Duplicate map keys (" + text + ") are not allowed");
+                     }
+                     if (k > 0) buf.push_back(',');
+                     json::AppendQuoted(&buf, text);
+                     buf.push_back(':');
+                     AppendJsonEncoding(values.elements, values.begin(r) + k, &buf);
+                   }
+                   buf.push_back('}');
+                   out.SetString(r, buf);
+                 }
+                 return Status::OK();
+               });
 }
 
 // ---- lambdas: transform, filter, any/all/none_match ----
@@ -582,8 +577,8 @@ enum class LambdaKind : uint8_t { kTransform, kFilter, kAnyMatch, kAllMatch, kNo
 
 ScalarBind LambdaBind(LambdaKind kind, std::string expected) {
   return [kind, expected](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
-    if (in.arg_types.size() != 2 || (!IsArray(in.arg_types[0]) &&
-                                     in.arg_types[0].id() != TypeId::kUnknown) ||
+    if (in.arg_types.size() != 2 ||
+        (!IsArray(in.arg_types[0]) && in.arg_types[0].id() != TypeId::kUnknown) ||
         in.is_lambda.size() != 2 || in.is_lambda[0] || !in.is_lambda[1] ||
         in.lambda_arity[1] != 1) {
       return UnexpectedParameters(in, expected);
@@ -597,9 +592,14 @@ ScalarBind LambdaBind(LambdaKind kind, std::string expected) {
     }
     LogicalType result;
     switch (kind) {
-      case LambdaKind::kTransform: result = T::Array(body); break;
-      case LambdaKind::kFilter: result = array; break;
-      default: result = T::Boolean();
+      case LambdaKind::kTransform:
+        result = T::Array(body);
+        break;
+      case LambdaKind::kFilter:
+        result = array;
+        break;
+      default:
+        result = T::Boolean();
     }
     BoundScalarFunction b = Bound({array, body}, result, nullptr);
     b.lambda_params = {{}, {array.element()}};
@@ -633,8 +633,12 @@ ScalarBind LambdaBind(LambdaKind kind, std::string expected) {
           if (value) picked.push_back(k);
         }
         switch (kind) {
-          case LambdaKind::kTransform: EmitArray(results, picked, buf, out, r); break;
-          case LambdaKind::kFilter: EmitArray(ex.elements, picked, buf, out, r); break;
+          case LambdaKind::kTransform:
+            EmitArray(results, picked, buf, out, r);
+            break;
+          case LambdaKind::kFilter:
+            EmitArray(ex.elements, picked, buf, out, r);
+            break;
           case LambdaKind::kAnyMatch:
             if (any_true) {
               out.Data<uint8_t>()[r] = 1;
@@ -845,8 +849,7 @@ Status Extreme(const ExplodedArrays& ex, std::span<Vector* const>, size_t rows, 
   return Status::OK();
 }
 
-Status ReverseArrays(const ExplodedArrays& ex, std::span<Vector* const>, size_t rows,
-                     Vector& out) {
+Status ReverseArrays(const ExplodedArrays& ex, std::span<Vector* const>, size_t rows, Vector& out) {
   std::string buf;
   std::vector<size_t> order;
   for (size_t r = 0; r < rows; ++r) {
@@ -994,7 +997,8 @@ Result<BoundScalarFunction> BindArrayConcat(const ScalarBindInput& in) {
     element = common;
   }
   std::vector<LogicalType> args;
-  for (const LogicalType& t : in.arg_types) args.push_back(IsArray(t) ? T::Array(element) : element);
+  for (const LogicalType& t : in.arg_types)
+    args.push_back(IsArray(t) ? T::Array(element) : element);
   return Bound(args, T::Array(element),
                [](std::span<Vector* const> a, size_t rows, Vector& out, FunctionContext&,
                   const void*) -> Status {
@@ -1047,14 +1051,14 @@ void RegisterMapArrayFunctions(FunctionRegistry& registry) {
   registry.AddScalar("map_keys", MapPartBind(true));
   registry.AddScalar("map_values", MapPartBind(false));
   registry.AddScalar("map", BindMapFromArrays);
-  registry.AddScalar("transform", LambdaBind(LambdaKind::kTransform,
-                                             "transform(array(T), function(T, U))"));
-  registry.AddScalar("filter", LambdaBind(LambdaKind::kFilter,
-                                          "filter(array(T), function(T, boolean))"));
-  registry.AddScalar("any_match", LambdaBind(LambdaKind::kAnyMatch,
-                                             "any_match(array(T), function(T, boolean))"));
-  registry.AddScalar("all_match", LambdaBind(LambdaKind::kAllMatch,
-                                             "all_match(array(T), function(T, boolean))"));
+  registry.AddScalar("transform",
+                     LambdaBind(LambdaKind::kTransform, "transform(array(T), function(T, U))"));
+  registry.AddScalar("filter",
+                     LambdaBind(LambdaKind::kFilter, "filter(array(T), function(T, boolean))"));
+  registry.AddScalar(
+      "any_match", LambdaBind(LambdaKind::kAnyMatch, "any_match(array(T), function(T, boolean))"));
+  registry.AddScalar(
+      "all_match", LambdaBind(LambdaKind::kAllMatch, "all_match(array(T), function(T, boolean))"));
   registry.AddScalar("none_match", LambdaBind(LambdaKind::kNoneMatch,
                                               "none_match(array(T), function(T, boolean))"));
   registry.AddScalar("array_join",
@@ -1063,7 +1067,8 @@ void RegisterMapArrayFunctions(FunctionRegistry& registry) {
   registry.AddScalar("slice", [](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
     static const ScalarBind bind = ArrayBind("slice(array(T), bigint, bigint)",
                                              {T::Bigint(), T::Bigint()}, SameArray, false, Slice);
-    if (in.arg_types.size() != 3) return UnexpectedParameters(in, "slice(array(T), bigint, bigint)");
+    if (in.arg_types.size() != 3)
+      return UnexpectedParameters(in, "slice(array(T), bigint, bigint)");
     return bind(in);
   });
   registry.AddScalar("array_distinct",
@@ -1074,22 +1079,22 @@ void RegisterMapArrayFunctions(FunctionRegistry& registry) {
   registry.AddScalar("array_min",
                      ArrayBind("array_min(array(T))", {}, ElementOf, true, Extreme<false>));
   registry.AddScalar(
-      "sequence",
-      BindSignatures("sequence",
-                     {{{T::Bigint(), T::Bigint()},
-                       T::Array(T::Bigint()),
-                       BatchKernel<SV, int64_t, int64_t>([] {
-                         return [buf = std::string()](int64_t a, int64_t b) mutable {
-                           return Sequence(a, b, a <= b ? 1 : -1, buf);
-                         };
-                       })},
-                      {{T::Bigint(), T::Bigint(), T::Bigint()},
-                       T::Array(T::Bigint()),
-                       BatchKernel<SV, int64_t, int64_t, int64_t>([] {
-                         return [buf = std::string()](int64_t a, int64_t b, int64_t s) mutable {
-                           return Sequence(a, b, s, buf);
-                         };
-                       })}}));
+      "sequence", BindSignatures("sequence", {{{T::Bigint(), T::Bigint()},
+                                               T::Array(T::Bigint()),
+                                               BatchKernel<SV, int64_t, int64_t>([] {
+                                                 return [buf = std::string()](int64_t a,
+                                                                              int64_t b) mutable {
+                                                   return Sequence(a, b, a <= b ? 1 : -1, buf);
+                                                 };
+                                               })},
+                                              {{T::Bigint(), T::Bigint(), T::Bigint()},
+                                               T::Array(T::Bigint()),
+                                               BatchKernel<SV, int64_t, int64_t, int64_t>([] {
+                                                 return [buf = std::string()](int64_t a, int64_t b,
+                                                                              int64_t s) mutable {
+                                                   return Sequence(a, b, s, buf);
+                                                 };
+                                               })}}));
   registry.AddScalar("$array", BindArrayConstructor);
   registry.AddScalar("$row", BindRowConstructor);
 }

@@ -19,7 +19,9 @@ LogicalType ResourceType() {
   auto v = std::make_shared<const T>(T::Varchar());
   return T::Row({{"accountid", v}, {"type", v}, {"arn", v}});
 }
-Value Resources(std::string text) { return Value::FromText(T::Array(ResourceType()), std::move(text)); }
+Value Resources(std::string text) {
+  return Value::FromText(T::Array(ResourceType()), std::move(text));
+}
 
 // requestParameters as CloudTrail stores it: scalars, nested objects and arrays.
 const char* kParams =
@@ -89,8 +91,8 @@ TEST(MapArrayFunctionsTest, SubscriptOnArrayIsStrict) {
 }
 
 TEST(MapArrayFunctionsTest, RowFieldsAreCaseInsensitive) {
-  Value resources = Resources(
-      R"([{"accountId":"111","type":"AWS::IAM::Role","ARN":"arn:aws:iam::111:role/x"}])");
+  Value resources =
+      Resources(R"([{"accountId":"111","type":"AWS::IAM::Role","ARN":"arn:aws:iam::111:role/x"}])");
   Result<Value> first = EvalScalar("element_at", {resources, I(1)});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->type(), ResourceType());
@@ -145,8 +147,7 @@ TEST(MapArrayFunctionsTest, MapKeysValues) {
 }
 
 TestLambda Lambda(LogicalType body_type, std::function<Value(const Value&)> f) {
-  return TestLambda{1, std::move(body_type),
-                    [f](std::span<const Value> p) { return f(p[0]); }};
+  return TestLambda{1, std::move(body_type), [f](std::span<const Value> p) { return f(p[0]); }};
 }
 
 TEST(MapArrayFunctionsTest, TransformAndFilter) {
@@ -172,11 +173,13 @@ TEST(MapArrayFunctionsTest, TransformAndFilter) {
   EXPECT_EQ(Eval("all_match", {A(T::Bigint(), "[]"), even}), "true");
   EXPECT_EQ(Eval("transform", {A(T::Bigint(), "[]"), times10}), "[]");
   EXPECT_EQ(Eval("transform", {Value::Null(T::Array(T::Bigint())), times10}), "NULL");
-  EXPECT_EQ(Eval("filter", {a, times10}), "error: the lambda of filter must return boolean, not bigint");
+  EXPECT_EQ(Eval("filter", {a, times10}),
+            "error: the lambda of filter must return boolean, not bigint");
   EXPECT_EQ(Eval("transform", {a, a}),
             "error: Unexpected parameters (array(bigint), array(bigint)) for function transform. "
             "Expected: transform(array(T), function(T, U))");
-  EXPECT_EQ(Eval("lower", {S("x"), to_text}).substr(0, 46), "error: function lower does not accept a lambda");
+  EXPECT_EQ(Eval("lower", {S("x"), to_text}).substr(0, 46),
+            "error: function lower does not accept a lambda");
 }
 
 TEST(MapArrayFunctionsTest, TransformOverManyElementsUsesSeveralLambdaCalls) {

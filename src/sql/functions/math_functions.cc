@@ -50,17 +50,17 @@ Result<int64_t> RoundBigint(int64_t x, int64_t digits) {
 
 void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.AddScalar(
-      "abs", BindSignatures(
-                 "abs", {{{T::Bigint()},
-                          T::Bigint(),
-                          RowKernel<int64_t, int64_t>([](int64_t x) -> Result<int64_t> {
-                            if (x == INT64_MIN) {
-                              return InvalidArgument(
-                                  "Value -9223372036854775808 is out of range for abs(bigint)");
-                            }
-                            return x < 0 ? -x : x;
-                          })},
-                         DoubleToDouble([](double x) { return std::fabs(x); })}));
+      "abs",
+      BindSignatures("abs", {{{T::Bigint()},
+                              T::Bigint(),
+                              RowKernel<int64_t, int64_t>([](int64_t x) -> Result<int64_t> {
+                                if (x == INT64_MIN) {
+                                  return InvalidArgument(
+                                      "Value -9223372036854775808 is out of range for abs(bigint)");
+                                }
+                                return x < 0 ? -x : x;
+                              })},
+                             DoubleToDouble([](double x) { return std::fabs(x); })}));
 
   registry.AddScalar(
       "round",
@@ -68,50 +68,54 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
           "round",
           {{{T::Bigint()}, T::Bigint(), RowKernel<int64_t, int64_t>([](int64_t x) { return x; })},
            DoubleToDouble([](double x) { return RoundDouble(x, 0); }),
-           {{T::Bigint(), T::Bigint()}, T::Bigint(), RowKernel<int64_t, int64_t, int64_t>(RoundBigint)},
+           {{T::Bigint(), T::Bigint()},
+            T::Bigint(),
+            RowKernel<int64_t, int64_t, int64_t>(RoundBigint)},
            {{T::Double(), T::Bigint()},
             T::Double(),
             RowKernel<double, double, int64_t>(RoundDouble)}}));
 
   for (const char* name : {"ceil", "ceiling"}) {
     registry.AddScalar(
-        name, BindSignatures(name, {{{T::Bigint()}, T::Bigint(),
-                                     RowKernel<int64_t, int64_t>([](int64_t x) { return x; })},
-                                    DoubleToDouble([](double x) { return std::ceil(x); })}));
+        name,
+        BindSignatures(
+            name,
+            {{{T::Bigint()}, T::Bigint(), RowKernel<int64_t, int64_t>([](int64_t x) { return x; })},
+             DoubleToDouble([](double x) { return std::ceil(x); })}));
   }
   registry.AddScalar(
-      "floor", BindSignatures("floor", {{{T::Bigint()}, T::Bigint(),
-                                         RowKernel<int64_t, int64_t>([](int64_t x) { return x; })},
-                                        DoubleToDouble([](double x) { return std::floor(x); })}));
+      "floor",
+      BindSignatures(
+          "floor",
+          {{{T::Bigint()}, T::Bigint(), RowKernel<int64_t, int64_t>([](int64_t x) { return x; })},
+           DoubleToDouble([](double x) { return std::floor(x); })}));
   registry.AddScalar(
       "truncate",
       BindSignatures("truncate", {DoubleToDouble([](double x) { return std::trunc(x); })}));
 
   registry.AddScalar(
-      "sign",
-      BindSignatures(
-          "sign",
-          {{{T::Bigint()}, T::Bigint(),
-            RowKernel<int64_t, int64_t>([](int64_t x) { return int64_t{(x > 0) - (x < 0)}; })},
-           DoubleToDouble([](double x) {
-             if (std::isnan(x)) return x;
-             return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
-           })}));
+      "sign", BindSignatures(
+                  "sign", {{{T::Bigint()}, T::Bigint(), RowKernel<int64_t, int64_t>([](int64_t x) {
+                              return int64_t{(x > 0) - (x < 0)};
+                            })},
+                           DoubleToDouble([](double x) {
+                             if (std::isnan(x)) return x;
+                             return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
+                           })}));
 
   registry.AddScalar(
-      "mod",
-      BindSignatures(
-          "mod",
-          {{{T::Bigint(), T::Bigint()},
-            T::Bigint(),
-            RowKernel<int64_t, int64_t, int64_t>([](int64_t a, int64_t b) -> Result<int64_t> {
-              if (b == 0) return InvalidArgument("Division by zero");
-              if (b == -1) return int64_t{0};
-              return a % b;
-            })},
-           {{T::Double(), T::Double()},
-            T::Double(),
-            RowKernel<double, double, double>([](double a, double b) { return std::fmod(a, b); })}}));
+      "mod", BindSignatures("mod", {{{T::Bigint(), T::Bigint()},
+                                     T::Bigint(),
+                                     RowKernel<int64_t, int64_t, int64_t>(
+                                         [](int64_t a, int64_t b) -> Result<int64_t> {
+                                           if (b == 0) return InvalidArgument("Division by zero");
+                                           if (b == -1) return int64_t{0};
+                                           return a % b;
+                                         })},
+                                    {{T::Double(), T::Double()},
+                                     T::Double(),
+                                     RowKernel<double, double, double>(
+                                         [](double a, double b) { return std::fmod(a, b); })}}));
 
   for (const char* name : {"power", "pow"}) {
     registry.AddScalar(
@@ -120,10 +124,10 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
                                      RowKernel<double, double, double>(
                                          [](double a, double b) { return std::pow(a, b); })}}));
   }
-  registry.AddScalar("sqrt",
-                     BindSignatures("sqrt", {DoubleToDouble([](double x) { return std::sqrt(x); })}));
-  registry.AddScalar("cbrt",
-                     BindSignatures("cbrt", {DoubleToDouble([](double x) { return std::cbrt(x); })}));
+  registry.AddScalar(
+      "sqrt", BindSignatures("sqrt", {DoubleToDouble([](double x) { return std::sqrt(x); })}));
+  registry.AddScalar(
+      "cbrt", BindSignatures("cbrt", {DoubleToDouble([](double x) { return std::cbrt(x); })}));
   registry.AddScalar("exp",
                      BindSignatures("exp", {DoubleToDouble([](double x) { return std::exp(x); })}));
   registry.AddScalar("ln",
@@ -147,32 +151,37 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.AddScalar("infinity", BindSignatures("infinity", {constant(HUGE_VAL)}));
   registry.AddScalar("nan", BindSignatures("nan", {constant(std::nan(""))}));
   registry.AddScalar(
-      "is_nan", BindSignatures("is_nan", {{{T::Double()}, T::Boolean(),
-                                           RowKernel<bool, double>([](double x) {
-                                             return static_cast<bool>(std::isnan(x));
-                                           })}}));
+      "is_nan",
+      BindSignatures("is_nan", {{{T::Double()}, T::Boolean(), RowKernel<bool, double>([](double x) {
+                                   return static_cast<bool>(std::isnan(x));
+                                 })}}));
   registry.AddScalar(
-      "is_finite", BindSignatures("is_finite", {{{T::Double()}, T::Boolean(),
-                                                 RowKernel<bool, double>([](double x) {
-                                                   return static_cast<bool>(std::isfinite(x));
-                                                 })}}));
+      "is_finite",
+      BindSignatures("is_finite",
+                     {{{T::Double()}, T::Boolean(), RowKernel<bool, double>([](double x) {
+                         return static_cast<bool>(std::isfinite(x));
+                       })}}));
   registry.AddScalar(
-      "is_infinite", BindSignatures("is_infinite", {{{T::Double()}, T::Boolean(),
-                                                     RowKernel<bool, double>([](double x) {
-                                                       return static_cast<bool>(std::isinf(x));
-                                                     })}}));
+      "is_infinite",
+      BindSignatures("is_infinite",
+                     {{{T::Double()}, T::Boolean(), RowKernel<bool, double>([](double x) {
+                         return static_cast<bool>(std::isinf(x));
+                       })}}));
 
   // random() in [0, 1) and random(n) in [0, n); a generator per batch, seeded from the OS.
   for (const char* name : {"random", "rand"}) {
-    Signature unit{{}, T::Double(),
+    Signature unit{{},
+                   T::Double(),
                    BatchKernel<double>([] {
                      return [gen = std::mt19937_64(std::random_device()()),
                              dist = std::uniform_real_distribution<double>(0.0, 1.0)]() mutable {
                        return dist(gen);
                      };
                    }),
-                   false, false};
-    Signature bounded{{T::Bigint()}, T::Bigint(),
+                   false,
+                   false};
+    Signature bounded{{T::Bigint()},
+                      T::Bigint(),
                       BatchKernel<int64_t, int64_t>([] {
                         return [gen = std::mt19937_64(std::random_device()())](
                                    int64_t n) mutable -> Result<int64_t> {
@@ -180,7 +189,8 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
                           return static_cast<int64_t>(gen() % static_cast<uint64_t>(n));
                         };
                       }),
-                      false, false};
+                      false,
+                      false};
     registry.AddScalar(name, BindSignatures(name, {unit, bounded}));
   }
 }

@@ -108,7 +108,8 @@ void RegisterArithmetic(FunctionRegistry& registry) {
   auto swap = [](auto f) { return [f](auto a, auto b) { return f(b, a); }; };
   auto interval_times = [](int64_t a, int64_t b) -> Result<int64_t> {
     int64_t r;
-    if (__builtin_mul_overflow(a, b, &r)) return InvalidArgument("interval multiplication overflow");
+    if (__builtin_mul_overflow(a, b, &r))
+      return InvalidArgument("interval multiplication overflow");
     return r;
   };
   auto interval_add = [](int64_t a, int64_t b) -> Result<int64_t> {
@@ -130,11 +131,9 @@ void RegisterArithmetic(FunctionRegistry& registry) {
            Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
                                           [](double a, double b) { return a + b; }),
            Binary<int64_t, int64_t, int64_t>(T::Timestamp(), ids, T::Timestamp(), AddMicros),
-           Binary<int64_t, int64_t, int64_t>(ids, T::Timestamp(), T::Timestamp(),
-                                             swap(AddMicros)),
+           Binary<int64_t, int64_t, int64_t>(ids, T::Timestamp(), T::Timestamp(), swap(AddMicros)),
            Binary<int64_t, int64_t, int64_t>(T::Timestamp(), iym, T::Timestamp(), AddMonths),
-           Binary<int64_t, int64_t, int64_t>(iym, T::Timestamp(), T::Timestamp(),
-                                             swap(AddMonths)),
+           Binary<int64_t, int64_t, int64_t>(iym, T::Timestamp(), T::Timestamp(), swap(AddMonths)),
            Binary<int64_t, int64_t, int64_t>(T::Date(), ids, T::Date(), DateAddDayTime),
            Binary<int64_t, int64_t, int64_t>(ids, T::Date(), T::Date(), swap(DateAddDayTime)),
            Binary<int64_t, int64_t, int64_t>(T::Date(), iym, T::Date(), DateAddMonths),
@@ -158,12 +157,10 @@ void RegisterArithmetic(FunctionRegistry& registry) {
       "$subtract",
       BindSignatures(
           "$subtract",
-          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(),
-                                             SubtractBigint),
+          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(), SubtractBigint),
            Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
                                           [](double a, double b) { return a - b; }),
-           Binary<int64_t, int64_t, int64_t>(T::Timestamp(), ids, T::Timestamp(),
-                                             SubtractMicros),
+           Binary<int64_t, int64_t, int64_t>(T::Timestamp(), ids, T::Timestamp(), SubtractMicros),
            Binary<int64_t, int64_t, int64_t>(T::Timestamp(), iym, T::Timestamp(), ts_sub_months),
            Binary<int64_t, int64_t, int64_t>(T::Timestamp(), T::Timestamp(), ids,
                                              [](int64_t a, int64_t b) -> Result<int64_t> {
@@ -183,8 +180,7 @@ void RegisterArithmetic(FunctionRegistry& registry) {
       "$multiply",
       BindSignatures(
           "$multiply",
-          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(),
-                                             MultiplyBigint),
+          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(), MultiplyBigint),
            Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
                                           [](double a, double b) { return a * b; }),
            Binary<int64_t, int64_t, int64_t>(ids, T::Bigint(), ids, interval_times),
@@ -194,15 +190,13 @@ void RegisterArithmetic(FunctionRegistry& registry) {
            Binary<int64_t, int64_t, double>(ids, T::Double(), ids, IntervalTimesDouble),
            Binary<int64_t, double, int64_t>(T::Double(), ids, ids, swap(IntervalTimesDouble)),
            Binary<int64_t, int64_t, double>(iym, T::Double(), iym, IntervalTimesDouble),
-           Binary<int64_t, double, int64_t>(T::Double(), iym, iym,
-                                            swap(IntervalTimesDouble))}));
+           Binary<int64_t, double, int64_t>(T::Double(), iym, iym, swap(IntervalTimesDouble))}));
 
   registry.AddScalar(
       "$divide",
       BindSignatures(
           "$divide",
-          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(),
-                                             DivideBigint),
+          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(), DivideBigint),
            Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
                                           [](double a, double b) { return a / b; }),
            Binary<int64_t, int64_t, double>(ids, T::Double(), ids, IntervalDividedByDouble),
@@ -210,13 +204,11 @@ void RegisterArithmetic(FunctionRegistry& registry) {
 
   registry.AddScalar(
       "$modulo",
-      BindSignatures("$modulo",
-                     {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(),
-                                                        ModuloBigint),
-                      Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
-                                                     [](double a, double b) {
-                                                       return std::fmod(a, b);
-                                                     })}));
+      BindSignatures(
+          "$modulo",
+          {Binary<int64_t, int64_t, int64_t>(T::Bigint(), T::Bigint(), T::Bigint(), ModuloBigint),
+           Binary<double, double, double>(T::Double(), T::Double(), T::Double(),
+                                          [](double a, double b) { return std::fmod(a, b); })}));
 
   registry.AddScalar(
       "$negate",
@@ -234,9 +226,8 @@ void RegisterArithmetic(FunctionRegistry& registry) {
 template <typename Cmp>
 std::vector<Signature> ComparisonSignatures(Cmp cmp, bool ordering) {
   auto sig = [&]<typename V>(LogicalType t) {
-    return Signature{{t, t}, T::Boolean(), RowKernel<bool, V, V>([cmp](V a, V b) {
-                       return cmp(a, b);
-                     })};
+    return Signature{
+        {t, t}, T::Boolean(), RowKernel<bool, V, V>([cmp](V a, V b) { return cmp(a, b); })};
   };
   std::vector<Signature> s = {
       sig.template operator()<int64_t>(T::Bigint()),
@@ -289,8 +280,7 @@ void RegisterComparisons(FunctionRegistry& registry) {
 // Compiles patterns met at run time, remembering the last one (patterns usually repeat).
 class LikeCache {
  public:
-  Result<const LikePattern*> Get(std::string_view pattern,
-                                 std::optional<std::string_view> escape) {
+  Result<const LikePattern*> Get(std::string_view pattern, std::optional<std::string_view> escape) {
     if (!compiled_ || pattern != pattern_ || escape.has_value() != has_escape_ ||
         (escape && *escape != escape_)) {
       TB_ASSIGN_OR_RETURN(LikePattern p, LikePattern::Compile(pattern, escape));

@@ -76,7 +76,8 @@ TEST(OperatorsTest, TimestampArithmetic) {
   EXPECT_EQ(Eval("$subtract", {ts, Value::IntervalYearMonth(12)}), "2023-01-31 10:00:00.000");
   EXPECT_EQ(Eval("$subtract", {ts, Value::IntervalDayTime(kMicrosPerDay)}),
             "2024-01-30 10:00:00.000");
-  Result<Value> diff = EvalScalar("$subtract", {Ts("2024-01-02T01:02:03.5Z"), Ts("2024-01-01T00:00:00Z")});
+  Result<Value> diff =
+      EvalScalar("$subtract", {Ts("2024-01-02T01:02:03.5Z"), Ts("2024-01-01T00:00:00Z")});
   ASSERT_TRUE(diff.ok());
   EXPECT_EQ(diff->type(), T::IntervalDayTime());
   EXPECT_EQ(diff->ToString(), "1 01:02:03.500");
@@ -125,8 +126,7 @@ TEST(OperatorsTest, NestedValuesCompareByTextForEqualityOnly) {
   Value b = Value::FromText(array, R"(["a","c"])");
   EXPECT_EQ(Eval("$eq", {a, a}), "true");
   EXPECT_EQ(Eval("$ne", {a, b}), "true");
-  EXPECT_EQ(Eval("$lt", {a, b}),
-            "error: Cannot apply operator: array(varchar) < array(varchar)");
+  EXPECT_EQ(Eval("$lt", {a, b}), "error: Cannot apply operator: array(varchar) < array(varchar)");
   EXPECT_EQ(Eval("$eq", {a, Value::Varchar("x")}),
             "error: Cannot apply operator: array(varchar) = varchar");
   Value json = Value::FromText(T::Json(), R"({"a":1})");
@@ -173,10 +173,10 @@ TEST(OperatorsTest, LikeEscape) {
 
 TEST(OperatorsTest, LikeOverColumnsWithDifferentPatterns) {
   Result<std::vector<Value>> r = EvalColumns(
-      "$like", {{Value::Varchar("abc"), Value::Varchar("abc"), Value::Varchar("xyz"),
-                 Value::Null(T::Varchar())},
-                {Value::Varchar("a%"), Value::Varchar("b%"), Value::Varchar("%z"),
-                 Value::Varchar("%")}});
+      "$like",
+      {{Value::Varchar("abc"), Value::Varchar("abc"), Value::Varchar("xyz"),
+        Value::Null(T::Varchar())},
+       {Value::Varchar("a%"), Value::Varchar("b%"), Value::Varchar("%z"), Value::Varchar("%")}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)[0].ToString(), "true");
   EXPECT_EQ((*r)[1].ToString(), "false");

@@ -53,8 +53,8 @@ Result<std::shared_ptr<const RE2>> CompileRegex(SV pattern) {
                            "': " + re->error());
   }
   if (re->NumberOfCapturingGroups() > kMaxGroups) {
-    return InvalidArgument("Invalid regular expression '" + std::string(pattern) +
-                           "': more than " + std::to_string(kMaxGroups) + " groups");
+    return InvalidArgument("Invalid regular expression '" + std::string(pattern) + "': more than " +
+                           std::to_string(kMaxGroups) + " groups");
   }
   return re;
 }
@@ -114,7 +114,9 @@ void ForEachMatch(const RE2& re, SV s, F&& f) {
   }
 }
 
-SV GroupText(const re2::StringPiece& g) { return SV(g.data() == nullptr ? "" : g.data(), g.size()); }
+SV GroupText(const re2::StringPiece& g) {
+  return SV(g.data() == nullptr ? "" : g.data(), g.size());
+}
 
 // Appends Java's replacement expansion of `replacement` for one match: $n and ${name} are
 // groups, backslash escapes the next character.
@@ -136,8 +138,9 @@ Status AppendReplacement(const RE2& re, SV replacement, const re2::StringPiece* 
       if (replacement[i + 1] == '{') {
         size_t close = replacement.find('}', i + 2);
         if (close == SV::npos) {
-          return InvalidArgument("Illegal group reference: named capturing group is missing "
-                                 "trailing '}'");
+          return InvalidArgument(
+              "Illegal group reference: named capturing group is missing "
+              "trailing '}'");
         }
         std::string name(replacement.substr(i + 2, close - i - 2));
         auto it = re.NamedCapturingGroups().find(name);
@@ -207,8 +210,8 @@ ScalarKernel RegexKernel(Op op) {
 }
 
 Result<std::optional<bool>> Like(const RE2& re, SV s, std::string&) {
-  return std::optional<bool>(re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(),
-                                      RE2::UNANCHORED, nullptr, 0));
+  return std::optional<bool>(
+      re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, nullptr, 0));
 }
 
 Result<std::optional<SV>> Extract(const RE2& re, SV s, int64_t group, std::string& buf) {
@@ -286,15 +289,13 @@ Result<std::optional<SV>> SplitByRegex(const RE2& re, SV s, std::string& buf) {
 void RegisterRegexFunctions(FunctionRegistry& registry) {
   const T v = T::Varchar();
   const T array_varchar = T::Array(T::Varchar());
-  registry.AddScalar("regexp_like",
-                     RegexBind("regexp_like", {{{v, v}, T::Boolean(), RegexKernel<bool>(Like)}},
-                               false));
+  registry.AddScalar(
+      "regexp_like",
+      RegexBind("regexp_like", {{{v, v}, T::Boolean(), RegexKernel<bool>(Like)}}, false));
   registry.AddScalar(
       "regexp_extract",
       RegexBind("regexp_extract",
-                {{{v, v},
-                  v,
-                  RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
+                {{{v, v}, v, RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
                     return Extract(re, s, 0, buf);
                   })},
                  {{v, v, T::Bigint()}, v, RegexKernel<SV, int64_t>(Extract)}},
@@ -302,9 +303,7 @@ void RegisterRegexFunctions(FunctionRegistry& registry) {
   registry.AddScalar(
       "regexp_extract_all",
       RegexBind("regexp_extract_all",
-                {{{v, v},
-                  array_varchar,
-                  RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
+                {{{v, v}, array_varchar, RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
                     return ExtractAll(re, s, 0, buf);
                   })},
                  {{v, v, T::Bigint()}, array_varchar, RegexKernel<SV, int64_t>(ExtractAll)}},
@@ -312,16 +311,14 @@ void RegisterRegexFunctions(FunctionRegistry& registry) {
   registry.AddScalar(
       "regexp_replace",
       RegexBind("regexp_replace",
-                {{{v, v},
-                  v,
-                  RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
+                {{{v, v}, v, RegexKernel<SV>([](const RE2& re, SV s, std::string& buf) {
                     return Replace(re, s, {}, buf);
                   })},
                  {{v, v, v}, v, RegexKernel<SV, SV>(Replace)}},
                 false));
-  registry.AddScalar("regexp_count",
-                     RegexBind("regexp_count", {{{v, v}, T::Bigint(), RegexKernel<int64_t>(Count)}},
-                               false));
+  registry.AddScalar(
+      "regexp_count",
+      RegexBind("regexp_count", {{{v, v}, T::Bigint(), RegexKernel<int64_t>(Count)}}, false));
   registry.AddScalar(
       "regexp_split",
       RegexBind("regexp_split", {{{v, v}, array_varchar, RegexKernel<SV>(SplitByRegex)}}, false));

@@ -64,8 +64,7 @@ TEST(RegexFunctionsTest, Replace) {
   EXPECT_EQ(Eval("regexp_replace", {S("abc"), S(""), S("-")}), "-a-b-c-");
   EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("(b)"), S("$12")}), "ab2c");
   EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("b"), S("$1")}), "error: No group 1");
-  EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("b"), S("$x")}),
-            "error: Illegal group reference");
+  EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("b"), S("$x")}), "error: Illegal group reference");
   EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("b"), S("${nope}")}),
             "error: No group with name {nope}");
   EXPECT_EQ(Eval("regexp_replace", {S("abc"), S("b"), S("x\\")}),
@@ -82,8 +81,8 @@ TEST(RegexFunctionsTest, CountAndSplit) {
 }
 
 TEST(RegexFunctionsTest, PatternsPerRow) {
-  Result<std::vector<Value>> r = EvalColumns(
-      "regexp_like", {{S("abc"), S("abc"), S("xyz")}, {S("^a"), S("^b"), S("(")}});
+  Result<std::vector<Value>> r =
+      EvalColumns("regexp_like", {{S("abc"), S("abc"), S("xyz")}, {S("^a"), S("^b"), S("(")}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "Invalid regular expression '(': missing ): (");
   r = EvalColumns("regexp_like", {{S("abc"), S("abc"), S("xyz")}, {S("^a"), S("^b"), S("z$")}});

@@ -62,10 +62,8 @@ Result<BoundScalarFunction> Bind(const FunctionRegistry& registry, std::string_v
   // Second pass with the lambda bodies' types, as the binder does.
   for (size_t i = 0; i < args.size(); ++i) {
     if (!args[i].lambda) continue;
-    if (i >= bound.lambda_params.size() ||
-        bound.lambda_params[i].size() != args[i].lambda->arity) {
-      return Internal("bind did not report the parameters of lambda argument " +
-                      std::to_string(i));
+    if (i >= bound.lambda_params.size() || bound.lambda_params[i].size() != args[i].lambda->arity) {
+      return Internal("bind did not report the parameters of lambda argument " + std::to_string(i));
     }
     in.arg_types[i] = args[i].lambda->body_type;
   }
@@ -155,8 +153,7 @@ Result<Value> EvalScalar(std::string_view name, std::vector<TestArg> args,
   std::vector<std::vector<Value>> one_row;
   for (const TestArg& a : args) one_row.push_back({a.value});
   Result<Value> constant_result = [&]() -> Result<Value> {
-    TB_ASSIGN_OR_RETURN(std::vector<Value> values,
-                        Run(registry, bound, args, one_row, 1, options));
+    TB_ASSIGN_OR_RETURN(std::vector<Value> values, Run(registry, bound, args, one_row, 1, options));
     return values[0];
   }();
 
@@ -165,8 +162,7 @@ Result<Value> EvalScalar(std::string_view name, std::vector<TestArg> args,
   if (!column_bound.ok()) return constant_result;  // Functions that need constant arguments.
   if (column_bound->return_type != bound.return_type) {
     return Internal("constant and column binding give different types: " +
-                    bound.return_type.ToString() + " vs " +
-                    column_bound->return_type.ToString());
+                    bound.return_type.ToString() + " vs " + column_bound->return_type.ToString());
   }
   std::vector<std::vector<Value>> two_rows;
   for (const TestArg& a : args) two_rows.push_back({a.value, a.value});
@@ -178,8 +174,8 @@ Result<Value> EvalScalar(std::string_view name, std::vector<TestArg> args,
     return Internal("rows of a column evaluation differ");
   }
   if (Describe(column_result) != Describe(constant_result)) {
-    return Internal("constant and column evaluation differ: " + Describe(constant_result) +
-                    " vs " + Describe(column_result));
+    return Internal("constant and column evaluation differ: " + Describe(constant_result) + " vs " +
+                    Describe(column_result));
   }
   return constant_result;
 }

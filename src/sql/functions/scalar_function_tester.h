@@ -33,14 +33,14 @@ struct TestLambda {
 
 // An argument: a value or a lambda.
 struct TestArg {
-  TestArg(Value v) : value(std::move(v)) {}  // NOLINT: implicit for brevity in tests
+  TestArg(Value v) : value(std::move(v)) {}        // NOLINT: implicit for brevity in tests
   TestArg(TestLambda l) : lambda(std::move(l)) {}  // NOLINT
   Value value;
   std::optional<TestLambda> lambda;
 };
 
 struct EvalOptions {
-  int64_t now_us = 1'700'000'000'000'000;  // 2023-11-14 22:13:20 UTC
+  int64_t now_us = 1'700'000'000'000'000;      // 2023-11-14 22:13:20 UTC
   const FunctionRegistry* registry = nullptr;  // nullptr: FunctionRegistry::Builtin()
 };
 

@@ -115,8 +115,9 @@ void BM_RegexpLike(benchmark::State& state) {
 BENCHMARK(BM_RegexpLike);
 
 void BM_Substr(benchmark::State& state) {
-  BoundCall("substr", {Value::Varchar("arn:aws:iam::123456789012:role/Admin"), Value::Bigint(14),
-                       Value::Bigint(12)},
+  BoundCall("substr",
+            {Value::Varchar("arn:aws:iam::123456789012:role/Admin"), Value::Bigint(14),
+             Value::Bigint(12)},
             {})
       .Run(state);
 }
@@ -171,8 +172,7 @@ void BM_DateTrunc(benchmark::State& state) {
 BENCHMARK(BM_DateTrunc);
 
 void BM_CastVarcharToTimestamp(benchmark::State& state) {
-  BoundCall("$cast", {Value::Varchar("2024-05-15 13:45:30.123")},
-            {Value::Varchar("timestamp(3)")})
+  BoundCall("$cast", {Value::Varchar("2024-05-15 13:45:30.123")}, {Value::Varchar("timestamp(3)")})
       .Run(state);
 }
 BENCHMARK(BM_CastVarcharToTimestamp);

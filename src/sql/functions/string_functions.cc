@@ -2,10 +2,10 @@
 // lower, upper, length, substr/substring, replace, split_part, split, strpos, starts_with,
 // concat and "$concat" (||), trim/ltrim/rtrim, lpad/rpad, reverse, chr, codepoint,
 // url_encode, url_decode.
+#include <locale.h>
+
 #include <cwctype>
 #include <string>
-
-#include <locale.h>
 
 #include "json/json_writer.h"
 #include "sql/functions/function_binding.h"
@@ -364,73 +364,74 @@ Signature Unary(ScalarKernel k) { return {{T::Varchar()}, T::Varchar(), std::mov
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.AddScalar("lower", BindSignatures("lower", {Unary(BatchKernel<SV, SV>([] {
-    return [buf = std::string()](SV s) mutable { return MapCase<false>(s, buf); };
-  }))}));
+                                               return [buf = std::string()](SV s) mutable {
+                                                 return MapCase<false>(s, buf);
+                                               };
+                                             }))}));
   registry.AddScalar("upper", BindSignatures("upper", {Unary(BatchKernel<SV, SV>([] {
-    return [buf = std::string()](SV s) mutable { return MapCase<true>(s, buf); };
-  }))}));
+                                               return [buf = std::string()](SV s) mutable {
+                                                 return MapCase<true>(s, buf);
+                                               };
+                                             }))}));
   registry.AddScalar(
-      "length", BindSignatures("length", {{{T::Varchar()}, T::Bigint(),
-                                           RowKernel<int64_t, SV>([](SV s) {
-                                             return static_cast<int64_t>(Utf8Length(s));
-                                           })}}));
+      "length",
+      BindSignatures("length", {{{T::Varchar()}, T::Bigint(), RowKernel<int64_t, SV>([](SV s) {
+                                   return static_cast<int64_t>(Utf8Length(s));
+                                 })}}));
 
   for (const char* name : {"substr", "substring"}) {
     registry.AddScalar(
-        name, BindSignatures(
-                  name, {{{T::Varchar(), T::Bigint()},
-                          T::Varchar(),
-                          RowKernel<SV, SV, int64_t>(
-                              [](SV s, int64_t start) { return Substr(s, start, INT64_MAX); },
-                              StringResult::kSliceOfArgs)},
-                         {{T::Varchar(), T::Bigint(), T::Bigint()},
-                          T::Varchar(),
-                          RowKernel<SV, SV, int64_t, int64_t>(Substr, StringResult::kSliceOfArgs)}}));
+        name,
+        BindSignatures(
+            name, {{{T::Varchar(), T::Bigint()},
+                    T::Varchar(),
+                    RowKernel<SV, SV, int64_t>(
+                        [](SV s, int64_t start) { return Substr(s, start, INT64_MAX); },
+                        StringResult::kSliceOfArgs)},
+                   {{T::Varchar(), T::Bigint(), T::Bigint()},
+                    T::Varchar(),
+                    RowKernel<SV, SV, int64_t, int64_t>(Substr, StringResult::kSliceOfArgs)}}));
   }
 
   registry.AddScalar(
       "replace",
-      BindSignatures(
-          "replace",
-          {{{T::Varchar(), T::Varchar()},
-            T::Varchar(),
-            BatchKernel<SV, SV, SV>([] {
-              return [buf = std::string()](SV s, SV search) mutable {
-                return Replace(s, search, {}, buf);
-              };
-            })},
-           {{T::Varchar(), T::Varchar(), T::Varchar()},
-            T::Varchar(),
-            BatchKernel<SV, SV, SV, SV>([] {
-              return [buf = std::string()](SV s, SV search, SV r) mutable {
-                return Replace(s, search, r, buf);
-              };
-            })}}));
+      BindSignatures("replace",
+                     {{{T::Varchar(), T::Varchar()}, T::Varchar(), BatchKernel<SV, SV, SV>([] {
+                         return [buf = std::string()](SV s, SV search) mutable {
+                           return Replace(s, search, {}, buf);
+                         };
+                       })},
+                      {{T::Varchar(), T::Varchar(), T::Varchar()},
+                       T::Varchar(),
+                       BatchKernel<SV, SV, SV, SV>([] {
+                         return [buf = std::string()](SV s, SV search, SV r) mutable {
+                           return Replace(s, search, r, buf);
+                         };
+                       })}}));
 
   registry.AddScalar(
       "split_part",
-      BindSignatures("split_part", {{{T::Varchar(), T::Varchar(), T::Bigint()},
-                                     T::Varchar(),
-                                     RowKernel<SV, SV, SV, int64_t>(SplitPart,
-                                                                    StringResult::kSliceOfArgs)}}));
+      BindSignatures("split_part",
+                     {{{T::Varchar(), T::Varchar(), T::Bigint()},
+                       T::Varchar(),
+                       RowKernel<SV, SV, SV, int64_t>(SplitPart, StringResult::kSliceOfArgs)}}));
 
   const T array_varchar = T::Array(T::Varchar());
   registry.AddScalar(
-      "split", BindSignatures("split", {{{T::Varchar(), T::Varchar()},
-                                         array_varchar,
-                                         BatchKernel<SV, SV, SV>([] {
-                                           return [buf = std::string()](SV s, SV d) mutable {
-                                             return Split(s, d, INT64_MAX, buf);
-                                           };
-                                         })},
-                                        {{T::Varchar(), T::Varchar(), T::Bigint()},
-                                         array_varchar,
-                                         BatchKernel<SV, SV, SV, int64_t>([] {
-                                           return [buf = std::string()](SV s, SV d,
-                                                                        int64_t limit) mutable {
-                                             return Split(s, d, limit, buf);
-                                           };
-                                         })}}));
+      "split",
+      BindSignatures("split",
+                     {{{T::Varchar(), T::Varchar()}, array_varchar, BatchKernel<SV, SV, SV>([] {
+                         return [buf = std::string()](SV s, SV d) mutable {
+                           return Split(s, d, INT64_MAX, buf);
+                         };
+                       })},
+                      {{T::Varchar(), T::Varchar(), T::Bigint()},
+                       array_varchar,
+                       BatchKernel<SV, SV, SV, int64_t>([] {
+                         return [buf = std::string()](SV s, SV d, int64_t limit) mutable {
+                           return Split(s, d, limit, buf);
+                         };
+                       })}}));
 
   registry.AddScalar(
       "strpos",
@@ -442,13 +443,12 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
                        T::Bigint(),
                        RowKernel<int64_t, SV, SV, int64_t>(Strpos)}}));
 
-  registry.AddScalar(
-      "starts_with",
-      BindSignatures("starts_with", {{{T::Varchar(), T::Varchar()},
-                                      T::Boolean(),
-                                      RowKernel<bool, SV, SV>([](SV s, SV prefix) {
-                                        return s.starts_with(prefix);
-                                      })}}));
+  registry.AddScalar("starts_with",
+                     BindSignatures("starts_with", {{{T::Varchar(), T::Varchar()},
+                                                     T::Boolean(),
+                                                     RowKernel<bool, SV, SV>([](SV s, SV prefix) {
+                                                       return s.starts_with(prefix);
+                                                     })}}));
 
   registry.AddScalar("concat", ConcatBind(false));
   registry.AddScalar("$concat", ConcatBind(true));
@@ -468,7 +468,8 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.AddScalar("rtrim", BindSignatures("rtrim", trim_sigs(Trim<false, true>)));
 
   auto pad_sig = [](auto pad) {
-    return Signature{{T::Varchar(), T::Bigint(), T::Varchar()}, T::Varchar(),
+    return Signature{{T::Varchar(), T::Bigint(), T::Varchar()},
+                     T::Varchar(),
                      BatchKernel<SV, SV, int64_t, SV>([pad] {
                        return [pad, buf = std::string()](SV s, int64_t n, SV p) mutable {
                          return pad(s, n, p, buf);
@@ -478,29 +479,35 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.AddScalar("lpad", BindSignatures("lpad", {pad_sig(Pad<true>)}));
   registry.AddScalar("rpad", BindSignatures("rpad", {pad_sig(Pad<false>)}));
 
-  ScalarBind reverse_string = BindSignatures("reverse", {Unary(BatchKernel<SV, SV>([] {
-    return [buf = std::string()](SV s) mutable { return Reverse(s, buf); };
-  }))});
+  ScalarBind reverse_string =
+      BindSignatures("reverse", {Unary(BatchKernel<SV, SV>([] {
+                       return [buf = std::string()](SV s) mutable { return Reverse(s, buf); };
+                     }))});
   registry.AddScalar("reverse", [reverse_string](const ScalarBindInput& in) {
     if (internal::AnyArrayArgument(in)) return internal::BindArrayReverse(in);
     return reverse_string(in);
   });
 
-  registry.AddScalar("chr", BindSignatures("chr", {{{T::Bigint()}, T::Varchar(),
-                                                    BatchKernel<SV, int64_t>([] {
-                                                      return [buf = std::string()](
-                                                                 int64_t cp) mutable {
-                                                        return Chr(cp, buf);
-                                                      };
-                                                    })}}));
-  registry.AddScalar("codepoint", BindSignatures("codepoint", {{{T::Varchar()}, T::Bigint(),
-                                                                RowKernel<int64_t, SV>(Codepoint)}}));
+  registry.AddScalar(
+      "chr", BindSignatures("chr", {{{T::Bigint()}, T::Varchar(), BatchKernel<SV, int64_t>([] {
+                                       return [buf = std::string()](int64_t cp) mutable {
+                                         return Chr(cp, buf);
+                                       };
+                                     })}}));
+  registry.AddScalar(
+      "codepoint",
+      BindSignatures("codepoint",
+                     {{{T::Varchar()}, T::Bigint(), RowKernel<int64_t, SV>(Codepoint)}}));
   registry.AddScalar("url_encode", BindSignatures("url_encode", {Unary(BatchKernel<SV, SV>([] {
-    return [buf = std::string()](SV s) mutable { return UrlEncode(s, buf); };
-  }))}));
+                                                    return [buf = std::string()](SV s) mutable {
+                                                      return UrlEncode(s, buf);
+                                                    };
+                                                  }))}));
   registry.AddScalar("url_decode", BindSignatures("url_decode", {Unary(BatchKernel<SV, SV>([] {
-    return [buf = std::string()](SV s) mutable { return UrlDecode(s, buf); };
-  }))}));
+                                                    return [buf = std::string()](SV s) mutable {
+                                                      return UrlDecode(s, buf);
+                                                    };
+                                                  }))}));
 }
 
 }  // namespace trailbook::sql

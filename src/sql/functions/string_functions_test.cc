@@ -18,7 +18,10 @@ TEST(StringFunctionsTest, LowerUpper) {
   EXPECT_EQ(Eval("upper", {S("straße")}), "STRAßE");  // Simple case mapping, as Trino.
   EXPECT_EQ(Eval("lower", {S("")}), "");
   EXPECT_EQ(Eval("lower", {NullS()}), "NULL");
-  EXPECT_EQ(Eval("lower", {S("a\xff" "B")}), "a\xff" "b");  // Invalid bytes pass through.
+  EXPECT_EQ(Eval("lower", {S("a\xff"
+                             "B")}),
+            "a\xff"
+            "b");  // Invalid bytes pass through.
 }
 
 TEST(StringFunctionsTest, Length) {
@@ -104,8 +107,7 @@ TEST(StringFunctionsTest, StartsWithAndConcat) {
   EXPECT_EQ(Eval("concat", {S("a"), NullS()}), "NULL");
   EXPECT_EQ(Eval("$concat", {S("a"), S("")}), "a");
   EXPECT_EQ(Eval("concat", {S("a")}), "error: There must be two or more concatenation arguments");
-  EXPECT_EQ(Eval("$concat", {S("a"), I(1)}),
-            "error: Cannot apply operator: varchar || bigint");
+  EXPECT_EQ(Eval("$concat", {S("a"), I(1)}), "error: Cannot apply operator: varchar || bigint");
 }
 
 TEST(StringFunctionsTest, Trim) {
@@ -113,7 +115,7 @@ TEST(StringFunctionsTest, Trim) {
   EXPECT_EQ(Eval("ltrim", {S("  a ")}), "a ");
   EXPECT_EQ(Eval("rtrim", {S("  a ")}), "  a");
   EXPECT_EQ(Eval("trim", {S("\xE3\x80\x80x\xE3\x80\x80")}), "x");  // Ideographic space.
-  EXPECT_EQ(Eval("trim", {S("\xC2\xA0x")}), "\xC2\xA0x");  // No-break space is kept (Java).
+  EXPECT_EQ(Eval("trim", {S("\xC2\xA0x")}), "\xC2\xA0x");          // No-break space is kept (Java).
   EXPECT_EQ(Eval("trim", {S("xxaxx"), S("x")}), "a");
   EXPECT_EQ(Eval("ltrim", {S("ééaé"), S("é")}), "aé");
   EXPECT_EQ(Eval("rtrim", {S("abcba"), S("ab")}), "abc");

@@ -36,8 +36,8 @@ class TypeNameParser {
         ++i;
       } else if (std::isalpha(c) || c == '_') {
         size_t start = i;
-        while (i < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[i])) ||
-                                    text_[i] == '_')) {
+        while (i < text_.size() &&
+               (std::isalnum(static_cast<unsigned char>(text_[i])) || text_[i] == '_')) {
           ++i;
         }
         std::string word(text_.substr(start, i - start));
@@ -185,8 +185,7 @@ class TypeNameParser {
         for (const RowField& other : fields) {
           LogicalType probe = LogicalType::Row({other});
           if (probe.FindField(f.name) >= 0) {
-            return InvalidArgument("Duplicate field " + f.name + " in type: " +
-                                   std::string(text_));
+            return InvalidArgument("Duplicate field " + f.name + " in type: " + std::string(text_));
           }
         }
         fields.push_back(std::move(f));
@@ -195,8 +194,8 @@ class TypeNameParser {
       return LogicalType::Row(std::move(fields));
     }
     static constexpr std::string_view kUnsupported[] = {
-        "varbinary", "time", "uuid", "ipaddress", "hyperloglog", "qdigest", "tdigest",
-        "setdigest", "color", "geometry", "sphericalgeography"};
+        "varbinary", "time",      "uuid",  "ipaddress", "hyperloglog",       "qdigest",
+        "tdigest",   "setdigest", "color", "geometry",  "sphericalgeography"};
     for (std::string_view u : kUnsupported) {
       if (name == u) return Unimplemented("type " + name + " is not supported");
     }
@@ -220,8 +219,8 @@ class TypeNameParser {
       ++pos_;
       if (Peek().kind == Token::Kind::kWord) {
         Result<LogicalType> type = ParseType(depth);
-        if (type.ok() && (Peek().kind == Token::Kind::kPunct &&
-                          (Peek().text == "," || Peek().text == ")"))) {
+        if (type.ok() &&
+            (Peek().kind == Token::Kind::kPunct && (Peek().text == "," || Peek().text == ")"))) {
           return RowField{std::move(name), std::make_shared<const LogicalType>(*type)};
         }
       }
@@ -239,8 +238,6 @@ class TypeNameParser {
 
 }  // namespace
 
-Result<LogicalType> ParseTypeName(std::string_view text) {
-  return TypeNameParser(text).ParseAll();
-}
+Result<LogicalType> ParseTypeName(std::string_view text) { return TypeNameParser(text).ParseAll(); }
 
 }  // namespace trailbook::sql

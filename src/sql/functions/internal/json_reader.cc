@@ -49,9 +49,7 @@ bool IsJsonNumber(std::string_view s) {
   return i == s.size();
 }
 
-bool IsIntegerToken(std::string_view s) {
-  return s.find_first_of(".eE") == std::string_view::npos;
-}
+bool IsIntegerToken(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
 
 // Appends a number token after checking it. A root number is also consumed, so the document
 // can be checked for trailing text.
@@ -129,7 +127,9 @@ class Transcoder {
       return Step::kMismatch;
     };
     switch (type.id()) {
-      case TypeId::kUnknown: out->append("null"); return Step::kOk;
+      case TypeId::kUnknown:
+        out->append("null");
+        return Step::kOk;
       case TypeId::kBoolean:
       case TypeId::kBigint:
       case TypeId::kDouble:
@@ -142,10 +142,17 @@ class Transcoder {
         Step s = Scalar(v, jt, type.id(), &x);
         if (s != Step::kOk) return s == Step::kMismatch ? mismatch(std::move(x.why)) : s;
         switch (type.id()) {
-          case TypeId::kBoolean: out->append(x.b ? "true" : "false"); break;
-          case TypeId::kBigint: out->append(std::to_string(x.i)); break;
-          case TypeId::kDouble: AppendJsonDouble(x.d, out); break;
-          default: AppendJsonEncoding(sql::Value::FromInt(type, x.i), out);
+          case TypeId::kBoolean:
+            out->append(x.b ? "true" : "false");
+            break;
+          case TypeId::kBigint:
+            out->append(std::to_string(x.i));
+            break;
+          case TypeId::kDouble:
+            AppendJsonDouble(x.d, out);
+            break;
+          default:
+            AppendJsonEncoding(sql::Value::FromInt(type, x.i), out);
         }
         return Step::kOk;
       }
@@ -208,7 +215,8 @@ class Transcoder {
         number = TrimToken(v.raw_json_token());
         if (!IsJsonNumber(number)) return Step::kMalformed;
         break;
-      default: return Step::kMismatch;
+      default:
+        return Step::kMismatch;
     }
     auto from = [&](auto result, auto* target) -> Step {
       if (!result.ok()) {
@@ -236,8 +244,7 @@ class Transcoder {
         }
         if (jt == od::json_type::number) {
           if (IsIntegerToken(number)) return from(CastVarcharToBigint(number), &x->i);
-          return from(CastDoubleToBigint(std::strtod(std::string(number).c_str(), nullptr)),
-                      &x->i);
+          return from(CastDoubleToBigint(std::strtod(std::string(number).c_str(), nullptr)), &x->i);
         }
         return from(CastVarcharToBigint(s), &x->i);
       case TypeId::kDouble:
@@ -250,11 +257,16 @@ class Transcoder {
           return Step::kOk;
         }
         return from(CastVarcharToDouble(s), &x->d);
-      case TypeId::kTimestamp: return from(CastVarcharToTimestamp(s), &x->i);
-      case TypeId::kDate: return from(CastVarcharToDate(s), &x->i);
-      case TypeId::kIntervalDayTime: return from(CastVarcharToIntervalDayTime(s), &x->i);
-      case TypeId::kIntervalYearMonth: return from(CastVarcharToIntervalYearMonth(s), &x->i);
-      default: return Step::kMismatch;
+      case TypeId::kTimestamp:
+        return from(CastVarcharToTimestamp(s), &x->i);
+      case TypeId::kDate:
+        return from(CastVarcharToDate(s), &x->i);
+      case TypeId::kIntervalDayTime:
+        return from(CastVarcharToIntervalDayTime(s), &x->i);
+      case TypeId::kIntervalYearMonth:
+        return from(CastVarcharToIntervalYearMonth(s), &x->i);
+      default:
+        return Step::kMismatch;
     }
   }
 
@@ -273,7 +285,8 @@ class Transcoder {
         *out = b ? "true" : "false";
         return Step::kOk;
       }
-      default: return Step::kMalformed;
+      default:
+        return Step::kMalformed;
     }
   }
 
@@ -394,9 +407,9 @@ class Transcoder {
     }
     if (mode_ == JsonDecode::kStrict && (jt == od::json_type::array || positional_rows_) &&
         index != fields.size()) {
-      error_ = InvalidArgument("Cannot cast to " + type.ToString() + ": expected " +
-                               std::to_string(fields.size()) + " fields, got " +
-                               std::to_string(index));
+      error_ =
+          InvalidArgument("Cannot cast to " + type.ToString() + ": expected " +
+                          std::to_string(fields.size()) + " fields, got " + std::to_string(index));
       return Step::kMismatch;
     }
     out->push_back('{');
@@ -537,7 +550,8 @@ simdjson::error_code AppendCanonicalJson(V& v, bool sort_keys, std::string* out)
       json::AppendQuoted(out, s);
       return SUCCESS;
     }
-    case od::json_type::number: return AppendNumber(v, out);
+    case od::json_type::number:
+      return AppendNumber(v, out);
     case od::json_type::boolean: {
       bool b;
       if (error_code e = v.get_bool().get(b); e != SUCCESS) return e;
@@ -607,10 +621,17 @@ Status DecodeJson(V& v, const LogicalType& type, JsonDecode mode, Vector& out, s
     if (s == Step::kOk) {
       out.Nulls()[row] = 0;
       switch (type.physical()) {
-        case PhysicalType::kBool: out.Data<uint8_t>()[row] = x.b ? 1 : 0; break;
-        case PhysicalType::kInt64: out.Data<int64_t>()[row] = x.i; break;
-        case PhysicalType::kDouble: out.Data<double>()[row] = x.d; break;
-        case PhysicalType::kString: break;
+        case PhysicalType::kBool:
+          out.Data<uint8_t>()[row] = x.b ? 1 : 0;
+          break;
+        case PhysicalType::kInt64:
+          out.Data<int64_t>()[row] = x.i;
+          break;
+        case PhysicalType::kDouble:
+          out.Data<double>()[row] = x.d;
+          break;
+        case PhysicalType::kString:
+          break;
       }
     } else if (s == Step::kMismatch) {
       if (mode == JsonDecode::kLenient) return Status::OK();
@@ -635,8 +656,8 @@ template simdjson::error_code AppendCanonicalJson(od::value&, bool, std::string*
 template simdjson::error_code AppendCanonicalJson(od::document&, bool, std::string*);
 template Status TranscodeJson(od::value&, const LogicalType&, JsonDecode, bool, std::string*,
                               bool*);
-template Status TranscodeJson(od::document&, const LogicalType&, JsonDecode, bool,
-                              std::string*, bool*);
+template Status TranscodeJson(od::document&, const LogicalType&, JsonDecode, bool, std::string*,
+                              bool*);
 template Status DecodeJson(od::value&, const LogicalType&, JsonDecode, Vector&, size_t,
                            std::string*, bool*);
 template Status DecodeJson(od::document&, const LogicalType&, JsonDecode, Vector&, size_t,
