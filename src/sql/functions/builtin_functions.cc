@@ -12,6 +12,7 @@ void RegisterBuiltinScalarFunctions(FunctionRegistry& registry) {
   RegisterCastFunctions(registry);
   RegisterJsonFunctions(registry);
   RegisterMapArrayFunctions(registry);
+  RegisterArrayFunctions(registry);
   RegisterDatetimeFunctions(registry);
 }
 

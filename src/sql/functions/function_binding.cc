@@ -110,6 +110,16 @@ Result<std::string> RequireConstantString(const ScalarBindInput& input, size_t i
   return v->string_value();
 }
 
+BoundScalarFunction MakeBound(std::vector<LogicalType> args, LogicalType result,
+                              ScalarKernel kernel) {
+  BoundScalarFunction b;
+  b.lambda_params.assign(args.size(), {});
+  b.arg_types = std::move(args);
+  b.return_type = std::move(result);
+  b.kernel = std::move(kernel);
+  return b;
+}
+
 ScalarKernel NullKernel() {
   return [](std::span<Vector* const>, size_t rows, Vector& out, FunctionContext&,
             const void*) -> Status {

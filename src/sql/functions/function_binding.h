@@ -58,6 +58,11 @@ const Value* ConstantArg(const ScalarBindInput& input, size_t i);
 Result<std::string> RequireConstantString(const ScalarBindInput& input, size_t i,
                                           std::string_view what);
 
+// Returns a BoundScalarFunction with the given argument types, result and kernel, and no
+// lambda arguments.
+BoundScalarFunction MakeBound(std::vector<LogicalType> args, LogicalType result,
+                              ScalarKernel kernel);
+
 // Returns a kernel that sets all `rows` of `out` to NULL, for calls whose result is known to
 // be NULL at bind time (a NULL constant pattern, for instance).
 ScalarKernel NullKernel();

@@ -28,9 +28,12 @@ void RegisterRegexFunctions(FunctionRegistry& registry);
 void RegisterCastFunctions(FunctionRegistry& registry);
 // json_extract, json_extract_scalar, json_parse, json_format, json_array_*, json_size.
 void RegisterJsonFunctions(FunctionRegistry& registry);
-// cardinality, contains, element_at, $subscript, $field, map_keys, map_values, transform,
-// filter, array_join, split, slice, array_distinct, array_sort, concat for arrays, ...
+// cardinality, contains, array_position, element_at, $subscript, $field, map_keys,
+// map_values, map, $array, $row.
 void RegisterMapArrayFunctions(FunctionRegistry& registry);
+// transform, filter, any/all/none_match, array_join, slice, array_distinct, array_sort,
+// array_max, array_min, sequence (concat and reverse of arrays dispatch here).
+void RegisterArrayFunctions(FunctionRegistry& registry);
 // date, date_trunc, date_add, date_diff, from_iso8601_*, to_iso8601, now, year, ...
 void RegisterDatetimeFunctions(FunctionRegistry& registry);
 
