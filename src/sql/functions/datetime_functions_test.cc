@@ -81,6 +81,7 @@ TEST(DatetimeFunctionsTest, NowIsTheQueryStart) {
   EXPECT_EQ(Eval("now", {}, options), "2026-01-02 03:04:05.000");
   EXPECT_EQ(Eval("current_timestamp", {}, options), "2026-01-02 03:04:05.000");
   EXPECT_EQ(Eval("current_date", {}, options), "2026-01-02");
+  EXPECT_EQ(Eval("localtimestamp", {}, options), "2026-01-02 03:04:05.000");
 }
 
 TEST(DatetimeFunctionsTest, Fields) {
@@ -96,6 +97,8 @@ TEST(DatetimeFunctionsTest, Fields) {
   EXPECT_EQ(Eval("day_of_year", {t}), "136");
   EXPECT_EQ(Eval("doy", {Date("2024-12-31")}), "366");
   EXPECT_EQ(Eval("year_of_week", {Date("2021-01-03")}), "2020");
+  EXPECT_EQ(Eval("yow", {Date("2021-01-04")}), "2021");
+  EXPECT_EQ(Eval("week_of_year", {Date("2021-01-03")}), "53");
   EXPECT_EQ(Eval("hour", {t}), "13");
   EXPECT_EQ(Eval("minute", {t}), "45");
   EXPECT_EQ(Eval("second", {t}), "30");

@@ -67,6 +67,7 @@ TEST(MathFunctionsTest, Constants) {
   EXPECT_EQ(Eval("pi", {}), "3.141592653589793");
   EXPECT_EQ(Eval("e", {}), "2.718281828459045");
   EXPECT_EQ(Eval("infinity", {}), "Infinity");
+  EXPECT_EQ(Eval("nan", {}), "NaN");
   EXPECT_EQ(Eval("is_nan", {Value::Double(std::nan(""))}), "true");
   EXPECT_EQ(Eval("is_finite", {Value::Double(1)}), "true");
   EXPECT_EQ(Eval("is_infinite", {Value::Double(HUGE_VAL)}), "true");
@@ -81,6 +82,7 @@ TEST(MathFunctionsTest, RandomIsInRange) {
     EXPECT_LT(v.int_value(), 10);
   }
   EXPECT_EQ(Eval("random", {Value::Bigint(0)}), "error: bound must be positive");
+  EXPECT_EQ(BindResultType("rand", {})->ToString(), "double");
 }
 
 }  // namespace
