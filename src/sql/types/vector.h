@@ -103,6 +103,11 @@ class Vector {
   }
   // Keeps `buffer` alive as long as this vector (or vectors gathered from it) refers to it.
   void KeepAlive(std::shared_ptr<const void> buffer);
+  // Keeps alive every buffer the strings of `other` live in (its arena, keep-alives and
+  // dictionary), so rows of this vector may reference other's strings with SetStringRef.
+  // Kernels whose results are slices of an argument (substr, trim, coalesce, ...) use it
+  // instead of copying each string.
+  void ShareBuffers(const Vector& other);
 
   // Constant mode: every one of `size` rows is `value` (which may be NULL).
   void SetConstant(const Value& value, size_t size);
@@ -138,7 +143,6 @@ class Vector {
 
  private:
   void EnsureCapacity(size_t n);
-  void ShareBuffers(const Vector& other);
 
   LogicalType type_;
   size_t element_size_;
