@@ -240,6 +240,8 @@ Result<Runbook> ParseRoot(const YamlReader& r, const YAML::Node& root, const std
   TB_ASSIGN_OR_RETURN(rb.version, r.Scalar(root["version"], "version"));
   TB_ASSIGN_OR_RETURN(rb.title, r.Scalar(root["title"], "title"));
   TB_ASSIGN_OR_RETURN(rb.query, r.Scalar(root["query"], "query"));
+  // A block scalar (query: |) starts on the line after its key.
+  rb.query_line = root["query"].Mark().line + 1;
   if (root["description"]) {
     TB_ASSIGN_OR_RETURN(rb.description, r.Scalar(root["description"], "description"));
   }
