@@ -13,6 +13,7 @@ pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # HTTP server and test servers
 find_library(ROARING_LIB roaring REQUIRED)
 add_library(tb_roaring INTERFACE)
 target_link_libraries(tb_roaring INTERFACE ${ROARING_LIB})

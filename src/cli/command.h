@@ -22,6 +22,7 @@ void AddVersionCommand(CLI::App& app, CommandAction& action);
 void AddIngestCommand(CLI::App& app, CommandAction& action);
 void AddStatsCommand(CLI::App& app, CommandAction& action);
 void AddCatCommand(CLI::App& app, CommandAction& action);
+void AddDemoCommand(CLI::App& app, CommandAction& action);
 void AddGenCommand(CLI::App& app, CommandAction& action);
 void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);

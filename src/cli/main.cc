@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddIngestCommand(app, action);
   trailbook::cli::AddStatsCommand(app, action);
   trailbook::cli::AddCatCommand(app, action);
+  trailbook::cli::AddDemoCommand(app, action);
   trailbook::cli::AddGenCommand(app, action);
   trailbook::cli::AddKeygenCommand(app, action);
   trailbook::cli::AddTokenCommand(app, action);

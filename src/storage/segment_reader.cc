@@ -242,7 +242,24 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::Open(const std::stri
   TB_ASSIGN_OR_RETURN(std::unique_ptr<io::MappedFile> file, io::MappedFile::Open(path));
   std::shared_ptr<SegmentReader> seg(new SegmentReader());
   seg->file_ = std::move(file);
-  std::string_view data = seg->file_->data();
+  seg->data_ = seg->file_->data();
+  seg->path_ = path;
+  return Init(std::move(seg));
+}
+
+Result<std::shared_ptr<const SegmentReader>> SegmentReader::OpenBytes(std::string bytes,
+                                                                      std::string name) {
+  std::shared_ptr<SegmentReader> seg(new SegmentReader());
+  seg->owned_ = std::move(bytes);
+  seg->data_ = seg->owned_;
+  seg->path_ = std::move(name);
+  return Init(std::move(seg));
+}
+
+Result<std::shared_ptr<const SegmentReader>> SegmentReader::Init(
+    std::shared_ptr<SegmentReader> seg) {
+  const std::string& path = seg->path_;
+  std::string_view data = seg->data_;
   if (data.size() < kSegmentHeaderSize + kSegmentTrailerSize ||
       data.substr(0, 8) != std::string_view(kSegmentMagic, 8)) {
     return seg->Error("not a trailbook segment (bad header)");
@@ -317,7 +334,7 @@ bool SegmentReader::HasNeedleIndex(int column_index) const {
 
 Result<std::string_view> SegmentReader::Chunk(int column_index, const ChunkRef& ref,
                                               size_t ordinal) const {
-  std::string_view bytes = file_->data().substr(ref.offset, ref.length);
+  std::string_view bytes = data_.substr(ref.offset, ref.length);
   size_t slot = ChunkOrdinalBase(column_index) + ordinal;
   if (verified_[slot].load(std::memory_order_acquire) == 0) {
     if (Checksum(bytes) != ref.checksum) {

@@ -74,14 +74,17 @@ class SegmentReader {
   // Maps and validates the segment at `path`. Errors: kNotFound, kIOError, kCorruption
   // (bad magic, version, footer checksum or structure), each naming the file.
   static Result<std::shared_ptr<const SegmentReader>> Open(const std::string& path);
+  // Same over bytes in memory (tests, fuzzing); `name` stands for the path in messages.
+  static Result<std::shared_ptr<const SegmentReader>> OpenBytes(std::string bytes,
+                                                                std::string name);
 
   const SegmentFooter& footer() const { return footer_; }
-  const std::string& path() const { return file_->path(); }
+  const std::string& path() const { return path_; }
   uint64_t id() const { return footer_.segment_id; }
   uint64_t row_count() const { return footer_.row_count; }
   uint32_t num_blocks() const { return static_cast<uint32_t>(footer_.blocks.size()); }
   const BlockMeta& block(uint32_t b) const { return footer_.blocks[b]; }
-  size_t file_bytes() const { return file_->size(); }
+  size_t file_bytes() const { return data_.size(); }
 
   // Returns the column's metadata, or nullptr when the segment lacks it (all NULL).
   const ColumnMeta* column(int schema_column) const;
@@ -124,6 +127,7 @@ class SegmentReader {
 
  private:
   SegmentReader() = default;
+  static Result<std::shared_ptr<const SegmentReader>> Init(std::shared_ptr<SegmentReader> seg);
   Result<std::string_view> Chunk(int column, const ChunkRef& ref, size_t ordinal) const;
   Result<std::string_view> BlockChunk(int column, uint32_t b) const;
   size_t ChunkOrdinalBase(int column) const { return chunk_base_[static_cast<size_t>(column)]; }
@@ -131,7 +135,10 @@ class SegmentReader {
                            std::vector<uint32_t>* rows) const;
   Status Error(std::string_view what) const;
 
-  std::unique_ptr<io::MappedFile> file_;
+  std::unique_ptr<io::MappedFile> file_;  // null for OpenBytes
+  std::string owned_;                     // OpenBytes only
+  std::string_view data_;
+  std::string path_;
   SegmentFooter footer_;
   std::vector<int> column_meta_;     // schema column -> index into footer_.columns, or -1
   std::vector<size_t> chunk_base_;   // schema column -> first chunk ordinal

@@ -1,8 +1,19 @@
+#include "sql/functions/function_families.h"
 #include "sql/functions/function_registry.h"
 
 namespace trailbook::sql {
 
-// The function library registers its functions here (one Register* call per family).
-void RegisterBuiltinScalarFunctions(FunctionRegistry& registry) { (void)registry; }
+void RegisterBuiltinScalarFunctions(FunctionRegistry& registry) {
+  RegisterOperators(registry);
+  RegisterMathFunctions(registry);
+  RegisterConditionalFunctions(registry);
+  RegisterStringFunctions(registry);
+  RegisterRegexFunctions(registry);
+  RegisterCastFunctions(registry);
+  RegisterJsonFunctions(registry);
+  RegisterMapArrayFunctions(registry);
+  RegisterArrayFunctions(registry);
+  RegisterDatetimeFunctions(registry);
+}
 
 }  // namespace trailbook::sql

@@ -8,15 +8,20 @@
 // and the kernel. At run time the engine calls the kernel on flat vectors, one batch at a time.
 //
 //   registry.AddScalar("lower", [](const ScalarBindInput& in) -> Result<BoundScalarFunction> {
-//     TB_RETURN_IF_ERROR(ExpectArity(in, 1));
+//     TB_RETURN_IF_ERROR(ExpectArity(in, 1, "lower(varchar)"));  // function_binding.h
 //     return BoundScalarFunction{{LogicalType::Varchar()}, LogicalType::Varchar(), LowerKernel};
 //   });
 //
 // Kernels: every input vector is flat (the engine flattens constants and dictionaries, or
 // calls the kernel on a dictionary's distinct values and maps the result back), `rows` rows.
-// The kernel must resize `out` to `rows` and set every row, including NULLs. With the default
-// null handling the engine has already pruned nothing: kernels check argument nulls themselves
-// (the helpers in kernel_helpers.h do this).
+// `out` arrives with the bound return type; the kernel must resize it to `rows` and set every
+// row, including NULLs. With the default null handling the engine has already pruned nothing:
+// kernels check argument nulls themselves (the templates in kernel_templates.h do this).
+// String results live in `out`'s arena or, for results that are slices of an argument, in the
+// argument's buffers, which `out` keeps alive (Vector::ShareBuffers). Both grow with every
+// batch written into the same vector, so the engine calls out.Reset() before reusing an output
+// vector for the next batch. Arguments are only read (the span holds non-const pointers for
+// the engine's convenience).
 // Errors a user can cause (division by zero, overflow, bad cast, invalid regex) are
 // kInvalidArgument with a fixed message first ("division by zero"); the engine prefixes the
 // expression's line and column.

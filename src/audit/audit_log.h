@@ -1,0 +1,86 @@
+// File: audit/audit_log.h
+//
+// The audit loop's write side: every token verification, runbook run, ad-hoc query, dry run
+// and snapshot access is recorded as a CloudTrail-format event in the same store the queries
+// read, so runbooks can query who ran what (eventSource "trailbook.audit").
+//
+// This header is the contract between the runbook/server/monitor code (callers) and the
+// audit implementation. Callers build AuditEvents; the log stamps each one with its
+// eventID, a per-store sequence number and the hash of the previous audit event (the
+// tamper-evident chain, docs/format/audit.md), renders it as a CloudTrail event, and makes
+// it durable and visible to queries before Append returns.
+//
+//   TB_ASSIGN_OR_RETURN(std::unique_ptr<AuditLog> log, AuditLog::Open(store_dir, {}));
+//   AuditEvent event;
+//   event.event_name = "RunRunbook";
+//   ...
+//   TB_ASSIGN_OR_RETURN(AuditReceipt receipt, log->Append(event));
+//
+// Fail closed: when Append fails, the caller must not return results for the request.
+//
+// Thread safety: Append may be called from any number of threads and processes at once
+// (group commit inside a process, a file lock across processes); no event is lost, mangled
+// or given a duplicate sequence number.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace trailbook::audit {
+
+// The eventSource of every audit event. Never an AWS service name.
+inline constexpr char kAuditEventSource[] = "trailbook.audit";
+
+// One audit record as the caller knows it. JSON-valued members hold serialised JSON object
+// text (valid, minified) or are empty (omitted from the event).
+struct AuditEvent {
+  std::string event_name;  // VerifyToken, RunRunbook, DryRunRunbook, QueryAdhoc,
+                           // CreateSnapshot, ReadSnapshot, VerifyAudit, ...
+  int64_t event_time_us = 0;  // 0: the log's clock at Append.
+  bool read_only = true;
+
+  // Who: from the verified token, or what the caller could read of a rejected one.
+  std::string principal_id;  // sub ("" when the token did not verify)
+  std::string issuer;        // iss
+  std::string token_id;      // jti
+  std::string token_sha256;  // hex SHA-256 of the compact token (always known)
+  std::string source_ip;     // client address ("127.0.0.1" / "local" for the CLI)
+  std::string user_agent;    // e.g. "trailbook-cli/0.1", or the HTTP User-Agent
+  std::string request_id;    // the request's id (X-Request-Id); "" lets the log make one
+
+  std::string request_parameters_json;   // runbook id, version, hash, bound params, reason
+  std::string response_elements_json;    // rows, bytes/events scanned, duration, sha256
+  std::string additional_event_data_json;  // ordered verification steps and outcomes
+  std::string error_code;                // e.g. "AccessDenied", "InvalidToken"
+  std::string error_message;             // the detailed (audit-only) reason
+};
+
+struct AuditReceipt {
+  uint64_t sequence = 0;  // 1-based, dense, per store
+  std::string event_id;   // the CloudTrail eventID (UUID) given to the event
+  std::string event_hash; // hex SHA-256 of the event's canonical form (the chain link)
+};
+
+struct AuditLogOptions {
+  const Clock* clock = nullptr;  // nullptr: the system clock
+};
+
+class AuditLog {
+ public:
+  // Opens (creating when missing) the audit log of the store in `store_dir`.
+  static Result<std::unique_ptr<AuditLog>> Open(const std::string& store_dir,
+                                                const AuditLogOptions& options);
+  virtual ~AuditLog() = default;
+
+  // Durably appends `event`; when this returns OK the event is on disk, chained, and visible
+  // to queries that open a new store snapshot. Errors: kIOError, kResourceExhausted.
+  virtual Result<AuditReceipt> Append(const AuditEvent& event) = 0;
+};
+
+}  // namespace trailbook::audit
