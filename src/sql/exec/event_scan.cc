@@ -117,7 +117,9 @@ class DictionaryCache {
   };
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    uint64_t key = (segment.id() << 12) | static_cast<uint64_t>(column);
+    // Segment ids use all 64 bits (audit journal segments set bit 62), so the key keeps the
+    // id whole rather than shifting the column into it.
+    Key key{segment.id(), column};
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);
@@ -137,7 +139,19 @@ class DictionaryCache {
 
  private:
   std::mutex mu_;
-  std::unordered_map<uint64_t, Entry> entries_ TB_GUARDED_BY(mu_);
+  struct Key {
+    uint64_t segment_id;
+    int column;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      constexpr uint64_t kMix = 0x9E3779B97F4A7C15;
+      return std::hash<uint64_t>()((k.segment_id * kMix) ^
+                                   static_cast<uint64_t>(k.column));
+    }
+  };
+  std::unordered_map<Key, Entry, KeyHash> entries_ TB_GUARDED_BY(mu_);
 };
 
 EventTable::EventTable(const storage::Store& store)
