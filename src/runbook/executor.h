@@ -69,6 +69,8 @@ struct QueryRequest {
   bool dry_run = false;
   RequestOrigin origin;
   std::vector<std::string> eds_ids;  // QueryOptions::eds_ids
+  // Values for :name placeholders in `sql`, typed by the caller; bound, never spliced.
+  std::map<std::string, sql::Value> parameters;
 };
 
 struct RunOutcome {
