@@ -54,10 +54,8 @@ Result<std::string> MintDemoToken(const std::string& keys_dir, std::vector<std::
   if (!io::Exists(key_path)) {
     TB_ASSIGN_OR_RETURN(auth::KeyFiles files,
                         auth::GenerateKeyFiles(keys_dir, auth::JwsAlgorithm::kES256, "demo"));
-    std::printf("$ trailbook keygen --alg ES256 --kid demo --out %s
-private key %s (0600), "
-                "public keys %s
-",
+    std::printf("$ trailbook keygen --alg ES256 --kid demo --out %s\nprivate key %s (0600), "
+                "public keys %s\n",
                 keys_dir.c_str(), files.private_key_path.c_str(), files.jwks_path.c_str());
   }
   TB_ASSIGN_OR_RETURN(auth::Signer signer, auth::LoadSigningKeyFile(key_path));
@@ -78,8 +76,7 @@ void ShowRun(const runbook::Executor& executor, const std::string& token, const 
              const std::map<std::string, std::string>& params, bool dry_run) {
   std::string command = "$ trailbook run " + id;
   for (const auto& [k, v] : params) command += " --param " + k + "=" + v;
-  std::printf("%s%s
-", command.c_str(), dry_run ? " --dry-run" : "");
+  std::printf("%s%s\n", command.c_str(), dry_run ? " --dry-run" : "");
   runbook::RunRequest request;
   request.token = token;
   request.runbook_id = id;
@@ -92,14 +89,13 @@ void ShowRun(const runbook::Executor& executor, const std::string& token, const 
     return;
   }
   if (!outcome.status.ok()) {
+    std::fflush(stdout);  // Keep the error (stderr) after the command line it belongs to.
     int code = ReportFailure(outcome);
-    std::printf("(exit code %d)
-", code);
+    std::printf("(exit code %d)\n", code);
     return;
   }
   PrintRows("table", outcome);
-  std::printf("%llu rows, %llu events scanned, result sha256 %s, audit event #%llu
-",
+  std::printf("%llu rows, %llu events scanned, result sha256 %s, audit event #%llu\n",
               static_cast<unsigned long long>(outcome.rows),
               static_cast<unsigned long long>(outcome.stats.rows_examined),
               outcome.result_sha256.c_str(),
@@ -116,11 +112,9 @@ int RunRunbookDemo(const DemoFlags& flags, storage::Store& store, int64_t first_
   if (!token.ok()) return Fail(token.status());
   std::printf("$ export TRAILBOOK_TOKEN=$(trailbook token mint --key %s/demo.key.pem --iss %s "
               "--sub responder@example.com --runbooks 'ir.*,audit.*' "
-              "--scope 'runbook:run audit:read' --reason DEMO-1 --ttl 15m)
-",
+              "--scope 'runbook:run audit:read' --reason DEMO-1 --ttl 15m)\n",
               keys_dir.c_str(), kDemoIssuer);
-  std::printf("$ export TRAILBOOK_JWKS=%s/jwks.json TRAILBOOK_ISSUER=%s
-", keys_dir.c_str(),
+  std::printf("$ export TRAILBOOK_JWKS=%s/jwks.json TRAILBOOK_ISSUER=%s\n", keys_dir.c_str(),
               kDemoIssuer);
 
   AuthFlags auth;
@@ -136,8 +130,7 @@ int RunRunbookDemo(const DemoFlags& flags, storage::Store& store, int64_t first_
   sql::QueryEngine engine(store);
   runbook::ExecutorOptions options;
   runbook::Executor executor(*library, **verifier, engine, **audit_log, options);
-  std::printf("%zu runbooks in %s ($ trailbook runbook list)
-", library->runbooks().size(),
+  std::printf("%zu runbooks in %s ($ trailbook runbook list)\n", library->runbooks().size(),
               runbooks_dir.c_str());
 
   // The generated data lies in the past: ask for its whole time range.
@@ -146,8 +139,7 @@ int RunRunbookDemo(const DemoFlags& flags, storage::Store& store, int64_t first_
   Step("7. Run two runbooks: verified, authorized, constrained, audited");
   ShowRun(executor, *token, "ir.console-logins",
           {{"start", start}, {"end", end}, {"max_rows", "8"}}, false);
-  std::printf("
-");
+  std::printf("\n");
   ShowRun(executor, *token, "ir.access-denied-bursts",
           {{"start", start}, {"end", end}, {"min_count", "3"}, {"max_rows", "8"}}, false);
 
@@ -155,16 +147,13 @@ int RunRunbookDemo(const DemoFlags& flags, storage::Store& store, int64_t first_
   Result<std::string> narrow = MintDemoToken(keys_dir, {"ir.console-logins"}, {"runbook:run"});
   if (!narrow.ok()) return Fail(narrow.status());
   ShowRun(executor, *narrow, "ir.control-plane-changes", {{"start", start}, {"end", end}}, false);
-  std::printf("
-");
+  std::printf("\n");
   ShowRun(executor, *narrow, "ir.control-plane-changes", {{"start", start}, {"end", end}}, true);
 
   Step("9. Every request above is an audit event in the same store");
   ShowRun(executor, *token, "audit.who-ran-what", {{"start", "-1h"}, {"max_rows", "20"}}, false);
-  std::printf("
-Next: trailbook runbook list; trailbook run ir.principal-activity --param "
-              "principal_arn=... --store %s
-", store_dir.c_str());
+  std::printf("\nNext: trailbook runbook list; trailbook run ir.principal-activity --param "
+              "principal_arn=... --store %s\n", store_dir.c_str());
   return 0;
 }
 
