@@ -262,8 +262,10 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       record(c, CandidateOutcome::kUnconfirmed, "confirmation did not hold");
       continue;
     }
+    TB_ASSIGN_OR_RETURN(std::string snapshot_id, source_.SnapshotEvidence(rule));
     record(c, CandidateOutcome::kAlerted, "");
     Alert alert = MakeAlert(rule, c, now, std::move(confirm_rows));
+    alert.snapshot_id = std::move(snapshot_id);
     const bool stays_open = !rule.resolve.query.empty() || rule.resolve.quiet_for_us > 0 ||
                             rule.suppress_for_us > 0;
     if (stays_open) {

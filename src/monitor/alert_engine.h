@@ -52,6 +52,14 @@ class QuerySource {
   // named parameters and returns every row. Parameters the SQL does not mention are unused.
   virtual Result<std::vector<DetectionRow>> Run(const AlertRule& rule, std::string_view sql,
                                                 const QueryParams& params) = 0;
+
+  // Freezes the evidence of `rule`'s latest detection query run (e.g. as a signed snapshot)
+  // and returns its id, or "" when the source keeps no evidence. Called once per new alert,
+  // inside the rule's run: an error fails the run, which is then repeated.
+  virtual Result<std::string> SnapshotEvidence(const AlertRule& rule) {
+    (void)rule;
+    return std::string();
+  }
 };
 
 struct EngineOptions {

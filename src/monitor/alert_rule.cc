@@ -77,7 +77,7 @@ Status ParseAlertNode(const YAML::Node& alert, AlertRule* rule) {
   TB_RETURN_IF_ERROR(CheckKeys(alert, "alert",
                                {"severity", "threshold", "confirm", "dedup_key", "suppress_for",
                                 "resolve", "deliver", "link", "time_column", "row_id_column",
-                                "lookback"}));
+                                "lookback", "params"}));
   TB_ASSIGN_OR_RETURN(std::string severity, ScalarField(alert, "severity", "alert", false));
   if (!severity.empty()) {
     if (severity != "info" && severity != "low" && severity != "medium" && severity != "high" &&
@@ -154,6 +154,19 @@ Status ParseAlertNode(const YAML::Node& alert, AlertRule* rule) {
     TB_ASSIGN_OR_RETURN(rule->resolve.query, ScalarField(r, "query", "alert.resolve", false));
     if (rule->resolve.quiet_for_us == 0 && rule->resolve.query.empty()) {
       return InvalidArgument("alert.resolve: needs quiet_for or query");
+    }
+  }
+  if (YAML::Node params = alert["params"]) {
+    if (!params.IsMap()) {
+      return InvalidArgument("alert.params: must be a mapping of name: type" + Where(params));
+    }
+    for (const auto& item : params) {
+      const std::string name = item.first.Scalar();
+      if (!item.second.IsScalar() || item.second.Scalar().empty()) {
+        return InvalidArgument("alert.params." + name + ": must be a parameter type" +
+                               Where(item.second));
+      }
+      rule->param_types.emplace_back(name, item.second.Scalar());
     }
   }
   TB_ASSIGN_OR_RETURN(rule->deliver, ListField(alert, "deliver", "alert"));

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -69,6 +70,11 @@ struct AlertRule {
   std::vector<std::string> deliver;  // Delivery names; empty: the global default.
   std::string link_template;          // {alert_id}, {runbook_id}, {dedup_key} are replaced.
   int64_t lookback_us = 0;            // Per-rule override of the monitor's lookback (0: none).
+  // Declared types ("int", "ip", "timestamp", ... as runbook parameter types) of the
+  // :names of confirm/resolve queries that come from row columns; undeclared ones bind as
+  // strings, and the engine-provided times (:start, :end, :window_start, ...) and the time
+  // column as timestamps. Used by the daemon, which runs those queries as runbooks.
+  std::vector<std::pair<std::string, std::string>> param_types;
 };
 
 // Parses a duration: an integer followed by s, m, h or d ("90s", "10m", "24h", "30d").

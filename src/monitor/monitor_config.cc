@@ -30,7 +30,8 @@ class ConfigParser {
     static constexpr std::string_view kKnown[] = {
         "store",   "state_dir",   "watch",           "poll_interval", "schedule",
         "cron",    "lookback",    "runbooks",        "token_file",    "link",
-        "deliver", "deliveries",  "max_attempts",    "ingest_threads"};
+        "deliver", "deliveries",  "max_attempts",    "ingest_threads", "auth",
+        "snapshot_key"};
     for (const auto& item : root) {
       std::string key = item.first.Scalar();
       if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -43,7 +44,27 @@ class ConfigParser {
     TB_ASSIGN_OR_RETURN(c.watch, PathList(root, "watch"));
     TB_ASSIGN_OR_RETURN(c.runbooks, PathList(root, "runbooks"));
     if (c.runbooks.empty()) return Error("runbooks", "at least one detection runbook is needed", root);
-    TB_ASSIGN_OR_RETURN(c.token_file, Path(root, "token_file", false));
+    TB_ASSIGN_OR_RETURN(c.token_file, Path(root, "token_file", true));
+    TB_ASSIGN_OR_RETURN(c.snapshot_key, Path(root, "snapshot_key", false));
+    YAML::Node auth = root["auth"];
+    if (!auth) return Error("auth", "missing (jwks and issuer that verify the service token)", root);
+    if (!auth.IsMap()) return Error("auth", "must be a mapping", auth);
+    for (const auto& item : auth) {
+      static constexpr std::string_view kAuthKeys[] = {"jwks", "issuer", "audience",
+                                                       "algorithms", "ca_file"};
+      if (std::find(std::begin(kAuthKeys), std::end(kAuthKeys), item.first.Scalar()) ==
+          std::end(kAuthKeys)) {
+        return Error("auth." + item.first.Scalar(), "unknown field", item.first);
+      }
+    }
+    TB_ASSIGN_OR_RETURN(c.auth.jwks, Scalar(auth, "jwks", true, "auth."));
+    if (!c.auth.jwks.starts_with("https://")) c.auth.jwks = Resolve(base_dir_, c.auth.jwks);
+    TB_ASSIGN_OR_RETURN(c.auth.issuer, Scalar(auth, "issuer", true, "auth."));
+    TB_ASSIGN_OR_RETURN(std::string audience, Scalar(auth, "audience", false, "auth."));
+    if (!audience.empty()) c.auth.audience = audience;
+    TB_ASSIGN_OR_RETURN(c.auth.algorithms, NameList(auth, "algorithms"));
+    TB_ASSIGN_OR_RETURN(std::string ca_file, Scalar(auth, "ca_file", false, "auth."));
+    if (!ca_file.empty()) c.auth.ca_file = Resolve(base_dir_, ca_file);
     TB_ASSIGN_OR_RETURN(c.link_template, Scalar(root, "link", false));
     TB_ASSIGN_OR_RETURN(int64_t poll, Duration(root, "poll_interval"));
     if (poll > 0) c.poll_interval_us = poll;

@@ -30,6 +30,15 @@ struct DeliveryConfig {
   WebhookOptions webhook;   // kWebhook (secret read from secret_file)
 };
 
+// How the service token is verified (as `trailbook run --config trailbook.yaml` does).
+struct AuthConfig {
+  std::string jwks;      // JWK Set file or https:// URL of the issuer's keys.
+  std::string issuer;    // Exact "iss".
+  std::string audience = "trailbook";
+  std::vector<std::string> algorithms;  // Empty: the algorithms of the loaded keys.
+  std::string ca_file;   // For an https:// jwks ("" = system CAs).
+};
+
 struct MonitorConfig {
   std::string store;
   std::string state_dir;
@@ -39,7 +48,9 @@ struct MonitorConfig {
   std::optional<CronSchedule> cron;
   int64_t lookback_us = 15LL * 60 * 1'000'000;
   std::vector<std::string> runbooks;  // Detection runbook files or directories.
-  std::string token_file;             // Service token; "" = none (see docs/monitor.md).
+  std::string token_file;             // Service token (required; re-read when it changes).
+  AuthConfig auth;                    // Required: no verified token, no detection.
+  std::string snapshot_key;           // Signs evidence snapshots; "" = alerts carry none.
   std::string link_template;          // Default for rules without alert.link.
   std::vector<std::string> default_deliver;
   std::vector<DeliveryConfig> deliveries;

@@ -6,118 +6,45 @@
 #include <thread>
 
 #include "io/file.h"
-#include "sql/types/data_chunk.h"
-#include "sql/types/value.h"
+#include "snapshot/snapshot_writer.h"
 #include "storage/store.h"
 
 namespace trailbook::monitor {
 namespace {
 
-sql::Value ToValue(const Cell& cell) {
-  switch (cell.type) {
-    case CellType::kNull: return sql::Value::Null();
-    case CellType::kBool: return sql::Value::Boolean(cell.int_value != 0);
-    case CellType::kInt: return sql::Value::Bigint(cell.int_value);
-    case CellType::kDouble: return sql::Value::Double(cell.double_value);
-    case CellType::kString: return sql::Value::Varchar(cell.text);
-    case CellType::kTimestamp: return sql::Value::Timestamp(cell.int_value);
+// Builds the service token's verifier from the `auth:` settings (one issuer, one key set).
+Status BuildVerifier(const AuthConfig& config, const Clock& clock,
+                     std::shared_ptr<auth::JwksCache>* keys,
+                     std::unique_ptr<auth::TokenVerifier>* verifier) {
+  auth::KeySourceConfig source;
+  (config.jwks.starts_with("https://") ? source.jwks_url : source.jwks_file) = config.jwks;
+  source.https.ca_file = config.ca_file;
+  source.cache.background_refresh = false;  // Monitor::RunPass calls Tick().
+  TB_ASSIGN_OR_RETURN(*keys, auth::JwksCache::Open(source, clock));
+  auth::IssuerConfig issuer;
+  issuer.issuer = config.issuer;
+  issuer.audiences = {config.audience};
+  for (const std::string& name : config.algorithms) {
+    std::optional<auth::JwsAlgorithm> alg = auth::ParseJwsAlgorithm(name);
+    if (!alg) return InvalidArgument("auth.algorithms: unsupported algorithm " + name);
+    issuer.allowed_algs.push_back(*alg);
   }
-  return sql::Value::Null();
-}
-
-Cell ToCell(const sql::Value& v) {
-  if (v.is_null()) return Cell::Null();
-  switch (v.type().id()) {
-    case sql::TypeId::kBoolean: return Cell::Bool(v.bool_value());
-    case sql::TypeId::kBigint:
-    case sql::TypeId::kDate:
-    case sql::TypeId::kIntervalDayTime:
-    case sql::TypeId::kIntervalYearMonth: return Cell::Int(v.int_value());
-    case sql::TypeId::kDouble: return Cell::Double(v.double_value());
-    case sql::TypeId::kTimestamp: return Cell::Timestamp(v.int_value());
-    case sql::TypeId::kVarchar: return Cell::String(v.string_value());
-    default: return Cell::String(v.ToString());
+  if (issuer.allowed_algs.empty()) {
+    for (const auth::Jwk& key : (*keys)->current()->keys()) {
+      if (std::find(issuer.allowed_algs.begin(), issuer.allowed_algs.end(), key.alg()) ==
+          issuer.allowed_algs.end()) {
+        issuer.allowed_algs.push_back(key.alg());
+      }
+    }
   }
-}
-
-bool IsRunbookFile(const std::string& path) {
-  auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() &&
-           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return ends_with(".yaml") || ends_with(".yml");
+  issuer.keys = *keys;
+  auth::VerifierConfig verifier_config;
+  verifier_config.issuers.push_back(std::move(issuer));
+  TB_ASSIGN_OR_RETURN(*verifier, auth::TokenVerifier::Create(std::move(verifier_config)));
+  return Status::OK();
 }
 
 }  // namespace
-
-Result<std::vector<DetectionRow>> StoreQuerySource::Run(const AlertRule& rule,
-                                                        std::string_view sql,
-                                                        const QueryParams& params) {
-  sql::QueryOptions options;
-  options.clock = &clock_;
-  options.threads = 1;
-  for (const auto& [name, cell] : params) options.parameters[name] = ToValue(cell);
-  if (sql == rule.query) {
-    for (const auto& [name, cell] : params) {
-      if (name == "start" && cell.type == CellType::kTimestamp) {
-        options.constraints.min_time = cell.int_value;
-      }
-      if (name == "end" && cell.type == CellType::kTimestamp) {
-        options.constraints.max_time = cell.int_value;
-      }
-    }
-  }
-  auto context = [&](const Status& s) {
-    return s.WithContext("runbook " + rule.runbook_id + (sql == rule.query ? " detection query"
-                                                                            : " confirm/resolve query"));
-  };
-  Result<std::unique_ptr<sql::QueryResult>> result = engine_.Execute(sql, options);
-  if (!result.ok()) return context(result.status());
-  const std::vector<std::string>& names = (*result)->column_names();
-  std::vector<DetectionRow> rows;
-  sql::DataChunk chunk;
-  while (true) {
-    Result<bool> more = (*result)->Next(&chunk);
-    if (!more.ok()) return context(more.status());
-    if (!*more) break;
-    for (size_t r = 0; r < chunk.size; ++r) {
-      if (rows.size() >= max_rows_) {
-        return context(ResourceExhausted("more than " + std::to_string(max_rows_) + " rows"));
-      }
-      DetectionRow row;
-      row.fields.reserve(names.size());
-      for (size_t c = 0; c < names.size(); ++c) {
-        row.fields.emplace_back(names[c], ToCell(chunk.columns[c].GetValue(r)));
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  return rows;
-}
-
-Result<std::vector<AlertRule>> LoadDetectionRules(const std::vector<std::string>& paths,
-                                                  const std::string& link_template) {
-  std::vector<AlertRule> rules;
-  std::set<std::string> ids;
-  for (const std::string& root : paths) {
-    TB_ASSIGN_OR_RETURN(std::vector<std::string> files, io::ListFilesRecursive(root));
-    for (const std::string& file : files) {
-      if (!IsRunbookFile(file)) continue;
-      Result<AlertRule> rule = LoadAlertRuleFile(file);
-      if (!rule.ok()) {
-        if (rule.status().code() == StatusCode::kNotFound && io::Exists(file)) continue;
-        return rule.status();
-      }
-      if (!ids.insert(rule->runbook_id).second) {
-        return InvalidArgument(file + ": runbook id " + rule->runbook_id + " is defined twice");
-      }
-      if (rule->link_template.empty()) rule->link_template = link_template;
-      rules.push_back(std::move(rule).value());
-    }
-  }
-  if (rules.empty()) return NotFound("no detection runbook (with an alert: section) found");
-  return rules;
-}
 
 Monitor::~Monitor() = default;
 
@@ -132,16 +59,33 @@ Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, cons
                                      " is in use by another monitor");
   }
   m->lock_ = std::move(lock).value();
-  TB_ASSIGN_OR_RETURN(std::vector<AlertRule> rules,
-                      LoadDetectionRules(config.runbooks, config.link_template));
-  m->rule_count_ = rules.size();
+  TB_ASSIGN_OR_RETURN(DetectionSet detections,
+                      LoadDetectionRunbooks(config.runbooks, config.link_template));
+  m->detections_ = std::make_unique<DetectionSet>(std::move(detections));
   TB_ASSIGN_OR_RETURN(m->store_,
                       storage::Store::Open(config.store, storage::Store::Mode::kReadWrite, clock));
   m->engine_ = std::make_unique<sql::QueryEngine>(*m->store_);
-  m->source_ = std::make_unique<StoreQuerySource>(*m->engine_, clock, 1'000'000);
-  if (!config.token_file.empty()) {
-    m->token_ = std::make_unique<ServiceTokenFile>(config.token_file);
+  audit::AuditLogOptions audit_options;
+  audit_options.clock = &clock;
+  TB_ASSIGN_OR_RETURN(m->audit_, audit::AuditLog::Open(config.store, audit_options));
+  Status auth = BuildVerifier(config.auth, clock, &m->keys_, &m->verifier_);
+  if (!auth.ok()) return auth.WithContext("monitor auth");
+  runbook::ExecutorOptions executor_options;
+  executor_options.clock = &clock;
+  executor_options.threads = 1;
+  m->executor_ = std::make_unique<runbook::Executor>(m->detections_->library, *m->verifier_,
+                                                     *m->engine_, *m->audit_, executor_options);
+  m->token_ = std::make_unique<ServiceTokenFile>(config.token_file);
+  EvidenceOptions evidence;
+  if (!config.snapshot_key.empty()) {
+    Result<snapshot::SnapshotSigningKey> key = snapshot::SnapshotSigningKey::LoadFile(config.snapshot_key);
+    if (!key.ok()) return key.status().WithContext("snapshot_key " + config.snapshot_key);
+    m->snapshot_key_.emplace(std::move(key).value());
+    evidence.key = &*m->snapshot_key_;
+    evidence.snapshots_dir = snapshot::SnapshotsDir(config.store);
   }
+  m->source_ = std::make_unique<RunbookQuerySource>(*m->executor_, m->detections_->rules,
+                                                    *m->token_, *m->store_, evidence, clock);
   std::vector<std::unique_ptr<AlertSink>> sinks;
   for (const DeliveryConfig& d : config.deliveries) {
     switch (d.type) {
@@ -168,8 +112,8 @@ Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, cons
   options.default_sinks = config.default_deliver;
   options.max_attempts = config.max_attempts;
   options.engine.lookback_us = config.lookback_us;
-  TB_ASSIGN_OR_RETURN(m->pipeline_, AlertPipeline::Open(options, std::move(rules), *m->source_,
-                                                        clock, std::move(sinks)));
+  TB_ASSIGN_OR_RETURN(m->pipeline_, AlertPipeline::Open(options, m->detections_->rules,
+                                                        *m->source_, clock, std::move(sinks)));
   return m;
 }
 
@@ -196,15 +140,15 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
   const int64_t now = clock_.NowMicros();
   if (next_detection_us_ == 0) next_detection_us_ = now;  // detect on the first pass
   if (force_detect || now >= next_detection_us_) {
-    if (token_ != nullptr) {
-      Result<std::string> token = token_->Current();
-      if (!token.ok()) {
-        // Deny by default: no valid service token, no detection run.
-        report.cycle.rule_errors.push_back(token.status().WithContext("service token"));
-        TB_ASSIGN_OR_RETURN(CycleReport delivered, pipeline_->DeliverDue());
-        report.cycle.deliveries = delivered.deliveries;
-        return report;
-      }
+    keys_->Tick();
+    // Deny by default: without a readable service token no detection runs (the token's
+    // verification and authorization happen, and are audited, per query in the executor).
+    Result<std::string> token = token_->Current();
+    if (!token.ok()) {
+      TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->DeliverDue());
+      report.cycle.rule_errors.push_back(token.status().WithContext("service token " +
+                                                                    token_->path()));
+      return report;
     }
     TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->RunCycle());
     report.detected = true;

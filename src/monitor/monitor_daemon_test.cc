@@ -7,8 +7,16 @@
 
 #include <cstdlib>
 
+#include "auth/jwks/key_files.h"
+#include "auth/jwt/token_builder.h"
 #include "base/timestamp.h"
 #include "io/file.h"
+#include "monitor/runbook_query_source.h"
+#include "snapshot/snapshot_verifier.h"
+#include "snapshot/snapshot_writer.h"
+#include "sql/exec/query_engine.h"
+#include "sql/exec/result_writer.h"
+#include "storage/store.h"
 
 namespace trailbook::monitor {
 namespace {
@@ -43,27 +51,40 @@ void WriteLogFile(const std::string& path, const std::string& ip, int n, int64_t
 constexpr char kRunbook[] = R"(id: detect.console-login-failures
 version: "1"
 title: Console login failures from one source IP
+params:
+  start: {type: timestamp, required: true}
+  end: {type: timestamp, required: true}
 query: |
-  SELECT eventID, eventTime, sourceIPAddress, userIdentity.userName AS userName
+  SELECT eventID, eventTime, sourceIPAddress AS source_ip, userIdentity.userName AS user_name
   FROM events
   WHERE eventName = 'ConsoleLogin' AND errorMessage = 'Failed authentication'
     AND eventTime BETWEEN :start AND :end
 alert:
   severity: high
-  threshold: {min_rows: 5, group_by: [sourceIPAddress], window: 10m}
+  threshold: {min_rows: 5, group_by: [source_ip], window: 10m}
   confirm:
     kind: query
     query: |
       SELECT eventID FROM events
-      WHERE sourceIPAddress = :sourceIPAddress AND eventName = 'ConsoleLogin'
+      WHERE sourceIPAddress = :source_ip AND eventName = 'ConsoleLogin'
         AND eventTime BETWEEN :window_start AND :window_end
+  params: {source_ip: ip}
   suppress_for: 1h
   link: https://tb.example/alerts/{alert_id}
+output:
+  - {name: eventID}
 )";
 
+constexpr char kIssuer[] = "https://tb.test/";
+
+// A monitor directory: detections, a key set with a service token signing key, a snapshot
+// key, and monitor.yaml.
 struct Fixture {
   std::string dir = TempDir();
   std::string config_path = dir + "/monitor.yaml";
+  std::string token_path = dir + "/monitor.token";
+  std::unique_ptr<auth::Signer> signer;
+
   Fixture() {
     EXPECT_TRUE(io::CreateDirectories(dir + "/logs").ok());
     EXPECT_TRUE(io::CreateDirectories(dir + "/detections").ok());
@@ -71,13 +92,23 @@ struct Fixture {
     EXPECT_TRUE(io::WriteFileAtomic(dir + "/detections/not-a-detection.yaml",
                                     "id: ir.x\nversion: 1\nquery: SELECT 1\n")
                     .ok());
-    EXPECT_TRUE(io::WriteFileAtomic(config_path, R"(store: store
+    auto keys = auth::GenerateKeyFiles(dir + "/keys", auth::JwsAlgorithm::kES256, "svc1");
+    EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+    auto loaded = auth::LoadSigningKeyFile(keys->private_key_path);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    signer = std::make_unique<auth::Signer>(std::move(loaded).value());
+    auto snap = auth::GenerateKeyFiles(dir + "/snapkeys", auth::JwsAlgorithm::kEdDSA, "snap1");
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    EXPECT_TRUE(io::WriteFileAtomic(config_path, std::string(R"(store: store
 state_dir: state
 watch: [logs]
 poll_interval: 1s
 schedule: 10s
 lookback: 15m
 runbooks: [detections]
+token_file: monitor.token
+auth: {jwks: keys/jwks.json, issuer: 'https://tb.test/', algorithms: [ES256]}
+snapshot_key: )") + snap->private_key_path + R"(
 deliveries:
   file: {type: file, path: alerts.ndjson}
   out: {type: stdout}
@@ -85,20 +116,52 @@ deliver: [file, out]
 )").ok());
   }
   ~Fixture() { std::system(("rm -rf " + dir).c_str()); }
+
+  // Writes a service token valid at `now_us` for `runbooks`.
+  void WriteToken(int64_t now_us, std::vector<std::string> runbooks = {"detect.*"}) {
+    auth::TokenSpec spec;
+    spec.issuer = kIssuer;
+    spec.audiences = {"trailbook"};
+    spec.subject = "svc:monitor";
+    spec.runbooks = std::move(runbooks);
+    spec.scopes = {"runbook:run"};
+    spec.issued_at_us = now_us;
+    spec.ttl_us = 3600LL * 1'000'000;
+    Result<std::string> token = auth::MintToken(spec, *signer);
+    ASSERT_TRUE(token.ok()) << token.status().ToString();
+    ASSERT_TRUE(io::WriteFileAtomic(token_path, *token + "\n", 0600).ok());
+  }
+
+  // Runs `sql` on the store (after the monitor closed it) and returns the first cell.
+  std::string Scalar(const std::string& sql) {
+    auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadOnly);
+    if (!store.ok()) return "open: " + store.status().ToString();
+    sql::QueryEngine engine(**store);
+    auto result = engine.Execute(sql, {});
+    if (!result.ok()) return "query: " + result.status().ToString();
+    sql::DataChunk chunk;
+    Result<bool> more = (*result)->Next(&chunk);
+    if (!more.ok() || !*more || chunk.size == 0) return "no rows";
+    return sql::ResultWriter::Text(chunk.columns[0], 0);
+  }
 };
+
+std::function<Status(std::string_view)> Collect(std::string* out) {
+  return [out](std::string_view s) {
+    out->append(s);
+    return Status::OK();
+  };
+}
 
 TEST(MonitorDaemonTest, IngestsNewFilesAndDeliversConfirmedAlertsOnce) {
   Fixture f;
   const int64_t t0 = ParseTimestamp("2024-05-01T12:00:00Z").value();
   FakeClock clock(t0 + 5 * 60'000'000LL);
+  f.WriteToken(clock.NowMicros());
   Result<MonitorConfig> config = LoadMonitorConfig(f.config_path);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   std::string out;
-  auto writer = [&](std::string_view s) {
-    out += s;
-    return Status::OK();
-  };
-  Result<std::unique_ptr<Monitor>> monitor = Monitor::Open(*config, clock, writer);
+  Result<std::unique_ptr<Monitor>> monitor = Monitor::Open(*config, clock, Collect(&out));
   ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
   EXPECT_EQ((*monitor)->rule_count(), 1u);
 
@@ -116,6 +179,7 @@ TEST(MonitorDaemonTest, IngestsNewFilesAndDeliversConfirmedAlertsOnce) {
   clock.Advance(10'000'000);
   pass = (*monitor)->RunPass(false);
   ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  ASSERT_TRUE(pass->cycle.rule_errors.empty()) << pass->cycle.rule_errors[0].ToString();
   EXPECT_EQ(pass->ingest.events_added, 6u);
   EXPECT_EQ(pass->ingest.files_unchanged, 1u);  // a.json is not read again
   EXPECT_EQ(pass->cycle.alerts_new, 1u);
@@ -131,6 +195,9 @@ TEST(MonitorDaemonTest, IngestsNewFilesAndDeliversConfirmedAlertsOnce) {
   ASSERT_TRUE(pass.ok());
   EXPECT_TRUE(pass->detected);
   EXPECT_EQ(pass->cycle.alerts_new, 0u);
+  // Detection runs: 3 passes; one confirm run.
+  EXPECT_EQ((*monitor)->source().runs(), 4u);
+  EXPECT_EQ((*monitor)->source().denials(), 0u);
 
   std::string file = io::ReadFile(f.dir + "/alerts.ndjson").value();
   EXPECT_EQ(std::count(file.begin(), file.end(), '\n'), 1);
@@ -142,17 +209,109 @@ TEST(MonitorDaemonTest, IngestsNewFilesAndDeliversConfirmedAlertsOnce) {
   EXPECT_THAT(out, HasSubstr(R"("severity":"high")"));
   EXPECT_THAT(out, HasSubstr(R"("confirm_rows":[{"eventID":)"));
 
+  // The alert carries the id of a signed snapshot of the detection result, which verifies.
+  const std::string marker = R"("snapshot_id":")";
+  size_t at = file.find(marker);
+  ASSERT_NE(at, std::string::npos) << file;
+  std::string snapshot_id = file.substr(at + marker.size(), file.find('"', at + marker.size()) -
+                                                                 at - marker.size());
+  auto trusted = snapshot::LoadTrustedSnapshotKeys(f.dir + "/snapkeys/jwks.json");
+  ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
+  snapshot::VerifyOptions verify;
+  verify.expected_id = snapshot_id;
+  snapshot::VerifyReport report = snapshot::VerifySnapshot(
+      snapshot::SnapshotsDir(f.dir + "/store") + "/" + snapshot_id, *trusted, verify);
+  ASSERT_TRUE(report.ok()) << report.first_failure()->name << ": " << report.first_failure()->detail;
+  ASSERT_TRUE(report.manifest.has_value());
+
   // A second monitor on the same state is refused while this one runs.
-  Result<std::unique_ptr<Monitor>> second = Monitor::Open(*config, clock, writer);
+  Result<std::unique_ptr<Monitor>> second = Monitor::Open(*config, clock, Collect(&out));
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kResourceExhausted);
+  monitor->reset();
+
+  // Every query ran as the service principal and left an audit event in the store.
+  EXPECT_EQ(f.Scalar("SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' AND "
+                     "eventName = 'RunRunbook' AND errorCode IS NULL"),
+            "4");
+  EXPECT_EQ(f.Scalar("SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' AND "
+                     "json_extract_scalar(eventJson, '$.requestParameters.runbookId') = "
+                     "'detect.console-login-failures.confirm'"),
+            "1");
+}
+
+TEST(MonitorDaemonTest, RestartDeliversTheAlertExactlyOnce) {
+  Fixture f;
+  const int64_t t0 = ParseTimestamp("2024-05-01T12:00:00Z").value();
+  FakeClock clock(t0 + 5 * 60'000'000LL);
+  f.WriteToken(clock.NowMicros());
+  MonitorConfig config = LoadMonitorConfig(f.config_path).value();
+  std::string out;
+  {
+    auto monitor = Monitor::Open(config, clock, Collect(&out));
+    ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+    ASSERT_TRUE((*monitor)->RunPass(true).ok());  // first detection on an empty store
+    // The burst is ingested, but the monitor stops before the next detection is due.
+    WriteLogFile(f.dir + "/logs/b.json", "203.0.113.9", 6, t0 + 60'000'000LL, 100);
+    clock.Advance(1'000'000);
+    Result<PassReport> pass = (*monitor)->RunPass(false);
+    ASSERT_TRUE(pass.ok());
+    EXPECT_EQ(pass->ingest.events_added, 6u);
+    EXPECT_FALSE(pass->detected);
+  }
+  for (int restart = 0; restart < 3; ++restart) {
+    clock.Advance(10'000'000);
+    auto monitor = Monitor::Open(config, clock, Collect(&out));
+    ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+    Result<PassReport> pass = (*monitor)->RunPass(false);
+    ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+    ASSERT_TRUE(pass->cycle.rule_errors.empty()) << pass->cycle.rule_errors[0].ToString();
+    EXPECT_EQ(pass->ingest.events_added, 0u);  // the ledger remembers b.json
+    EXPECT_TRUE(pass->detected);
+    EXPECT_EQ(pass->cycle.alerts_new, restart == 0 ? 1u : 0u) << restart;
+  }
+  std::string file = io::ReadFile(f.dir + "/alerts.ndjson").value();
+  EXPECT_EQ(std::count(file.begin(), file.end(), '\n'), 1);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+}
+
+TEST(MonitorDaemonTest, TokenWithoutTheRunbookIsDeniedAndAudited) {
+  Fixture f;
+  const int64_t t0 = ParseTimestamp("2024-05-01T12:00:00Z").value();
+  FakeClock clock(t0 + 5 * 60'000'000LL);
+  f.WriteToken(clock.NowMicros(), {"ir.*"});
+  MonitorConfig config = LoadMonitorConfig(f.config_path).value();
+  std::string out;
+  auto monitor = Monitor::Open(config, clock, Collect(&out));
+  ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+  WriteLogFile(f.dir + "/logs/b.json", "203.0.113.9", 6, t0 + 60'000'000LL, 100);
+  Result<PassReport> pass = (*monitor)->RunPass(true);
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  ASSERT_EQ(pass->cycle.rule_errors.size(), 1u);
+  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(pass->cycle.alerts_new, 0u);
+  EXPECT_EQ((*monitor)->source().denials(), 1u);
+  // A token signed by another key is not accepted either.
+  auto other = auth::Signer::Generate(auth::JwsAlgorithm::kES256, std::string("svc1"));
+  ASSERT_TRUE(other.ok());
+  *f.signer = std::move(other).value();
+  f.WriteToken(clock.NowMicros());
+  clock.Advance(1'000'000);  // a new mtime for the token file
+  pass = (*monitor)->RunPass(true);
+  ASSERT_TRUE(pass.ok());
+  ASSERT_EQ(pass->cycle.rule_errors.size(), 1u);
+  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(out, "");
+  monitor->reset();
+  EXPECT_EQ(f.Scalar("SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' AND "
+                     "eventName = 'RunRunbook' AND errorCode IS NOT NULL"),
+            "2");
 }
 
 TEST(MonitorDaemonTest, MissingServiceTokenDeniesDetection) {
   Fixture f;
   FakeClock clock(ParseTimestamp("2024-05-01T12:00:00Z").value());
   MonitorConfig config = LoadMonitorConfig(f.config_path).value();
-  config.token_file = f.dir + "/token";
   Result<std::unique_ptr<Monitor>> monitor =
       Monitor::Open(config, clock, [](std::string_view) { return Status::OK(); });
   ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
@@ -161,10 +320,11 @@ TEST(MonitorDaemonTest, MissingServiceTokenDeniesDetection) {
   EXPECT_FALSE(pass->detected);
   ASSERT_EQ(pass->cycle.rule_errors.size(), 1u);
   EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kNotFound);
-  ASSERT_TRUE(io::WriteFileAtomic(config.token_file, "eyJ.token.x\n", 0600).ok());
+  f.WriteToken(clock.NowMicros());
   pass = (*monitor)->RunPass(true);
   ASSERT_TRUE(pass.ok());
   EXPECT_TRUE(pass->detected);
+  EXPECT_TRUE(pass->cycle.rule_errors.empty()) << pass->cycle.rule_errors[0].ToString();
 }
 
 TEST(MonitorDaemonTest, ServiceTokenIsReReadWhenItChanges) {
@@ -193,13 +353,20 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
   ASSERT_TRUE(io::WriteFileAtomic(dir + "/loose.secret", "0123456789abcdef0123", 0644).ok());
   ASSERT_TRUE(io::WriteFileAtomic(dir + "/short.secret", "short", 0600).ok());
   ASSERT_TRUE(io::WriteFileAtomic(dir + "/good.secret", "0123456789abcdef0123", 0600).ok());
-  const std::string base = "store: s\nstate_dir: st\nrunbooks: [r]\n";
+  const std::string base =
+      "store: s\nstate_dir: st\nrunbooks: [r]\ntoken_file: t\nauth: {jwks: k.json, issuer: i}\n";
   struct Case {
     std::string yaml;
     std::string expected;
   } cases[] = {
       {"state_dir: st\nrunbooks: [r]\n", "store: missing"},
       {"store: s\nstate_dir: st\n", "runbooks: at least one detection runbook"},
+      {"store: s\nstate_dir: st\nrunbooks: [r]\nauth: {jwks: k, issuer: i}\n", "token_file: missing"},
+      {"store: s\nstate_dir: st\nrunbooks: [r]\ntoken_file: t\n", "auth: missing"},
+      {"store: s\nstate_dir: st\nrunbooks: [r]\ntoken_file: t\nauth: {jwks: k}\n",
+       "auth.issuer: missing"},
+      {"store: s\nstate_dir: st\nrunbooks: [r]\ntoken_file: t\nauth: {jwks: k, issuer: i, aud: x}\n",
+       "auth.aud: unknown field"},
       {base + "poll_interval: fast\n", "poll_interval: bad duration"},
       {base + "schedule: 0s\n", "schedule: must be > 0"},
       {base + "cron: '61 * * * *'\n", "cron minute"},
@@ -241,16 +408,48 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
 TEST(MonitorDaemonTest, BadDetectionRunbooksAreReportedWithTheirFile) {
   std::string dir = TempDir();
   ASSERT_TRUE(io::WriteFileAtomic(dir + "/a.yaml", kRunbook).ok());
-  ASSERT_TRUE(io::WriteFileAtomic(dir + "/b.yaml", kRunbook).ok());
-  Result<std::vector<AlertRule>> rules = LoadDetectionRules({dir}, "");
-  ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(rules.status().message(), HasSubstr("defined twice"));
-  ASSERT_TRUE(io::WriteFileAtomic(dir + "/b.yaml", "id: x\nversion: 1\nquery: q\nalert: {severity: loud}\n").ok());
-  rules = LoadDetectionRules({dir}, "");
-  ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(rules.status().message(), HasSubstr(dir + "/b.yaml"));
-  EXPECT_EQ(LoadDetectionRules({dir + "/none"}, "").status().code(), StatusCode::kNotFound);
+  Result<DetectionSet> set = LoadDetectionRunbooks({dir}, "https://x/{alert_id}");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_EQ(set->rules.size(), 1u);
+  EXPECT_EQ(set->rules[0].link_template, "https://tb.example/alerts/{alert_id}");
+  const runbook::Runbook* confirm =
+      set->library.Find("detect.console-login-failures.confirm");
+  ASSERT_NE(confirm, nullptr);
+  EXPECT_EQ(confirm->version, "1");
+  ASSERT_NE(confirm->FindParam("source_ip"), nullptr);
+  EXPECT_EQ(confirm->FindParam("source_ip")->type.kind, runbook::ParamKind::kIp);
+  EXPECT_EQ(confirm->FindParam("window_start")->type.kind, runbook::ParamKind::kTimestamp);
+
+  auto expect_error = [&](const std::string& text, const std::string& expected) {
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/b.yaml", text).ok());
+    Result<DetectionSet> bad = LoadDetectionRunbooks({dir}, "");
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_THAT(bad.status().message(), HasSubstr(dir + "/b.yaml")) << text;
+    EXPECT_THAT(bad.status().message(), HasSubstr(expected)) << text;
+  };
+  expect_error(kRunbook, "defined twice");
+  expect_error("id: x\nversion: 1\nquery: q\nalert: {severity: loud}\n", "alert.severity");
+  std::string no_window = kRunbook;
+  no_window.replace(no_window.find("detect.console"), 6, "other1");
+  no_window.replace(no_window.find("end: {type: timestamp"), 21, "end: {type: string");
+  expect_error(no_window, "params.end: a detection runbook must declare");
+  std::string bad_type = kRunbook;
+  bad_type.replace(bad_type.find("detect.console"), 6, "other2");
+  bad_type.replace(bad_type.find("{source_ip: ip}"), 15, "{source_ip: ipv9}");
+  expect_error(bad_type, "alert.params.source_ip");
+  std::string runbook_typo = kRunbook;
+  runbook_typo.replace(runbook_typo.find("detect.console"), 6, "other3");
+  runbook_typo.replace(runbook_typo.find("title:"), 6, "titel:");
+  expect_error(runbook_typo, ":3: titel");  // the runbook loader's line numbers still hold
+  EXPECT_EQ(LoadDetectionRunbooks({dir + "/none"}, "").status().code(), StatusCode::kNotFound);
   std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(MonitorDaemonTest, WithoutAlertSectionKeepsLineNumbers) {
+  EXPECT_EQ(WithoutAlertSection("id: a\nalert:\n  severity: high\n  # note\n\nquery: q\n"),
+            "id: a\n\n\n\n\nquery: q\n");
+  EXPECT_EQ(WithoutAlertSection("alert: {severity: high}\nid: a"), "\nid: a");
+  EXPECT_EQ(WithoutAlertSection("id: a\nalerts: x\n"), "id: a\nalerts: x\n");
 }
 
 }  // namespace
