@@ -1,9 +1,11 @@
 // trailbook audit verify [--store DIR] [--from T] [--to T] [--jwks FILE] [--json]
 // trailbook audit digest [--store DIR] --key FILE [--account ID] [--region R]
+// trailbook audit export [--store DIR] [--from T] [--to T] OUT
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "audit/audit_export.h"
 #include "audit/audit_log.h"
 #include "audit/audit_verifier.h"
 #include "base/timestamp.h"
@@ -24,6 +26,7 @@ struct AuditFlags {
   std::string key;
   std::string account = "000000000000";
   std::string region = "local";
+  std::string out;
 };
 
 int Fail(const Status& status) {
@@ -31,19 +34,26 @@ int Fail(const Status& status) {
   return ToInt(ExitCodeFor(status));
 }
 
-int RunVerify(const AuditFlags& flags) {
-  audit::AuditVerifyOptions options;
-  options.jwks_path = flags.jwks;
-  for (auto [text, out] : {std::pair{&flags.from, &options.from_us},
-                           std::pair{&flags.to, &options.to_us}}) {
+// Parses --from/--to into `from_us`/`to_us`; prints the error and returns false when one
+// is not a timestamp.
+bool ParseWindow(const AuditFlags& flags, std::optional<int64_t>* from_us,
+                 std::optional<int64_t>* to_us) {
+  for (auto [text, out] : {std::pair{&flags.from, from_us}, std::pair{&flags.to, to_us}}) {
     if (text->empty()) continue;
     std::optional<int64_t> t = ParseTimestamp(*text);
     if (!t) {
       PrintError("--from/--to: not a timestamp: " + *text);
-      return ToInt(ExitCode::kUsage);
+      return false;
     }
     *out = *t;
   }
+  return true;
+}
+
+int RunVerify(const AuditFlags& flags) {
+  audit::AuditVerifyOptions options;
+  options.jwks_path = flags.jwks;
+  if (!ParseWindow(flags, &options.from_us, &options.to_us)) return ToInt(ExitCode::kUsage);
   std::string dir = ResolveStoreDir(flags.store);
   auto report = audit::VerifyAuditTrail(dir, options);
   if (!report.ok()) return Fail(report.status());
@@ -127,6 +137,18 @@ int RunDigest(const AuditFlags& flags) {
   return 0;
 }
 
+int RunExport(const AuditFlags& flags) {
+  audit::AuditExportOptions options;
+  if (!ParseWindow(flags, &options.from_us, &options.to_us)) return ToInt(ExitCode::kUsage);
+  auto summary = audit::ExportAuditTrail(ResolveStoreDir(flags.store), flags.out, options);
+  if (!summary.ok()) return Fail(summary.status());
+  std::printf("exported %llu audit events in %llu files and %llu digests to %s\n",
+              static_cast<unsigned long long>(summary->events),
+              static_cast<unsigned long long>(summary->event_files),
+              static_cast<unsigned long long>(summary->digests), flags.out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, CommandAction& action) {
@@ -154,6 +176,16 @@ void AddAuditCommand(CLI::App& app, CommandAction& action) {
   digest->add_option("--account", flags->account, "recipientAccountId (12 digits)");
   digest->add_option("--region", flags->region, "awsRegion of audit events (default local)");
   digest->callback([flags, &action] { action = [flags] { return RunDigest(*flags); }; });
+
+  CLI::App* exp = cmd->add_subcommand(
+      "export",
+      "Write audit events and digests as CloudTrail files in the S3 delivery layout "
+      "(OUT/AWSLogs/<account>/CloudTrail[-Digest]/<region>/YYYY/MM/DD/*.json.gz)");
+  AddStoreFlag(exp, &flags->store);
+  exp->add_option("--from", flags->from, "Only events (and digests) from this time");
+  exp->add_option("--to", flags->to, "Only events (and digests) up to this time");
+  exp->add_option("out", flags->out, "Output directory")->required();
+  exp->callback([flags, &action] { action = [flags] { return RunExport(*flags); }; });
 }
 
 }  // namespace trailbook::cli
