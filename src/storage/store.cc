@@ -61,20 +61,22 @@ Status Store::Load(bool writable) {
   Status s = ReplayManifest(log, &state, &valid);
   if (!s.ok()) return s.WithContext(dir_);
   if (writable) {
+    if (state.store_id.empty()) {
+      // A new store (or one whose creation was interrupted before its header was durable).
+      // The MANIFEST appears atomically with its header record, so a reader never sees a
+      // MANIFEST without a store id, whenever the writer is killed.
+      TB_ASSIGN_OR_RETURN(std::string id, crypto::RandomUuid());
+      std::string rec = EncodeStoreCreated(id, clock_.NowMicros());
+      TB_RETURN_IF_ERROR(io::WriteFileAtomic(path, rec));
+      size_t ignored;
+      TB_RETURN_IF_ERROR(ReplayManifest(rec, &state, &ignored));
+      log = rec;
+      valid = rec.size();
+    }
     TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
     if (valid < log.size()) {
       // A crash tore the last record; it was never acknowledged, so drop it.
       TB_RETURN_IF_ERROR(manifest_->Truncate(valid));
-    }
-    if (state.store_id.empty()) {
-      TB_ASSIGN_OR_RETURN(std::string id, crypto::RandomUuid());
-      std::string rec = EncodeStoreCreated(id, clock_.NowMicros());
-      TB_RETURN_IF_ERROR(manifest_->Append(rec));
-      TB_RETURN_IF_ERROR(manifest_->Sync());
-      TB_RETURN_IF_ERROR(io::SyncDirectory(dir_));
-      size_t ignored;
-      TB_RETURN_IF_ERROR(ReplayManifest(rec, &state, &ignored));
-      valid = rec.size();
     }
     manifest_valid_bytes_ = manifest_->size();
   } else if (state.store_id.empty()) {
