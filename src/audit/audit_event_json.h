@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -57,5 +58,26 @@ struct AuditChainFields {
 // Reads the chain fields of an audit event's JSON. Errors: kInvalidArgument naming the
 // missing or mistyped field.
 Result<AuditChainFields> ReadAuditChainFields(std::string_view json);
+
+// Reads stored audit events for verification: the chain fields and the chain hash from one
+// parse, reusing its buffers across events (the verifier's hot path).
+//
+// Thread safety: not thread-safe; use one reader per thread.
+class AuditEventReader {
+ public:
+  AuditEventReader();
+  ~AuditEventReader();
+  AuditEventReader(const AuditEventReader&) = delete;
+  AuditEventReader& operator=(const AuditEventReader&) = delete;
+
+  // Sets `*fields` (as ReadAuditChainFields) and `*hash_hex` (as HashAuditEventJson) for
+  // `json`. Errors: kInvalidArgument for invalid JSON, a duplicate key, or a missing or
+  // mistyped chain field (the message names it).
+  Status Read(std::string_view json, AuditChainFields* fields, std::string* hash_hex);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace trailbook::audit
