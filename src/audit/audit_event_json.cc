@@ -131,7 +131,12 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   w.Key("eventCategory");
   w.String("Management");
   w.EndObject();
-  return std::move(w).Take();
+  // Stored canonical, so the SHA-256 of the stored bytes is the chain hash (verifiers and
+  // third parties need no canonicaliser for events written this way).
+  std::string out;
+  Status canonicalized = canonical.Canonicalize(w.str(), &out);
+  if (!canonicalized.ok()) return InvalidArgument("audit event: " + canonicalized.message());
+  return out;
 }
 
 Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJson* canonical) {
@@ -199,8 +204,12 @@ Status AuditEventReader::Read(std::string_view json, AuditChainFields* fields,
     return InvalidArgument("audit event is not valid JSON");
   }
   TB_RETURN_IF_ERROR(ReadFields(root, fields));
-  impl_->canonical_text.clear();
-  TB_RETURN_IF_ERROR(impl_->canonical.AppendCanonical(root, &impl_->canonical_text));
+  *hash_hex = crypto::ToHex(crypto::Sha256(json));
+  return Status::OK();
+}
+
+Status AuditEventReader::CanonicalHash(std::string_view json, std::string* hash_hex) {
+  TB_RETURN_IF_ERROR(impl_->canonical.Canonicalize(json, &impl_->canonical_text));
   *hash_hex = crypto::ToHex(crypto::Sha256(impl_->canonical_text));
   return Status::OK();
 }

@@ -113,7 +113,9 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
   std::vector<Checked> checked(std::min(kChunk, items.size()));
 
   uint64_t expected = 1;
-  std::string previous = kGenesisHash;
+  std::string previous = kGenesisHash;  // SHA-256 of the previous event's bytes.
+  std::string_view previous_json;       // Empty before sequence 1.
+  std::string canonical_hash;
   for (size_t chunk = 0; chunk < items.size(); chunk += kChunk) {
     size_t n = std::min(kChunk, items.size() - chunk);
     auto work = [&](unsigned t) {
@@ -150,7 +152,11 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
                         std::to_string(expected - 1) + " (inserted or reordered event)");
           }
         }
-      } else if (c.fields.previous_hash != previous) {
+      } else if (c.fields.previous_hash != previous &&
+                 !(!previous_json.empty() &&
+                   readers[0].CanonicalHash(previous_json, &canonical_hash).ok() &&
+                   canonical_hash == c.fields.previous_hash)) {
+        // Neither the stored bytes nor their canonical form hash to the link.
         if (report) {
           Problem(seq - 1 == 0 ? seq : seq - 1, "modified",
                   "previousEventHash of sequence " + std::to_string(seq) +
@@ -158,8 +164,13 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
                       " (that event was modified, or events were reordered)");
         }
       }
-      if (wanted_.count(seq) != 0 && hashes_.count(seq) == 0) hashes_[seq] = c.hash;
+      if (wanted_.count(seq) != 0 && hashes_.count(seq) == 0) {
+        // Digests sign the canonical hash (equal to c.hash for events stored canonical).
+        bool ok = readers[0].CanonicalHash(items[chunk + i].json, &canonical_hash).ok();
+        hashes_[seq] = ok ? canonical_hash : c.hash;
+      }
       previous = c.hash;
+      previous_json = items[chunk + i].json;
       expected = seq + 1;
       ++report_.events;
       report_.last_sequence = std::max(report_.last_sequence, seq);
