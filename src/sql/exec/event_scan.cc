@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <unordered_map>
@@ -117,9 +118,7 @@ class DictionaryCache {
   };
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    // Segment ids use all 64 bits (audit journal segments set bit 62), so the key keeps the
-    // id whole rather than shifting the column into it.
-    Key key{segment.id(), column};
+    const std::pair<uint64_t, int> key(segment.id(), column);  // ids use all 64 bits
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);
@@ -139,19 +138,7 @@ class DictionaryCache {
 
  private:
   std::mutex mu_;
-  struct Key {
-    uint64_t segment_id;
-    int column;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      constexpr uint64_t kMix = 0x9E3779B97F4A7C15;
-      return std::hash<uint64_t>()((k.segment_id * kMix) ^
-                                   static_cast<uint64_t>(k.column));
-    }
-  };
-  std::unordered_map<Key, Entry, KeyHash> entries_ TB_GUARDED_BY(mu_);
+  std::map<std::pair<uint64_t, int>, Entry> entries_ TB_GUARDED_BY(mu_);
 };
 
 EventTable::EventTable(const storage::Store& store)
