@@ -111,7 +111,7 @@ int RunQuery(const QueryFlags& flags) {
 
   auto store = storage::Store::Open(ResolveStoreDir(flags.store), storage::Store::Mode::kReadOnly);
   if (!store.ok()) return Fail(store.status());
-  sql::QueryEngine engine(**store);
+  sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
   auto result = engine.Execute(sql, options);
   if (!result.ok()) return Fail(result.status());
   sql::QueryResult& r = **result;

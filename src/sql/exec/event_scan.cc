@@ -1,7 +1,9 @@
 #include "sql/exec/event_scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <list>
 #include <mutex>
 #include <numeric>
 #include <unordered_map>
@@ -140,8 +142,78 @@ class DictionaryCache {
   std::unordered_map<uint64_t, Entry> entries_ TB_GUARDED_BY(mu_);
 };
 
-EventTable::EventTable(const storage::Store& store)
-    : store_(store), dictionaries_(std::make_unique<DictionaryCache>()) {}
+// Decompressed text blocks keyed by (segment id, block, column), least recently used first
+// out when the budget is exceeded. Segments are immutable, so an entry never goes stale.
+// Thread-safe.
+class TextBlockCache {
+ public:
+  explicit TextBlockCache(size_t budget_bytes) : budget_(budget_bytes) {}
+
+  // Returns the block's strings, reading (and counting `*bytes_read`) on a miss.
+  Result<std::shared_ptr<const storage::StringBlock>> Get(const storage::SegmentReader& segment,
+                                                          int column, uint32_t block,
+                                                          std::atomic<uint64_t>* bytes_read) {
+    Key key{segment.id(), block, column};
+    if (budget_ > 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = index_.find(key);
+      if (it != index_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        return it->second->block;
+      }
+    }
+    auto strings = std::make_shared<storage::StringBlock>();
+    TB_RETURN_IF_ERROR(segment.ReadStrings(column, block, strings.get()));
+    const storage::ColumnMeta* m = segment.column(column);
+    if (m != nullptr && block < m->blocks.size()) *bytes_read += m->blocks[block].length;
+    if (budget_ == 0) return strings;
+    size_t bytes = sizeof(storage::StringBlock) + strings->size() * (sizeof(std::string_view) + 1);
+    for (size_t i = 0; i < strings->size(); ++i) bytes += strings->view(i).size();
+    if (bytes > budget_ / 4) return strings;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (index_.find(key) != index_.end()) return strings;  // another thread added it
+    lru_.push_front(Entry{key, strings, bytes});
+    index_.emplace(key, lru_.begin());
+    used_ += bytes;
+    while (used_ > budget_) {
+      used_ -= lru_.back().bytes;
+      index_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+    return strings;
+  }
+
+ private:
+  struct Key {
+    uint64_t segment;
+    uint32_t block;
+    int column;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15u;
+      uint64_t column = static_cast<uint32_t>(k.column);
+      uint64_t h = (k.segment * kMultiplier) ^ (uint64_t{k.block} << 16) ^ column;
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  struct Entry {
+    Key key;
+    std::shared_ptr<const storage::StringBlock> block;
+    size_t bytes;
+  };
+  const size_t budget_;
+  std::mutex mu_;
+  std::list<Entry> lru_ TB_GUARDED_BY(mu_);
+  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index_ TB_GUARDED_BY(mu_);
+  size_t used_ TB_GUARDED_BY(mu_) = 0;
+};
+
+EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes)
+    : store_(store),
+      dictionaries_(std::make_unique<DictionaryCache>()),
+      text_blocks_(std::make_unique<TextBlockCache>(text_cache_bytes)) {}
 EventTable::~EventTable() = default;
 const std::string& EventTable::store_id() const { return store_.store_id(); }
 std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot() const {
@@ -278,6 +350,7 @@ class EventScanSource {
   const EventScanPlan& plan() const { return *plan_; }
   const TimeRange& range() const { return range_; }
   DictionaryCache& dictionaries() const { return table_.dictionaries(); }
+  TextBlockCache& text_blocks() const { return table_.text_blocks(); }
   QueryContext* context() const { return context_; }
   size_t candidate_count() const { return candidates_.size(); }
 
@@ -431,6 +504,8 @@ namespace {
 // Decoded columns of the block being scanned, by stored column index.
 class BlockCache {
  public:
+  explicit BlockCache(TextBlockCache& text_blocks) : text_blocks_(text_blocks) {}
+
   void Reset(const storage::SegmentReader* seg, uint32_t block, bool sparse, ScanCounters* counters) {
     seg_ = seg;
     block_ = block;
@@ -485,9 +560,7 @@ class BlockCache {
   Result<std::shared_ptr<const storage::StringBlock>> Strings(int col) {
     auto it = strings_.find(col);
     if (it == strings_.end()) {
-      auto block = std::make_shared<storage::StringBlock>();
-      TB_RETURN_IF_ERROR(seg_->ReadStrings(col, block_, block.get()));
-      CountBytes(col);
+      TB_ASSIGN_OR_RETURN(auto block, text_blocks_.Get(*seg_, col, block_, &counters_->bytes_read));
       it = strings_.emplace(col, std::move(block)).first;
     }
     return it->second;
@@ -498,6 +571,7 @@ class BlockCache {
     const storage::ColumnMeta* m = seg_->column(col);
     if (m != nullptr && block_ < m->blocks.size()) counters_->bytes_read += m->blocks[block_].length;
   }
+  TextBlockCache& text_blocks_;
   const storage::SegmentReader* seg_ = nullptr;
   uint32_t block_ = 0;
   bool sparse_ = false;
@@ -552,7 +626,10 @@ class BlockRowValues final : public storage::EventValues {
 class EventScanOperator final : public PhysicalOperator {
  public:
   EventScanOperator(std::shared_ptr<EventScanSource> source, QueryContext* context)
-      : PhysicalOperator(source->plan().output_types), source_(std::move(source)), context_(context) {
+      : PhysicalOperator(source->plan().output_types),
+        source_(std::move(source)),
+        context_(context),
+        cache_(source_->text_blocks()) {
     const EventScanPlan& plan = source_->plan();
     for (const ColumnPredicate& p : plan.predicates.column_predicates) {
       predicate_evals_.push_back(std::make_unique<ExpressionEvaluator>(*p.expr, context));
