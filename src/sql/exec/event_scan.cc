@@ -511,8 +511,8 @@ class BlockCache {
     block_ = block;
     sparse_ = sparse;
     counters_ = counters;
-    codes_.clear();
-    times_.clear();
+    for (Slot<uint32_t>& s : codes_) s.valid = false;
+    for (Slot<int64_t>& s : times_) s.valid = false;
     strings_.clear();
   }
   bool sparse() const { return sparse_; }
@@ -520,41 +520,39 @@ class BlockCache {
   uint32_t rows() const { return seg_->block(block_).row_count; }
 
   Status Codes(int col, const uint32_t* rows, size_t n, uint32_t* out) {
-    if (sparse_ && codes_.find(col) == codes_.end()) {
-      for (size_t i = 0; i < n; ++i) {
-        TB_ASSIGN_OR_RETURN(out[i], seg_->CodeAt(col, row_start() + rows[i]));
-      }
-      return Status::OK();
+    if (sparse_ && !Find(codes_, col)->valid) {
+      return seg_->ReadCodesAt(col, block_, rows, n, out);
     }
-    TB_ASSIGN_OR_RETURN(const std::vector<uint32_t>* all, BlockCodes(col));
-    for (size_t i = 0; i < n; ++i) out[i] = (*all)[rows[i]];
+    TB_ASSIGN_OR_RETURN(const uint32_t* all, BlockCodes(col));
+    for (size_t i = 0; i < n; ++i) out[i] = all[rows[i]];
     return Status::OK();
   }
-  Result<const std::vector<uint32_t>*> BlockCodes(int col) {
-    auto it = codes_.find(col);
-    if (it == codes_.end()) {
-      std::vector<uint32_t> codes(rows());
-      TB_RETURN_IF_ERROR(seg_->ReadCodes(col, block_, codes.data()));
+  // Returns the codes of every row of the block (rows() entries), decoding them once.
+  Result<const uint32_t*> BlockCodes(int col) {
+    Slot<uint32_t>* slot = Find(codes_, col);
+    if (!slot->valid) {
+      if (slot->data.size() < rows()) slot->data.resize(rows());
+      TB_RETURN_IF_ERROR(seg_->ReadCodes(col, block_, slot->data.data()));
       CountBytes(col);
-      it = codes_.emplace(col, std::move(codes)).first;
+      slot->valid = true;
     }
-    return &it->second;
+    return slot->data.data();
   }
   Status Times(int col, const uint32_t* rows, size_t n, int64_t* out) {
-    if (sparse_ && times_.find(col) == times_.end()) {
+    Slot<int64_t>* slot = Find(times_, col);
+    if (sparse_ && !slot->valid) {
       for (size_t i = 0; i < n; ++i) {
         TB_ASSIGN_OR_RETURN(out[i], seg_->TimestampAt(col, row_start() + rows[i]));
       }
       return Status::OK();
     }
-    auto it = times_.find(col);
-    if (it == times_.end()) {
-      std::vector<int64_t> t(this->rows());
-      TB_RETURN_IF_ERROR(seg_->ReadTimestamps(col, block_, t.data()));
+    if (!slot->valid) {
+      if (slot->data.size() < this->rows()) slot->data.resize(this->rows());
+      TB_RETURN_IF_ERROR(seg_->ReadTimestamps(col, block_, slot->data.data()));
       CountBytes(col);
-      it = times_.emplace(col, std::move(t)).first;
+      slot->valid = true;
     }
-    for (size_t i = 0; i < n; ++i) out[i] = it->second[rows[i]];
+    for (size_t i = 0; i < n; ++i) out[i] = slot->data[rows[i]];
     return Status::OK();
   }
   Result<std::shared_ptr<const storage::StringBlock>> Strings(int col) {
@@ -576,8 +574,24 @@ class BlockCache {
   uint32_t block_ = 0;
   bool sparse_ = false;
   ScanCounters* counters_ = nullptr;
-  std::unordered_map<int, std::vector<uint32_t>> codes_;
-  std::unordered_map<int, std::vector<int64_t>> times_;
+  // Decoded values of one column; the buffer is kept across blocks (valid: holds this
+  // block's values) so a scan allocates it once per column, not once per block.
+  template <typename T>
+  struct Slot {
+    int column;
+    bool valid;
+    std::vector<T> data;
+  };
+  template <typename T>
+  static Slot<T>* Find(std::vector<Slot<T>>& slots, int col) {
+    for (Slot<T>& s : slots) {
+      if (s.column == col) return &s;
+    }
+    slots.push_back(Slot<T>{col, false, {}});
+    return &slots.back();
+  }
+  std::vector<Slot<uint32_t>> codes_;
+  std::vector<Slot<int64_t>> times_;
   std::unordered_map<int, std::shared_ptr<const storage::StringBlock>> strings_;
 };
 
@@ -661,12 +675,24 @@ class EventScanOperator final : public PhysicalOperator {
 
  private:
   Status Filter(const std::vector<uint8_t>& bitmap, int col) {
-    codes_.resize(selected_.size());
-    TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
     size_t kept = 0;
-    for (size_t i = 0; i < selected_.size(); ++i) {
-      uint32_t c = codes_[i];
-      if (c < bitmap.size() && bitmap[c]) selected_[kept++] = selected_[i];
+    const size_t bitmap_size = bitmap.size();
+    if (cache_.sparse()) {
+      codes_.resize(selected_.size());
+      TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
+      for (size_t i = 0; i < selected_.size(); ++i) {
+        uint32_t c = codes_[i];
+        if (c < bitmap_size && bitmap[c]) selected_[kept++] = selected_[i];
+      }
+    } else {
+      TB_ASSIGN_OR_RETURN(const uint32_t* all, cache_.BlockCodes(col));
+      // Branch-free: selective predicates make the branch unpredictable.
+      for (size_t i = 0; i < selected_.size(); ++i) {
+        uint32_t row = selected_[i];
+        uint32_t c = all[row];
+        selected_[kept] = row;
+        kept += static_cast<size_t>(c < bitmap_size && bitmap[c] != 0);
+      }
     }
     selected_.resize(kept);
     return Status::OK();

@@ -107,7 +107,7 @@ TEST_F(QueryEngineTest, TextBlockCacheGivesTheSameAnswersAtAnyBudget) {
 }
 
 TEST_F(QueryEngineTest, RepeatedQueryDecodesCachedTextBlocksOnce) {
-  const std::string sql = "SELECT requestParameters, userAgent FROM events";
+  const std::string sql = "SELECT requestParameters, userAgent FROM events ORDER BY eventID";
   QueryEngine cached(*store_);
   QueryStats first, second;
   std::string a = Run(cached, sql, &first);
