@@ -520,7 +520,9 @@ class BlockCache {
   uint32_t rows() const { return seg_->block(block_).row_count; }
 
   Status Codes(int col, const uint32_t* rows, size_t n, uint32_t* out) {
-    if (sparse_ && !Find(codes_, col)->valid) {
+    // Few rows of a block not yet decoded for this column (a needle, or rows left by a
+    // selective filter): read just those codes.
+    if ((sparse_ || n * 16 < this->rows()) && !Find(codes_, col)->valid) {
       return seg_->ReadCodesAt(col, block_, rows, n, out);
     }
     TB_ASSIGN_OR_RETURN(const uint32_t* all, BlockCodes(col));
@@ -677,7 +679,7 @@ class EventScanOperator final : public PhysicalOperator {
   Status Filter(const std::vector<uint8_t>& bitmap, int col) {
     size_t kept = 0;
     const size_t bitmap_size = bitmap.size();
-    if (cache_.sparse()) {
+    if (cache_.sparse() || selected_.size() * 16 < cache_.rows()) {
       codes_.resize(selected_.size());
       TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
       for (size_t i = 0; i < selected_.size(); ++i) {
