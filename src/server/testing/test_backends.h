@@ -1,0 +1,59 @@
+// File: server/testing/test_backends.h
+//
+// Test doubles for the server's collaborators whose real implementations live on other
+// branches: RecordingAuditLog (an in-memory AuditLog that can be told to fail, to test
+// fail-closed behaviour) and FixtureRunbookCatalog (two fixed runbooks over the SQL fixture
+// store, with typed parameter binding). Plus helpers to build a fixture store and tokens.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/jwt/testing/token_factory.h"
+#include "server/backends.h"
+#include "storage/store.h"
+
+namespace trailbook::server::testing {
+
+// Thread-safe; keeps every appended event.
+class RecordingAuditLog : public audit::AuditLog {
+ public:
+  Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override;
+  std::vector<audit::AuditEvent> events() const;
+  size_t size() const;
+  // Counts events with this name and error code ("" = success).
+  size_t Count(std::string_view event_name, std::string_view error_code) const;
+  void set_fail(bool fail) { fail_.store(fail); }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<audit::AuditEvent> events_;  // Guarded by mu_.
+  std::atomic<bool> fail_{false};
+};
+
+// Runbooks "ir.user-activity" (params: user string, required) and "ir.all-events" (none).
+class FixtureRunbookCatalog : public RunbookCatalog {
+ public:
+  std::vector<RunbookSummary> List() const override;
+  Result<RunbookSummary> Get(std::string_view id) const override;
+  Result<BoundRunbook> Bind(std::string_view id, std::string_view params_json,
+                            const auth::Principal& principal, int64_t now_us) const override;
+};
+
+// Ingests tests/data/sql_fixture/events.json into a fresh store under the temp directory
+// (once per process) and returns it opened read-only.
+const storage::Store& FixtureStore();
+
+// Mints an ES256 token from `factory` for kTestIssuer/kTestAudience at `now_s`.
+std::string MintTestToken(const auth::testing::TokenFactory& factory, int64_t now_s,
+                          const std::vector<std::string>& scopes,
+                          const std::vector<std::string>& runbooks,
+                          const auth::Constraints& constraints = {},
+                          const std::string& subject = "alice@example.com");
+
+}  // namespace trailbook::server::testing
