@@ -207,7 +207,7 @@ Status HttpServer::Serve() {
 }
 
 void HttpServer::Shutdown() {
-  if (shutting_down_.exchange(true)) return;
+  if (server_ == nullptr || shutting_down_.exchange(true)) return;
   handler_.set_ready(false);
   server_->stop();
   deadline_thread_ = std::thread([this] {
