@@ -16,10 +16,10 @@ namespace trailbook::server::testing {
 Result<audit::AuditReceipt> RecordingAuditLog::Append(const audit::AuditEvent& event) {
   if (fail_.load()) return IOError("audit log unavailable (test)");
   std::lock_guard<std::mutex> lock(mu_);
-  events_.push_back(event);
+  if (retain_.load()) events_.push_back(event);
   audit::AuditReceipt receipt;
-  receipt.sequence = events_.size();
-  receipt.event_id = "test-" + std::to_string(events_.size());
+  receipt.sequence = ++appended_;
+  receipt.event_id = "test-" + std::to_string(receipt.sequence);
   return receipt;
 }
 
@@ -124,7 +124,14 @@ const storage::Store& FixtureStore() {
       ingest::IngestOptions options;
       options.threads = 1;
       options.segment_options.sync = false;
-      std::vector<std::string> paths{"tests/data/sql_fixture/events.json"};
+      // Tests run from the repository root; libFuzzer binaries from the build directory.
+      std::string input = "tests/data/sql_fixture/events.json";
+      for (const char* prefix : {"../", "../../"}) {
+        if (!std::filesystem::exists(input) && std::filesystem::exists(prefix + input)) {
+          input = prefix + input;
+        }
+      }
+      std::vector<std::string> paths{input};
       auto summary = ingest::Ingest(**writer, paths, options, nullptr);
       TB_CHECK(summary.ok()) << summary.status().ToString();
     }

@@ -29,8 +29,12 @@ class RecordingAuditLog : public audit::AuditLog {
   // Counts events with this name and error code ("" = success).
   size_t Count(std::string_view event_name, std::string_view error_code) const;
   void set_fail(bool fail) { fail_.store(fail); }
+  // When false, Append only counts (for fuzzing, where events would pile up).
+  void set_retain(bool retain) { retain_.store(retain); }
 
  private:
+  std::atomic<bool> retain_{true};
+  uint64_t appended_ = 0;  // Guarded by mu_.
   mutable std::mutex mu_;
   std::vector<audit::AuditEvent> events_;  // Guarded by mu_.
   std::atomic<bool> fail_{false};
