@@ -7,6 +7,7 @@
 #include "json/json_writer.h"
 #include "server/api_handler_internal.h"
 #include "server/problem.h"
+#include "server/runbook_schema.h"
 
 namespace trailbook::server {
 namespace {
@@ -106,23 +107,6 @@ std::string VerificationJson(const auth::Verification* verification, const HttpR
 
 }  // namespace internal
 
-sql::ScanConstraints ConstraintsFor(const auth::Constraints& c, int64_t now_us) {
-  sql::ScanConstraints out;
-  if (!c.accounts.empty()) out.accounts = c.accounts;
-  if (!c.regions.empty()) out.regions = c.regions;
-  if (c.event_time_after_us) out.min_time = *c.event_time_after_us;
-  if (c.event_time_before_us) out.max_time = *c.event_time_before_us - 1;
-  if (c.max_window_us) {
-    // Without query-specific bounds the window is anchored at its end (the token's upper
-    // bound, else now), so a token with max_window never sees more than that span.
-    int64_t end = c.event_time_before_us ? *c.event_time_before_us : now_us;
-    int64_t start = end - *c.max_window_us;
-    if (!out.min_time || *out.min_time < start) out.min_time = start;
-    if (!out.max_time) out.max_time = end;
-  }
-  return out;
-}
-
 ApiHandler::ApiHandler(ApiOptions options, ApiBackends backends)
     : options_(std::move(options)),
       backends_(backends),
@@ -131,6 +115,8 @@ ApiHandler::ApiHandler(ApiOptions options, ApiBackends backends)
   TB_CHECK(backends_.verifier != nullptr && backends_.audit != nullptr &&
            backends_.metrics != nullptr && backends_.clock != nullptr)
       << "ApiHandler needs a verifier, an audit log, metrics and a clock";
+  TB_CHECK(backends_.executor == nullptr || backends_.cancel != nullptr)
+      << "ApiHandler needs the executor's cancel flag";
   backends_.metrics->set_query_gauge_provider([this] { return slots_.Counts(); });
 }
 
@@ -177,7 +163,7 @@ HttpResponse ApiHandler::Route(Context& ctx) const {
   if (parts.size() == 1 && parts[0] == "readyz") {
     ctx.route = "/readyz";
     if (!get) return MethodNotAllowed(request, "GET");
-    bool ready = ready_.load() && backends_.engine != nullptr && !cancel_.load();
+    bool ready = ready_.load() && backends_.executor != nullptr && !cancel_.load();
     if (!ready) return Problem(503, "not ready: the store is not open or keys are not loaded", request);
     return JsonResponse(R"({"status":"ready"})");
   }
@@ -292,6 +278,7 @@ bool ApiHandler::Authenticate(Context& ctx, HttpResponse* denial) const {
     return false;
   }
   ctx.principal = &*ctx.verification->principal;
+  ctx.token = std::string(token);
   return true;
 }
 
@@ -307,10 +294,10 @@ HttpResponse ApiHandler::Deny(Context& ctx, int http_status, std::string_view ac
   HttpResponse failure;
   std::string_view code = http_status == 401 ? "InvalidToken" : "AccessDenied";
   bool audited = Audit(ctx, action, std::move(params).Take(), "", code, detail, &failure);
-  // The client learns only the generic reason of a 401; a 403 names the missing grant.
+  // The reason goes to the audit event only; the client learns that it was denied.
   HttpResponse r = http_status == 401
                        ? Problem(401, "invalid token", ctx.request)
-                       : Problem(http_status, detail, ctx.request);
+                       : Problem(http_status, "the token does not allow this request", ctx.request);
   if (!audited) r = std::move(failure);
   r.denial = std::string(denial);
   return r;
@@ -318,11 +305,12 @@ HttpResponse ApiHandler::Deny(Context& ctx, int http_status, std::string_view ac
 
 bool ApiHandler::Audit(Context& ctx, std::string_view action, std::string request_parameters_json,
                        std::string response_elements_json, std::string_view error_code,
-                       std::string_view error_message, HttpResponse* failure) const {
+                       std::string_view error_message, HttpResponse* failure,
+                       bool read_only) const {
   audit::AuditEvent event;
   event.event_name = std::string(action);
   event.event_time_us = ctx.now_us;
-  event.read_only = true;
+  event.read_only = read_only;
   const auth::Verification* v = ctx.verification ? &*ctx.verification : nullptr;
   if (ctx.principal != nullptr) {
     event.principal_id = ctx.principal->subject;
@@ -353,29 +341,15 @@ bool ApiHandler::Audit(Context& ctx, std::string_view action, std::string reques
 }
 
 HttpResponse ApiHandler::ListRunbooks(Context& ctx) const {
-  if (backends_.runbooks == nullptr) {
-    return Problem(501, "no runbook library is configured on this server", ctx.request);
-  }
+  if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
   json::JsonWriter w;
   w.BeginObject();
   w.Key("runbooks");
   w.BeginArray();
-  for (const RunbookSummary& rb : backends_.runbooks->List()) {
+  for (const runbook::Runbook& rb : backends_.executor->library().runbooks()) {
     if (!ctx.principal->AllowsRunbook(rb.id)) continue;
-    w.BeginObject();
-    w.Key("id");
-    w.String(rb.id);
-    w.Key("version");
-    w.String(rb.version);
-    w.Key("title");
-    w.String(rb.title);
-    w.Key("tags");
-    w.BeginArray();
-    for (const std::string& tag : rb.tags) w.String(tag);
-    w.EndArray();
-    w.Key("sha256");
-    w.String(rb.content_sha256);
-    w.EndObject();
+    if (rb.is_audit() && !ctx.principal->HasScope(auth::kScopeAuditRead)) continue;
+    WriteRunbookSummary(rb, &w);
   }
   w.EndArray();
   w.EndObject();
@@ -383,19 +357,19 @@ HttpResponse ApiHandler::ListRunbooks(Context& ctx) const {
 }
 
 HttpResponse ApiHandler::GetRunbook(Context& ctx, std::string_view id) const {
-  if (id.size() > kMaxIdBytes || !auth::ValidateRunbookId(id).ok()) {
+  if (id.size() > auth::kMaxRunbookIdBytes || !auth::ValidateRunbookId(id).ok()) {
     return Problem(400, "id: a runbook id is dot-separated segments of [A-Za-z0-9_-]",
                    ctx.request, "id");
   }
   if (!ctx.principal->AllowsRunbook(id)) {
-    return Deny(ctx, 403, "GetRunbook", "runbook_not_allowed",
+    return Deny(ctx, 403, "GetRunbook", "runbooks",
                 "the token's runbooks claim does not allow runbook " + std::string(id));
   }
-  if (backends_.runbooks == nullptr) {
-    return Problem(501, "no runbook library is configured on this server", ctx.request);
+  if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
+  const runbook::Runbook* rb = backends_.executor->library().Find(id);
+  if (rb == nullptr) {
+    return Problem(404, "runbook " + std::string(id) + " not found", ctx.request, "id");
   }
-  Result<RunbookSummary> rb = backends_.runbooks->Get(id);
-  if (!rb.ok()) return ProblemFromStatus(rb.status(), StatusOrigin::kRequest, ctx.request, "id");
   json::JsonWriter w;
   w.BeginObject();
   w.Key("id");
@@ -411,9 +385,24 @@ HttpResponse ApiHandler::GetRunbook(Context& ctx, std::string_view id) const {
   for (const std::string& tag : rb->tags) w.String(tag);
   w.EndArray();
   w.Key("sha256");
-  w.String(rb->content_sha256);
+  w.String(rb->hash);
+  w.Key("require_reason");
+  w.Bool(rb->require_reason);
   w.Key("params");
-  w.Raw(rb->params_schema_json.empty() ? std::string_view("{}") : rb->params_schema_json);
+  w.Raw(ParamsJsonSchema(*rb));
+  w.Key("output");
+  w.BeginArray();
+  for (const runbook::OutputColumn& c : rb->output) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(c.name);
+    if (!c.description.empty()) {
+      w.Key("description");
+      w.String(c.description);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return JsonResponse(std::move(w).Take());
 }

@@ -16,6 +16,8 @@
 //   GET  /v1/runbooks  /v1/runbooks/{id}                 any valid token (filtered by claims)
 //   POST /v1/runbooks/{id}/runs                          scope runbook:run + runbooks claim
 //   POST /v1/query                                       scope query:adhoc
+// Runs and queries go through runbook::Executor, which writes their one audit event; the
+// handler audits what never reaches it (invalid tokens, other denials, throttling).
 //   GET  /v1/snapshots  /v1/snapshots/{id}[/verify]      scope snapshot:read
 //   GET  /v1/audit/verify                                scope audit:read
 //
@@ -24,6 +26,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,7 +40,7 @@
 #include "server/result_pages.h"
 #include "server/server_metrics.h"
 #include "server/server_options.h"
-#include "sql/exec/query_engine.h"
+#include "runbook/executor.h"
 
 namespace trailbook::server {
 
@@ -48,14 +51,17 @@ struct ApiOptions {
 };
 
 // What the handler uses. Required members must be non-null and outlive the handler;
-// nullable ones make their routes answer 501 (not configured) or 503 (not ready).
+// nullable ones make their routes answer 503 (not ready) or 501 (not configured).
 struct ApiBackends {
   const auth::TokenVerifier* verifier = nullptr;   // Required.
   audit::AuditLog* audit = nullptr;                // Required: no audit, no answers.
   ServerMetrics* metrics = nullptr;                // Required.
   const Clock* clock = nullptr;                    // Required.
-  const sql::QueryEngine* engine = nullptr;        // Nullable: 503 until the store is open.
-  const RunbookCatalog* runbooks = nullptr;        // Nullable: 501.
+  // Runs runbooks and ad-hoc SQL (it re-verifies the token, authorizes, injects the token's
+  // constraints and writes the audit event). Nullable: 503 until the store is open. Its
+  // ExecutorOptions::cancel must be `cancel` below, so CancelQueries reaches its queries.
+  const runbook::Executor* executor = nullptr;
+  std::atomic<bool>* cancel = nullptr;             // Required with `executor`.
   const SnapshotCatalog* snapshots = nullptr;      // Nullable: 501.
   const AuditChainVerifier* audit_verifier = nullptr;  // Nullable: 501.
 };
@@ -75,7 +81,10 @@ class ApiHandler {
   bool ready() const { return ready_.load(); }
 
   // Cancels every running query (graceful shutdown past its deadline) and refuses new ones.
-  void CancelQueries() { cancel_.store(true); }
+  void CancelQueries() {
+    cancel_.store(true);
+    if (backends_.cancel != nullptr) backends_.cancel->store(true);
+  }
 
   const QuerySlots& query_slots() const { return slots_; }
 
@@ -93,15 +102,23 @@ class ApiHandler {
   // execution_routes.cc
   HttpResponse RunRunbook(Context& ctx, std::string_view id) const;
   HttpResponse Query(Context& ctx) const;
-  HttpResponse Execute(Context& ctx, std::string_view action, std::string_view sql,
-                       sql::QueryOptions options, const PageRequest& page,
-                       std::string_view fingerprint, std::string request_parameters_json,
-                       const RunbookSummary* runbook) const;
+  static runbook::RequestOrigin Origin(const Context& ctx);
+  // Fills *page from the request's limit, cursor and format; false (with *problem) for a
+  // cursor that is malformed or belongs to another request.
+  bool PreparePage(Context& ctx, const std::optional<uint64_t>& limit, const std::string& cursor,
+                   PageFormat format, std::string_view fingerprint, PageRequest* page,
+                   HttpResponse* problem) const;
+  // Waits for a query slot; on 429 fills *throttled (after auditing `action`).
+  bool AcquireSlot(Context& ctx, std::string_view action, std::string request_parameters_json,
+                   QuerySlots::Ticket* ticket, HttpResponse* throttled) const;
+  // Renders the executor's outcome: the requested page, or the problem for its status.
+  HttpResponse Respond(Context& ctx, runbook::RunOutcome& outcome, const PageRequest& page,
+                       std::string_view fingerprint, const std::string& snapshot_id) const;
   // Appends the audit event for this request; returns false (and fills *failure with a
   // 503) when it could not be written.
   bool Audit(Context& ctx, std::string_view action, std::string request_parameters_json,
              std::string response_elements_json, std::string_view error_code,
-             std::string_view error_message, HttpResponse* failure) const;
+             std::string_view error_message, HttpResponse* failure, bool read_only = true) const;
 
   ApiOptions options_;
   ApiBackends backends_;
@@ -109,9 +126,5 @@ class ApiHandler {
   std::atomic<bool> ready_{false};
   std::atomic<bool> cancel_{false};
 };
-
-// The row restrictions a token's constraints impose on every query it runs, at `now_us`.
-// A max_window without explicit bounds limits the query to the last max_window before now.
-sql::ScanConstraints ConstraintsFor(const auth::Constraints& constraints, int64_t now_us);
 
 }  // namespace trailbook::server

@@ -20,6 +20,7 @@ struct ApiHandler::Context {
   std::string user_agent;
   int64_t now_us = 0;
   std::string route;
+  std::string token;  // The compact bearer token, once Authenticate accepted its shape.
   std::optional<auth::Verification> verification;  // Set by Authenticate.
   const auth::Principal* principal = nullptr;      // Set when the token verified.
 };

@@ -15,7 +15,6 @@
 namespace trailbook::server {
 namespace {
 
-using testing::FixtureRunbookCatalog;
 using testing::MintTestToken;
 using testing::OpenApiSpec;
 using testing::RecordingAuditLog;
@@ -196,8 +195,12 @@ TEST(ApiHandlerTest, AdhocQueryNeedsScopeAndIsAudited) {
   EXPECT_EQ(event.principal_id, "alice@example.com");
   EXPECT_NE(event.response_elements_json.find(HeaderOf(ok, "X-Result-Sha256")), std::string::npos);
   EXPECT_NE(event.request_parameters_json.find("SELECT count(*)"), std::string::npos);
-  EXPECT_NE(event.additional_event_data_json.find("\"step\":\"signature\",\"outcome\":\"pass\""),
-            std::string::npos);
+  EXPECT_NE(event.additional_event_data_json.find("\"name\":\"signature\",\"outcome\":\"pass\""),
+            std::string::npos)
+      << event.additional_event_data_json;
+  // The denial's reason is in the audit event, never in the response.
+  EXPECT_EQ(denied.body.find("query:adhoc"), std::string::npos) << denied.body;
+  EXPECT_NE(env.audit.events().front().error_message.find("query:adhoc"), std::string::npos);
 }
 
 TEST(ApiHandlerTest, TokenConstraintsNarrowEveryQuery) {
@@ -319,9 +322,24 @@ TEST(ApiHandlerTest, RunsAreDeniedOutsideTheClaimsAndAudited) {
   HttpResponse not_listed = env.Call("POST", "/v1/runbooks/ir.all-events/runs",
                                      env.Token({"runbook:run"}, {"ir.user-activity"}), "{}");
   EXPECT_EQ(not_listed.status, 403);
-  EXPECT_EQ(not_listed.denial, "runbook_not_allowed");
+  EXPECT_EQ(not_listed.denial, "runbooks");
+  EXPECT_EQ(not_listed.body.find("ir.user-activity"), std::string::npos) << not_listed.body;
   ExpectSpec(not_listed, "/v1/runbooks/{id}/runs", "post");
-  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 2u);
+  // A parameter outside the token's accounts constraint is denied, not merely filtered.
+  auth::Constraints accounts;
+  accounts.accounts = {"222222222222"};
+  HttpResponse outside = env.Call("POST", "/v1/runbooks/ir.account-window/runs",
+                                  env.Token({"runbook:run"}, {"ir.*"}, accounts),
+                                  R"({"params":{"account":"111111111111"}})");
+  EXPECT_EQ(outside.status, 403);
+  EXPECT_EQ(outside.denial, "constraints.accounts");
+  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 3u);
+  // An audit runbook needs audit:read on top of runbook:run.
+  HttpResponse audit = env.Call("POST", "/v1/runbooks/audit.events/runs",
+                                env.Token({"runbook:run"}, {"audit.*"}), "{}");
+  EXPECT_EQ(audit.status, 403);
+  HttpResponse hidden = env.Call("GET", "/v1/runbooks", env.Token({"runbook:run"}, {"audit.*"}));
+  EXPECT_EQ(hidden.body.find("audit.events"), std::string::npos) << hidden.body;
 }
 
 TEST(ApiHandlerTest, HostileParametersAreMatchedLiterally) {
@@ -334,12 +352,27 @@ TEST(ApiHandlerTest, HostileParametersAreMatchedLiterally) {
                                   R"({"params":{"user":"bob' OR '1'='1' --"}})");
   ASSERT_EQ(hostile.status, 200) << hostile.body;
   EXPECT_EQ(Rows(hostile).first.size(), 0u);
-  HttpResponse wrong_type = env.Call("POST", "/v1/runbooks/ir.user-activity/runs", token,
-                                     R"({"params":{"user":5}})");
-  EXPECT_EQ(wrong_type.status, 400);
-  EXPECT_EQ(Field(wrong_type), "params.user");
+  std::string any = env.Token({"runbook:run"}, {"ir.*"});
+  HttpResponse wrong_type = env.Call("POST", "/v1/runbooks/ir.account-window/runs", any,
+                                     R"({"params":{"account":"12345"}})");
+  EXPECT_EQ(wrong_type.status, 400) << wrong_type.body;
+  EXPECT_EQ(Field(wrong_type), "params.account");
   ExpectSpec(wrong_type, "/v1/runbooks/{id}/runs", "post");
-  EXPECT_EQ(env.audit.Count("RunRunbook", "InvalidArgument"), 1u);
+  HttpResponse unknown = env.Call("POST", "/v1/runbooks/ir.account-window/runs", any,
+                                  R"({"params":{"account":"111111111111","nope":1}})");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(Field(unknown), "params.nope");
+  HttpResponse missing = env.Call("POST", "/v1/runbooks/ir.account-window/runs", any, "{}");
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(Field(missing), "params.account");
+  EXPECT_EQ(env.audit.Count("RunRunbook", "InvalidParameter"), 3u);
+  // Lists arrive as JSON arrays; numbers as their JSON text.
+  HttpResponse list = env.Call("POST", "/v1/runbooks/ir.account-window/runs", any,
+                               R"({"params":{"account":"111111111111","names":["GetObject","nope"]}})");
+  ASSERT_EQ(list.status, 200) << list.body;
+  HttpResponse no_runbook = env.Call("POST", "/v1/runbooks/ir.nope/runs", any, "{}");
+  EXPECT_EQ(no_runbook.status, 404);
+  EXPECT_EQ(Field(no_runbook), "id");
 }
 
 TEST(ApiHandlerTest, MalformedBodiesGetTheRight4xx) {
@@ -379,16 +412,16 @@ TEST(ApiHandlerTest, MalformedBodiesGetTheRight4xx) {
     EXPECT_EQ(Field(r), c.field) << c.body.substr(0, 60);
     ExpectSpec(r, "/v1/runbooks/{id}/runs", "post");
   }
-  HttpResponse no_sql = env.Call("POST", "/v1/query", token, R"({"params":{}})");
+  HttpResponse no_sql = env.Call("POST", "/v1/query", token, R"({"reason":"x"})");
   EXPECT_EQ(no_sql.status, 400);
   EXPECT_EQ(Field(no_sql), "sql");
   HttpResponse bad_sql = env.Call("POST", "/v1/query", token, R"({"sql":"SELEC 1"})");
   EXPECT_EQ(bad_sql.status, 400);
   EXPECT_EQ(Field(bad_sql), "sql");
   ExpectSpec(bad_sql, "/v1/query", "post");
-  HttpResponse list_param = env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1","params":{"a":[1]}})");
-  EXPECT_EQ(list_param.status, 400);
-  EXPECT_EQ(Field(list_param), "params.a");
+  HttpResponse adhoc_params = env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1","params":{"a":1}})");
+  EXPECT_EQ(adhoc_params.status, 400);
+  EXPECT_EQ(Field(adhoc_params), "params");
 
   // Oversized headers are refused before anything else.
   HttpRequest big;
@@ -421,7 +454,7 @@ TEST(ApiHandlerTest, QueryTimeoutAndMemoryLimitCancelOnlyThatQuery) {
   HttpResponse timed_out = slow.Call("POST", "/v1/query", token, heavy);
   EXPECT_EQ(timed_out.status, 504) << timed_out.body;
   ExpectSpec(timed_out, "/v1/query", "post");
-  EXPECT_EQ(slow.audit.Count("QueryAdhoc", "Cancelled"), 1u);
+  EXPECT_EQ(slow.audit.Count("QueryAdhoc", "QueryFailed"), 1u);
 
   ServerLimits small;
   small.query_memory_bytes = 256 * 1024;
@@ -479,20 +512,6 @@ TEST(ApiHandlerTest, SnapshotAndAuditRoutesCheckScopesFirst) {
   EXPECT_EQ(env.Call("GET", "/v1/audit/verify", env.Token({"audit:read"})).status, 501);
   EXPECT_EQ(env.audit.Count("VerifyAudit", "AccessDenied"), 1u);
   EXPECT_EQ(env.audit.Count("ListSnapshots", "AccessDenied"), 1u);
-}
-
-TEST(ApiHandlerTest, ConstraintsForAnchorsTheWindow) {
-  auth::Constraints c;
-  c.max_window_us = 100;
-  sql::ScanConstraints s = ConstraintsFor(c, 1000);
-  EXPECT_EQ(*s.min_time, 900);
-  EXPECT_EQ(*s.max_time, 1000);
-  c.event_time_before_us = 500;
-  c.event_time_after_us = 0;
-  s = ConstraintsFor(c, 1000);
-  EXPECT_EQ(*s.min_time, 400);
-  EXPECT_EQ(*s.max_time, 499);
-  EXPECT_FALSE(ConstraintsFor(auth::Constraints{}, 1000).any());
 }
 
 }  // namespace

@@ -1,78 +1,54 @@
 // File: server/backends.h
 //
-// The narrow interfaces through which the HTTP API reaches components built elsewhere:
-// the runbook library (RunbookCatalog), signed snapshots (SnapshotCatalog) and the audit
-// chain verifier (AuditChainVerifier). The server authenticates, authorizes by scope and
-// runbook claim, limits, runs the bound query, audits and renders; these interfaces only
-// describe and bind runbooks, and read snapshots and the audit chain.
+// The narrow interfaces through which the HTTP API reaches stores on disk: signed snapshots
+// (SnapshotCatalog) and the audit chain verifier (AuditChainVerifier). Runbook runs and
+// ad-hoc queries go through runbook::Executor directly (api_handler.h). The production
+// implementations over a store directory are in server/store_backends.h; tests substitute
+// their own.
 //
 // Thread safety: implementations must be safe to call from many request threads at once.
 #pragma once
 
-#include <map>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "auth/jwt/claims.h"
 #include "base/status.h"
-#include "sql/exec/event_scan.h"
-#include "sql/types/value.h"
+#include "runbook/executor.h"
+#include "snapshot/snapshot_manifest.h"
 
 namespace trailbook::server {
-
-struct RunbookSummary {
-  std::string id;
-  std::string version;
-  std::string title;
-  std::string description;
-  std::vector<std::string> tags;
-  std::string content_sha256;     // Hex SHA-256 of the canonical runbook (its identity).
-  std::string params_schema_json; // A JSON Schema object for the `params` member.
-};
-
-// A runbook with its parameters bound, ready to execute.
-struct BoundRunbook {
-  RunbookSummary runbook;
-  std::string sql;
-  std::map<std::string, sql::Value> parameters;  // Typed values for the :name parameters.
-  // Row restrictions from the token's constraints, which the runbook may narrow further.
-  sql::ScanConstraints constraints;
-  std::string bound_params_json;  // The bound parameters as a JSON object (for audit).
-};
-
-class RunbookCatalog {
- public:
-  virtual ~RunbookCatalog() = default;
-  // Every loaded runbook, ordered by id.
-  virtual std::vector<RunbookSummary> List() const = 0;
-  // Returns kNotFound for an unknown id.
-  virtual Result<RunbookSummary> Get(std::string_view id) const = 0;
-  // Validates and binds `params_json` (a JSON object) for runbook `id` as `principal`, at
-  // `now_us` (for relative times). Returns kInvalidArgument naming the parameter
-  // ("params.start: ..."), kPermissionDenied when a value lies outside the token's
-  // constraints, kNotFound for an unknown id.
-  virtual Result<BoundRunbook> Bind(std::string_view id, std::string_view params_json,
-                                    const auth::Principal& principal, int64_t now_us) const = 0;
-};
 
 class SnapshotCatalog {
  public:
   virtual ~SnapshotCatalog() = default;
-  // A JSON array of snapshot summaries visible to `principal`.
+  // A JSON object {"snapshots":[...]} of the snapshots whose runbook `principal`'s runbooks
+  // claim allows. Errors: kIOError.
   virtual Result<std::string> ListJson(const auth::Principal& principal) const = 0;
-  // One snapshot's manifest as JSON; kNotFound when unknown.
-  virtual Result<std::string> GetJson(std::string_view id, const auth::Principal& principal) const = 0;
-  // Verifies a snapshot's signature and content; the report as JSON.
+  // One snapshot's manifest as JSON. Errors: kNotFound when unknown or when its runbook is
+  // outside `principal`'s claims (indistinguishable on purpose), kCorruption, kIOError.
+  virtual Result<std::string> GetJson(std::string_view id,
+                                      const auth::Principal& principal) const = 0;
+  // Verifies a snapshot's signature and content; the report as a JSON object with "ok".
+  // Errors: as GetJson.
   virtual Result<std::string> VerifyJson(std::string_view id,
                                          const auth::Principal& principal) const = 0;
+
+  // Whether Create can sign snapshots (a signing key is configured).
+  virtual bool can_create() const = 0;
+  // The store state to record for a run that starts now (call right before running).
+  virtual snapshot::StoreState CaptureStoreState() const = 0;
+  // Freezes the result of the successful run `run` as a signed snapshot; returns its id.
+  // Errors: kUnimplemented without a signing key, kIOError.
+  virtual Result<std::string> Create(const runbook::RunOutcome& run,
+                                     const snapshot::StoreState& state) const = 0;
 };
 
 class AuditChainVerifier {
  public:
   virtual ~AuditChainVerifier() = default;
-  // Verifies the audit hash chain of the store; the report as a JSON object.
+  // Verifies the audit hash chain and digests of the store; the report as a JSON object
+  // with "ok". Errors: kNotFound (no audit journal yet), kIOError.
   virtual Result<std::string> VerifyJson() const = 0;
 };
 

@@ -16,7 +16,6 @@ namespace {
 constexpr size_t kMaxBodyDepth = 8;
 constexpr size_t kMaxParams = 256;
 constexpr size_t kMaxListItems = 1000;
-constexpr size_t kMaxReasonBytes = 512;
 
 // A request-body problem: the HTTP status, the offending member and the message.
 struct BodyError {
@@ -27,8 +26,7 @@ struct BodyError {
 
 struct ExecutionBody {
   std::string sql;
-  std::string params_json = "{}";                   // Minified object, for runbooks.
-  std::map<std::string, sql::Value> query_params;   // Typed, for ad-hoc SQL.
+  std::map<std::string, std::string> params;   // Raw text per parameter, as the CLI passes.
   PageFormat format = PageFormat::kJson;
   std::optional<uint64_t> limit;
   std::string cursor;
@@ -66,10 +64,11 @@ std::optional<BodyError> CheckContentType(const HttpRequest& request) {
   return std::nullopt;
 }
 
-// Checks one parameter value; `adhoc` values must be scalars and become typed SQL values.
+// Checks one parameter value and stores its raw text (strings as they are, numbers and
+// booleans as JSON text, lists as a JSON array), which the runbook's typed parameters parse.
 std::optional<BodyError> CheckParam(std::string_view name, simdjson::dom::element value,
-                                    const ServerLimits& limits, bool adhoc,
-                                    std::map<std::string, sql::Value>* out) {
+                                    const ServerLimits& limits,
+                                    std::map<std::string, std::string>* out) {
   std::string field = "params." + std::string(name);
   auto too_long = [&] {
     return BodyError{400, field,
@@ -79,22 +78,17 @@ std::optional<BodyError> CheckParam(std::string_view name, simdjson::dom::elemen
     case simdjson::dom::element_type::STRING: {
       std::string_view s = value.get_string().value_unsafe();
       if (s.size() > limits.max_param_bytes) return too_long();
-      if (adhoc) (*out)[std::string(name)] = sql::Value::Varchar(std::string(s));
+      (*out)[std::string(name)] = std::string(s);
       return std::nullopt;
     }
     case simdjson::dom::element_type::INT64:
-      if (adhoc) (*out)[std::string(name)] = sql::Value::Bigint(value.get_int64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+    case simdjson::dom::element_type::BOOL:
+      (*out)[std::string(name)] = simdjson::to_string(value);
       return std::nullopt;
     case simdjson::dom::element_type::UINT64:
       return BodyError{400, field, field + ": integer out of range"};
-    case simdjson::dom::element_type::DOUBLE:
-      if (adhoc) (*out)[std::string(name)] = sql::Value::Double(value.get_double().value_unsafe());
-      return std::nullopt;
-    case simdjson::dom::element_type::BOOL:
-      if (adhoc) (*out)[std::string(name)] = sql::Value::Boolean(value.get_bool().value_unsafe());
-      return std::nullopt;
     case simdjson::dom::element_type::ARRAY: {
-      if (adhoc) return BodyError{400, field, field + ": ad-hoc query parameters must be scalars"};
       simdjson::dom::array items;
       if (value.get_array().get(items) != simdjson::SUCCESS) {
         return BodyError{400, field, field + ": expected a list"};
@@ -108,17 +102,16 @@ std::optional<BodyError> CheckParam(std::string_view name, simdjson::dom::elemen
             t == simdjson::dom::element_type::NULL_VALUE) {
           return BodyError{400, field, field + ": list items must be scalars"};
         }
-        if (t == simdjson::dom::element_type::STRING &&
-            item.get_string().value_unsafe().size() > limits.max_param_bytes) {
-          return too_long();
-        }
       }
+      std::string text = simdjson::to_string(value);
+      if (text.size() > limits.max_param_bytes) return too_long();
+      (*out)[std::string(name)] = std::move(text);
       return std::nullopt;
     }
     case simdjson::dom::element_type::NULL_VALUE:
     case simdjson::dom::element_type::OBJECT:
       return BodyError{400, field,
-                       field + ": expected a string, number or boolean, got " +
+                       field + ": expected a string, number, boolean or list, got " +
                            std::string(auth::JsonTypeName(value))};
   }
   return BodyError{400, field, field + ": unsupported value"};
@@ -143,7 +136,7 @@ std::optional<BodyError> ParseExecutionBody(const HttpRequest& request, const Se
   for (auto [key, value] : members) {
     std::string field(key);
     auto type = value.type();
-    if (key == "params") {
+    if (key == "params" && !adhoc) {
       if (type != simdjson::dom::element_type::OBJECT) {
         return BodyError{400, field, "params: expected an object"};
       }
@@ -159,9 +152,8 @@ std::optional<BodyError> ParseExecutionBody(const HttpRequest& request, const Se
           return BodyError{400, "params", "params: '" + auth::QuoteForDetail(name) +
                                               "' is not a parameter name ([A-Za-z_][A-Za-z0-9_]*)"};
         }
-        if (auto e = CheckParam(name, param, limits, adhoc, &out->query_params)) return e;
+        if (auto e = CheckParam(name, param, limits, &out->params)) return e;
       }
-      out->params_json = simdjson::to_string(value);
     } else if (key == "format") {
       if (type != simdjson::dom::element_type::STRING) {
         return BodyError{400, field, "format: expected \"json\", \"ndjson\" or \"csv\""};
@@ -192,12 +184,12 @@ std::optional<BodyError> ParseExecutionBody(const HttpRequest& request, const Se
         return BodyError{400, field, "snapshot: expected true or false"};
       }
       out->snapshot = value.get_bool().value_unsafe();
-    } else if (key == "reason" && !adhoc) {
+    } else if (key == "reason") {
       if (type != simdjson::dom::element_type::STRING) {
         return BodyError{400, field, "reason: expected a string"};
       }
       std::string_view reason = value.get_string().value_unsafe();
-      Status s = auth::ValidatePrintable("reason", reason, kMaxReasonBytes);
+      Status s = auth::ValidatePrintable("reason", reason, auth::kMaxReasonBytes);
       if (!s.ok()) return BodyError{400, field, s.message()};
       out->reason = std::string(reason);
     } else {
@@ -220,213 +212,262 @@ std::string Fingerprint(std::string_view route, const auth::Principal& principal
   return crypto::ToHex(h.Finish());
 }
 
+// The problem field of an executor error: "params.<name>" for a parameter, "reason", "sql".
+std::string FieldFor(const runbook::RunOutcome& out) {
+  const std::string& code = out.error_code;
+  if (code == "InvalidParameter") {
+    const std::string& m = out.status.message();
+    constexpr std::string_view kPrefix = "parameter '";
+    if (m.rfind(kPrefix, 0) == 0) {
+      size_t end = m.find('\'', kPrefix.size());
+      if (end != std::string::npos) return "params." + m.substr(kPrefix.size(), end - kPrefix.size());
+    }
+    return "params";
+  }
+  if (code == "InvalidReason" || code == "ReasonRequired") return "reason";
+  if (code == "RunbookNotFound") return "id";
+  if (code == "InvalidQuery" || (code == "QueryFailed" && out.runbook_id.empty() &&
+                                 out.status.code() == StatusCode::kInvalidArgument)) {
+    return "sql";
+  }
+  return "";
+}
+
+std::string JoinedParams(const std::map<std::string, std::string>& params) {
+  json::JsonWriter w;
+  w.BeginObject();
+  for (const auto& [name, value] : params) {
+    w.Key(name);
+    w.String(value);
+  }
+  w.EndObject();
+  return std::move(w).Take();
+}
+
 }  // namespace
 
-HttpResponse ApiHandler::Query(Context& ctx) const {
-  if (!ctx.principal->HasScope(auth::kScopeQueryAdhoc)) {
-    return Deny(ctx, 403, "QueryAdhoc", "scope", "the token lacks scope query:adhoc");
+runbook::RequestOrigin ApiHandler::Origin(const Context& ctx) {
+  runbook::RequestOrigin origin;
+  origin.source_ip = ctx.client_address;
+  origin.user_agent = ctx.user_agent;
+  origin.request_id = ctx.request.request_id;
+  return origin;
+}
+
+bool ApiHandler::PreparePage(Context& ctx, const std::optional<uint64_t>& limit,
+                             const std::string& cursor, PageFormat format,
+                             std::string_view fingerprint, PageRequest* page,
+                             HttpResponse* problem) const {
+  page->format = format;
+  page->limit = limit ? static_cast<size_t>(*limit) : options_.limits.default_page_rows;
+  page->max_bytes = options_.limits.max_page_bytes;
+  if (cursor.empty()) return true;
+  Result<uint64_t> offset = DecodeCursor(cursor, fingerprint);
+  if (!offset.ok()) {
+    *problem = Problem(400, offset.status().message(), ctx.request, "cursor");
+    return false;
   }
+  page->offset = *offset;
+  return true;
+}
+
+HttpResponse ApiHandler::Query(Context& ctx) const {
   ExecutionBody body;
   if (auto e = ParseExecutionBody(ctx.request, options_.limits, /*adhoc=*/true, &body)) {
     return Problem(e->status, e->detail, ctx.request, e->field);
   }
-  std::string fingerprint =
-      Fingerprint(ctx.route, *ctx.principal, body.sql, body.params_json, body.format);
+  if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
+  std::string fingerprint = Fingerprint(ctx.route, *ctx.principal, body.sql, "", body.format);
   PageRequest page;
-  page.format = body.format;
-  page.limit = body.limit ? static_cast<size_t>(*body.limit) : options_.limits.default_page_rows;
-  page.max_bytes = options_.limits.max_page_bytes;
-  if (!body.cursor.empty()) {
-    Result<uint64_t> offset = DecodeCursor(body.cursor, fingerprint);
-    if (!offset.ok()) return Problem(400, offset.status().message(), ctx.request, "cursor");
-    page.offset = *offset;
+  HttpResponse problem;
+  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
+    return problem;
   }
-  sql::QueryOptions options;
-  options.parameters = std::move(body.query_params);
-  options.constraints = ConstraintsFor(ctx.principal->constraints, ctx.now_us);
-  json::JsonWriter params;
-  params.BeginObject();
-  params.Key("sql");
-  params.String(body.sql);
-  params.Key("params");
-  params.Raw(body.params_json);
-  params.Key("offset");
-  params.UInt(page.offset);
-  params.Key("limit");
-  params.UInt(page.limit);
-  params.EndObject();
-  return Execute(ctx, "QueryAdhoc", body.sql, std::move(options), page, fingerprint,
-                 std::move(params).Take(), nullptr);
+  QuerySlots::Ticket ticket;
+  json::JsonWriter audited;
+  audited.BeginObject();
+  audited.Key("query");
+  audited.String(body.sql.substr(0, 16 * 1024));
+  audited.EndObject();
+  if (!AcquireSlot(ctx, runbook::kEventQueryAdhoc, std::move(audited).Take(), &ticket, &problem)) {
+    return problem;
+  }
+  runbook::QueryRequest request;
+  request.token = ctx.token;
+  request.sql = std::move(body.sql);
+  request.reason = std::move(body.reason);
+  request.origin = Origin(ctx);
+  runbook::RunOutcome outcome = backends_.executor->Query(request);
+  ticket = QuerySlots::Ticket();
+  return Respond(ctx, outcome, page, fingerprint, "");
 }
 
 HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
-  if (id.size() > 128 || !auth::ValidateRunbookId(id).ok()) {
+  if (id.size() > auth::kMaxRunbookIdBytes || !auth::ValidateRunbookId(id).ok()) {
     return Problem(400, "id: a runbook id is dot-separated segments of [A-Za-z0-9_-]",
                    ctx.request, "id");
-  }
-  if (!ctx.principal->HasScope(auth::kScopeRunbookRun)) {
-    return Deny(ctx, 403, "RunRunbook", "scope", "the token lacks scope runbook:run");
-  }
-  if (!ctx.principal->AllowsRunbook(id)) {
-    return Deny(ctx, 403, "RunRunbook", "runbook_not_allowed",
-                "the token's runbooks claim does not allow runbook " + std::string(id));
   }
   ExecutionBody body;
   if (auto e = ParseExecutionBody(ctx.request, options_.limits, /*adhoc=*/false, &body)) {
     return Problem(e->status, e->detail, ctx.request, e->field);
   }
-  if (backends_.runbooks == nullptr) {
-    return Problem(501, "no runbook library is configured on this server", ctx.request);
-  }
-  if (body.snapshot) {
-    return Problem(501, "snapshot: signed snapshots are not available on this server",
+  if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
+  if (body.snapshot && (backends_.snapshots == nullptr || !backends_.snapshots->can_create())) {
+    return Problem(501, "snapshot: no snapshot signing key is configured on this server",
                    ctx.request, "snapshot");
   }
-  Result<BoundRunbook> bound =
-      backends_.runbooks->Bind(id, body.params_json, *ctx.principal, ctx.now_us);
-  if (!bound.ok()) {
-    const Status& s = bound.status();
-    if (s.code() == StatusCode::kPermissionDenied) {
-      return Deny(ctx, 403, "RunRunbook", "constraints", s.message());
-    }
-    // The field is the message's leading "params.x" when the catalog named one.
-    std::string field;
-    if (s.message().rfind("params.", 0) == 0) field = s.message().substr(0, s.message().find(':'));
+  std::string fingerprint =
+      Fingerprint(ctx.route, *ctx.principal, id, JoinedParams(body.params), body.format);
+  PageRequest page;
+  HttpResponse problem;
+  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
+    return problem;
+  }
+  QuerySlots::Ticket ticket;
+  json::JsonWriter audited;
+  audited.BeginObject();
+  audited.Key("runbookId");
+  audited.String(id);
+  audited.EndObject();
+  if (!AcquireSlot(ctx, runbook::kEventRunRunbook, std::move(audited).Take(), &ticket, &problem)) {
+    return problem;
+  }
+  runbook::RunRequest request;
+  request.token = ctx.token;
+  request.runbook_id = std::string(id);
+  request.params = std::move(body.params);
+  request.reason = std::move(body.reason);
+  request.origin = Origin(ctx);
+  std::optional<snapshot::StoreState> state;
+  if (body.snapshot) state = backends_.snapshots->CaptureStoreState();
+  runbook::RunOutcome outcome = backends_.executor->Run(request);
+  ticket = QuerySlots::Ticket();
+  std::string snapshot_id;
+  if (outcome.status.ok() && state) {
+    backends_.metrics->AddAuditEvents(1);  // The run's own event, written by the executor.
+    outcome.receipt.reset();
+    Result<std::string> created = backends_.snapshots->Create(outcome, *state);
     json::JsonWriter params;
     params.BeginObject();
-    params.Key("runbook_id");
-    params.String(id);
-    params.Key("params");
-    params.Raw(body.params_json);
+    params.Key("runbookId");
+    params.String(outcome.runbook_id);
+    params.Key("runRequestId");
+    params.String(outcome.request_id);
     params.EndObject();
+    json::JsonWriter response;
+    response.BeginObject();
+    if (created.ok()) {
+      response.Key("snapshotId");
+      response.String(*created);
+    }
+    response.EndObject();
     HttpResponse failure;
-    if (!Audit(ctx, "RunRunbook", std::move(params).Take(), "", StatusCodeName(s.code()),
-               s.message(), &failure)) {
+    if (!Audit(ctx, "CreateSnapshot", std::move(params).Take(), std::move(response).Take(),
+               created.ok() ? "" : StatusCodeName(created.status().code()),
+               created.ok() ? "" : created.status().message(), &failure, /*read_only=*/false)) {
       return failure;
     }
-    return ProblemFromStatus(s, StatusOrigin::kRequest, ctx.request,
-                             field.empty() && s.code() == StatusCode::kNotFound ? "id" : field);
+    if (!created.ok()) {
+      return ProblemFromStatus(created.status(), StatusOrigin::kRequest, ctx.request, "snapshot");
+    }
+    snapshot_id = std::move(created).value();
   }
-  std::string reason = body.reason;
-  if (reason.empty() && ctx.principal->reason) reason = *ctx.principal->reason;
-  std::string fingerprint = Fingerprint(ctx.route, *ctx.principal, bound->runbook.content_sha256,
-                                        bound->bound_params_json, body.format);
-  PageRequest page;
-  page.format = body.format;
-  page.limit = body.limit ? static_cast<size_t>(*body.limit) : options_.limits.default_page_rows;
-  page.max_bytes = options_.limits.max_page_bytes;
-  if (!body.cursor.empty()) {
-    Result<uint64_t> offset = DecodeCursor(body.cursor, fingerprint);
-    if (!offset.ok()) return Problem(400, offset.status().message(), ctx.request, "cursor");
-    page.offset = *offset;
-  }
-  sql::QueryOptions options;
-  options.parameters = std::move(bound->parameters);
-  options.constraints = bound->constraints;
-  json::JsonWriter params;
-  params.BeginObject();
-  params.Key("runbook_id");
-  params.String(bound->runbook.id);
-  params.Key("runbook_version");
-  params.String(bound->runbook.version);
-  params.Key("runbook_sha256");
-  params.String(bound->runbook.content_sha256);
-  params.Key("params");
-  params.Raw(bound->bound_params_json.empty() ? std::string_view("{}") : bound->bound_params_json);
-  if (!reason.empty()) {
-    params.Key("reason");
-    params.String(reason);
-  }
-  params.Key("offset");
-  params.UInt(page.offset);
-  params.Key("limit");
-  params.UInt(page.limit);
-  params.EndObject();
-  return Execute(ctx, "RunRunbook", bound->sql, std::move(options), page, fingerprint,
-                 std::move(params).Take(), &bound->runbook);
+  return Respond(ctx, outcome, page, fingerprint, snapshot_id);
 }
 
-HttpResponse ApiHandler::Execute(Context& ctx, std::string_view action, std::string_view sql,
-                                 sql::QueryOptions options, const PageRequest& page,
-                                 std::string_view fingerprint,
-                                 std::string request_parameters_json,
-                                 const RunbookSummary* runbook) const {
+bool ApiHandler::AcquireSlot(Context& ctx, std::string_view action,
+                             std::string request_parameters_json, QuerySlots::Ticket* ticket,
+                             HttpResponse* throttled) const {
+  Result<QuerySlots::Ticket> acquired = slots_.Acquire();
+  if (acquired.ok()) {
+    *ticket = std::move(acquired).value();
+    return true;
+  }
   HttpResponse failure;
-  if (backends_.engine == nullptr) {
-    return Problem(503, "the store is not open", ctx.request);
+  if (!Audit(ctx, action, std::move(request_parameters_json), "", "Throttled",
+             acquired.status().message(), &failure)) {
+    *throttled = std::move(failure);
+    return false;
   }
-  Result<QuerySlots::Ticket> ticket = slots_.Acquire();
-  if (!ticket.ok()) {
-    if (!Audit(ctx, action, std::move(request_parameters_json), "", "Throttled",
-               ticket.status().message(), &failure)) {
-      return failure;
+  *throttled = ProblemFromStatus(acquired.status(), StatusOrigin::kQueue, ctx.request);
+  throttled->headers.emplace_back("Retry-After", "1");
+  throttled->denial = "throttled";
+  return false;
+}
+
+HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
+                                 const PageRequest& page, std::string_view fingerprint,
+                                 const std::string& snapshot_id) const {
+  if (outcome.receipt) backends_.metrics->AddAuditEvents(1);
+  backends_.metrics->AddRowsScanned(outcome.stats.rows_examined);
+  if (!outcome.status.ok()) {
+    const Status& s = outcome.status;
+    if (outcome.error_code == "AuditWriteFailed") {
+      HttpResponse r = Problem(503, "the audit log could not record this request; nothing was returned",
+                               ctx.request);
+      r.denial = "audit_unavailable";
+      return r;
     }
-    HttpResponse r = ProblemFromStatus(ticket.status(), StatusOrigin::kQueue, ctx.request);
-    r.headers.emplace_back("Retry-After", "1");
-    r.denial = "throttled";
-    return r;
-  }
-  options.memory_limit_bytes = options_.limits.query_memory_bytes;
-  options.timeout = options_.limits.query_timeout;
-  options.cancel = &cancel_;
-  options.threads = options_.limits.query_threads;
-  options.clock = backends_.clock;
-  Result<QueryPage> result = RunPage(*backends_.engine, sql, options, page);
-  *ticket = QuerySlots::Ticket();  // Release the slot before the audit write.
-  if (!result.ok()) {
-    const Status& s = result.status();
-    if (!Audit(ctx, action, std::move(request_parameters_json), "", StatusCodeName(s.code()),
-               s.message(), &failure)) {
-      return failure;
+    if (s.code() == StatusCode::kUnauthenticated) {
+      HttpResponse r = Problem(401, "invalid token", ctx.request);
+      r.denial = "invalid_token";
+      return r;
     }
-    return ProblemFromStatus(s, StatusOrigin::kQuery, ctx.request,
-                             s.code() == StatusCode::kInvalidArgument && runbook == nullptr ? "sql" : "");
+    if (s.code() == StatusCode::kPermissionDenied) {
+      // The claim that failed goes to the audit event and the metrics, never to the client.
+      HttpResponse r = Problem(403, "the token does not allow this request", ctx.request);
+      r.denial = outcome.decision.claim.empty() ? "denied" : outcome.decision.claim;
+      return r;
+    }
+    return ProblemFromStatus(s, StatusOrigin::kQuery, ctx.request, FieldFor(outcome));
   }
-  QueryPage& p = *result;
-  backends_.metrics->AddRowsScanned(p.stats.rows_examined);
+  QueryPage p = RenderPage(outcome.column_names, outcome.column_types, outcome.chunks, page);
   backends_.metrics->AddRowsReturned(p.rows);
   std::string next = p.next_offset ? EncodeCursor(*p.next_offset, fingerprint) : "";
   json::JsonWriter stats;
   stats.BeginObject();
   stats.Key("rows");
   stats.UInt(p.rows);
+  stats.Key("total_rows");
+  stats.UInt(outcome.rows);
   stats.Key("events_scanned");
-  stats.UInt(p.stats.rows_examined);
+  stats.UInt(outcome.stats.rows_examined);
   stats.Key("bytes_scanned");
-  stats.UInt(p.stats.bytes_read);
+  stats.UInt(outcome.stats.bytes_read);
   stats.Key("duration_ms");
-  stats.Double(p.stats.seconds * 1000.0);
+  stats.Double(static_cast<double>(outcome.duration_us) / 1000.0);
   stats.Key("result_sha256");
-  stats.String(p.result_sha256);
+  stats.String(outcome.result_sha256);
+  stats.Key("page_sha256");
+  stats.String(p.page_sha256);
   stats.Key("more");
   stats.Bool(p.next_offset.has_value());
   stats.EndObject();
-  std::string stats_json = std::move(stats).Take();
-  if (!Audit(ctx, action, std::move(request_parameters_json), stats_json, "", "", &failure)) {
-    return failure;
-  }
   HttpResponse r;
   r.content_type = std::string(PageContentType(page.format));
-  r.headers.emplace_back("X-Result-Sha256", p.result_sha256);
+  r.headers.emplace_back("X-Result-Sha256", outcome.result_sha256);
   r.headers.emplace_back("X-Row-Count", std::to_string(p.rows));
   if (!next.empty()) r.headers.emplace_back("X-Next-Cursor", next);
+  if (!snapshot_id.empty()) r.headers.emplace_back("X-Snapshot-Id", snapshot_id);
   if (page.format != PageFormat::kJson) {
     r.body = std::move(p.body);
     return r;
   }
   json::JsonWriter w;
   w.BeginObject();
-  if (runbook != nullptr) {
+  if (!outcome.runbook_id.empty()) {
     w.Key("runbook");
     w.BeginObject();
     w.Key("id");
-    w.String(runbook->id);
+    w.String(outcome.runbook_id);
     w.Key("version");
-    w.String(runbook->version);
+    w.String(outcome.runbook_version);
     w.Key("sha256");
-    w.String(runbook->content_sha256);
+    w.String(outcome.runbook_hash);
     w.EndObject();
   }
+  w.Key("request_id");
+  w.String(outcome.request_id);
   w.Key("columns");
   w.Raw(p.columns_json);
   w.Key("rows");
@@ -439,8 +480,12 @@ HttpResponse ApiHandler::Execute(Context& ctx, std::string_view action, std::str
   } else {
     w.String(next);
   }
+  if (!snapshot_id.empty()) {
+    w.Key("snapshot_id");
+    w.String(snapshot_id);
+  }
   w.Key("stats");
-  w.Raw(stats_json);
+  w.Raw(std::move(stats).Take());
   w.EndObject();
   r.body = std::move(w).Take();
   return r;

@@ -222,7 +222,7 @@ TEST(HttpServerTest, ShutdownPastTheDeadlineCancelsQueries) {
   client_thread.join();
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
   EXPECT_EQ(status, 504);
-  EXPECT_EQ(env.audit.Count("QueryAdhoc", "Cancelled"), 1u);  // Audited even when cancelled.
+  EXPECT_EQ(env.audit.Count("QueryAdhoc", "QueryFailed"), 1u);  // Audited even when cancelled.
 }
 
 void WriteSelfSignedCert(const std::string& cert_path, const std::string& key_path) {

@@ -51,40 +51,36 @@ std::string_view PageContentType(PageFormat format) {
   return "application/octet-stream";
 }
 
-Result<QueryPage> RunPage(const sql::QueryEngine& engine, std::string_view sql,
-                          const sql::QueryOptions& options, const PageRequest& page) {
-  TB_ASSIGN_OR_RETURN(std::unique_ptr<sql::QueryResult> result, engine.Execute(sql, options));
+QueryPage RenderPage(const std::vector<std::string>& names,
+                     const std::vector<sql::LogicalType>& types,
+                     std::span<const sql::DataChunk> chunks, const PageRequest& page) {
   QueryPage out;
   {
     json::JsonWriter w;
     w.BeginArray();
-    for (size_t i = 0; i < result->column_names().size(); ++i) {
+    for (size_t i = 0; i < names.size() && i < types.size(); ++i) {
       w.BeginObject();
       w.Key("name");
-      w.String(result->column_names()[i]);
+      w.String(names[i]);
       w.Key("type");
-      w.String(result->column_types()[i].ToString());
+      w.String(types[i].ToString());
       w.EndObject();
     }
     w.EndArray();
     out.columns_json = std::move(w).Take();
   }
-  sql::ResultWriter writer(WriterFormat(page.format), result->column_names(),
-                           result->column_types());
+  sql::ResultWriter writer(WriterFormat(page.format), names, types);
   std::string rendered;
   uint64_t to_skip = page.offset;
   bool more = false;
   bool full = false;
-  sql::DataChunk chunk;
   sql::DataChunk slice;
   std::string piece;
   if (page.format == PageFormat::kCsv) {
     sql::DataChunk empty;
     writer.Write(empty, &rendered);  // The header line, so byte-budget retries never drop it.
   }
-  while (true) {
-    TB_ASSIGN_OR_RETURN(bool got, result->Next(&chunk));
-    if (!got) break;
+  for (const sql::DataChunk& chunk : chunks) {
     size_t begin = 0;
     if (to_skip > 0) {
       size_t skip = static_cast<size_t>(std::min<uint64_t>(to_skip, chunk.size));
@@ -150,8 +146,7 @@ Result<QueryPage> RunPage(const sql::QueryEngine& engine, std::string_view sql,
     out.body = std::move(rendered);
   }
   if (more) out.next_offset = page.offset + out.rows;
-  out.stats = result->stats();
-  out.result_sha256 = crypto::ToHex(crypto::Sha256(out.body));
+  out.page_sha256 = crypto::ToHex(crypto::Sha256(out.body));
   return out;
 }
 

@@ -1,25 +1,26 @@
 // File: server/result_pages.h
 //
-// Runs one page of a query for the HTTP API: executes it on the QueryEngine with the
-// request's limits, skips `offset` rows, renders up to `limit` rows (and at most
-// `max_bytes` of output) as JSON, NDJSON or CSV, and reports whether more rows follow. The
-// page is hashed (SHA-256) so the audit record names exactly what was returned.
+// Renders one page of a query result for the HTTP API: skips `offset` rows, renders up to
+// `limit` rows (and at most `max_bytes` of output) as JSON, NDJSON or CSV, and reports
+// whether more rows follow. The page is hashed (SHA-256) so a client can check what it got.
 //
 // Paging is stateless: a cursor carries the next offset plus a fingerprint of the request
 // it belongs to, and the next page re-runs the query. Results are stable across pages only
 // when the query orders its rows and the store has not changed in between.
 //
 //   PageRequest page{.format = PageFormat::kJson, .offset = 0, .limit = 100};
-//   TB_ASSIGN_OR_RETURN(QueryPage p, RunPage(engine, sql, options, page));
+//   QueryPage p = RenderPage(outcome.column_names, outcome.column_types, outcome.chunks, page);
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
-#include "sql/exec/query_engine.h"
+#include "sql/types/data_chunk.h"
 
 namespace trailbook::server {
 
@@ -37,21 +38,19 @@ struct PageRequest {
 };
 
 struct QueryPage {
-  // JSON: {"columns":[{"name","type"}...],"rows":[...],"row_count":n,"next":..,"stats":{..}}
-  // is assembled by the caller from `rows_json`; NDJSON and CSV are the body itself.
+  // JSON: the rows as a JSON array of objects (the caller wraps it with columns, next and
+  // stats); NDJSON and CSV: the response body itself.
   std::string body;
   std::string columns_json;  // [{"name":..,"type":..}, ...]
   uint64_t rows = 0;
   std::optional<uint64_t> next_offset;  // Set when more rows follow.
-  sql::QueryStats stats;
-  std::string result_sha256;  // Hex SHA-256 of `body`.
+  std::string page_sha256;  // Hex SHA-256 of `body`.
 };
 
-// Executes `sql` and renders the requested page. Errors: those of QueryEngine::Execute and
-// QueryResult::Next (kInvalidArgument for bad SQL, kResourceExhausted for the memory limit,
-// kCancelled for the timeout or a cancel).
-Result<QueryPage> RunPage(const sql::QueryEngine& engine, std::string_view sql,
-                          const sql::QueryOptions& options, const PageRequest& page);
+// Renders the requested page of a result with columns `names`/`types` held in `chunks`.
+QueryPage RenderPage(const std::vector<std::string>& names,
+                     const std::vector<sql::LogicalType>& types,
+                     std::span<const sql::DataChunk> chunks, const PageRequest& page);
 
 // A paging cursor: "<offset>.<fingerprint tag>". The tag binds the cursor to one request
 // (route, runbook or SQL, parameters, subject) so it cannot be replayed on another query.

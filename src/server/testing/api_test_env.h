@@ -1,10 +1,12 @@
 // File: server/testing/api_test_env.h
 //
-// Test-only: an ApiHandler wired to the SQL fixture store, a real ES256 TokenVerifier, a
-// RecordingAuditLog and the FixtureRunbookCatalog, at a fake "now" just after the fixture's
-// last event. Shared by the handler tests, the socket tests and the fuzz target.
+// Test-only: an ApiHandler wired to the SQL fixture store through a real runbook::Executor,
+// a real ES256 TokenVerifier, a RecordingAuditLog and the fixture runbooks, at a fake "now"
+// just after the fixture's last event. Shared by the handler tests, the socket tests and
+// the fuzz target.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +29,15 @@ struct Env {
     config.cache_capacity = 100;
     verifier = std::move(auth::TokenVerifier::Create(std::move(config))).value();
     engine = std::make_unique<sql::QueryEngine>(testing::FixtureStore());
+    runbook::ExecutorOptions executor_options;
+    executor_options.clock = &clock;
+    executor_options.timeout = limits.query_timeout;
+    executor_options.memory_limit_bytes = limits.query_memory_bytes;
+    executor_options.max_result_bytes = limits.query_memory_bytes;
+    executor_options.threads = 1;
+    executor_options.cancel = &cancel;
+    executor = std::make_unique<runbook::Executor>(FixtureRunbooks(), *verifier, *engine, audit,
+                                                   executor_options);
     ApiOptions options;
     options.limits = limits;
     options.limits.query_threads = 1;
@@ -36,8 +47,8 @@ struct Env {
     backends.audit = &audit;
     backends.metrics = &metrics;
     backends.clock = &clock;
-    backends.engine = engine.get();
-    backends.runbooks = &catalog;
+    backends.executor = executor.get();
+    backends.cancel = &cancel;
     handler = std::make_unique<ApiHandler>(std::move(options), backends);
     handler->set_ready(true);
   }
@@ -68,8 +79,9 @@ struct Env {
   std::unique_ptr<auth::TokenVerifier> verifier;
   RecordingAuditLog audit;
   ServerMetrics metrics;
-  FixtureRunbookCatalog catalog;
+  std::atomic<bool> cancel{false};
   std::unique_ptr<sql::QueryEngine> engine;
+  std::unique_ptr<runbook::Executor> executor;
   std::unique_ptr<ApiHandler> handler;
 };
 

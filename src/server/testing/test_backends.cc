@@ -1,15 +1,12 @@
 #include "server/testing/test_backends.h"
 
-#include <simdjson.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "auth/jwt/token_builder.h"
 #include "base/check.h"
-#include "crypto/digest.h"
 #include "ingest/ingest_pipeline.h"
-#include "server/api_handler.h"
 
 namespace trailbook::server::testing {
 
@@ -44,73 +41,64 @@ size_t RecordingAuditLog::Count(std::string_view event_name, std::string_view er
 
 namespace {
 
-RunbookSummary UserActivity() {
-  RunbookSummary rb;
-  rb.id = "ir.user-activity";
-  rb.version = "1";
-  rb.title = "Activity of one IAM user";
-  rb.description = "Events whose userIdentity.userName is the given user, oldest first.";
-  rb.tags = {"T1078"};
-  rb.content_sha256 = crypto::ToHex(crypto::Sha256("ir.user-activity v1"));
-  rb.params_schema_json =
-      R"({"type":"object","additionalProperties":false,"required":["user"],)"
-      R"("properties":{"user":{"type":"string","maxLength":128}}})";
-  return rb;
-}
+constexpr char kUserActivity[] = R"(
+id: ir.user-activity
+version: 1.0.0
+title: Activity of one IAM user
+description: Events whose userIdentity.userName is the given user, oldest first.
+tags: [T1078]
+params:
+  user: {type: string, required: true, max: 128, description: IAM user name}
+query: |
+  SELECT eventID, eventName, eventTime FROM events
+  WHERE userIdentity.userName = :user ORDER BY eventTime, eventID
+)";
 
-RunbookSummary AllEvents() {
-  RunbookSummary rb;
-  rb.id = "ir.all-events";
-  rb.version = "2";
-  rb.title = "Every event";
-  rb.description = "All events, oldest first.";
-  rb.content_sha256 = crypto::ToHex(crypto::Sha256("ir.all-events v2"));
-  rb.params_schema_json = R"({"type":"object","additionalProperties":false,"properties":{}})";
-  return rb;
-}
+constexpr char kAllEvents[] = R"(
+id: ir.all-events
+version: 2.0.0
+title: Every event
+description: All events, oldest first.
+query: SELECT eventID, eventName, recipientAccountId FROM events ORDER BY eventTime, eventID
+)";
+
+constexpr char kAccountWindow[] = R"(
+id: ir.account-window
+version: 1.0.0
+title: Events of one account in a window
+params:
+  account: {type: account_id, required: true}
+  start: {type: timestamp, default: -30d}
+  end: {type: timestamp, default: now}
+  names: {type: list<string>}
+query: |
+  SELECT eventID, eventName FROM events
+  WHERE recipientAccountId = :account AND eventTime >= :start AND eventTime <= :end
+    AND (:names IS NULL OR contains(:names, eventName))
+  ORDER BY eventTime, eventID
+)";
+
+constexpr char kAuditEvents[] = R"(
+id: audit.events
+version: 1.0.0
+title: Audit events
+query: SELECT count(*) AS n FROM events WHERE eventSource = 'trailbook.audit'
+)";
 
 }  // namespace
 
-std::vector<RunbookSummary> FixtureRunbookCatalog::List() const { return {AllEvents(), UserActivity()}; }
-
-Result<RunbookSummary> FixtureRunbookCatalog::Get(std::string_view id) const {
-  for (RunbookSummary& rb : List()) {
-    if (rb.id == id) return rb;
-  }
-  return NotFound("runbook " + std::string(id) + " does not exist");
-}
-
-Result<BoundRunbook> FixtureRunbookCatalog::Bind(std::string_view id, std::string_view params_json,
-                                                 const auth::Principal& principal,
-                                                 int64_t now_us) const {
-  TB_ASSIGN_OR_RETURN(RunbookSummary rb, Get(id));
-  simdjson::dom::parser parser;
-  simdjson::dom::object params;
-  if (parser.parse(params_json.data(), params_json.size()).get(params) != simdjson::SUCCESS) {
-    return InvalidArgument("params: expected an object");
-  }
-  BoundRunbook bound;
-  bound.runbook = rb;
-  bound.constraints = ConstraintsFor(principal.constraints, now_us);
-  if (rb.id == "ir.user-activity") {
-    std::string_view user;
-    for (auto [key, value] : params) {
-      if (key != "user") return InvalidArgument("params." + std::string(key) + ": unknown parameter");
-      if (value.get_string().get(user) != simdjson::SUCCESS) {
-        return InvalidArgument("params.user: expected a string");
-      }
+const runbook::RunbookLibrary& FixtureRunbooks() {
+  static const runbook::RunbookLibrary* library = [] {
+    auto* lib = new runbook::RunbookLibrary();
+    for (const char* yaml : {kUserActivity, kAllEvents, kAccountWindow, kAuditEvents}) {
+      Result<runbook::Runbook> rb = runbook::ParseRunbookYaml(yaml, "fixture.yaml");
+      TB_CHECK(rb.ok()) << rb.status().ToString();
+      Status added = lib->Add(std::move(rb).value());
+      TB_CHECK(added.ok()) << added.ToString();
     }
-    if (user.empty()) return InvalidArgument("params.user: required");
-    bound.sql = "SELECT eventID, eventName, eventTime FROM events "
-                "WHERE userIdentity.userName = :user ORDER BY eventTime, eventID";
-    bound.parameters["user"] = sql::Value::Varchar(std::string(user));
-    bound.bound_params_json = simdjson::to_string(params);
-  } else {
-    if (params.size() != 0) return InvalidArgument("params: this runbook takes no parameters");
-    bound.sql = "SELECT eventID, eventName, recipientAccountId FROM events ORDER BY eventTime, eventID";
-    bound.bound_params_json = "{}";
-  }
-  return bound;
+    return lib;
+  }();
+  return *library;
 }
 
 const storage::Store& FixtureStore() {

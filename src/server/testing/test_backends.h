@@ -1,9 +1,7 @@
 // File: server/testing/test_backends.h
 //
-// Test doubles for the server's collaborators whose real implementations live on other
-// branches: RecordingAuditLog (an in-memory AuditLog that can be told to fail, to test
-// fail-closed behaviour) and FixtureRunbookCatalog (two fixed runbooks over the SQL fixture
-// store, with typed parameter binding). Plus helpers to build a fixture store and tokens.
+// Test support for the server: RecordingAuditLog (an in-memory AuditLog that can be told to
+// fail, to test fail-closed behaviour), fixture runbooks, the SQL fixture store and tokens.
 #pragma once
 
 #include <atomic>
@@ -15,7 +13,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/jwt/testing/token_factory.h"
-#include "server/backends.h"
+#include "runbook/runbook_loader.h"
 #include "storage/store.h"
 
 namespace trailbook::server::testing {
@@ -40,14 +38,11 @@ class RecordingAuditLog : public audit::AuditLog {
   std::atomic<bool> fail_{false};
 };
 
-// Runbooks "ir.user-activity" (params: user string, required) and "ir.all-events" (none).
-class FixtureRunbookCatalog : public RunbookCatalog {
- public:
-  std::vector<RunbookSummary> List() const override;
-  Result<RunbookSummary> Get(std::string_view id) const override;
-  Result<BoundRunbook> Bind(std::string_view id, std::string_view params_json,
-                            const auth::Principal& principal, int64_t now_us) const override;
-};
+// The fixture runbooks (real runbook YAML through the runbook loader):
+//   ir.user-activity (user: string, required), ir.all-events (no parameters),
+//   ir.account-window (account: account_id, start/end: timestamp, names: list<string>),
+//   audit.events (needs audit:read).
+const runbook::RunbookLibrary& FixtureRunbooks();
 
 // Ingests tests/data/sql_fixture/events.json into a fresh store under the temp directory
 // (once per process) and returns it opened read-only.
