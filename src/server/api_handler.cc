@@ -309,7 +309,7 @@ bool ApiHandler::Audit(Context& ctx, std::string_view action, std::string reques
                        bool read_only) const {
   audit::AuditEvent event;
   event.event_name = std::string(action);
-  event.event_time_us = ctx.now_us;
+  event.event_time_us = backends_.clock->NowMicros();
   event.read_only = read_only;
   const auth::Verification* v = ctx.verification ? &*ctx.verification : nullptr;
   if (ctx.principal != nullptr) {

@@ -93,13 +93,15 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeConfig& config) {
       trusted.push_back(std::move(copy));
     }
   }
-  Result<auth::JwkSet> trusted_set = auth::JwkSet::Create(std::move(trusted));
-  if (!trusted_set.ok()) {
-    return Status(trusted_set.status().code(), "snapshot keys: " + trusted_set.status().message());
+  std::optional<auth::JwkSet> trusted_set;
+  if (!trusted.empty()) {
+    Result<auth::JwkSet> set = auth::JwkSet::Create(std::move(trusted));
+    if (!set.ok()) return Status(set.status().code(), "snapshot keys: " + set.status().message());
+    trusted_set = std::move(set).value();
   }
   s->snapshots_ = std::make_unique<StoreSnapshotCatalog>(
       config.store_dir, *s->store_, s->snapshot_key_ ? &*s->snapshot_key_ : nullptr,
-      std::move(trusted_set).value(), &SystemClock());
+      std::move(trusted_set), &SystemClock());
   s->audit_verifier_ = std::make_unique<StoreAuditVerifier>(config.store_dir, "");
 
   const storage::Store* store = s->store_.get();

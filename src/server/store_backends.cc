@@ -18,7 +18,8 @@ bool MayRead(const auth::Principal& principal, std::string_view runbook_id) {
 
 StoreSnapshotCatalog::StoreSnapshotCatalog(std::string store_dir, const storage::Store& store,
                                            const snapshot::SnapshotSigningKey* signing_key,
-                                           auth::JwkSet trusted_keys, const Clock* clock)
+                                           std::optional<auth::JwkSet> trusted_keys,
+                                           const Clock* clock)
     : snapshots_dir_(snapshot::SnapshotsDir(store_dir)),
       store_(store),
       signing_key_(signing_key),
@@ -75,9 +76,13 @@ Result<std::string> StoreSnapshotCatalog::GetJson(std::string_view id,
 Result<std::string> StoreSnapshotCatalog::VerifyJson(std::string_view id,
                                                      const auth::Principal& principal) const {
   TB_ASSIGN_OR_RETURN(std::string dir, Visible(id, principal));
+  if (!trusted_keys_) {
+    return Status(StatusCode::kUnimplemented,
+                  "no snapshot verification keys are configured (snapshot_key or snapshot_jwks)");
+  }
   snapshot::VerifyOptions options;
   options.expected_id = std::string(id);
-  snapshot::VerifyReport report = snapshot::VerifySnapshot(dir, trusted_keys_, options);
+  snapshot::VerifyReport report = snapshot::VerifySnapshot(dir, *trusted_keys_, options);
   json::JsonWriter w;
   w.BeginObject();
   w.Key("id");

@@ -11,6 +11,7 @@
 // Thread safety: both are immutable after construction and safe to share between threads.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "auth/jwt/jwk.h"
@@ -24,10 +25,11 @@ namespace trailbook::server {
 class StoreSnapshotCatalog : public SnapshotCatalog {
  public:
   // `store` and `signing_key` (nullable: no snapshots are created) must outlive the catalog.
-  // `trusted_keys` verify snapshots (the signing key's public half and any retired keys).
+  // `trusted_keys` verify snapshots (the signing key's public half and any retired keys);
+  // without them VerifyJson returns kUnimplemented.
   StoreSnapshotCatalog(std::string store_dir, const storage::Store& store,
-                       const snapshot::SnapshotSigningKey* signing_key, auth::JwkSet trusted_keys,
-                       const Clock* clock);
+                       const snapshot::SnapshotSigningKey* signing_key,
+                       std::optional<auth::JwkSet> trusted_keys, const Clock* clock);
 
   Result<std::string> ListJson(const auth::Principal& principal) const override;
   Result<std::string> GetJson(std::string_view id, const auth::Principal& principal) const override;
@@ -45,7 +47,7 @@ class StoreSnapshotCatalog : public SnapshotCatalog {
   std::string snapshots_dir_;
   const storage::Store& store_;
   const snapshot::SnapshotSigningKey* signing_key_;
-  auth::JwkSet trusted_keys_;
+  std::optional<auth::JwkSet> trusted_keys_;
   const Clock* clock_;
 };
 
