@@ -118,7 +118,7 @@ class DictionaryCache {
   };
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    std::pair<uint64_t, int> key(segment.id(), column);  // Journal segment ids use bit 62.
+    const std::pair<uint64_t, int> key(segment.id(), column);  // ids use all 64 bits
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);
