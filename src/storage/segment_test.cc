@@ -152,7 +152,8 @@ TEST(SegmentTest, ReadCodesAtMatchesBlockDecoding) {
       ASSERT_TRUE(r.ReadCodes(col, b, all.data()).ok());
       ASSERT_TRUE(r.ReadCodesAt(col, b, rows.data(), rows.size(), some.data()).ok());
       for (size_t i = 0; i < rows.size(); ++i) {
-        ASSERT_EQ(some[i], all[rows[i]]) << "column " << col << " block " << b << " row " << rows[i];
+        ASSERT_EQ(some[i], all[rows[i]])
+            << "column " << col << " block " << b << " row " << rows[i];
         auto one = r.CodeAt(col, r.block(b).row_start + rows[i]);
         ASSERT_TRUE(one.ok());
         ASSERT_EQ(*one, some[i]);

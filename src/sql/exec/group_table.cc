@@ -118,6 +118,10 @@ void GroupTable::FindOrAdd(std::span<Vector* const> keys, size_t n, uint32_t* gr
     return;
   }
   CodeMap& map = code_groups_[dict_key];
+  if (map.off) {
+    FindOrAddFlat(keys, n, groups);
+    return;
+  }
   bool dense = composite <= kMaxDenseCodes;
   if (dense && map.dense.size() != composite) map.dense.assign(composite, 0);
   scratch_codes_.assign(n, 0);
@@ -140,6 +144,13 @@ void GroupTable::FindOrAdd(std::span<Vector* const> keys, size_t n, uint32_t* gr
     } else {
       groups[i] = g - 1;
     }
+  }
+  map.lookups += n;
+  map.misses += missing.size();
+  if (!dense && map.lookups >= 4 * kBatchSize && map.misses * 2 > map.lookups) {
+    map.off = true;
+    map.keys = {};
+    map.values = {};
   }
   if (missing.empty()) return;
   // Resolve each new code once through the flat path (rows with the same new code in this

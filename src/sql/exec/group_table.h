@@ -66,6 +66,12 @@ class GroupTable {
     std::vector<uint64_t> keys;    // hashed: composite code + 1, 0 = empty
     std::vector<uint32_t> values;  // hashed: group id + 1
     size_t used = 0;
+    // Rows looked up and rows not found; when most rows carry codes not seen before (a
+    // large code space, e.g. two high-cardinality keys), the map only adds work, so it is
+    // abandoned (`off`) and that dictionary tuple takes the flat path.
+    uint64_t lookups = 0;
+    uint64_t misses = 0;
+    bool off = false;
     uint32_t* Find(uint64_t code);          // nullptr when absent (hashed)
     void Insert(uint64_t code, uint32_t group_plus_one);
   };

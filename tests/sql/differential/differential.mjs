@@ -33,6 +33,18 @@ const store = path.join(workDir, 'store');
 execFileSync(trailbook, ['gen', data, '--events', eventsArg, '--seed', '7', '--days', '30'], { stdio: 'ignore' });
 execFileSync(trailbook, ['ingest', '--store', store, '--no-progress', data], { stdio: 'ignore' });
 
+// `trailbook query` needs a token with the query:adhoc scope (it runs through the runbook
+// executor, which also audits each query; audit events stay hidden from this token).
+const keys = path.join(workDir, 'keys');
+const issuer = 'https://differential.test/';
+execFileSync(trailbook, ['keygen', '--alg', 'ES256', '--kid', 'differential', '--out', keys], { stdio: 'ignore' });
+const token = execFileSync(trailbook, ['token', 'mint', '--key', path.join(keys, 'differential.key.pem'),
+  '--iss', issuer, '--sub', 'differential-test', '--runbooks', 'differential.*',
+  '--scope', 'query:adhoc', '--ttl', '1h'], { encoding: 'utf8' }).trim();
+const queryEnv = { ...process.env, TRAILBOOK_JWKS: path.join(keys, 'jwks.json'), TRAILBOOK_ISSUER: issuer,
+  TRAILBOOK_TOKEN: token };
+delete queryEnv.TRAILBOOK_AUDIENCE;
+
 const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
 const conn = await instance.connect();
 await conn.run(eventsTableSql(data));
@@ -74,7 +86,7 @@ for (const q of queries) {
   let tb;
   try {
     const out = execFileSync(trailbook, ['query', '--store', store, '--format', 'ndjson', q.sql],
-      { encoding: 'utf8', maxBuffer: 1 << 28 });
+      { encoding: 'utf8', maxBuffer: 1 << 28, env: queryEnv });
     tb = out.split('\n').filter((l) => l.length > 0)
       .map((l) => JSON.stringify(Object.values(JSON.parse(l)).map(canonicalTrailbook)));
   } catch (e) {
