@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddQueryCommand(app, action);
   trailbook::cli::AddRunbookCommand(app, action);
   trailbook::cli::AddRunCommand(app, action);
+  trailbook::cli::AddServeCommand(app, action);
   trailbook::cli::AddMonitorCommand(app, action);
   trailbook::cli::AddAuditCommand(app, action);
   try {

@@ -120,7 +120,7 @@ int RunQuery(const QueryFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   auto audit_log = audit::AuditLog::Open(store_dir, audit::AuditLogOptions{});
   if (!audit_log.ok()) return Fail(audit_log.status());
-  sql::QueryEngine engine(**store);
+  sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
   runbook::ExecutorOptions executor_options;
   executor_options.memory_limit_bytes = options.memory_limit_bytes;
   executor_options.timeout = options.timeout;
@@ -155,9 +155,11 @@ void AddQueryCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--file", flags->file, "Read the query from a file ('-' for stdin)");
   cmd->add_option("--eds-id", flags->eds_ids,
                   "An event data store id that names this store (repeatable), e.g. the Lake id "
-                  "a query was written for");
+                  "a query was written for")
+      ->allow_extra_args(false);
   cmd->add_option("--param", flags->params,
-                  "Bind :name (name=value, or name:bigint|double|boolean|timestamp=value)");
+                  "Bind :name (name=value, or name:bigint|double|boolean|timestamp=value)")
+      ->allow_extra_args(false);
   cmd->add_flag("--explain", flags->explain,
                 "Run the query and print its plan, pushed predicates and pruning instead of rows");
   cmd->add_option("--max-memory", flags->max_memory_mb, "Memory limit in MiB (default 2048)");

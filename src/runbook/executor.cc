@@ -191,6 +191,7 @@ void Executor::Execute(std::string_view sql, bool dry_run, const std::vector<std
   options.eds_ids = eds_ids;
   options.memory_limit_bytes = options_.memory_limit_bytes;
   options.timeout = options_.timeout;
+  options.cancel = options_.cancel;
   options.threads = options_.threads;
   options.clock = &clock_;
   const int64_t start = clock_.MonotonicMicros();
