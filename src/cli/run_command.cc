@@ -79,7 +79,7 @@ int RunRunbook(const RunFlags& flags) {
     PrintError("opening the audit log: " + audit_log.status().message());
     return ToInt(ExitCode::kStoreError);
   }
-  sql::QueryEngine engine(**store);
+  sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
   runbook::ExecutorOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout_s * 1000));
   options.threads = flags.threads;
@@ -102,7 +102,8 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
       "run", "Run a runbook with a token: verified, authorized, constrained and audited");
   cmd->add_option("id", flags->id, "Runbook id, e.g. ir.principal-activity")->required();
-  cmd->add_option("--param,-p", flags->params, "Parameter name=value (repeatable)");
+  cmd->add_option("--param,-p", flags->params, "Parameter name=value (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--format", flags->format, "table, json, ndjson or csv (default table)");
   cmd->add_option("--reason", flags->reason,
                   "Justification recorded in the audit event, e.g. \"INC-1234: ...\"");

@@ -60,8 +60,10 @@ contains "$WORK/out" ', 0 invalid'
 printf 'id: ir.bad\nversion: 1\ntitle: t\nquery: |\n  SELECT nosuch FROM events\n' >"$WORK/bad.yaml"
 expect 5 "$TB" runbook validate "$WORK/bad.yaml"
 contains "$WORK/out" "$WORK/bad.yaml:5: query:"
-expect 0 "$TB" runbook test ir.console-logins
-contains "$WORK/out" '0 failed'
+expect 0 "$TB" runbook test
+contains "$WORK/out" ' 0 failed, 0 runbooks without tests'
+expect 5 "$TB" runbook test ir.nope
+expect 2 "$TB" runbook list --format xml
 
 # Allowed: rows in each format; --fail-on-rows.
 expect 0 run ir.principal-activity --param principal_arn=$ARN --token "$RUN_TOKEN" --reason "INC-1: test"
