@@ -6,7 +6,8 @@
 //   OUT/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/
 //       <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_seq<first>-<last>.json.gz
 //       ({"Records":[...]}: the events of one UTC day and account/region, in sequence order,
-//        at most 10,000 per file)
+//        at most 10,000 per file, one event per line exactly as the journal stores it, so
+//        the SHA-256 of a line is the event's chain hash)
 //   OUT/AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/
 //       <account>_CloudTrail-Digest_<region>_trailbook_<region>_<YYYYMMDDTHHmmssZ>.json.gz
 //       (each signed digest, byte for byte, docs/format/audit.md)
