@@ -27,6 +27,7 @@ void AddGenCommand(CLI::App& app, CommandAction& action);
 void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
+void AddMonitorCommand(CLI::App& app, CommandAction& action);
 void AddAuditCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli
