@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <optional>
+
 #include "base/timestamp.h"
 #include "crypto/digest.h"
 #include "json/json_writer.h"
@@ -23,9 +25,11 @@ Result<std::string> ObjectMember(std::string_view name, std::string_view text,
 
 }  // namespace
 
-Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp) {
+Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp,
+                                         json::CanonicalJson* scratch) {
   if (event.event_name.empty()) return InvalidArgument("audit event has no eventName");
-  json::CanonicalJson canonical;
+  std::optional<json::CanonicalJson> local;
+  json::CanonicalJson& canonical = scratch != nullptr ? *scratch : local.emplace();
   std::string request_parameters, response_elements, additional = "{}";
   if (!event.request_parameters_json.empty()) {
     TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
@@ -40,15 +44,19 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   if (!event.additional_event_data_json.empty()) {
     TB_ASSIGN_OR_RETURN(additional, ObjectMember("additionalEventData",
                                                  event.additional_event_data_json, &canonical));
-    simdjson::dom::parser parser;
-    simdjson::dom::object object;
-    if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
-      return InvalidArgument("audit event additionalEventData: not a JSON object");
-    }
-    for (const char* reserved : {"auditSequence", "previousEventHash"}) {
-      if (object[reserved].error() == simdjson::SUCCESS) {
-        return InvalidArgument(std::string("audit event additionalEventData: member ") +
-                               reserved + " is reserved for the audit chain");
+    // Parsed only when a reserved name occurs at all (rare), to keep appends cheap.
+    if (additional.find("\"auditSequence\"") != std::string::npos ||
+        additional.find("\"previousEventHash\"") != std::string::npos) {
+      simdjson::dom::parser parser;
+      simdjson::dom::object object;
+      if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
+        return InvalidArgument("audit event additionalEventData: not a JSON object");
+      }
+      for (const char* reserved : {"auditSequence", "previousEventHash"}) {
+        if (object[reserved].error() == simdjson::SUCCESS) {
+          return InvalidArgument(std::string("audit event additionalEventData: member ") +
+                                 reserved + " is reserved for the audit chain");
+        }
       }
     }
   }

@@ -42,8 +42,10 @@ struct AuditStamp {
 // whitespace), so its chain hash is the SHA-256 of these bytes. Errors: kInvalidArgument
 // when a JSON-valued member is not a JSON object, additionalEventData already holds
 // auditSequence or previousEventHash (the message names the member), or a string is not
-// valid UTF-8.
-Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp);
+// valid UTF-8. `scratch` (nullable) is a canonicaliser reused across calls to save its
+// allocations.
+Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp,
+                                         json::CanonicalJson* scratch = nullptr);
 
 // Returns the hex SHA-256 of the canonical form of `json` (the chain link). `canonical`
 // is scratch reused across calls. Errors: kInvalidArgument for invalid JSON.

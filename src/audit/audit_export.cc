@@ -113,12 +113,14 @@ Result<AuditExportSummary> ExportAuditTrail(const std::string& store_dir,
     TB_RETURN_IF_ERROR(io::CreateDirectories(dir));
     for (size_t start = 0; start < group.events.size(); start += options.max_events_per_file) {
       size_t end = std::min(group.events.size(), start + options.max_events_per_file);
-      std::string body = "{\"Records\":[";
+      // One event per line, bytes as in the journal (canonical JSON, which never holds a raw
+      // newline): a third party can hash each line with sha256sum (docs/format/audit.md).
+      std::string body = "{\"Records\":[\n";
       for (size_t i = start; i < end; ++i) {
-        if (i > start) body.push_back(',');
         body.append(group.events[i].second);
+        body.append(i + 1 < end ? ",\n" : "\n");
       }
-      body.append("]}");
+      body.append("]}\n");
       TB_ASSIGN_OR_RETURN(std::string gz, Gzip(body));
       std::string name = account + "_CloudTrail_" + region + "_" + parts.minute + "_seq" +
                          std::to_string(group.events[start].first) + "-" +

@@ -6,9 +6,10 @@
 //   OUT/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/
 //       <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_seq<first>-<last>.json.gz
 //       ({"Records":[...]}: the events of one UTC day and account/region, in sequence order,
-//        at most 10,000 per file)
+//        at most 10,000 per file, one event per line exactly as the journal stores it, so
+//        the SHA-256 of a line is the event's chain hash)
 //   OUT/AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/
-//       <account>_CloudTrail-Digest_<region>_trailbook_<region>_<YYYYMMDDTHHmmssZ>.json.gz
+//       <account>_CloudTrail-Digest_<region>_trailbook_<region>_<YYYYMMDDTHHmmssZ>_seq<last>.json.gz
 //       (each signed digest, byte for byte, docs/format/audit.md)
 // Events are exported from the journal, the evidence `audit verify` checks, so exported
 // files carry the same chain fields and verify against the same digests.

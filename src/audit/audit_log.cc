@@ -261,7 +261,7 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     stamp.event_time_us = now;
     stamp.account_id = options_.account_id;
     stamp.region = options_.region;
-    Result<std::string> json = RenderAuditEventJson(*p->event, stamp);
+    Result<std::string> json = RenderAuditEventJson(*p->event, stamp, &canonical_);
     if (!json.ok()) {
       p->result = json.status();  // The caller's bad input; the rest of the batch goes on.
       continue;

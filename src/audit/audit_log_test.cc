@@ -131,6 +131,10 @@ TEST(AuditLogTest, RejectsBadCallerJsonWithoutBreakingTheChain) {
   auto rr = (*log)->Append(reserved);
   ASSERT_FALSE(rr.ok());
   EXPECT_NE(rr.status().message().find("reserved"), std::string::npos);
+  reserved.additional_event_data_json = R"({"steps":[],"previousEventHash":"00"})";
+  rr = (*log)->Append(reserved);
+  ASSERT_FALSE(rr.ok());
+  EXPECT_NE(rr.status().message().find("previousEventHash is reserved"), std::string::npos);
 
   AuditEvent unnamed = Event("");
   EXPECT_FALSE((*log)->Append(unnamed).ok());
@@ -138,6 +142,13 @@ TEST(AuditLogTest, RejectsBadCallerJsonWithoutBreakingTheChain) {
   auto ok = (*log)->Append(Event("RunRunbook"));
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->sequence, 1u);
+
+  // The reserved names are only reserved at the top of additionalEventData.
+  AuditEvent nested = Event("RunRunbook");
+  nested.additional_event_data_json = R"({"steps":[{"previousEventHash":"x"}]})";
+  auto rn = (*log)->Append(nested);
+  ASSERT_TRUE(rn.ok()) << rn.status().ToString();
+  EXPECT_EQ(rn->sequence, 2u);
 }
 
 TEST(AuditLogTest, ConcurrentThreadsGetDenseUniqueSequences) {

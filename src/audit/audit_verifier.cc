@@ -112,6 +112,9 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
   std::vector<AuditEventReader> readers(threads);
   std::vector<Checked> checked(std::min(kChunk, items.size()));
 
+  std::vector<uint64_t> seen;                          // Every readable sequence.
+  std::vector<std::pair<uint64_t, uint64_t>> gaps;     // Sequences skipped: [from, to].
+  std::vector<std::pair<uint64_t, uint64_t>> early;    // (sequence, the one it followed).
   uint64_t expected = 1;
   std::string previous = kGenesisHash;  // SHA-256 of the previous event's bytes.
   std::string_view previous_json;       // Empty before sequence 1.
@@ -140,18 +143,16 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
       }
       uint64_t seq = c.fields.sequence;
       bool report = InWindow(c.fields.event_time_us);
-      if (seq != expected) {
-        if (report) {
-          if (seq > expected) {
-            Problem(expected, "deleted",
-                    "sequences " + std::to_string(expected) + ".." + std::to_string(seq - 1) +
-                        " are missing (next event found is " + std::to_string(seq) + ")");
-          } else {
-            Problem(seq, "inserted",
-                    "sequence " + std::to_string(seq) + " appears again after sequence " +
-                        std::to_string(expected - 1) + " (inserted or reordered event)");
-          }
-        }
+      seen.push_back(seq);
+      if (seq < expected) {
+        // Out of place (a copy, or reordered): outside the walk, which continues from the
+        // event before it. Classified once every sequence is known.
+        if (report) early.push_back({seq, expected - 1});
+        ++report_.events;
+        continue;
+      }
+      if (seq > expected) {
+        if (report) gaps.push_back({expected, seq - 1});
       } else if (c.fields.previous_hash != previous &&
                  !(!previous_json.empty() &&
                    readers[0].CanonicalHash(previous_json, &canonical_hash).ok() &&
@@ -174,6 +175,37 @@ void Verifier::WalkChain(const storage::JournalScan& scan) {
       expected = seq + 1;
       ++report_.events;
       report_.last_sequence = std::max(report_.last_sequence, seq);
+    }
+  }
+  // A skipped sequence found elsewhere in the journal was moved, not deleted; a sequence
+  // seen twice was inserted (copied).
+  std::sort(seen.begin(), seen.end());
+  auto occurrences = [&](uint64_t s) {
+    auto [lo, hi] = std::equal_range(seen.begin(), seen.end(), s);
+    return hi - lo;
+  };
+  for (auto [from, to] : gaps) {
+    bool moved = to - from < seen.size();
+    for (uint64_t s = from; moved && s <= to; ++s) moved = occurrences(s) > 0;
+    std::string range = std::to_string(from) + ".." + std::to_string(to);
+    if (moved) {
+      Problem(from, "reordered",
+              "sequences " + range + " are out of order (they appear later in the journal)");
+    } else {
+      Problem(from, "deleted",
+              "sequences " + range + " are missing (next event found is " +
+                  std::to_string(to + 1) + ")");
+    }
+  }
+  for (auto [seq, after] : early) {
+    if (occurrences(seq) > 1) {
+      Problem(seq, "inserted",
+              "sequence " + std::to_string(seq) + " appears again after sequence " +
+                  std::to_string(after) + " (an inserted copy)");
+    } else {
+      Problem(seq, "reordered",
+              "sequence " + std::to_string(seq) + " appears after sequence " +
+                  std::to_string(after) + " (out of order)");
     }
   }
 }

@@ -134,6 +134,7 @@ TEST(AuditVerifierTest, DetectsDeletedEvent) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.first_bad_sequence(), 3u) << Describe(r);
   EXPECT_TRUE(HasProblem(r, "deleted")) << Describe(r);
+  EXPECT_FALSE(HasProblem(r, "reordered")) << Describe(r);
 }
 
 TEST(AuditVerifierTest, DetectsModifiedEvent) {
@@ -185,6 +186,25 @@ TEST(AuditVerifierTest, DetectsReorderedEvents) {
   AuditVerifyReport r = Verify(t.dir);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.first_bad_sequence(), 3u) << Describe(r);
+  // Named as a reordering, not as a deletion or an inserted copy.
+  EXPECT_TRUE(HasProblem(r, "reordered")) << Describe(r);
+  EXPECT_FALSE(HasProblem(r, "deleted")) << Describe(r);
+  EXPECT_FALSE(HasProblem(r, "inserted")) << Describe(r);
+  EXPECT_FALSE(HasProblem(r, "modified")) << Describe(r);
+}
+
+TEST(AuditVerifierTest, DeletedAndInsertedAreNotReportedAsReordered) {
+  Trail t = MakeTrail(6, 6);
+  RewriteJournal(t, [](auto& recs) {
+    storage::JournalRecord copy = recs[BatchOf(recs, 2)];
+    recs.erase(recs.begin() + static_cast<long>(BatchOf(recs, 5)));
+    recs.insert(recs.begin() + static_cast<long>(BatchOf(recs, 4)), copy);
+  });
+  AuditVerifyReport r = Verify(t.dir);
+  EXPECT_TRUE(HasProblem(r, "inserted")) << Describe(r);
+  EXPECT_TRUE(HasProblem(r, "deleted")) << Describe(r);
+  EXPECT_FALSE(HasProblem(r, "reordered")) << Describe(r);
+  EXPECT_EQ(r.first_bad_sequence(), 2u) << Describe(r);
 }
 
 TEST(AuditVerifierTest, DetectsDeletedDigest) {

@@ -29,9 +29,9 @@ struct CliResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs `trailbook <args>` through the shell and returns its exit code and output.
-CliResult Cli(const std::string& args) {
-  std::string command = std::string(TB_CLI_PATH) + " " + args + " 2>&1";
+// Runs `command` through the shell and returns its exit code and output.
+CliResult Shell(const std::string& shell_command) {
+  std::string command = "(" + shell_command + ") 2>&1";
   CliResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -42,6 +42,9 @@ CliResult Cli(const std::string& args) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
+
+// Runs `trailbook <args>`.
+CliResult Cli(const std::string& args) { return Shell(std::string(TB_CLI_PATH) + " " + args); }
 
 // A store with `n` audit events, a digest key at `<store>/../keys/d1.key.pem`, and a digest
 // after every 3 events (written through the CLI).
@@ -123,6 +126,46 @@ TEST(AuditCliTest, ExportIsReingestible) {
   CliResult ingest = Cli("ingest --no-progress --store " + copy + " " + out);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
   EXPECT_EQ(Counts(copy), audit::testing::Both(6));
+}
+
+// The recipe in docs/format/audit.md (bash, coreutils, gzip, sed, grep, openssl; no
+// trailbook code) verifies an export, and fails on a modified event or a forged digest.
+TEST(AuditCliTest, ThirdPartyRecipeVerifiesAnExport) {
+  Trail t = MakeTrail(7);
+  ASSERT_EQ(Cli("audit digest --store " + t.store + " --key " + t.key).exit_code, 0);
+  std::string jwks = t.key.substr(0, t.key.rfind('/')) + "/jwks.json";
+  std::string recipe = "bash docs/format/audit_verify.sh ";
+  auto export_to = [&](const std::string& out) {
+    CliResult r = Cli("audit export --store " + t.store + " " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  };
+  std::string out = TempDir();
+  export_to(out);
+  CliResult ok = Shell(recipe + out + " " + jwks);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("chain: 7 events linked"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("digests: 3 verified, events signed through sequence 7"),
+            std::string::npos)
+      << ok.output;
+
+  // Event 2 edited in the exported file: the link from event 3 breaks.
+  CliResult edit = Shell("cd " + out + " && f=$(find . -path '*/CloudTrail/*' -name '*.gz') && "
+                         "gzip -dc $f | sed 's/\"user2\"/\"userZ\"/' | gzip > x && mv x $f");
+  ASSERT_EQ(edit.exit_code, 0) << edit.output;
+  CliResult bad = Shell(recipe + out + " " + jwks);
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("FAIL: sequence 3: previousEventHash"), std::string::npos)
+      << bad.output;
+
+  // A digest re-signed with a key the verifier does not trust.
+  std::string forged_out = TempDir();
+  export_to(forged_out);
+  std::string root = TempDir();
+  ASSERT_EQ(Cli("keygen --alg EdDSA --kid d1 --out " + root).exit_code, 0);
+  CliResult other = Shell(recipe + forged_out + " " + root + "/jwks.json");
+  EXPECT_EQ(other.exit_code, 1) << other.output;
+  EXPECT_NE(other.output.find("FAIL: digest 1..3: signature does not verify"), std::string::npos)
+      << other.output;
 }
 
 TEST(AuditCliTest, ExportWithoutAuditEventsIsNotFound) {
