@@ -19,6 +19,7 @@
 #include "base/check.h"
 #include "ingest/ingest_pipeline.h"
 #include "sql/exec/query_engine.h"
+#include "server/testing/openapi_validator.h"
 #include "storage/store.h"
 
 namespace trailbook::server {
@@ -95,6 +96,19 @@ struct Deployment {
   ServeConfig config;
 };
 
+// Checks a response of the real backends against docs/api/openapi.yaml.
+void ExpectSpec(const httplib::Result& r, std::string_view route, std::string_view method) {
+  static const testing::OpenApiSpec* spec = [] {
+    auto loaded = testing::OpenApiSpec::Load("docs/api/openapi.yaml");
+    TB_CHECK(loaded.ok()) << loaded.status().ToString();
+    return new testing::OpenApiSpec(std::move(loaded).value());
+  }();
+  ASSERT_TRUE(r);
+  Status s = spec->ValidateResponse(route, method, r->status, r->get_header_value("Content-Type"),
+                                    r->body);
+  EXPECT_TRUE(s.ok()) << route << " " << r->status << ": " << s.ToString() << "\n" << r->body;
+}
+
 httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 std::string StringField(const std::string& json, const char* key) {
@@ -152,6 +166,7 @@ TEST(ServiceTest, ServesRunsSnapshotsAndDenialsOverASocketWithARealAuditTrail) {
   ASSERT_TRUE(run);
   ASSERT_EQ(run->status, 200) << run->body;
   EXPECT_EQ(run->get_header_value("X-Row-Count"), "8");
+  ExpectSpec(run, "/v1/runbooks/{id}/runs", "post");
   std::string snapshot_id = StringField(run->body, "snapshot_id");
   ASSERT_FALSE(snapshot_id.empty()) << run->body;
   EXPECT_EQ(run->get_header_value("X-Snapshot-Id"), snapshot_id);
@@ -160,9 +175,19 @@ TEST(ServiceTest, ServesRunsSnapshotsAndDenialsOverASocketWithARealAuditTrail) {
   ASSERT_TRUE(verify);
   ASSERT_EQ(verify->status, 200) << verify->body;
   EXPECT_NE(verify->body.find("\"ok\":true"), std::string::npos) << verify->body;
+  ExpectSpec(verify, "/v1/snapshots/{id}/verify", "get");
+  auto manifest = client.Get("/v1/snapshots/" + snapshot_id, Bearer(all));
+  ASSERT_TRUE(manifest);
+  EXPECT_EQ(manifest->status, 200) << manifest->body;
+  ExpectSpec(manifest, "/v1/snapshots/{id}", "get");
+  auto runbooks = client.Get("/v1/runbooks", Bearer(all));
+  ExpectSpec(runbooks, "/v1/runbooks", "get");
+  auto runbook = client.Get("/v1/runbooks/ir.user-activity", Bearer(all));
+  ExpectSpec(runbook, "/v1/runbooks/{id}", "get");
   auto list = client.Get("/v1/snapshots", Bearer(all));
   ASSERT_TRUE(list);
   EXPECT_NE(list->body.find(snapshot_id), std::string::npos) << list->body;
+  ExpectSpec(list, "/v1/snapshots", "get");
 
   // Denials: no scope (403), a token from nobody we trust (401), an unknown runbook (404).
   auto denied = client.Post("/v1/runbooks/ir.user-activity/runs", Bearer(d.Token({"snapshot:read"})),
@@ -170,19 +195,23 @@ TEST(ServiceTest, ServesRunsSnapshotsAndDenialsOverASocketWithARealAuditTrail) {
   ASSERT_TRUE(denied);
   EXPECT_EQ(denied->status, 403);
   EXPECT_EQ(denied->body.find("scope"), std::string::npos) << denied->body;
+  ExpectSpec(denied, "/v1/runbooks/{id}/runs", "post");
   auto forged = client.Post("/v1/query", Bearer(all.substr(0, all.size() - 4) + "AAAA"),
                             R"({"sql":"SELECT 1"})", "application/json");
   ASSERT_TRUE(forged);
   EXPECT_EQ(forged->status, 401);
   EXPECT_EQ(forged->get_header_value("WWW-Authenticate"), "Bearer error=\"invalid_token\"");
+  ExpectSpec(forged, "/v1/query", "post");
   auto missing = client.Post("/v1/runbooks/ir.nope/runs", Bearer(all), "{}", "application/json");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
+  ExpectSpec(missing, "/v1/runbooks/{id}/runs", "post");
 
   auto chain = client.Get("/v1/audit/verify", Bearer(all));
   ASSERT_TRUE(chain);
   ASSERT_EQ(chain->status, 200) << chain->body;
   EXPECT_NE(chain->body.find("\"ok\":true"), std::string::npos) << chain->body;
+  ExpectSpec(chain, "/v1/audit/verify", "get");
 
   (*service)->Shutdown();
   serving.join();
@@ -199,13 +228,14 @@ TEST(ServiceTest, ServesRunsSnapshotsAndDenialsOverASocketWithARealAuditTrail) {
   EXPECT_EQ(counts["RunRunbook/RunbookNotFound"], 1);
   EXPECT_EQ(counts["VerifyToken/InvalidToken"], 1);
   EXPECT_EQ(counts["VerifySnapshot/"], 1);
+  EXPECT_EQ(counts["ReadSnapshot/"], 1);
   EXPECT_EQ(counts["ListSnapshots/"], 1);
   EXPECT_EQ(counts["VerifyAudit/"], 1);
   // The chain verifies and the shutdown digest covers every event.
   auto report = audit::VerifyAuditTrail(d.config.store_dir, {});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems[0].detail);
-  EXPECT_EQ(report->events, 8u);
+  EXPECT_EQ(report->events, 9u);
   EXPECT_GE(report->digests, 1u);
   EXPECT_EQ(report->covered_through, report->last_sequence);
 }
