@@ -431,7 +431,8 @@ TEST(MonitorDaemonTest, MissingServiceTokenDeniesDetection) {
   ASSERT_TRUE(pass.ok());
   EXPECT_FALSE(pass->detected);
   ASSERT_EQ(pass->cycle.rule_errors.size(), 1u);
-  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kNotFound);
+  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kUnauthenticated);
+  EXPECT_THAT(pass->cycle.rule_errors[0].message(), HasSubstr("monitor.token"));
   f.WriteToken(clock.NowMicros());
   pass = (*monitor)->RunPass(true);
   ASSERT_TRUE(pass.ok());
