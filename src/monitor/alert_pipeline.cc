@@ -48,6 +48,19 @@ Result<std::unique_ptr<AlertPipeline>> AlertPipeline::Open(
     rule_sinks[rule.runbook_id] = std::move(names);
   }
   TB_ASSIGN_OR_RETURN(MonitorState state, LoadMonitorState(options.state_path));
+  // Record when each rule started being monitored, before any cycle: a monitor that dies
+  // before its first cycle then still covers the time since it started when it comes back,
+  // instead of looking back only `lookback` from whenever a cycle first completes.
+  const int64_t now = clock.NowMicros();
+  bool started = false;
+  for (const AlertRule& rule : rules) {
+    RuleState& rs = state.engine.rules[rule.runbook_id];
+    if (rs.watermark_us == 0) {
+      rs.watermark_us = now;
+      started = true;
+    }
+  }
+  if (started) TB_RETURN_IF_ERROR(SaveMonitorState(options.state_path, state));
   std::unique_ptr<AlertPipeline> pipeline(
       new AlertPipeline(std::move(options), std::move(rules), source, clock, std::move(sinks)));
   pipeline->rule_sinks_ = std::move(rule_sinks);

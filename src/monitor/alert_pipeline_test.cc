@@ -109,6 +109,42 @@ std::string TempDir() {
   return mkdtemp(tmpl) == nullptr ? "" : tmpl;
 }
 
+// A monitor that stops before its first cycle must, when it comes back, cover the time
+// since it first started (not only `lookback` before its first cycle).
+TEST(AlertPipelineTest, RulesCoverTheTimeSinceTheMonitorFirstStarted) {
+  auto open = [](const std::string& dir, const Clock& clock, QuerySource& source) {
+    std::vector<std::unique_ptr<AlertSink>> sinks;
+    sinks.push_back(std::make_unique<StreamSink>("out", [](std::string_view) {
+      return Status::OK();
+    }));
+    PipelineOptions options;
+    options.state_path = dir + "/state.json";
+    options.default_sinks = {"out"};
+    return AlertPipeline::Open(options, {Rule()}, source, clock, std::move(sinks));
+  };
+  std::string restarted = TempDir();
+  std::string fresh = TempDir();
+  FakeClock clock(kT0);
+  GeneratedSource source(clock);
+  {
+    auto first = open(restarted, clock, source);  // started, then died before any cycle
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ((*first)->state().engine.rules.at("detect.burst").watermark_us, kT0);
+  }
+  clock.Advance(60 * kMinute);
+  auto again = open(restarted, clock, source);
+  ASSERT_TRUE(again.ok());
+  Result<CycleReport> covered = (*again)->RunCycle();
+  ASSERT_TRUE(covered.ok());
+  auto other = open(fresh, clock, source);  // a monitor that starts only now
+  ASSERT_TRUE(other.ok());
+  Result<CycleReport> recent = (*other)->RunCycle();
+  ASSERT_TRUE(recent.ok());
+  EXPECT_GT(covered->candidates, recent->candidates);
+  EXPECT_GT(covered->rows_new, recent->rows_new);
+  std::system(("rm -rf " + restarted + " " + fresh).c_str());
+}
+
 // Kills the monitor with SIGKILL at random points, over and over, and restarts it from its
 // state file. The alerts delivered must be exactly those of an uninterrupted run, once each.
 TEST(AlertPipelineTest, KillAndRestartDeliversEachAlertExactlyOnce) {

@@ -146,8 +146,9 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
     Result<std::string> token = token_->Current();
     if (!token.ok()) {
       TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->DeliverDue());
-      report.cycle.rule_errors.push_back(token.status().WithContext("service token " +
-                                                                    token_->path()));
+      report.cycle.rule_errors.push_back(Unauthenticated("no usable service token in " +
+                                                         token_->path() + ": " +
+                                                         token.status().ToString()));
       return report;
     }
     TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->RunCycle());

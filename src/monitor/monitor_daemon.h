@@ -65,7 +65,8 @@ class Monitor {
   ~Monitor();
 
   // Ingests the watched paths, runs the rules when due (always when `force_detect`), and
-  // delivers what is due. Errors: store and state-file failures; rule, ingest-record and
+  // delivers what is due. Without a usable service token file no rule runs and the report
+  // carries one kUnauthenticated rule error. Errors: store and state-file failures; rule, ingest-record and
   // delivery failures are in the report.
   Result<PassReport> RunPass(bool force_detect);
 

@@ -2,10 +2,16 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <random>
+#include <set>
+#include <thread>
 
 #include "auth/jwks/key_files.h"
 #include "auth/jwt/token_builder.h"
@@ -308,6 +314,112 @@ TEST(MonitorDaemonTest, TokenWithoutTheRunbookIsDeniedAndAudited) {
             "2");
 }
 
+// Simulated time running `kSpeedup` times faster than the machine's monotonic clock from a
+// fixed origin; shared by forked processes (CLOCK_MONOTONIC is system-wide), so a restarted
+// monitor sees time continue rather than start over.
+class ScaledClock : public Clock {
+ public:
+  static constexpr int64_t kSpeedup = 600;  // one real second = ten simulated minutes
+  ScaledClock(int64_t sim_origin_us, int64_t real_origin_us)
+      : sim_origin_us_(sim_origin_us), real_origin_us_(real_origin_us) {}
+  int64_t NowMicros() const override {
+    return sim_origin_us_ + (SystemClock().MonotonicMicros() - real_origin_us_) * kSpeedup;
+  }
+  int64_t MonotonicMicros() const override { return NowMicros(); }
+
+ private:
+  int64_t sim_origin_us_;
+  int64_t real_origin_us_;
+};
+
+// One monitor process: runs until simulated time passes `end_us` with nothing left to
+// deliver. Exits 0 on success, 3 on any error.
+[[noreturn]] void MonitorProcess(const std::string& config_path, const Clock& clock,
+                                 int64_t end_us) {
+  Result<MonitorConfig> config = LoadMonitorConfig(config_path);
+  if (!config.ok()) _exit(3);
+  Result<std::unique_ptr<Monitor>> m =
+      Monitor::Open(*config, clock, [](std::string_view) { return Status::OK(); });
+  if (!m.ok()) _exit(3);
+  std::atomic<bool> stop{false};
+  Status s = (*m)->Run(stop, [&](const PassReport& pass) {
+    if (pass.detected && clock.NowMicros() > end_us && (*m)->state().outbox.empty()) {
+      stop = true;
+    }
+  });
+  _exit(s.ok() ? 0 : 3);
+}
+
+// The daemon end to end under SIGKILL: log files arrive over simulated time (bursts from 8
+// IPs, noise from 8 others) while the monitor process is killed at random points, restarted
+// and finally left to finish. The alerts file must hold exactly the 8 bursts, once each.
+TEST(MonitorDaemonTest, KilledAndRestartedDaemonDeliversEachAlertExactlyOnce) {
+  Fixture f;
+  const int64_t t0 = ParseTimestamp("2024-05-01T12:00:00Z").value();
+  const ScaledClock clock(t0, SystemClock().MonotonicMicros());
+  constexpr int kBursts = 8;
+  const int64_t kStep = 2 * 60'000'000LL;  // a new file every 2 simulated minutes
+  const int64_t end_us = t0 + (kBursts + 5) * kStep;
+  std::mt19937 rng(11);
+  int kills = 0;
+  int dropped = 0;
+  bool done = false;
+  for (int restart = 0; restart < 500 && !done; ++restart) {
+    f.WriteToken(clock.NowMicros());  // an agent keeps the short-lived token fresh
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) MonitorProcess(f.config_path, clock, end_us);
+    const bool last = clock.NowMicros() > end_us;
+    const auto kill_at = std::chrono::steady_clock::now() +
+                         std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 150)(rng));
+    int status = 0;
+    pid_t waited = 0;
+    while (waited == 0) {
+      while (dropped < kBursts && clock.NowMicros() >= t0 + dropped * kStep) {
+        const int64_t at = t0 + dropped * kStep + 30'000'000LL;
+        WriteLogFile(f.dir + "/logs/burst-" + std::to_string(dropped) + ".json",
+                     "203.0.113." + std::to_string(dropped + 1), 6, at, 1000 * dropped);
+        WriteLogFile(f.dir + "/logs/noise-" + std::to_string(dropped) + ".json",
+                     "198.51.100." + std::to_string(dropped + 1), 4, at, 1000 * dropped + 500);
+        ++dropped;
+      }
+      if (!last && std::chrono::steady_clock::now() >= kill_at) kill(pid, SIGKILL);
+      if (last && clock.NowMicros() > end_us + 3600'000'000LL * 10) kill(pid, SIGKILL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      waited = waitpid(pid, &status, WNOHANG);
+      ASSERT_GE(waited, 0);
+    }
+    if (WIFEXITED(status)) {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "monitor process failed";
+      done = true;
+    } else {
+      ASSERT_FALSE(last) << "the final monitor process did not finish";
+      ++kills;
+    }
+  }
+  ASSERT_TRUE(done);
+  EXPECT_GE(kills, 5);
+  RecordProperty("kills", kills);
+  std::string file = io::ReadFile(f.dir + "/alerts.ndjson").value();
+  std::multiset<std::string> keys;
+  std::set<std::string> ids;
+  const std::string key_marker = R"("dedup_key":")";
+  const std::string id_marker = R"("delivery_id":")";
+  for (size_t pos = 0; (pos = file.find(key_marker, pos)) != std::string::npos; ++pos) {
+    size_t start = pos + key_marker.size();
+    keys.insert(file.substr(start, file.find('"', start) - start));
+  }
+  for (size_t pos = 0; (pos = file.find(id_marker, pos)) != std::string::npos; ++pos) {
+    size_t start = pos + id_marker.size();
+    ids.insert(file.substr(start, file.find('"', start) - start));
+  }
+  std::multiset<std::string> expected;
+  for (int i = 1; i <= kBursts; ++i) expected.insert("203.0.113." + std::to_string(i));
+  EXPECT_EQ(keys, expected) << file;
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kBursts));
+  EXPECT_EQ(std::count(file.begin(), file.end(), '\n'), kBursts);
+}
+
 TEST(MonitorDaemonTest, MissingServiceTokenDeniesDetection) {
   Fixture f;
   FakeClock clock(ParseTimestamp("2024-05-01T12:00:00Z").value());
@@ -319,7 +431,8 @@ TEST(MonitorDaemonTest, MissingServiceTokenDeniesDetection) {
   ASSERT_TRUE(pass.ok());
   EXPECT_FALSE(pass->detected);
   ASSERT_EQ(pass->cycle.rule_errors.size(), 1u);
-  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kNotFound);
+  EXPECT_EQ(pass->cycle.rule_errors[0].code(), StatusCode::kUnauthenticated);
+  EXPECT_THAT(pass->cycle.rule_errors[0].message(), HasSubstr("monitor.token"));
   f.WriteToken(clock.NowMicros());
   pass = (*monitor)->RunPass(true);
   ASSERT_TRUE(pass.ok());
