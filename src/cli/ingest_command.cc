@@ -25,7 +25,7 @@ struct IngestFlags {
   bool json = false;
   bool no_progress = false;
   unsigned threads = 0;
-  size_t batch_mb = 256;
+  size_t batch_mb = 128;
 };
 
 // Draws a one-line progress bar on stderr until stopped.
@@ -185,7 +185,7 @@ void AddIngestCommand(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
   cmd->add_option("--batch-mb", flags->batch_mb,
-                  "Memory for in-flight events across workers, in MiB (default 256)")
+                  "Memory for in-flight events across workers, in MiB (default 128)")
       ->check(CLI::Range(1, 65536));
   cmd->callback([flags, &action] { action = [flags] { return RunIngest(*flags); }; });
 }

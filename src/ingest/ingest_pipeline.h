@@ -33,8 +33,11 @@
 namespace trailbook::ingest {
 
 struct IngestOptions {
-  unsigned threads = 0;                   // 0: one per hardware thread.
-  size_t batch_bytes = size_t{256} << 20;  // Row-batch memory across all workers.
+  unsigned threads = 0;  // 0: one per hardware thread.
+  // Row-batch memory across all workers. 128 MiB keeps peak RSS near 330 MB (256 MiB: 485 MB,
+  // too close to the 500 MB target) at the same CPU time and store size; see
+  // docs/ingest_performance.md.
+  size_t batch_bytes = size_t{128} << 20;
   ReaderLimits reader_limits;
   NormalizerLimits normalizer_limits;
   storage::SegmentWriteOptions segment_options;

@@ -1,5 +1,8 @@
 #include "storage/segment_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <xxhash.h>
 
 #include <algorithm>
@@ -451,6 +454,22 @@ std::string EncodeSegment(uint64_t id, int64_t day, const RowBatch& batch,
   return encoder.Encode();
 }
 
+namespace {
+
+// Drops the page cache of a segment just written and synced. The store maps every committed
+// segment to read its footer; with large page-cache folios (Linux 6.x on ext4/xfs) touching
+// the footer of a freshly written file maps the whole file, so without this the ingest's
+// resident memory grows by each segment's size (~2 MB each, ~400 MB for 3M events). Best
+// effort: the pages are clean after the sync, and errors only cost memory.
+void DropCachedPages(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  ::close(fd);
+}
+
+}  // namespace
+
 Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t day,
                                  const RowBatch& batch, std::span<const uint32_t> rows,
                                  const SegmentWriteOptions& options, ZstdCodec& codec) {
@@ -466,6 +485,7 @@ Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t da
     if (options.sync) TB_RETURN_IF_ERROR(file->Sync());
   }
   TB_RETURN_IF_ERROR(io::RenameFile(tmp, path));
+  if (options.sync) DropCachedPages(path);
   return SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size()};
 }
 

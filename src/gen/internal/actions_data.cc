@@ -709,8 +709,8 @@ constexpr uint32_t kNotAnonymous = ~KindBit(PersonaKind::kAnonymous);
 
 const ActionSpec kDataActions[] = {
     // S3 data events
-    {Service::kS3, "GetObject", Access::kDataRead, {.human = 15, .automation = 60, .workload = 110, .ci = 4, .anonymous = 90}, S3Object, Errors::kObject},
-    {Service::kS3, "PutObject", Access::kDataWrite, {.human = 6, .automation = 35, .workload = 50, .ci = 12}, S3Object, Errors::kObject, kNotAnonymous},
+    {Service::kS3, "GetObject", Access::kDataRead, {.human = 15, .automation = 35, .workload = 55, .ci = 4, .anonymous = 90}, S3Object, Errors::kObject},
+    {Service::kS3, "PutObject", Access::kDataWrite, {.human = 6, .automation = 20, .workload = 25, .ci = 12}, S3Object, Errors::kObject, kNotAnonymous},
     {Service::kS3, "HeadObject", Access::kDataRead, {.human = 2, .automation = 10, .workload = 25, .ci = 3, .anonymous = 5}, S3Object, Errors::kObject},
     {Service::kS3, "DeleteObject", Access::kDataWrite, {.human = 1, .automation = 6, .workload = 8}, S3Object, Errors::kObject, kNotAnonymous},
     {Service::kS3, "CopyObject", Access::kDataWrite, {.automation = 3, .workload = 4}, S3Object, Errors::kObject, kNotAnonymous},

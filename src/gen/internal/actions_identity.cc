@@ -610,7 +610,7 @@ const ActionSpec kIdentityActions[] = {
     {Service::kIam, "DeactivateMFADevice", Access::kWrite, {.human = 0.005}, UserOnly},
     {Service::kIam, "DeleteSAMLProvider", Access::kWrite, {.human = 0.002}, DeleteSamlProvider},
     // STS
-    {Service::kSts, "AssumeRole", Access::kRead, {.human = 3, .automation = 2, .workload = 8, .ci = 3, .scanner = 10, .service = 150}, AssumeRole, Errors::kAssume},
+    {Service::kSts, "AssumeRole", Access::kRead, {.human = 3, .automation = 2, .workload = 8, .ci = 3, .scanner = 10, .service = 20}, AssumeRole, Errors::kAssume},
     {Service::kSts, "AssumeRoleWithWebIdentity", Access::kRead, {.workload = 8, .ci = 25}, AssumeRoleWithWebIdentity, Errors::kAssume, KindBit(PersonaKind::kEksPod) | KindBit(PersonaKind::kCiRole)},
     {Service::kSts, "AssumeRoleWithSAML", Access::kRead, {.human = 60}, AssumeRoleWithSaml, Errors::kAssume, KindBit(PersonaKind::kSamlUser)},
     {Service::kSts, "GetCallerIdentity", Access::kRead, {.human = 8, .automation = 15, .workload = 8, .ci = 30, .scanner = 4, .root = 2}, GetCredentialReport, Errors::kNone},

@@ -38,7 +38,7 @@ struct Burst {
 constexpr Burst kBursts[] = {
     {ScenarioKind::kDeploy, 0.04, 160},
     {ScenarioKind::kConsoleSession, 0.03, 60},
-    {ScenarioKind::kBatchJob, 0.04, 1500},
+    {ScenarioKind::kBatchJob, 0.025, 1500},
     {ScenarioKind::kScannerSweep, 0.03, 140},
 };
 

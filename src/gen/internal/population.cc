@@ -669,8 +669,8 @@ class Builder {
   void BuildTables(Account& acct) {
     // Class shares of an account's human and machine event volume.
     static constexpr double kClassShare[] = {
-        /*kHuman*/ 0.86, /*kAutomation*/ 0.12, /*kWorkload*/ 0.42, /*kCi*/ 0.12,
-        /*kScanner*/ 0.16, /*kService*/ 0.28, /*kRoot*/ 0.004, /*kAnonymous*/ 0.02};
+        /*kHuman*/ 0.86, /*kAutomation*/ 0.12, /*kWorkload*/ 0.25, /*kCi*/ 0.12,
+        /*kScanner*/ 0.16, /*kService*/ 0.55, /*kRoot*/ 0.004, /*kAnonymous*/ 0.02};
     double class_activity[static_cast<size_t>(MixClass::kCount)] = {};
     const uint32_t a = static_cast<uint32_t>(&acct - pop_.accounts.data());
     for (const Persona& p : pop_.personas) {
