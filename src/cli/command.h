@@ -27,5 +27,6 @@ void AddGenCommand(CLI::App& app, CommandAction& action);
 void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
+void AddSnapshotCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddKeygenCommand(app, action);
   trailbook::cli::AddTokenCommand(app, action);
   trailbook::cli::AddQueryCommand(app, action);
+  trailbook::cli::AddSnapshotCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
