@@ -69,6 +69,23 @@ struct AuditReceipt {
 
 struct AuditLogOptions {
   const Clock* clock = nullptr;  // nullptr: the system clock
+  // recipientAccountId of every audit event and the account of the export layout
+  // (12 digits). Default: "000000000000" (no AWS account; set it to ship to a real trail).
+  std::string account_id = "000000000000";
+  std::string region = "local";  // awsRegion of every audit event.
+  // Private key file that signs digests (written by `trailbook keygen`, mode 0600; EdDSA or
+  // ES256 recommended). Empty: WriteDigest fails with kInvalidArgument.
+  std::string digest_key_path;
+  size_t max_batch_events = 4096;  // Group commit: most events written by one fsync.
+};
+
+// What WriteDigest wrote.
+struct DigestReceipt {
+  bool written = false;         // false: no event since the previous digest.
+  uint64_t first_sequence = 0;  // Sequences the digest covers.
+  uint64_t last_sequence = 0;
+  std::string path;             // The digest file.
+  std::string signature;        // hex
 };
 
 class AuditLog {
@@ -81,6 +98,15 @@ class AuditLog {
   // Durably appends `event`; when this returns OK the event is on disk, chained, and visible
   // to queries that open a new store snapshot. Errors: kIOError, kResourceExhausted.
   virtual Result<AuditReceipt> Append(const AuditEvent& event) = 0;
+
+  // Writes a signed digest covering the events since the previous digest (docs/format/
+  // audit.md), chained to it by its signature; call at an interval and on shutdown.
+  // Returns written=false when no event was appended since. Errors: kInvalidArgument (no
+  // or unusable digest key, key file mode looser than 0600), kIOError, kCorruption
+  // (damaged journal). Thread-safe; serialised with Append across processes.
+  virtual Result<DigestReceipt> WriteDigest() {
+    return Status(StatusCode::kUnimplemented, "this audit log writes no digests");
+  }
 };
 
 }  // namespace trailbook::audit

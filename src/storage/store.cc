@@ -1,10 +1,17 @@
 #include "storage/store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
+#include "storage/audit_journal.h"
 
 namespace trailbook::storage {
 namespace {
@@ -54,20 +61,22 @@ Status Store::Load(bool writable) {
   Status s = ReplayManifest(log, &state, &valid);
   if (!s.ok()) return s.WithContext(dir_);
   if (writable) {
+    if (state.store_id.empty()) {
+      // A new store (or one whose creation was interrupted before its header was durable).
+      // The MANIFEST appears atomically with its header record, so a reader never sees a
+      // MANIFEST without a store id, whenever the writer is killed.
+      TB_ASSIGN_OR_RETURN(std::string id, crypto::RandomUuid());
+      std::string rec = EncodeStoreCreated(id, clock_.NowMicros());
+      TB_RETURN_IF_ERROR(io::WriteFileAtomic(path, rec));
+      size_t ignored;
+      TB_RETURN_IF_ERROR(ReplayManifest(rec, &state, &ignored));
+      log = rec;
+      valid = rec.size();
+    }
     TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
     if (valid < log.size()) {
       // A crash tore the last record; it was never acknowledged, so drop it.
       TB_RETURN_IF_ERROR(manifest_->Truncate(valid));
-    }
-    if (state.store_id.empty()) {
-      TB_ASSIGN_OR_RETURN(std::string id, crypto::RandomUuid());
-      std::string rec = EncodeStoreCreated(id, clock_.NowMicros());
-      TB_RETURN_IF_ERROR(manifest_->Append(rec));
-      TB_RETURN_IF_ERROR(manifest_->Sync());
-      TB_RETURN_IF_ERROR(io::SyncDirectory(dir_));
-      size_t ignored;
-      TB_RETURN_IF_ERROR(ReplayManifest(rec, &state, &ignored));
-      valid = rec.size();
     }
     manifest_valid_bytes_ = manifest_->size();
   } else if (state.store_id.empty()) {
@@ -114,6 +123,12 @@ Status Store::PublishSnapshot() {
   auto snap = std::make_shared<StoreSnapshot>();
   snap->sequence_ = state_.last_sequence;
   snap->store_id_ = state_.store_id;
+  auto property = [&](const char* key) -> uint64_t {
+    auto it = state_.properties.find(key);
+    return it == state_.properties.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
+  };
+  snap->audit_folded_sequence_ = property(kAuditFoldedSequenceProperty);
+  snap->audit_folded_offset_ = property(kAuditFoldedOffsetProperty);
   std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -164,8 +179,124 @@ Status Store::PublishSnapshot() {
 }
 
 std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return snapshot_;
+  std::shared_ptr<const StoreSnapshot> base;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    base = snapshot_;
+  }
+  std::lock_guard<std::mutex> lock(journal_mu_);
+  if (!journal_.started || base->audit_folded_offset_ > journal_.read_offset) {
+    // First use, or a fold went past what was read: nothing before the fold point is needed.
+    journal_.batches.clear();
+    journal_.read_offset = base->audit_folded_offset_;
+    journal_.started = true;
+  }
+  RefreshJournalTail();
+  // Drop batches the committed state already holds (folds only move forward).
+  size_t folded = 0;
+  while (folded < journal_.batches.size() &&
+         journal_.batches[folded].last_sequence <= base->audit_folded_sequence_) {
+    ++folded;
+  }
+  if (folded > 0) {
+    journal_.batches.erase(journal_.batches.begin(),
+                           journal_.batches.begin() + static_cast<std::ptrdiff_t>(folded));
+    journal_.composed = nullptr;
+  }
+  if (journal_.batches.empty()) return base;
+  if (journal_.composed != nullptr && journal_.base == base &&
+      journal_.composed_batches == journal_.batches.size()) {
+    return journal_.composed;
+  }
+  auto snap = std::make_shared<StoreSnapshot>(*base);
+  std::vector<std::pair<SegmentInfo, std::shared_ptr<const SegmentReader>>> all;
+  for (size_t i = 0; i < base->segments_.size(); ++i) {
+    all.emplace_back(base->infos_[i], base->segments_[i]);
+  }
+  for (const JournalBatchSegments& batch : journal_.batches) {
+    for (size_t i = 0; i < batch.readers.size(); ++i) {
+      all.emplace_back(batch.infos[i], batch.readers[i]);
+      snap->journal_rows_ += batch.infos[i].rows;
+    }
+    snap->journal_last_sequence_ = batch.last_sequence;
+  }
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.first.min_time != b.first.min_time ? a.first.min_time < b.first.min_time
+                                                : a.first.id < b.first.id;
+  });
+  snap->segments_.clear();
+  snap->infos_.clear();
+  snap->rows_ = 0;
+  snap->bytes_ = 0;
+  for (const auto& [info, reader] : all) {
+    snap->infos_.push_back(info);
+    snap->segments_.push_back(reader);
+    snap->rows_ += info.rows;
+    snap->bytes_ += info.bytes;
+    if (snap->segments_.size() == 1 || info.min_time < snap->min_time_) {
+      snap->min_time_ = info.min_time;
+    }
+    if (snap->segments_.size() == 1 || info.max_time > snap->max_time_) {
+      snap->max_time_ = info.max_time;
+    }
+  }
+  journal_.base = base;
+  journal_.composed_batches = journal_.batches.size();
+  journal_.composed = snap;
+  return snap;
+}
+
+void Store::RefreshJournalTail() const {
+  std::string path = dir_ + "/" + kAuditJournalName;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // No audit event yet.
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= journal_.read_offset) {
+    ::close(fd);
+    return;
+  }
+  std::string bytes(static_cast<size_t>(static_cast<uint64_t>(st.st_size) - journal_.read_offset),
+                    '\0');
+  size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got,
+                        static_cast<off_t>(journal_.read_offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  JournalScan scan = ScanJournal(bytes, journal_.read_offset);
+  for (const JournalRecord& record : scan.records) {
+    if (record.kind != kJournalRecordBatch) continue;
+    JournalBatchSegments batch;
+    batch.first_sequence = record.first_sequence;
+    batch.last_sequence = record.last_sequence();
+    bool ok = true;
+    for (size_t i = 0; i < record.segments.size(); ++i) {
+      auto reader = SegmentReader::OpenBytes(
+          std::string(record.segments[i]),
+          path + "@" + std::to_string(record.offset) + "#" + std::to_string(i));
+      if (!reader.ok()) {
+        ok = false;
+        break;
+      }
+      const SegmentFooter& f = (*reader)->footer();
+      SegmentInfo info;
+      info.id = f.segment_id;
+      info.day = f.day;
+      info.rows = f.row_count;
+      info.min_time = f.min_time;
+      info.max_time = f.max_time;
+      info.bytes = record.segments[i].size();
+      batch.infos.push_back(info);
+      batch.readers.push_back(std::move(*reader));
+    }
+    // A segment that does not decode is left out; audit verify reports the record.
+    if (ok) journal_.batches.push_back(std::move(batch));
+  }
+  journal_.read_offset += scan.valid_bytes;
 }
 
 std::string Store::Property(const std::string& key) const {

@@ -48,6 +48,12 @@ class StoreSnapshot {
   int64_t min_time() const { return min_time_; }
   int64_t max_time() const { return max_time_; }
   const std::string& store_id() const { return store_id_; }
+  // The last audit sequence folded into committed segments (0: none).
+  uint64_t audit_folded_sequence() const { return audit_folded_sequence_; }
+  // Audit events shown from the journal tail (not yet folded), and the last sequence among
+  // them (0 when none).
+  uint64_t journal_rows() const { return journal_rows_; }
+  uint64_t journal_last_sequence() const { return journal_last_sequence_; }
 
  private:
   friend class Store;
@@ -59,6 +65,10 @@ class StoreSnapshot {
   int64_t min_time_ = 0;
   int64_t max_time_ = 0;
   std::string store_id_;
+  uint64_t audit_folded_sequence_ = 0;
+  uint64_t audit_folded_offset_ = 0;
+  uint64_t journal_rows_ = 0;
+  uint64_t journal_last_sequence_ = 0;
 };
 
 class Store {
@@ -78,7 +88,12 @@ class Store {
   const std::string& store_id() const { return store_id_; }
   bool writable() const { return lock_ != nullptr; }
 
-  std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_);
+  // Returns the current state: the committed segments plus the audit events appended to
+  // the audit journal (docs/format/audit.md) and not yet folded, as in-memory segments. The
+  // journal is checked on every call (one stat; new records are read once and cached), so
+  // an audit event is visible to any snapshot taken after its Append returned. A journal
+  // that cannot be read leaves its unread part out (audit verify reports damage).
+  std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_, journal_mu_);
 
   // Re-reads the MANIFEST if another process committed since (read-only handles).
   Status Refresh() TB_EXCLUDES(mu_);
@@ -112,6 +127,25 @@ class Store {
   Status PublishSnapshot() TB_EXCLUDES(mu_);
   Status RemoveOrphans();
   Status MaybeRewriteManifest();
+  // Reads journal records appended since the last call into journal_.
+  void RefreshJournalTail() const TB_REQUIRES(journal_mu_);
+
+  // Journal batches read so far, in file order.
+  struct JournalBatchSegments {
+    uint64_t first_sequence = 0;
+    uint64_t last_sequence = 0;
+    std::vector<SegmentInfo> infos;
+    std::vector<std::shared_ptr<const SegmentReader>> readers;
+  };
+  struct JournalTail {
+    uint64_t read_offset = 0;  // File offset up to which records were read.
+    bool started = false;      // read_offset initialised from the fold offset.
+    std::vector<JournalBatchSegments> batches;
+    // The last composed snapshot and what it was built from.
+    std::shared_ptr<const StoreSnapshot> base;
+    size_t composed_batches = 0;
+    std::shared_ptr<const StoreSnapshot> composed;
+  };
 
   std::string dir_;
   const Clock& clock_;
@@ -128,6 +162,9 @@ class Store {
   // Open readers by segment id, reused across snapshots.
   std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers_ TB_GUARDED_BY(mu_);
   std::map<std::string, std::string> properties_ TB_GUARDED_BY(mu_);
+
+  mutable std::mutex journal_mu_;
+  mutable JournalTail journal_ TB_GUARDED_BY(journal_mu_);
 };
 
 // Returns "YYYY-MM-DD" for a UTC day number.

@@ -109,6 +109,34 @@ TEST(StoreTest, UncommittedSegmentsAndTornTailAreDiscarded) {
   EXPECT_EQ(files->size(), 1u);  // the orphan was removed
 }
 
+TEST(StoreTest, InterruptedCreationIsRepaired) {
+  // A writer killed while creating the store (an empty or torn MANIFEST header) must not leave a store that neither readers nor writers can open.
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir).ok());
+  std::string header = EncodeStoreCreated("00000000-0000-4000-8000-000000000000", 1);
+  ASSERT_TRUE(io::WriteFileAtomic(dir + "/MANIFEST", header.substr(0, header.size() / 2)).ok());
+  EXPECT_FALSE(Store::Open(dir, Store::Mode::kReadOnly).ok());
+  {
+    auto store = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_FALSE((*store)->store_id().empty());
+  }
+  auto reader = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->Snapshot()->row_count(), 0u);
+}
+
+TEST(StoreTest, NewStoreManifestAlwaysHasHeader) {
+  std::string dir = TempDir();
+  { ASSERT_TRUE(Store::Open(dir, Store::Mode::kReadWrite).ok()); }
+  std::string manifest = *io::ReadFile(dir + "/MANIFEST");
+  ManifestState state;
+  size_t valid = 0;
+  ASSERT_TRUE(ReplayManifest(manifest, &state, &valid).ok());
+  EXPECT_FALSE(state.store_id.empty());
+  EXPECT_EQ(valid, manifest.size());
+}
+
 TEST(StoreTest, RemovedSegmentsAreDeleted) {
   std::string dir = TempDir();
   auto store = Store::Open(dir, Store::Mode::kReadWrite);

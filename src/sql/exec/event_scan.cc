@@ -101,6 +101,9 @@ std::string ScanConstraints::ToString() const {
   if (regions) add("awsRegion IN (" + JoinValues(*regions) + ")");
   if (min_time) add("eventTime >= " + FormatTimestamp(*min_time));
   if (max_time) add("eventTime <= " + FormatTimestamp(*max_time));
+  if (!hidden_event_sources.empty()) {
+    add("eventSource NOT IN (" + JoinValues(hidden_event_sources) + ")");
+  }
   return s;
 }
 
@@ -190,7 +193,7 @@ struct SegmentState {
   // predicate must be evaluated per row; `always` when it is TRUE for every row here.
   std::vector<std::vector<uint8_t>> bitmaps;
   std::vector<uint8_t> always;
-  std::vector<uint8_t> account_bitmap, region_bitmap;
+  std::vector<uint8_t> account_bitmap, region_bitmap, source_bitmap;
 };
 
 class EventScanSource {
@@ -320,6 +323,27 @@ class EventScanSource {
     if (plan.constraints.regions) {
       TB_RETURN_IF_ERROR(constraint_bitmap(*plan.constraints.regions, "awsRegion", &st->region_bitmap));
       if (!any_set(st->region_bitmap)) return prune();
+    }
+    if (!plan.constraints.hidden_event_sources.empty()) {
+      // eventSource is always dictionary-encoded or all NULL (NULL is never hidden); any other
+      // encoding hides the whole segment rather than risk showing a hidden row.
+      int col = schema.ColumnByPath("eventSource");
+      if (seg.encoding(col) == ColumnEncoding::kDictionary) {
+        TB_ASSIGN_OR_RETURN(auto dict, seg.GetDictionary(col));
+        st->source_bitmap.assign(dict->size() + 1, 1);
+        bool hides_any = false;
+        for (const std::string& hidden : plan.constraints.hidden_event_sources) {
+          uint32_t code = dict->Find(hidden);
+          if (code != 0) {
+            st->source_bitmap[code] = 0;
+            hides_any = true;
+          }
+        }
+        if (!hides_any) st->source_bitmap.clear();
+        if (hides_any && !any_set(st->source_bitmap)) return prune();
+      } else if (seg.encoding(col) != ColumnEncoding::kAllNull) {
+        return prune();
+      }
     }
     // Column predicates evaluated once per code.
     const auto& preds = plan.predicates.column_predicates;
@@ -631,6 +655,9 @@ class EventScanOperator final : public PhysicalOperator {
     }
     if (!st.region_bitmap.empty() && !selected_.empty()) {
       TB_RETURN_IF_ERROR(Filter(st.region_bitmap, schema.ColumnByPath("awsRegion")));
+    }
+    if (!st.source_bitmap.empty() && !selected_.empty()) {
+      TB_RETURN_IF_ERROR(Filter(st.source_bitmap, schema.ColumnByPath("eventSource")));
     }
     const auto& preds = plan.predicates.column_predicates;
     // Code bitmaps first (cheap), then per-row predicates, then the residual.

@@ -52,7 +52,12 @@ struct ScanConstraints {
   std::optional<std::vector<std::string>> regions;   // awsRegion
   std::optional<int64_t> min_time;                   // eventTime >= min_time (microseconds)
   std::optional<int64_t> max_time;                   // eventTime <= max_time
-  bool any() const { return accounts || regions || min_time || max_time; }
+  // Rows whose eventSource is one of these are dropped (e.g. "trailbook.audit" for a caller
+  // without the audit:read scope). Empty: nothing hidden.
+  std::vector<std::string> hidden_event_sources;
+  bool any() const {
+    return accounts || regions || min_time || max_time || !hidden_event_sources.empty();
+  }
   std::string ToString() const;
 };
 

@@ -5,7 +5,7 @@
 namespace trailbook::sql {
 namespace {
 
-constexpr size_t kMaxCompositeCodes = size_t{1} << 20;
+constexpr uint64_t kMaxDenseCodes = uint64_t{1} << 18;
 
 }  // namespace
 
@@ -65,34 +65,76 @@ void GroupTable::FindOrAddFlat(std::span<Vector* const> keys, size_t n, uint32_t
   }
 }
 
+uint32_t* GroupTable::CodeMap::Find(uint64_t code) {
+  if (keys.empty()) return nullptr;
+  uint64_t mask = keys.size() - 1;
+  uint64_t pos = (code * 0x9e3779b97f4a7c15ULL) >> 20 & mask;
+  while (keys[pos] != 0) {
+    if (keys[pos] == code + 1) return &values[pos];
+    pos = (pos + 1) & mask;
+  }
+  return nullptr;
+}
+
+void GroupTable::CodeMap::Insert(uint64_t code, uint32_t group_plus_one) {
+  if ((used + 1) * 2 > keys.size()) {
+    std::vector<uint64_t> old_keys = std::move(keys);
+    std::vector<uint32_t> old_values = std::move(values);
+    keys.assign(std::max<size_t>(1024, old_keys.size() * 2), 0);
+    values.assign(keys.size(), 0);
+    used = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] != 0) Insert(old_keys[i] - 1, old_values[i]);
+    }
+  }
+  uint64_t mask = keys.size() - 1;
+  uint64_t pos = (code * 0x9e3779b97f4a7c15ULL) >> 20 & mask;
+  while (keys[pos] != 0) pos = (pos + 1) & mask;
+  keys[pos] = code + 1;
+  values[pos] = group_plus_one;
+  ++used;
+}
+
 void GroupTable::FindOrAdd(std::span<Vector* const> keys, size_t n, uint32_t* groups) {
   bool all_dict = !keys.empty();
-  size_t composite = 1;
+  uint64_t composite = 1;
   std::vector<uint64_t> dict_key;
   for (Vector* k : keys) {
     if (k->mode() != VectorMode::kDictionary) {
       all_dict = false;
       break;
     }
-    composite *= k->dictionary().size();
+    uint64_t size = k->dictionary().size();
+    // Fall back to hashing whole keys when the composite code would not fit in 62 bits.
+    if (size != 0 && composite > (uint64_t{1} << 62) / size) {
+      all_dict = false;
+      break;
+    }
+    composite *= size;
     dict_key.push_back(k->dictionary_id());
-    if (composite > kMaxCompositeCodes) all_dict = false;
   }
   if (!all_dict) {
     FindOrAddFlat(keys, n, groups);
     return;
   }
-  std::vector<uint32_t>& map = code_groups_[dict_key];
-  if (map.size() != composite) map.assign(composite, 0);
-  std::vector<uint32_t> codes(n, 0);
+  CodeMap& map = code_groups_[dict_key];
+  bool dense = composite <= kMaxDenseCodes;
+  if (dense && map.dense.size() != composite) map.dense.assign(composite, 0);
+  scratch_codes_.assign(n, 0);
+  uint64_t* codes = scratch_codes_.data();
   for (size_t k = 0; k < keys.size(); ++k) {
     const uint32_t* c = keys[k]->codes();
-    uint32_t size = static_cast<uint32_t>(keys[k]->dictionary().size());
+    uint64_t size = keys[k]->dictionary().size();
     for (size_t i = 0; i < n; ++i) codes[i] = codes[i] * size + c[i];
   }
   std::vector<uint32_t> missing;
   for (size_t i = 0; i < n; ++i) {
-    uint32_t g = map[codes[i]];
+    uint32_t g = 0;
+    if (dense) {
+      g = map.dense[codes[i]];
+    } else if (uint32_t* found = map.Find(codes[i])) {
+      g = *found;
+    }
     if (g == 0) {
       missing.push_back(static_cast<uint32_t>(i));
     } else {
@@ -100,7 +142,8 @@ void GroupTable::FindOrAdd(std::span<Vector* const> keys, size_t n, uint32_t* gr
     }
   }
   if (missing.empty()) return;
-  // Resolve each new code once through the flat path.
+  // Resolve each new code once through the flat path (rows with the same new code in this
+  // batch find the group the first one added).
   std::vector<Vector> flat;
   flat.reserve(keys.size());
   for (Vector* k : keys) {
@@ -113,7 +156,12 @@ void GroupTable::FindOrAdd(std::span<Vector* const> keys, size_t n, uint32_t* gr
   FindOrAddFlat(ptrs, missing.size(), found.data());
   for (size_t m = 0; m < missing.size(); ++m) {
     groups[missing[m]] = found[m];
-    map[codes[missing[m]]] = found[m] + 1;
+    uint64_t code = codes[missing[m]];
+    if (dense) {
+      map.dense[code] = found[m] + 1;
+    } else if (map.Find(code) == nullptr) {
+      map.Insert(code, found[m] + 1);
+    }
   }
   if (code_groups_.size() > 256) code_groups_.clear();
 }
@@ -159,7 +207,9 @@ void GroupTable::Merge(const GroupTable& other, std::vector<uint32_t>* mapping) 
 
 size_t GroupTable::memory_bytes() const {
   size_t total = keys_.memory_bytes() + hashes_.capacity() * 8 + slots_.capacity() * 4;
-  for (const auto& [id, map] : code_groups_) total += map.capacity() * 4;
+  for (const auto& [id, map] : code_groups_) {
+    total += map.dense.capacity() * 4 + map.keys.capacity() * 12;
+  }
   return total;
 }
 

@@ -59,9 +59,19 @@ class GroupTable {
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> slots_;
   uint64_t mask_ = 0;
-  // Dictionary fast path: (combined dictionary ids) -> group id + 1 per (composite) code.
-  std::map<std::vector<uint64_t>, std::vector<uint32_t>> code_groups_;
+  // Dictionary fast path, per tuple of dictionary ids: group id + 1 per composite code,
+  // in a dense array when the code space is small, else in a hash table.
+  struct CodeMap {
+    std::vector<uint32_t> dense;
+    std::vector<uint64_t> keys;    // hashed: composite code + 1, 0 = empty
+    std::vector<uint32_t> values;  // hashed: group id + 1
+    size_t used = 0;
+    uint32_t* Find(uint64_t code);          // nullptr when absent (hashed)
+    void Insert(uint64_t code, uint32_t group_plus_one);
+  };
+  std::map<std::vector<uint64_t>, CodeMap> code_groups_;
   std::vector<uint64_t> scratch_hashes_;
+  std::vector<uint64_t> scratch_codes_;
 };
 
 }  // namespace trailbook::sql

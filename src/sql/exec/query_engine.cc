@@ -2,7 +2,6 @@
 
 #include <thread>
 
-#include "sql/exec/interim_operators.h"
 #include "sql/exec/physical_planner.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/binder.h"
@@ -90,7 +89,6 @@ std::string QueryResult::Explain() const {
 
 QueryEngine::QueryEngine(const storage::Store& store) : table_(store) {
   RegisterBuiltinScalarFunctions(functions_);
-  RegisterInterimOperators(functions_);
 }
 
 QueryEngine::~QueryEngine() = default;

@@ -1045,15 +1045,16 @@ Result<BoundExprPtr> Binder::BindExprImpl(const Expr& expr, ExprContext& ec) {
       }
       LogicalType type;
       TB_ASSIGN_OR_RETURN(elements, CoerceAll(std::move(elements), loc, "ARRAY elements", &type));
-      if (ctx_.functions->FindScalar("array_constructor") != nullptr) {
-        return BindScalarCall("array_constructor", std::move(elements), loc);
-      }
-      return Error(loc, "ARRAY[...] constructors are not available in this build", "",
-                   StatusCode::kUnimplemented);
+      return BindScalarCall("$array", std::move(elements), loc);
     }
-    case ExprKind::kRow:
-      return Error(loc, "ROW values are only supported as rows of VALUES", "",
-                   StatusCode::kUnimplemented);
+    case ExprKind::kRow: {
+      std::vector<BoundExprPtr> fields;
+      for (const ExprPtr& e : expr.As<RowExpr>().fields) {
+        TB_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*e, ec));
+        fields.push_back(std::move(b));
+      }
+      return BindScalarCall("$row", std::move(fields), loc);
+    }
     case ExprKind::kLambda:
       return Error(loc, "a lambda expression is only allowed as a function argument");
     case ExprKind::kCurrentTime: {
@@ -1071,15 +1072,11 @@ Result<BoundExprPtr> Binder::BindExprImpl(const Expr& expr, ExprContext& ec) {
     case ExprKind::kAtTimeZone: {
       const auto& a = expr.As<AtTimeZoneExpr>();
       TB_ASSIGN_OR_RETURN(BoundExprPtr value, BindExpr(*a.value, ec));
-      if (value->type.id() != TypeId::kTimestamp) {
-        return Error(loc, "AT TIME ZONE needs a timestamp, got " + value->type.ToString());
-      }
-      if (a.zone->Is<StringLiteral>()) {
-        std::string z = AsciiLower(a.zone->As<StringLiteral>().value);
-        if (z == "utc" || z == "gmt" || z == "z" || z == "+00:00" || z == "etc/utc") return value;
-      }
-      return Error(a.zone->location, "only the UTC time zone is supported",
-                   "; CloudTrail times are UTC", StatusCode::kUnimplemented);
+      TB_ASSIGN_OR_RETURN(BoundExprPtr zone, BindExpr(*a.zone, ec));
+      std::vector<BoundExprPtr> args;
+      args.push_back(std::move(value));
+      args.push_back(std::move(zone));
+      return BindScalarCall("at_timezone", std::move(args), loc);
     }
   }
   return Internal("unhandled expression kind");

@@ -165,8 +165,68 @@ LogicalOperatorPtr PushDown(LogicalOperatorPtr op, std::vector<BoundExprPtr> pen
   return op;
 }
 
+uint32_t MaxTable(const LogicalOperator& op) {
+  uint32_t m = 0;
+  for (const ColumnBinding& b : op.OutputBindings()) m = std::max(m, b.table);
+  if (op.kind == LogicalOperatorKind::kAggregate) {
+    m = std::max({m, op.As<LogicalAggregate>().group_table, op.As<LogicalAggregate>().aggregate_table});
+  }
+  for (const auto& c : op.children) m = std::max(m, MaxTable(*c));
+  return m;
+}
+
+// f(DISTINCT x) ... GROUP BY g  ==>  f(x) ... GROUP BY g over (GROUP BY g, x): the inner
+// aggregation deduplicates with the ordinary (dictionary-aware, parallel) hash table.
+// Applies when every aggregate is DISTINCT over the same single argument, without FILTER or
+// ORDER BY, and f ignores duplicates' multiplicity once deduplicated (all of them do).
+void RewriteDistinctAggregates(LogicalOperator& op, uint32_t* next_table) {
+  for (auto& c : op.children) RewriteDistinctAggregates(*c, next_table);
+  if (op.kind != LogicalOperatorKind::kAggregate) return;
+  auto& a = op.As<LogicalAggregate>();
+  if (a.aggregates.empty()) return;
+  const BoundExpr* arg = nullptr;
+  for (const BoundAggregate& agg : a.aggregates) {
+    if (!agg.distinct || agg.args.size() != 1 || agg.filter || !agg.order_by.empty() ||
+        agg.name == "array_agg") {
+      return;
+    }
+    if (arg == nullptr) {
+      arg = agg.args[0].get();
+    } else if (!Equal(*arg, *agg.args[0])) {
+      return;
+    }
+  }
+  if (!IsDeterministic(*arg)) return;
+  for (const BoundExprPtr& g : a.groups) {
+    if (!IsDeterministic(*g)) return;
+  }
+  auto inner = std::make_unique<LogicalAggregate>();
+  inner->group_table = ++*next_table;
+  inner->aggregate_table = ++*next_table;
+  for (BoundExprPtr& g : a.groups) inner->groups.push_back(std::move(g));
+  inner->groups.push_back(arg->Clone());
+  a.groups.clear();
+  for (size_t i = 0; i + 1 < inner->groups.size(); ++i) {
+    a.groups.push_back(MakeColumn(ColumnBinding{inner->group_table, static_cast<uint32_t>(i)},
+                                  inner->groups[i]->type, inner->groups[i]->ToString()));
+  }
+  const BoundExpr& x = *inner->groups.back();
+  for (BoundAggregate& agg : a.aggregates) {
+    agg.distinct = false;
+    agg.args[0] = MakeColumn(
+        ColumnBinding{inner->group_table, static_cast<uint32_t>(inner->groups.size() - 1)},
+        x.type, x.ToString());
+  }
+  inner->children.push_back(std::move(op.children[0]));
+  op.children[0] = std::move(inner);
+}
+
 }  // namespace
 
-void Optimize(LogicalOperatorPtr& root) { root = PushDown(std::move(root), {}); }
+void Optimize(LogicalOperatorPtr& root) {
+  uint32_t next_table = MaxTable(*root) + (1u << 20);
+  RewriteDistinctAggregates(*root, &next_table);
+  root = PushDown(std::move(root), {});
+}
 
 }  // namespace trailbook::sql

@@ -1,0 +1,177 @@
+#include "audit/audit_event_json.h"
+
+#include <simdjson.h>
+
+#include "base/timestamp.h"
+#include "crypto/digest.h"
+#include "json/json_writer.h"
+
+namespace trailbook::audit {
+namespace {
+
+// Validates that `text` is a JSON object and returns it minified (canonical form).
+Result<std::string> ObjectMember(std::string_view name, std::string_view text,
+                                 json::CanonicalJson* canonical) {
+  std::string out;
+  Status s = canonical->Canonicalize(text, &out);
+  if (!s.ok()) return InvalidArgument("audit event " + std::string(name) + ": " + s.message());
+  if (out.empty() || out.front() != '{') {
+    return InvalidArgument("audit event " + std::string(name) + ": not a JSON object");
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp) {
+  if (event.event_name.empty()) return InvalidArgument("audit event has no eventName");
+  json::CanonicalJson canonical;
+  std::string request_parameters, response_elements, additional = "{}";
+  if (!event.request_parameters_json.empty()) {
+    TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
+                                                         event.request_parameters_json,
+                                                         &canonical));
+  }
+  if (!event.response_elements_json.empty()) {
+    TB_ASSIGN_OR_RETURN(response_elements, ObjectMember("responseElements",
+                                                        event.response_elements_json,
+                                                        &canonical));
+  }
+  if (!event.additional_event_data_json.empty()) {
+    TB_ASSIGN_OR_RETURN(additional, ObjectMember("additionalEventData",
+                                                 event.additional_event_data_json, &canonical));
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
+      return InvalidArgument("audit event additionalEventData: not a JSON object");
+    }
+    for (const char* reserved : {"auditSequence", "previousEventHash"}) {
+      if (object[reserved].error() == simdjson::SUCCESS) {
+        return InvalidArgument(std::string("audit event additionalEventData: member ") +
+                               reserved + " is reserved for the audit chain");
+      }
+    }
+  }
+  int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
+
+  json::JsonWriter w;
+  w.BeginObject();
+  w.Key("eventVersion");
+  w.String("1.09");
+  w.Key("userIdentity");
+  w.BeginObject();
+  w.Key("type");
+  w.String("JWT");
+  w.Key("principalId");
+  w.String(event.principal_id);
+  w.Key("details");
+  w.BeginObject();
+  w.Key("issuer");
+  w.String(event.issuer);
+  w.Key("tokenId");
+  w.String(event.token_id);
+  w.Key("tokenSha256");
+  w.String(event.token_sha256);
+  w.EndObject();
+  w.EndObject();
+  w.Key("eventTime");
+  w.String(FormatTimestamp(time_us));
+  w.Key("eventSource");
+  w.String(kAuditEventSource);
+  w.Key("eventName");
+  w.String(event.event_name);
+  w.Key("awsRegion");
+  w.String(stamp.region);
+  w.Key("sourceIPAddress");
+  w.String(event.source_ip);
+  w.Key("userAgent");
+  w.String(event.user_agent);
+  if (!event.error_code.empty()) {
+    w.Key("errorCode");
+    w.String(event.error_code);
+  }
+  if (!event.error_message.empty()) {
+    w.Key("errorMessage");
+    w.String(event.error_message);
+  }
+  w.Key("requestParameters");
+  if (request_parameters.empty()) {
+    w.Null();
+  } else {
+    w.Raw(request_parameters);
+  }
+  w.Key("responseElements");
+  if (response_elements.empty()) {
+    w.Null();
+  } else {
+    w.Raw(response_elements);
+  }
+  // The chain fields go last inside additionalEventData; `additional` is a canonical
+  // object, so splicing before its closing brace keeps it valid.
+  std::string chained = additional.substr(0, additional.size() - 1);
+  if (chained.size() > 1) chained.push_back(',');
+  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
+                 ",\"previousEventHash\":");
+  json::AppendQuoted(&chained, stamp.previous_hash);
+  chained.push_back('}');
+  w.Key("additionalEventData");
+  w.Raw(chained);
+  w.Key("requestID");
+  w.String(event.request_id.empty() ? stamp.request_id : event.request_id);
+  w.Key("eventID");
+  w.String(stamp.event_id);
+  w.Key("readOnly");
+  w.Bool(event.read_only);
+  w.Key("eventType");
+  w.String("ActivityAuditLog");
+  w.Key("managementEvent");
+  w.Bool(true);
+  w.Key("recipientAccountId");
+  w.String(stamp.account_id);
+  w.Key("eventCategory");
+  w.String("Management");
+  w.EndObject();
+  return std::move(w).Take();
+}
+
+Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJson* canonical) {
+  std::string out;
+  TB_RETURN_IF_ERROR(canonical->Canonicalize(json, &out));
+  return crypto::ToHex(crypto::Sha256(out));
+}
+
+Result<AuditChainFields> ReadAuditChainFields(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event is not valid JSON");
+  }
+  AuditChainFields f;
+  std::string_view s;
+  if (root["eventID"].get(s) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event has no string eventID");
+  }
+  f.event_id = std::string(s);
+  if (root["eventTime"].get(s) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event has no string eventTime");
+  }
+  std::optional<int64_t> t = ParseTimestamp(s);
+  if (!t) return InvalidArgument("audit event has an unparseable eventTime");
+  f.event_time_us = *t;
+  simdjson::dom::element additional;
+  if (root["additionalEventData"].get(additional) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event has no additionalEventData");
+  }
+  uint64_t seq = 0;
+  if (additional["auditSequence"].get(seq) != simdjson::SUCCESS || seq == 0) {
+    return InvalidArgument("audit event has no positive integer additionalEventData.auditSequence");
+  }
+  f.sequence = seq;
+  if (additional["previousEventHash"].get(s) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event has no string additionalEventData.previousEventHash");
+  }
+  f.previous_hash = std::string(s);
+  return f;
+}
+
+}  // namespace trailbook::audit

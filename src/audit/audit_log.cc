@@ -1,0 +1,448 @@
+#include "audit/audit_log.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "audit/audit_digest.h"
+#include "audit/audit_event_json.h"
+#include "audit/audit_journal_io.h"
+#include "auth/jwks/jwk_json.h"
+#include "auth/jwks/key_files.h"
+#include "base/timestamp.h"
+#include "crypto/digest.h"
+#include "ingest/event_normalizer.h"
+#include "io/file.h"
+#include "storage/audit_journal.h"
+#include "storage/row_batch.h"
+#include "storage/segment_writer.h"
+#include "storage/store.h"
+#include "storage/zstd_codec.h"
+
+namespace trailbook::audit {
+namespace {
+
+// The chain head as known from the journal.
+struct Head {
+  uint64_t end_offset = 0;  // Journal bytes read and validated.
+  uint64_t sequence = 0;    // Last sequence (0: none).
+  std::string hash = kGenesisHash;
+};
+
+// JournalAuditLog: the AuditLog over the store's audit journal.
+//
+// Appends from many threads are grouped: the first waiting thread becomes the leader,
+// takes every queued event (up to max_batch_events), and commits them as one journal record
+// with one fdatasync under the cross-process journal lock, then wakes the others.
+class JournalAuditLog final : public AuditLog {
+ public:
+  JournalAuditLog(std::string store_dir, AuditLogOptions options, const Clock& clock)
+      : store_dir_(std::move(store_dir)), options_(std::move(options)), clock_(clock) {}
+  ~JournalAuditLog() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Init();
+  Result<AuditReceipt> Append(const AuditEvent& event) override;
+  Result<DigestReceipt> WriteDigest() override;
+
+ private:
+  struct Pending {
+    const AuditEvent* event = nullptr;
+    Result<AuditReceipt> result = Status(StatusCode::kInternal, "audit event not committed");
+    bool done = false;
+  };
+
+  // Commits `batch` (leader only). Sets each Pending's result.
+  void CommitBatch(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
+  Status CommitLocked(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
+  // Reads records other processes appended; truncates a torn tail. REQUIRES: journal lock.
+  Status SyncHead() TB_REQUIRES(commit_mu_);
+  Status WriteAll(std::string_view bytes) TB_REQUIRES(commit_mu_);
+  Result<DigestReceipt> WriteDigestLocked() TB_REQUIRES(commit_mu_);
+  Status PublishKey() TB_REQUIRES(commit_mu_);
+  // Reads the chain fields of sequence 1 (the journal's first record).
+  Result<AuditChainFields> ReadFirstEvent() TB_REQUIRES(commit_mu_);
+
+  const std::string store_dir_;
+  const AuditLogOptions options_;
+  const Clock& clock_;
+  std::string journal_path_;
+  std::string lock_path_;
+  std::string store_id_;
+  std::optional<auth::Signer> signer_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending*> queue_ TB_GUARDED_BY(mu_);
+  bool leader_active_ TB_GUARDED_BY(mu_) = false;
+
+  // Held by the leader while committing, and by WriteDigest.
+  std::mutex commit_mu_;
+  int fd_ = -1;
+  Head head_ TB_GUARDED_BY(commit_mu_);
+  bool head_valid_ TB_GUARDED_BY(commit_mu_) = true;
+  storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
+  ingest::EventNormalizer normalizer_ TB_GUARDED_BY(commit_mu_);
+  json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
+};
+
+Status JournalAuditLog::Init() {
+  if (!io::Exists(store_dir_ + "/MANIFEST")) {
+    // The audit log lives in a store; create it (unless another process is doing so).
+    auto store = storage::Store::Open(store_dir_, storage::Store::Mode::kReadWrite, clock_);
+    if (!store.ok() && store.status().code() != StatusCode::kResourceExhausted) {
+      return store.status();
+    }
+  }
+  TB_RETURN_IF_ERROR(io::CreateDirectories(store_dir_ + "/" + storage::kAuditDirName));
+  journal_path_ = store_dir_ + "/" + storage::kAuditJournalName;
+  lock_path_ = store_dir_ + "/" + storage::kAuditJournalLockName;
+  bool existed = io::Exists(journal_path_);
+  fd_ = ::open(journal_path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) return io::ErrnoError("open audit journal", journal_path_, errno);
+  if (!existed) TB_RETURN_IF_ERROR(io::SyncDirectory(store_dir_ + "/" + storage::kAuditDirName));
+  if (!options_.digest_key_path.empty()) {
+    Result<auth::Signer> signer = auth::LoadSigningKeyFile(options_.digest_key_path);
+    if (!signer.ok()) return signer.status().WithContext("audit digest key");
+    TB_RETURN_IF_ERROR(ValidateDigestSigner(*signer).WithContext(options_.digest_key_path));
+    signer_.emplace(std::move(*signer));
+  }
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  TB_ASSIGN_OR_RETURN(JournalStart start, ReadJournalStart(store_dir_));
+  head_.end_offset = start.offset;
+  head_.sequence = start.sequence;
+  head_.hash = start.hash;
+  store_id_ = start.store_id;
+  TB_ASSIGN_OR_RETURN(auto file_lock, io::FileLock::Acquire(lock_path_, /*wait=*/true));
+  return SyncHead();
+}
+
+Status JournalAuditLog::SyncHead() {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return io::ErrnoError("fstat", journal_path_, errno);
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size < head_.end_offset) {
+    head_valid_ = false;
+    return Corruption(journal_path_ + ": audit journal is shorter (" + std::to_string(size) +
+                      " bytes) than its acknowledged records (" +
+                      std::to_string(head_.end_offset) + "); run `trailbook audit verify`");
+  }
+  if (size == head_.end_offset) {
+    head_valid_ = true;
+    return Status::OK();
+  }
+  TB_ASSIGN_OR_RETURN(std::string bytes,
+                      ReadFileRange(fd_, journal_path_, head_.end_offset, size));
+  storage::JournalScan scan = storage::ScanJournal(bytes, head_.end_offset);
+  const storage::JournalRecord* last_batch = nullptr;
+  for (const storage::JournalRecord& r : scan.records) {
+    if (r.kind != storage::kJournalRecordBatch) continue;
+    if (r.first_sequence != head_.sequence + 1) {
+      head_valid_ = false;
+      return Corruption(journal_path_ + ": audit journal record at byte " +
+                        std::to_string(r.offset) + " starts at sequence " +
+                        std::to_string(r.first_sequence) + ", expected " +
+                        std::to_string(head_.sequence + 1) + "; run `trailbook audit verify`");
+    }
+    head_.sequence = r.last_sequence();
+    last_batch = &r;
+  }
+  if (last_batch != nullptr) {
+    Result<std::string> hash = HashAuditEventJson(last_batch->events.back(), &canonical_);
+    if (!hash.ok()) {
+      head_valid_ = false;
+      return Corruption(journal_path_ + ": audit event " + std::to_string(head_.sequence) +
+                        " is not valid JSON");
+    }
+    head_.hash = *hash;
+  }
+  head_.end_offset += scan.valid_bytes;
+  if (scan.end == storage::JournalEnd::kCorrupt) {
+    head_valid_ = false;
+    return Corruption(journal_path_ + ": audit journal damaged: " + scan.problem +
+                      "; run `trailbook audit verify`");
+  }
+  if (scan.end == storage::JournalEnd::kIncomplete) {
+    // A writer died mid-record while holding the lock we now hold; its record was never
+    // acknowledged. Drop it so the next record follows the last valid one.
+    if (::ftruncate(fd_, static_cast<off_t>(head_.end_offset)) != 0) {
+      head_valid_ = false;
+      return io::ErrnoError("ftruncate torn audit record", journal_path_, errno);
+    }
+    if (::fdatasync(fd_) != 0) {
+      head_valid_ = false;
+      return io::ErrnoError("fdatasync", journal_path_, errno);
+    }
+  }
+  head_valid_ = true;
+  return Status::OK();
+}
+
+Status JournalAuditLog::WriteAll(std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io::ErrnoError("write audit journal", journal_path_, errno);
+    done += static_cast<size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0) return io::ErrnoError("fdatasync", journal_path_, errno);
+  return Status::OK();
+}
+
+Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
+  Pending pending;
+  pending.event = &event;
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&pending);
+  while (!pending.done) {
+    if (leader_active_) {
+      cv_.wait(lock);
+      continue;
+    }
+    leader_active_ = true;
+    std::vector<Pending*> batch;
+    while (!queue_.empty() && batch.size() < options_.max_batch_events) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    {
+      std::lock_guard<std::mutex> commit(commit_mu_);
+      CommitBatch(batch);
+    }
+    lock.lock();
+    for (Pending* p : batch) p->done = true;
+    leader_active_ = false;
+    cv_.notify_all();
+  }
+  return std::move(pending.result);
+}
+
+void JournalAuditLog::CommitBatch(std::vector<Pending*>& batch) {
+  Status s = CommitLocked(batch);
+  if (!s.ok()) {
+    for (Pending* p : batch) {
+      if (p->result.ok()) p->result = s;
+    }
+  }
+}
+
+Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
+  for (Pending* p : batch) p->result = Status(StatusCode::kInternal, "audit event not committed");
+  TB_ASSIGN_OR_RETURN(auto file_lock, io::FileLock::Acquire(lock_path_, /*wait=*/true));
+  TB_RETURN_IF_ERROR(SyncHead());
+
+  int64_t now = clock_.NowMicros();
+  std::vector<std::string> events;
+  std::vector<Pending*> accepted;
+  std::vector<AuditReceipt> receipts;
+  uint64_t sequence = head_.sequence;
+  std::string previous = head_.hash;
+  storage::RowBatch rows;
+  std::string padded;
+  for (Pending* p : batch) {
+    AuditStamp stamp;
+    stamp.sequence = sequence + 1;
+    stamp.previous_hash = previous;
+    TB_ASSIGN_OR_RETURN(stamp.event_id, crypto::RandomUuid());
+    TB_ASSIGN_OR_RETURN(stamp.request_id, crypto::RandomUuid());
+    stamp.event_time_us = now;
+    stamp.account_id = options_.account_id;
+    stamp.region = options_.region;
+    Result<std::string> json = RenderAuditEventJson(*p->event, stamp);
+    if (!json.ok()) {
+      p->result = json.status();  // The caller's bad input; the rest of the batch goes on.
+      continue;
+    }
+    Result<std::string> hash = HashAuditEventJson(*json, &canonical_);
+    if (!hash.ok()) {
+      p->result = hash.status();
+      continue;
+    }
+    padded.assign(*json);
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    Status normalized =
+        normalizer_.Normalize(std::string_view(padded.data(), json->size()), &rows);
+    if (!normalized.ok()) {
+      p->result = normalized.WithContext("audit event");
+      continue;
+    }
+    sequence = stamp.sequence;
+    previous = *hash;
+    AuditReceipt receipt;
+    receipt.sequence = sequence;
+    receipt.event_id = stamp.event_id;
+    receipt.event_hash = *hash;
+    receipts.push_back(std::move(receipt));
+    accepted.push_back(p);
+    events.push_back(std::move(*json));
+  }
+  if (accepted.empty()) return Status::OK();
+
+  // One segment per UTC day, rows in eventTime order, as every segment requires.
+  std::map<int64_t, std::vector<uint32_t>> by_day;
+  for (uint32_t r = 0; r < rows.row_count(); ++r) by_day[DayOf(rows.event_time(r))].push_back(r);
+  std::vector<std::string> segments;
+  storage::SegmentWriteOptions write_options;
+  uint64_t first = head_.sequence + 1;
+  for (auto& [day, day_rows] : by_day) {
+    std::stable_sort(day_rows.begin(), day_rows.end(), [&](uint32_t a, uint32_t b) {
+      return rows.event_time(a) < rows.event_time(b);
+    });
+    uint64_t id = storage::kJournalSegmentIdBit | (first + segments.size());
+    segments.push_back(
+        storage::EncodeSegment(id, day, rows, day_rows, write_options, codec_));
+  }
+  std::string record = storage::EncodeJournalBatch(first, events, segments);
+  if (record.size() > storage::kMaxJournalRecordSize + storage::kRecordHeaderSize) {
+    return ResourceExhausted("audit batch of " + std::to_string(events.size()) +
+                             " events exceeds the journal record limit");
+  }
+  Status written = WriteAll(record);
+  if (!written.ok()) {
+    // Whatever reached the file is a torn record; the next SyncHead drops it.
+    head_valid_ = false;
+    return written;
+  }
+  head_.end_offset += record.size();
+  head_.sequence = sequence;
+  head_.hash = previous;
+  for (size_t i = 0; i < accepted.size(); ++i) accepted[i]->result = std::move(receipts[i]);
+  return Status::OK();
+}
+
+Result<DigestReceipt> JournalAuditLog::WriteDigest() {
+  if (!signer_) {
+    return InvalidArgument("no audit digest key configured (set the digest key file, "
+                           "created by `trailbook keygen`)");
+  }
+  std::lock_guard<std::mutex> commit(commit_mu_);
+  return WriteDigestLocked();
+}
+
+Status JournalAuditLog::PublishKey() {
+  std::string path = store_dir_ + "/" + kDigestKeysName;
+  std::optional<auth::ParsedJwks> parsed;
+  std::vector<const auth::Jwk*> keys;
+  if (io::Exists(path)) {
+    TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(path, auth::kMaxJwksBytes));
+    Result<auth::ParsedJwks> p = auth::ParseJwks(text, {});
+    if (!p.ok()) return p.status().WithContext(path);
+    parsed.emplace(std::move(*p));
+    for (const auth::Jwk& k : parsed->set.keys()) keys.push_back(&k);
+  }
+  const auth::Jwk& mine = signer_->verification_key();
+  for (const auth::Jwk* k : keys) {
+    if (k->kid() == mine.kid()) {
+      if (auth::JwkThumbprint(*k) == auth::JwkThumbprint(mine)) return Status::OK();
+      return InvalidArgument(path + ": key id '" + *mine.kid() +
+                             "' is already published for another key; give the new digest "
+                             "key a new kid");
+    }
+  }
+  keys.push_back(&mine);
+  return io::WriteFileAtomic(path, auth::JwksToJson(keys, false), 0644);
+}
+
+Result<AuditChainFields> JournalAuditLog::ReadFirstEvent() {
+  uint64_t to = std::min<uint64_t>(head_.end_offset, storage::kMaxJournalRecordSize +
+                                                         storage::kRecordHeaderSize);
+  TB_ASSIGN_OR_RETURN(std::string bytes, ReadFileRange(fd_, journal_path_, 0, to));
+  storage::JournalScan scan = storage::ScanJournal(bytes, 0);
+  for (const storage::JournalRecord& r : scan.records) {
+    if (r.kind != storage::kJournalRecordBatch) continue;
+    if (r.first_sequence != 1) break;
+    return ReadAuditChainFields(r.events.front());
+  }
+  return Corruption(journal_path_ + ": the first audit journal record is not sequence 1");
+}
+
+Result<DigestReceipt> JournalAuditLog::WriteDigestLocked() {
+  TB_ASSIGN_OR_RETURN(auto file_lock, io::FileLock::Acquire(lock_path_, /*wait=*/true));
+  TB_RETURN_IF_ERROR(SyncHead());
+  std::string dir = store_dir_ + "/" + kDigestDirName;
+  TB_RETURN_IF_ERROR(io::CreateDirectories(dir));
+  TB_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDirectory(dir));
+  std::optional<AuditDigest> previous;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    if (!it->starts_with("digest-") || !it->ends_with(".json")) continue;
+    TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(dir + "/" + *it, 1 << 20));
+    Result<AuditDigest> d = ParseDigestJson(text);
+    if (!d.ok()) return Corruption(dir + "/" + *it + ": " + d.status().message());
+    previous = std::move(*d);
+    break;
+  }
+  DigestReceipt receipt;
+  uint64_t covered = previous ? previous->last_sequence : 0;
+  if (covered > head_.sequence) {
+    return Corruption("the latest audit digest covers sequence " + std::to_string(covered) +
+                      " but the journal ends at " + std::to_string(head_.sequence) +
+                      "; run `trailbook audit verify`");
+  }
+  if (covered == head_.sequence) return receipt;
+
+  AuditDigest digest;
+  if (previous) {
+    // The chain links the previous digest's head to the first event covered now.
+    digest.start_time_us = previous->end_time_us;
+    digest.first_previous_hash = previous->head_hash;
+  } else {
+    TB_ASSIGN_OR_RETURN(AuditChainFields first, ReadFirstEvent());
+    digest.start_time_us = first.event_time_us;
+    digest.first_previous_hash = first.previous_hash;
+  }
+  digest.store_id = store_id_;
+  digest.account_id = options_.account_id;
+  digest.region = options_.region;
+  digest.end_time_us = std::max(clock_.NowMicros(), digest.start_time_us);
+  digest.first_sequence = covered + 1;
+  digest.last_sequence = head_.sequence;
+  digest.head_hash = head_.hash;
+  if (previous) {
+    digest.previous_last_sequence = previous->last_sequence;
+    digest.previous_digest_signature = previous->signature;
+  }
+  TB_RETURN_IF_ERROR(SignDigest(*signer_, &digest));
+  TB_RETURN_IF_ERROR(PublishKey());
+  std::string text = DigestToJson(digest);
+  receipt.path = dir + "/" + DigestFileName(digest.last_sequence);
+  TB_RETURN_IF_ERROR(io::WriteFileAtomic(receipt.path, text, 0644));
+  // The journal keeps a copy, so deleting the file is detectable (and vice versa).
+  std::string record = storage::EncodeJournalDigest(text);
+  Status written = WriteAll(record);
+  if (!written.ok()) {
+    head_valid_ = false;
+    return written;
+  }
+  head_.end_offset += record.size();
+  receipt.written = true;
+  receipt.first_sequence = digest.first_sequence;
+  receipt.last_sequence = digest.last_sequence;
+  receipt.signature = digest.signature;
+  return receipt;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& store_dir,
+                                                 const AuditLogOptions& options) {
+  const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock();
+  if (options.max_batch_events == 0) return InvalidArgument("max_batch_events must be > 0");
+  auto log = std::make_unique<JournalAuditLog>(store_dir, options, clock);
+  TB_RETURN_IF_ERROR(log->Init().WithContext("opening audit log in " + store_dir));
+  return std::unique_ptr<AuditLog>(std::move(log));
+}
+
+}  // namespace trailbook::audit

@@ -1,0 +1,214 @@
+#include "audit/audit_log.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <set>
+#include <thread>
+
+#include "audit/audit_event_json.h"
+#include "base/clock.h"
+#include "io/file.h"
+#include "sql/exec/query_engine.h"
+#include "storage/audit_journal.h"
+#include "storage/store.h"
+
+namespace trailbook::audit {
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/tb_audit_XXXXXX";
+  return ::mkdtemp(tmpl);
+}
+
+AuditEvent Event(std::string name, std::string sub = "alice") {
+  AuditEvent e;
+  e.event_name = std::move(name);
+  e.principal_id = std::move(sub);
+  e.issuer = "https://idp.example";
+  e.token_id = "jti-1";
+  e.token_sha256 = std::string(64, 'a');
+  e.source_ip = "127.0.0.1";
+  e.user_agent = "trailbook-test";
+  e.request_parameters_json = R"({"runbook":"ir.principal-activity","params":{"n":1}})";
+  e.response_elements_json = R"({"rows":3})";
+  e.additional_event_data_json = R"({"steps":[{"step":"signature","outcome":"ok"}]})";
+  return e;
+}
+
+// Runs `sql` on a fresh read-only store handle and returns the first column of every row.
+std::vector<std::string> Query(const std::string& dir, const std::string& sql) {
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return {};
+  sql::QueryEngine engine(**store);
+  auto result = engine.Execute(sql, {});
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  if (!result.ok()) return {};
+  std::vector<std::string> out;
+  sql::DataChunk chunk;
+  while (true) {
+    auto more = (*result)->Next(&chunk);
+    EXPECT_TRUE(more.ok());
+    if (!more.ok() || !*more) break;
+    for (size_t r = 0; r < chunk.size; ++r) out.push_back(chunk.columns[0].GetValue(r).ToString());
+  }
+  return out;
+}
+
+TEST(AuditLogTest, AppendIsChainedAndVisibleToQueries) {
+  std::string dir = TempDir();
+  FakeClock clock(1'700'000'000'000'000);
+  AuditLogOptions options;
+  options.clock = &clock;
+  auto log = AuditLog::Open(dir, options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto r1 = (*log)->Append(Event("RunRunbook"));
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  AuditEvent denied = Event("RunRunbook", "mallory");
+  denied.error_code = "AccessDenied";
+  denied.error_message = "runbook not in the token's runbooks claim";
+  auto r2 = (*log)->Append(denied);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r1->sequence, 1u);
+  EXPECT_EQ(r2->sequence, 2u);
+  EXPECT_EQ(r1->event_hash.size(), 64u);
+  EXPECT_NE(r1->event_id, r2->event_id);
+
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'"),
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(Query(dir, "SELECT userIdentity.principalId FROM events WHERE errorCode = "
+                       "'AccessDenied'"),
+            std::vector<std::string>{"mallory"});
+  EXPECT_EQ(Query(dir, "SELECT eventID FROM events WHERE eventSource = 'trailbook.audit' "
+                       "AND element_at(additionalEventData, 'auditSequence') = '2'"),
+            std::vector<std::string>{r2->event_id});
+
+  // A reopened log continues the chain.
+  log->reset();
+  auto again = AuditLog::Open(dir, options);
+  ASSERT_TRUE(again.ok());
+  auto r3 = (*again)->Append(Event("QueryAdhoc"));
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(r3->sequence, 3u);
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events"), std::vector<std::string>{"3"});
+}
+
+TEST(AuditLogTest, LongLivedStoreHandleSeesNewEvents) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok());
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 0u);
+  ASSERT_TRUE((*log)->Append(Event("VerifyToken")).ok());
+  auto snap = (*store)->Snapshot();
+  EXPECT_EQ(snap->row_count(), 1u);
+  EXPECT_EQ(snap->journal_rows(), 1u);
+  EXPECT_EQ((*store)->Snapshot(), snap);  // Cached while nothing changes.
+  ASSERT_TRUE((*log)->Append(Event("VerifyToken")).ok());
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 2u);
+  EXPECT_EQ(snap->row_count(), 1u);  // An old snapshot never changes.
+}
+
+TEST(AuditLogTest, RejectsBadCallerJsonWithoutBreakingTheChain) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok());
+  AuditEvent bad = Event("RunRunbook");
+  bad.request_parameters_json = "{not json";
+  auto r = (*log)->Append(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("requestParameters"), std::string::npos);
+
+  AuditEvent array = Event("RunRunbook");
+  array.response_elements_json = "[1,2]";
+  EXPECT_FALSE((*log)->Append(array).ok());
+
+  AuditEvent reserved = Event("RunRunbook");
+  reserved.additional_event_data_json = R"({"auditSequence":99})";
+  auto rr = (*log)->Append(reserved);
+  ASSERT_FALSE(rr.ok());
+  EXPECT_NE(rr.status().message().find("reserved"), std::string::npos);
+
+  AuditEvent unnamed = Event("");
+  EXPECT_FALSE((*log)->Append(unnamed).ok());
+
+  auto ok = (*log)->Append(Event("RunRunbook"));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->sequence, 1u);
+}
+
+TEST(AuditLogTest, ConcurrentThreadsGetDenseUniqueSequences) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok());
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = (*log)->Append(Event("RunRunbook", "user" + std::to_string(t)));
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        seqs[static_cast<size_t>(t)].push_back(r->sequence);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<uint64_t> all;
+  for (const auto& v : seqs) all.insert(v.begin(), v.end());
+  ASSERT_EQ(all.size(), size_t{kThreads * kPerThread});
+  EXPECT_EQ(*all.begin(), 1u);
+  EXPECT_EQ(*all.rbegin(), uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(Query(dir, "SELECT count(DISTINCT eventID) FROM events"),
+            std::vector<std::string>{std::to_string(kThreads * kPerThread)});
+}
+
+TEST(AuditLogTest, TornTailIsDroppedOnTheNextAppend) {
+  std::string dir = TempDir();
+  {
+    auto log = AuditLog::Open(dir, {});
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+  }
+  std::string journal = dir + "/" + storage::kAuditJournalName;
+  auto bytes = io::ReadFile(journal);
+  ASSERT_TRUE(bytes.ok());
+  size_t good = bytes->size();
+  // A second record cut short, as a kill mid-write leaves it.
+  auto file = io::AppendFile::Open(journal);
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->Append(bytes->substr(0, good / 2)).ok());
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events"), std::vector<std::string>{"1"});
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto r = (*log)->Append(Event("RunRunbook"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sequence, 2u);
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events"), std::vector<std::string>{"2"});
+}
+
+TEST(AuditLogTest, CorruptJournalFailsClosed) {
+  std::string dir = TempDir();
+  {
+    auto log = AuditLog::Open(dir, {});
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+    ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+  }
+  std::string journal = dir + "/" + storage::kAuditJournalName;
+  auto bytes = io::ReadFile(journal);
+  ASSERT_TRUE(bytes.ok());
+  std::string damaged = *bytes;
+  damaged[20] = static_cast<char>(damaged[20] ^ 1);  // Inside the first record.
+  ASSERT_TRUE(io::WriteFileAtomic(journal, damaged).ok());
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(log.status().message().find("audit verify"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace trailbook::audit

@@ -1,0 +1,263 @@
+#include "audit/audit_verifier.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "audit/audit_digest.h"
+#include "audit/audit_event_json.h"
+#include "auth/jwks/jwk_json.h"
+#include "crypto/digest.h"
+#include "io/file.h"
+#include "json/canonical_json.h"
+#include "storage/audit_journal.h"
+
+namespace trailbook::audit {
+namespace {
+
+struct Digest {
+  std::string name;
+  AuditDigest digest;
+};
+
+class Verifier {
+ public:
+  Verifier(std::string store_dir, const AuditVerifyOptions& options)
+      : dir_(std::move(store_dir)), options_(options) {}
+
+  Result<AuditVerifyReport> Run();
+
+ private:
+  bool InWindow(int64_t t) const {
+    return (!options_.from_us || t >= *options_.from_us) && (!options_.to_us || t <= *options_.to_us);
+  }
+  bool DigestInWindow(const AuditDigest& d) const {
+    return (!options_.from_us || d.end_time_us >= *options_.from_us) &&
+           (!options_.to_us || d.start_time_us <= *options_.to_us);
+  }
+  void Problem(uint64_t sequence, std::string kind, std::string detail) {
+    report_.problems.push_back({sequence, std::move(kind), std::move(detail)});
+  }
+  Status LoadDigests();
+  void WalkChain(const storage::JournalScan& scan);
+  void CheckDigests(const storage::JournalScan& scan);
+
+  std::string dir_;
+  const AuditVerifyOptions& options_;
+  AuditVerifyReport report_;
+  std::vector<Digest> digests_;
+  std::set<uint64_t> wanted_;                 // Sequences whose hash digests name.
+  std::map<uint64_t, std::string> hashes_;    // Hashes of wanted_ sequences, as walked.
+  std::optional<auth::JwkSet> keys_;
+  std::string keys_error_;
+};
+
+Status Verifier::LoadDigests() {
+  std::string ddir = dir_ + "/" + kDigestDirName;
+  if (io::Exists(ddir)) {
+    TB_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDirectory(ddir));
+    for (const std::string& name : names) {
+      if (!name.starts_with("digest-") || !name.ends_with(".json")) continue;
+      TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(ddir + "/" + name, 1 << 20));
+      Result<AuditDigest> d = ParseDigestJson(text);
+      if (!d.ok()) {
+        Problem(0, "digest-invalid", name + ": " + d.status().message());
+        continue;
+      }
+      wanted_.insert(d->last_sequence);
+      if (d->first_sequence > 1) wanted_.insert(d->first_sequence - 1);
+      digests_.push_back({name, std::move(*d)});
+    }
+  }
+  std::sort(digests_.begin(), digests_.end(), [](const Digest& a, const Digest& b) {
+    return a.digest.last_sequence < b.digest.last_sequence;
+  });
+  std::string jwks = options_.jwks_path.empty() ? dir_ + "/" + kDigestKeysName
+                                                : options_.jwks_path;
+  if (io::Exists(jwks)) {
+    TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(jwks, auth::kMaxJwksBytes));
+    Result<auth::ParsedJwks> parsed = auth::ParseJwks(text, {});
+    if (!parsed.ok()) return parsed.status().WithContext(jwks);
+    keys_.emplace(std::move(parsed->set));
+  } else {
+    keys_error_ = "no digest key set at " + jwks;
+  }
+  return Status::OK();
+}
+
+void Verifier::WalkChain(const storage::JournalScan& scan) {
+  json::CanonicalJson canonical;
+  std::string canonical_text;
+  simdjson::dom::parser parser;
+  uint64_t expected = 1;
+  std::string previous = kGenesisHash;
+  for (const storage::JournalRecord& record : scan.records) {
+    if (record.kind != storage::kJournalRecordBatch) continue;
+    for (size_t i = 0; i < record.events.size(); ++i) {
+      std::string_view json = record.events[i];
+      Result<AuditChainFields> fields = ReadAuditChainFields(json);
+      Status s = canonical.Canonicalize(json, &canonical_text);
+      if (!fields.ok() || !s.ok()) {
+        Problem(expected, "modified",
+                "audit event at journal byte " + std::to_string(record.offset) +
+                    " is unreadable: " + (fields.ok() ? s : fields.status()).message());
+        ++expected;
+        continue;
+      }
+      std::string hash = crypto::ToHex(crypto::Sha256(canonical_text));
+      uint64_t seq = fields->sequence;
+      bool report = InWindow(fields->event_time_us);
+      if (seq != expected) {
+        if (report) {
+          if (seq > expected) {
+            Problem(expected, "deleted",
+                    "sequences " + std::to_string(expected) + ".." + std::to_string(seq - 1) +
+                        " are missing (next event found is " + std::to_string(seq) + ")");
+          } else {
+            Problem(seq, "inserted",
+                    "sequence " + std::to_string(seq) + " appears again after sequence " +
+                        std::to_string(expected - 1) + " (inserted or reordered event)");
+          }
+        }
+      } else if (fields->previous_hash != previous) {
+        if (report) {
+          Problem(seq - 1 == 0 ? seq : seq - 1, "modified",
+                  "previousEventHash of sequence " + std::to_string(seq) +
+                      " does not match the hash of sequence " + std::to_string(seq - 1) +
+                      " (that event was modified, or events were reordered)");
+        }
+      }
+      if (wanted_.count(seq) != 0 && hashes_.count(seq) == 0) hashes_[seq] = hash;
+      previous = hash;
+      expected = seq + 1;
+      ++report_.events;
+      report_.last_sequence = std::max(report_.last_sequence, seq);
+    }
+  }
+}
+
+void Verifier::CheckDigests(const storage::JournalScan& scan) {
+  const AuditDigest* prev = nullptr;
+  std::map<uint64_t, const AuditDigest*> by_last;
+  for (const Digest& entry : digests_) {
+    const AuditDigest& d = entry.digest;
+    by_last[d.last_sequence] = &d;
+    ++report_.digests;
+    bool report = DigestInWindow(d);
+    bool valid = true;
+    if (!keys_) {
+      if (report) Problem(d.first_sequence, "digest-forged", entry.name + ": " + keys_error_);
+      valid = false;
+    } else if (Status s = VerifyDigestSignature(d, *keys_); !s.ok()) {
+      if (report) {
+        Problem(d.first_sequence, "digest-forged",
+                entry.name + ": signature does not verify: " + s.message());
+      }
+      valid = false;
+    }
+    uint64_t expected_first = prev ? prev->last_sequence + 1 : 1;
+    if (d.first_sequence != expected_first && report) {
+      Problem(std::min(expected_first, d.first_sequence), "digest-gap",
+              entry.name + ": covers " + std::to_string(d.first_sequence) + ".." +
+                  std::to_string(d.last_sequence) + " but the previous digest ends at " +
+                  std::to_string(expected_first - 1) + " (a digest is missing or overlaps)");
+      valid = false;
+    }
+    std::string expected_prev_sig = prev ? prev->signature : "";
+    if (d.previous_digest_signature != expected_prev_sig && report) {
+      Problem(d.first_sequence, "digest-missing",
+              entry.name + ": previousDigestSignature does not match the previous digest " +
+                  "file (a digest was deleted or replaced)");
+      valid = false;
+    }
+    if (d.last_sequence > report_.last_sequence) {
+      if (report) {
+        Problem(report_.last_sequence + 1, "truncated",
+                entry.name + ": covers events through sequence " +
+                    std::to_string(d.last_sequence) + " but the journal ends at " +
+                    std::to_string(report_.last_sequence));
+      }
+      valid = false;
+    } else {
+      auto head = hashes_.find(d.last_sequence);
+      if (head == hashes_.end() || head->second != d.head_hash) {
+        if (report) {
+          Problem(d.last_sequence, "modified",
+                  entry.name + ": chain head hash at sequence " +
+                      std::to_string(d.last_sequence) +
+                      " differs from the signed one (events up to it were changed)");
+        }
+        valid = false;
+      }
+      std::string before = d.first_sequence == 1 ? kGenesisHash : "";
+      if (d.first_sequence > 1) {
+        auto it = hashes_.find(d.first_sequence - 1);
+        if (it != hashes_.end()) before = it->second;
+      }
+      if (before != d.first_previous_hash && report) {
+        Problem(d.first_sequence, "modified",
+                entry.name + ": firstEventPreviousHash differs from the chain");
+        valid = false;
+      }
+    }
+    if (valid && (!prev || report_.covered_through == prev->last_sequence)) {
+      report_.covered_through = d.last_sequence;
+    }
+    prev = &d;
+  }
+  // Every digest the journal recorded must still exist as a file, unchanged.
+  for (const storage::JournalRecord& record : scan.records) {
+    if (record.kind != storage::kJournalRecordDigest) continue;
+    Result<AuditDigest> mark = ParseDigestJson(record.digest_json);
+    if (!mark.ok()) {
+      Problem(0, "journal-damaged", "digest record at journal byte " +
+                                        std::to_string(record.offset) + " is unreadable");
+      continue;
+    }
+    if (!DigestInWindow(*mark)) continue;
+    auto it = by_last.find(mark->last_sequence);
+    if (it == by_last.end()) {
+      Problem(mark->first_sequence, "digest-missing",
+              "the digest for sequences " + std::to_string(mark->first_sequence) + ".." +
+                  std::to_string(mark->last_sequence) + " (" +
+                  DigestFileName(mark->last_sequence) + ") was deleted");
+    } else if (it->second->signature != mark->signature) {
+      Problem(mark->first_sequence, "digest-forged",
+              DigestFileName(mark->last_sequence) +
+                  " differs from the digest the journal recorded (replaced)");
+    }
+  }
+}
+
+Result<AuditVerifyReport> Verifier::Run() {
+  std::string path = dir_ + "/" + storage::kAuditJournalName;
+  if (!io::Exists(path)) return NotFound(dir_ + ": no audit journal (no audit event yet)");
+  TB_ASSIGN_OR_RETURN(auto file, io::MappedFile::Open(path));
+  TB_RETURN_IF_ERROR(LoadDigests());
+  storage::JournalScan scan = storage::ScanJournal(file->data(), 0);
+  WalkChain(scan);
+  if (scan.end == storage::JournalEnd::kCorrupt) {
+    Problem(report_.last_sequence + 1, "journal-damaged",
+            path + ": " + scan.problem + " (records after it are unreadable)");
+  } else if (scan.end == storage::JournalEnd::kIncomplete) {
+    report_.torn_tail = true;
+  }
+  CheckDigests(scan);
+  std::stable_sort(report_.problems.begin(), report_.problems.end(),
+                   [](const AuditProblem& a, const AuditProblem& b) {
+                     return a.sequence < b.sequence;
+                   });
+  return std::move(report_);
+}
+
+}  // namespace
+
+Result<AuditVerifyReport> VerifyAuditTrail(const std::string& store_dir,
+                                           const AuditVerifyOptions& options) {
+  Verifier verifier(store_dir, options);
+  return verifier.Run();
+}
+
+}  // namespace trailbook::audit

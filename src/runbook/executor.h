@@ -1,0 +1,145 @@
+// File: runbook/executor.h
+//
+// Executor: the one entry point through which the CLI (`run`, `query`), the HTTP server and
+// the monitor run runbooks and ad-hoc SQL on behalf of a token holder. Each request is
+//   verify token -> authorize (runbooks claim, scope, reason, bind params, constraints)
+//   -> execute with the token's constraints injected (or plan only, for a dry run)
+//   -> append one audit event -> return results.
+// Every request (allowed, denied, dry run, failed) appends exactly one audit event. Fail
+// closed: when the append fails, the outcome carries the audit error and no rows.
+//
+//   Executor executor(library, verifier, engine, audit_log, {});
+//   RunRequest req;  req.token = token;  req.runbook_id = "ir.principal-activity";
+//   req.params = {{"principal_arn", "arn:aws:iam::123456789012:user/alice"}};
+//   RunOutcome out = executor.Run(req);
+//   if (!out.status.ok()) return out.status;        // generic: "invalid token", "not allowed"
+//   for (const sql::DataChunk& chunk : out.chunks) ...
+//
+// The caller sees a generic status; the precise reason (`decision`, verification steps) is in
+// the outcome for dry runs and in the audit event, never in the status message.
+//
+// Thread safety: Run and Query are const and may be called concurrently if the audit log
+// and engine allow it (both do).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/jwt/token_verifier.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "runbook/authorizer.h"
+#include "runbook/runbook.h"
+#include "runbook/runbook_loader.h"
+#include "sql/exec/query_engine.h"
+
+namespace trailbook::runbook {
+
+// The audit eventName of each request kind (stable; stored in audit events).
+inline constexpr char kEventRunRunbook[] = "RunRunbook";
+inline constexpr char kEventDryRunRunbook[] = "DryRunRunbook";
+inline constexpr char kEventQueryAdhoc[] = "QueryAdhoc";
+inline constexpr char kEventDryRunQuery[] = "DryRunQueryAdhoc";
+
+// Who is asking and from where; recorded in the audit event.
+struct RequestOrigin {
+  std::string source_ip = "local";
+  std::string user_agent = "trailbook";
+  std::string request_id;  // "" = a new random UUID
+};
+
+struct RunRequest {
+  std::string token;  // compact JWT
+  std::string runbook_id;
+  std::map<std::string, std::string> params;  // name -> raw text (lists: "a,b" or JSON array)
+  std::string reason;                         // "" = the token's reason claim, if any
+  bool dry_run = false;
+  RequestOrigin origin;
+};
+
+struct QueryRequest {
+  std::string token;
+  std::string sql;
+  std::string reason;
+  bool dry_run = false;
+  RequestOrigin origin;
+  std::vector<std::string> eds_ids;  // QueryOptions::eds_ids
+};
+
+struct RunOutcome {
+  // OK, or what the caller may be told: kUnauthenticated "invalid token", kPermissionDenied
+  // "not allowed", kInvalidArgument (parameters, reason, SQL), kNotFound (runbook), engine
+  // errors, or the audit log's error when the audit event could not be written.
+  Status status;
+  std::string error_code;  // As recorded in the audit event ("" when OK).
+  std::string event_name;
+  std::string request_id;
+
+  bool token_verified = false;
+  std::vector<auth::VerificationStep> token_steps;
+  std::optional<auth::Principal> principal;
+  Decision decision;  // Authorization steps; empty when the token did not verify.
+
+  std::string runbook_id, runbook_version, runbook_hash;
+  BoundParams params;
+  std::string reason;
+  sql::ScanConstraints constraints;  // What was injected.
+
+  std::string plan;  // The engine's plan (after execution: with scan statistics).
+  std::vector<std::string> column_names;
+  std::vector<sql::LogicalType> column_types;
+  std::vector<sql::DataChunk> chunks;  // The whole result (empty on error and for dry runs).
+  uint64_t rows = 0;
+  sql::QueryStats stats;
+  int64_t duration_us = 0;
+  std::string result_sha256;  // Hex SHA-256 of the result as NDJSON ("" when not executed).
+
+  std::optional<audit::AuditReceipt> receipt;  // Set when the audit event was written.
+};
+
+struct ExecutorOptions {
+  const Clock* clock = nullptr;  // nullptr: the system clock; also the queries' now()
+  size_t max_result_bytes = size_t{512} << 20;  // Larger results fail (kResourceExhausted).
+  size_t memory_limit_bytes = size_t{2} << 30;
+  std::chrono::milliseconds timeout{0};
+  unsigned threads = 0;
+  size_t max_sql_bytes = 1 << 20;
+};
+
+class Executor {
+ public:
+  // `library`, `verifier`, `engine` and `audit_log` must outlive the Executor.
+  Executor(const RunbookLibrary& library, const auth::TokenVerifier& verifier,
+           const sql::QueryEngine& engine, audit::AuditLog& audit_log, ExecutorOptions options);
+
+  // Runs (or with dry_run, plans) a runbook. Never fails as a call: see RunOutcome::status.
+  RunOutcome Run(const RunRequest& request) const;
+
+  // Runs ad-hoc SQL; needs the query:adhoc scope. Same contract as Run.
+  RunOutcome Query(const QueryRequest& request) const;
+
+  const RunbookLibrary& library() const { return library_; }
+
+ private:
+  // Verifies the token and fills the outcome's token fields; false when it did not verify.
+  bool VerifyToken(const std::string& token, const RequestOrigin& origin, RunOutcome* out) const;
+  // Executes (or plans) `sql` with the outcome's params and constraints.
+  void Execute(std::string_view sql, bool dry_run, const std::vector<std::string>& eds_ids,
+               RunOutcome* out) const;
+  // Appends the audit event; on failure replaces the status and drops the results.
+  void Audit(const RequestOrigin& origin, const std::string& query_text, RunOutcome* out) const;
+
+  const RunbookLibrary& library_;
+  const auth::TokenVerifier& verifier_;
+  const sql::QueryEngine& engine_;
+  audit::AuditLog& audit_log_;
+  ExecutorOptions options_;
+  const Clock& clock_;
+};
+
+}  // namespace trailbook::runbook

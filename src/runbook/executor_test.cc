@@ -1,0 +1,456 @@
+#include "runbook/executor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include "auth/jwt/testing/token_factory.h"
+#include "base/timestamp.h"
+#include "runbook/fixture_runner.h"
+#include "runbook/runbook_loader.h"
+#include "sql/exec/result_writer.h"
+#include "storage/store.h"
+
+namespace trailbook::runbook {
+namespace {
+
+using ::testing::HasSubstr;
+
+// An in-memory AuditLog for the caller side; `fail` makes Append fail.
+class MemoryAuditLog : public audit::AuditLog {
+ public:
+  Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail) return IOError("disk full");
+    events.push_back(event);
+    audit::AuditReceipt r;
+    r.sequence = events.size();
+    r.event_id = "evt-" + std::to_string(events.size());
+    return r;
+  }
+  bool fail = false;
+  std::vector<audit::AuditEvent> events;
+
+ private:
+  std::mutex mu_;
+};
+
+std::string Event(int n, const std::string& time, const std::string& account, const std::string& region,
+                  const std::string& source, const std::string& name, const std::string& user,
+                  const std::string& ip) {
+  char id[64];
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", n);
+  return std::string(R"({"eventVersion":"1.09","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::)") +
+         account + ":user/" + user + R"(","accountId":")" + account + R"(","userName":")" + user +
+         R"(","accessKeyId":"AKIA)" + user + R"("},"eventTime":")" + time + R"(","eventSource":")" +
+         source + R"(","eventName":")" + name + R"(","awsRegion":")" + region +
+         R"(","sourceIPAddress":")" + ip + R"(","userAgent":"test","eventID":")" + id +
+         R"(","eventType":"AwsApiCall","recipientAccountId":")" + account + R"("})";
+}
+
+constexpr char kA[] = "111111111111";
+constexpr char kB[] = "222222222222";
+
+constexpr char kPrincipalRunbook[] = R"(
+id: ir.principal-activity
+version: 1.0.0
+title: Principal activity
+params:
+  principal_arn: {type: arn, required: true}
+  start: {type: timestamp, default: -24h}
+  end: {type: timestamp, default: now}
+query: |
+  SELECT eventID, eventName, recipientAccountId FROM events
+  WHERE userIdentity.arn = :principal_arn AND eventTime >= :start AND eventTime <= :end
+  ORDER BY eventTime
+)";
+
+constexpr char kUserRunbook[] = R"(
+id: ir.by-user
+version: 1
+title: By user name
+params:
+  user: {type: string, required: true, max: 2000000}
+  n: {type: int, default: "10", min: 1, max: 100}
+  account: {type: account_id}
+query: |
+  SELECT count(*) FROM events WHERE userIdentity.userName = :user
+    AND (:account IS NULL OR recipientAccountId = :account) LIMIT :n
+)";
+
+constexpr char kAuditRunbook[] = R"(
+id: audit.who-ran-what
+version: 1
+title: Who ran what
+query: SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'
+)";
+
+constexpr char kReasonRunbook[] = R"(
+id: ir.needs-reason
+version: 1
+title: Needs a reason
+require_reason: true
+query: SELECT count(*) FROM events
+)";
+
+// Hostile runbooks: each tries to read rows outside the token's constraints.
+const std::vector<std::pair<std::string, std::string>>& HostileQueries() {
+  static const std::vector<std::pair<std::string, std::string>> q = {
+      {"hostile.union", "SELECT count(*) FROM (SELECT eventID FROM events UNION ALL SELECT eventID FROM events WHERE recipientAccountId = '222222222222')"},
+      {"hostile.subquery", "SELECT count(*) FROM events WHERE eventID IN (SELECT eventID FROM events WHERE recipientAccountId <> '111111111111') OR recipientAccountId = '222222222222'"},
+      {"hostile.join", "SELECT count(*) FROM events a JOIN events b ON a.eventID = b.eventID WHERE b.awsRegion = 'eu-west-1'"},
+      {"hostile.cte", "WITH x AS (SELECT * FROM events WHERE recipientAccountId = '222222222222') SELECT count(*) FROM x"},
+      {"hostile.eventjson", "SELECT count(*) FROM events WHERE json_extract_scalar(eventJson, '$.recipientAccountId') = '222222222222'"},
+      {"hostile.audit", "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'"},
+  };
+  return q;
+}
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char templ[] = "/tmp/trailbook-executor-test-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    dir_ = new std::string(templ);
+    std::vector<std::string> events = {
+        Event(1, "2026-01-10T01:00:00Z", kA, "us-east-1", "iam.amazonaws.com", "CreateUser", "alice", "203.0.113.5"),
+        Event(2, "2026-01-10T02:00:00Z", kA, "us-east-1", "s3.amazonaws.com", "GetObject", "alice", "203.0.113.5"),
+        Event(3, "2026-01-10T03:00:00Z", kB, "eu-west-1", "iam.amazonaws.com", "DeleteUser", "alice", "198.51.100.7"),
+        Event(4, "2026-01-10T04:00:00Z", kB, "eu-west-1", "ec2.amazonaws.com", "RunInstances", "bob", "198.51.100.7"),
+        Event(5, "2026-01-10T05:00:00Z", kA, "us-east-1", "trailbook.audit", "RunRunbook", "carol", "127.0.0.1"),
+        Event(6, "2026-01-01T05:00:00Z", kA, "us-east-1", "iam.amazonaws.com", "CreateUser", "alice", "203.0.113.5"),
+    };
+    ASSERT_TRUE(BuildStoreFromEvents(*dir_ + "/store", events).ok());
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    std::filesystem::remove_all(*dir_, ec);
+    delete dir_;
+  }
+
+  void SetUp() override {
+    auto store = storage::Store::Open(*dir_ + "/store", storage::Store::Mode::kReadOnly);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    engine_ = std::make_unique<sql::QueryEngine>(*store_);
+    for (const char* text : {kPrincipalRunbook, kUserRunbook, kAuditRunbook, kReasonRunbook}) {
+      auto rb = ParseRunbookYaml(text, "test.yaml");
+      ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+      ASSERT_TRUE(library_.Add(std::move(rb).value()).ok());
+    }
+    for (const auto& [id, sql] : HostileQueries()) {
+      Runbook rb;
+      rb.id = id;
+      rb.version = "1";
+      rb.title = id;
+      rb.query = sql;
+      ASSERT_TRUE(rb.Finalize().ok());
+      ASSERT_TRUE(library_.Add(std::move(rb)).ok());
+    }
+    auth::VerifierConfig config;
+    config.issuers.push_back(auth::testing::TestIssuerConfig(factory_.resolver(), auth::JwsAlgorithm::kES256));
+    auto verifier = auth::TokenVerifier::Create(config);
+    ASSERT_TRUE(verifier.ok());
+    verifier_ = std::move(verifier).value();
+    ExecutorOptions options;
+    options.clock = &clock_;
+    options.threads = 1;
+    executor_ = std::make_unique<Executor>(library_, *verifier_, *engine_, audit_, options);
+  }
+
+  std::string Token(const std::string& runbooks, const std::string& scope,
+                    const std::string& constraints = "", int64_t iat_offset_s = 0) {
+    auto claims = auth::testing::ClaimSet::Valid(clock_.NowMicros() / kMicrosPerSecond + iat_offset_s);
+    claims.Set("runbooks", runbooks);
+    claims.Set("scope", "\"" + scope + "\"");
+    if (!constraints.empty()) claims.Set("constraints", constraints);
+    return factory_.Sign(factory_.Header(), claims.ToJson());
+  }
+
+  RunOutcome Run(const std::string& token, const std::string& id,
+                 std::map<std::string, std::string> params = {}, bool dry_run = false) {
+    RunRequest req;
+    req.token = token;
+    req.runbook_id = id;
+    req.params = std::move(params);
+    req.dry_run = dry_run;
+    req.origin.source_ip = "192.0.2.1";
+    req.origin.user_agent = "executor-test";
+    return executor_->Run(req);
+  }
+
+  RunOutcome Query(const std::string& token, const std::string& sql) {
+    QueryRequest req;
+    req.token = token;
+    req.sql = sql;
+    return executor_->Query(req);
+  }
+
+  static int64_t Count(const RunOutcome& out) {
+    EXPECT_EQ(out.rows, 1u);
+    if (out.chunks.empty()) return -1;
+    return std::stoll(sql::ResultWriter::Text(out.chunks[0].columns[0], 0));
+  }
+
+  static std::string* dir_;
+  FakeClock clock_{*ParseTimestamp("2026-01-10T12:00:00Z")};
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<sql::QueryEngine> engine_;
+  RunbookLibrary library_;
+  auth::testing::TokenFactory factory_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  MemoryAuditLog audit_;
+  std::unique_ptr<Executor> executor_;
+};
+
+std::string* ExecutorTest::dir_ = nullptr;
+
+constexpr char kAliceArn[] = "arn:aws:iam::111111111111:user/alice";
+
+TEST_F(ExecutorTest, AllowedRunReturnsRowsAndAuditsThem) {
+  RunOutcome out = Run(Token(R"(["ir.*"])", "runbook:run"), "ir.principal-activity",
+                       {{"principal_arn", kAliceArn}});
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  EXPECT_EQ(out.rows, 2u);  // events 1 and 2 (event 6 is older than 24 h)
+  EXPECT_EQ(out.result_sha256.size(), 64u);
+  EXPECT_EQ(out.decision.claim, "runbooks+scope");
+  ASSERT_TRUE(out.receipt.has_value());
+  ASSERT_EQ(audit_.events.size(), 1u);
+  const audit::AuditEvent& e = audit_.events[0];
+  EXPECT_EQ(e.event_name, "RunRunbook");
+  EXPECT_EQ(e.principal_id, "alice@example.com");
+  EXPECT_EQ(e.source_ip, "192.0.2.1");
+  EXPECT_EQ(e.user_agent, "executor-test");
+  EXPECT_EQ(e.error_code, "");
+  EXPECT_THAT(e.request_parameters_json, HasSubstr("\"runbookId\":\"ir.principal-activity\""));
+  EXPECT_THAT(e.request_parameters_json, HasSubstr(library_.Find("ir.principal-activity")->hash));
+  EXPECT_THAT(e.request_parameters_json, HasSubstr("\"start\":\"2026-01-09T12:00:00Z\""));
+  EXPECT_THAT(e.response_elements_json, HasSubstr("\"rows\":2"));
+  EXPECT_THAT(e.response_elements_json, HasSubstr(out.result_sha256));
+  EXPECT_THAT(e.additional_event_data_json, HasSubstr("{\"name\":\"signature\",\"outcome\":\"pass\""));
+  EXPECT_THAT(e.additional_event_data_json, HasSubstr("{\"name\":\"runbook\",\"outcome\":\"pass\""));
+}
+
+TEST_F(ExecutorTest, SameResultSameHash) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run");
+  RunOutcome a = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  RunOutcome b = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  RunOutcome c = Run(token, "ir.principal-activity",
+                     {{"principal_arn", "arn:aws:iam::222222222222:user/alice"}});
+  EXPECT_EQ(a.result_sha256, b.result_sha256);
+  EXPECT_NE(a.result_sha256, c.result_sha256);
+}
+
+TEST_F(ExecutorTest, RunbookNotInClaimsIsDenied) {
+  RunOutcome out = Run(Token(R"(["detect.*"])", "runbook:run"), "ir.principal-activity",
+                       {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.status.message(), "not allowed");
+  EXPECT_TRUE(out.chunks.empty());
+  EXPECT_EQ(out.decision.claim, "runbooks");
+  ASSERT_EQ(audit_.events.size(), 1u);
+  EXPECT_EQ(audit_.events[0].error_code, "AccessDenied");
+  EXPECT_THAT(audit_.events[0].error_message, HasSubstr("not in the token's runbooks claim"));
+  EXPECT_THAT(audit_.events[0].additional_event_data_json, HasSubstr("{\"name\":\"runbook\",\"outcome\":\"fail\""));
+}
+
+TEST_F(ExecutorTest, UnknownRunbookInsideClaimsIsNotFoundButUnclaimedIsDenied) {
+  EXPECT_EQ(Run(Token(R"(["ir.*"])", "runbook:run"), "ir.nope").status.code(), StatusCode::kNotFound);
+  EXPECT_EQ(Run(Token(R"(["detect.*"])", "runbook:run"), "ir.nope").status.code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(audit_.events.size(), 2u);
+}
+
+TEST_F(ExecutorTest, ExpiredTokenIsUnauthenticated) {
+  RunOutcome out = Run(Token(R"(["ir.*"])", "runbook:run", "", -3600), "ir.principal-activity",
+                       {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(out.status.message(), "invalid token");
+  EXPECT_TRUE(out.chunks.empty());
+  ASSERT_EQ(audit_.events.size(), 1u);
+  EXPECT_EQ(audit_.events[0].error_code, "InvalidToken");
+  EXPECT_THAT(audit_.events[0].error_message, HasSubstr("exp"));
+  EXPECT_THAT(audit_.events[0].additional_event_data_json, HasSubstr("{\"name\":\"exp\",\"outcome\":\"fail\""));
+}
+
+TEST_F(ExecutorTest, GarbageTokenIsUnauthenticated) {
+  RunOutcome out = Run("not.a.token", "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kUnauthenticated);
+  ASSERT_EQ(audit_.events.size(), 1u);
+  EXPECT_EQ(audit_.events[0].principal_id, "");
+}
+
+TEST_F(ExecutorTest, WrongScopeIsDenied) {
+  RunOutcome out = Run(Token(R"(["ir.*"])", "snapshot:read"), "ir.principal-activity",
+                       {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.decision.claim, "scope");
+  EXPECT_THAT(audit_.events.at(0).error_message, HasSubstr("runbook:run"));
+}
+
+TEST_F(ExecutorTest, AccountParameterOutsideConstraintsIsDenied) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})");
+  RunOutcome out = Run(token, "ir.by-user", {{"user", "alice"}, {"account", kB}});
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.decision.claim, "constraints.accounts");
+  EXPECT_EQ(audit_.events.at(0).error_code, "AccessDenied");
+  RunOutcome ok = Run(token, "ir.by-user", {{"user", "alice"}, {"account", kA}});
+  ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
+  EXPECT_EQ(Count(ok), 3);  // events 1, 2, 6
+}
+
+TEST_F(ExecutorTest, WindowLongerThanMaxWindowIsDenied) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run", R"({"max_window":"1h"})");
+  RunOutcome out = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.decision.claim, "constraints.max_window");
+  EXPECT_THAT(out.decision.detail, HasSubstr("longer than the token's max_window 1h"));
+  RunOutcome ok = Run(token, "ir.principal-activity",
+                      {{"principal_arn", kAliceArn}, {"start", "2026-01-10T00:30:00Z"},
+                       {"end", "2026-01-10T01:30:00Z"}});
+  ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
+  EXPECT_EQ(ok.rows, 1u);
+}
+
+TEST_F(ExecutorTest, StartBeforeEventTimeAfterIsDenied) {
+  std::string token =
+      Token(R"(["ir.*"])", "runbook:run", R"({"event_time_after":"2026-01-10T00:00:00Z"})");
+  RunOutcome out = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.decision.claim, "constraints.event_time_after");
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(ExecutorTest, HostileParameterValuesAreLiteralOrRejected) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run");
+  RunOutcome inject = Run(token, "ir.by-user", {{"user", "' OR 1=1 --"}});
+  ASSERT_TRUE(inject.status.ok()) << inject.status.ToString();
+  EXPECT_EQ(Count(inject), 0);
+  RunOutcome inject2 = Run(token, "ir.by-user", {{"user", "alice' OR '1'='1"}});
+  EXPECT_EQ(Count(inject2), 0);
+
+  RunOutcome huge = Run(token, "ir.by-user", {{"user", std::string(1 << 20, 'a')}});
+  EXPECT_EQ(huge.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(huge.status.message(), HasSubstr("parameter 'user': value is 1048576 bytes"));
+  EXPECT_EQ(audit_.events.back().error_code, "InvalidParameter");
+
+  RunOutcome wrong_type = Run(token, "ir.by-user", {{"user", "alice"}, {"n", "1; DROP TABLE events"}});
+  EXPECT_EQ(wrong_type.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong_type.status.message(), HasSubstr("parameter 'n': not an integer"));
+
+  RunOutcome bad_arn = Run(token, "ir.principal-activity", {{"principal_arn", "x' OR 1=1"}});
+  EXPECT_EQ(bad_arn.status.code(), StatusCode::kInvalidArgument);
+
+  RunOutcome unknown = Run(token, "ir.by-user", {{"user", "alice"}, {"evil", "1"}});
+  EXPECT_THAT(unknown.status.message(), HasSubstr("has no such parameter"));
+
+  RunOutcome missing = Run(token, "ir.by-user", {});
+  EXPECT_THAT(missing.status.message(), HasSubstr("parameter 'user': required"));
+  EXPECT_EQ(audit_.events.size(), 7u);
+}
+
+TEST_F(ExecutorTest, ParameterErrorsOfUnclaimedRunbookAreDenials) {
+  RunOutcome out = Run(Token(R"(["detect.*"])", "runbook:run"), "ir.by-user", {{"n", "abc"}});
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(ExecutorTest, HostileRunbooksCannotEscapeConstraints) {
+  std::string token = Token(R"(["hostile.*"])", "runbook:run",
+                            R"({"accounts":["111111111111"],"regions":["us-east-1"]})");
+  for (const auto& [id, sql] : HostileQueries()) {
+    RunOutcome out = Run(token, id);
+    ASSERT_TRUE(out.status.ok()) << id << ": " << out.status.ToString();
+    if (id == "hostile.union") {
+      EXPECT_EQ(Count(out), 3) << id;  // account A's 3 non-audit events; the UNION arm sees none
+    } else {
+      EXPECT_EQ(Count(out), 0) << id;
+    }
+    EXPECT_THAT(audit_.events.back().additional_event_data_json,
+                HasSubstr("recipientAccountId IN ('111111111111')"));
+  }
+}
+
+TEST_F(ExecutorTest, AuditEventsNeedAuditRead) {
+  // Ad-hoc SQL without audit:read sees no audit events; with it, it does.
+  RunOutcome hidden = Query(Token(R"(["ir.*"])", "query:adhoc"),
+                            "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'");
+  ASSERT_TRUE(hidden.status.ok()) << hidden.status.ToString();
+  EXPECT_EQ(Count(hidden), 0);
+  RunOutcome all = Query(Token(R"(["ir.*"])", "query:adhoc"), "SELECT count(*) FROM events");
+  EXPECT_EQ(Count(all), 5);
+  RunOutcome shown = Query(Token(R"(["ir.*"])", "query:adhoc audit:read"),
+                           "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'");
+  EXPECT_EQ(Count(shown), 1);
+  // audit.* runbooks need audit:read on top of runbook:run.
+  RunOutcome denied = Run(Token(R"(["audit.*"])", "runbook:run"), "audit.who-ran-what");
+  EXPECT_EQ(denied.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.decision.claim, "scope");
+  RunOutcome allowed = Run(Token(R"(["audit.*"])", "runbook:run audit:read"), "audit.who-ran-what");
+  ASSERT_TRUE(allowed.status.ok());
+  EXPECT_EQ(Count(allowed), 1);
+}
+
+TEST_F(ExecutorTest, AdhocQueryNeedsScope) {
+  RunOutcome out = Query(Token(R"(["ir.*"])", "runbook:run"), "SELECT count(*) FROM events");
+  EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.decision.claim, "scope");
+  ASSERT_EQ(audit_.events.size(), 1u);
+  EXPECT_EQ(audit_.events[0].event_name, "QueryAdhoc");
+  EXPECT_THAT(audit_.events[0].request_parameters_json, HasSubstr("SELECT count(*) FROM events"));
+}
+
+TEST_F(ExecutorTest, AdhocQueryErrorIsReportedAndAudited) {
+  RunOutcome out = Query(Token(R"(["ir.*"])", "query:adhoc"), "SELEC 1");
+  EXPECT_EQ(out.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(audit_.events.at(0).error_code, "QueryFailed");
+}
+
+TEST_F(ExecutorTest, AuditFailureFailsClosed) {
+  audit_.fail = true;
+  RunOutcome out = Run(Token(R"(["ir.*"])", "runbook:run"), "ir.principal-activity",
+                       {{"principal_arn", kAliceArn}});
+  EXPECT_EQ(out.status.code(), StatusCode::kIOError);
+  EXPECT_THAT(out.status.message(), HasSubstr("audit log write failed"));
+  EXPECT_TRUE(out.chunks.empty());
+  EXPECT_EQ(out.rows, 0u);
+  EXPECT_FALSE(out.receipt.has_value());
+}
+
+TEST_F(ExecutorTest, DryRunPlansButReturnsNothing) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})");
+  RunOutcome out = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}}, true);
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  EXPECT_TRUE(out.chunks.empty());
+  EXPECT_THAT(out.plan, HasSubstr("constraints"));
+  EXPECT_THAT(out.constraints.ToString(), HasSubstr("111111111111"));
+  EXPECT_EQ(out.params.display.at("principal_arn"), kAliceArn);
+  ASSERT_EQ(audit_.events.size(), 1u);
+  EXPECT_EQ(audit_.events[0].event_name, "DryRunRunbook");
+  EXPECT_THAT(audit_.events[0].request_parameters_json, HasSubstr("\"dryRun\":true"));
+  // A denied dry run is audited too and says which claim denied it.
+  RunOutcome denied = Run(Token(R"(["x.y"])", "runbook:run"), "ir.principal-activity",
+                          {{"principal_arn", kAliceArn}}, true);
+  EXPECT_EQ(denied.decision.claim, "runbooks");
+  EXPECT_EQ(audit_.events.size(), 2u);
+}
+
+TEST_F(ExecutorTest, RequireReason) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run");
+  RunOutcome out = Run(token, "ir.needs-reason");
+  EXPECT_EQ(out.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status.message(), HasSubstr("requires a reason"));
+  RunRequest req;
+  req.token = token;
+  req.runbook_id = "ir.needs-reason";
+  req.reason = "INC-1234: suspicious login";
+  RunOutcome ok = executor_->Run(req);
+  ASSERT_TRUE(ok.status.ok());
+  EXPECT_THAT(audit_.events.back().request_parameters_json, HasSubstr("\"reason\":\"INC-1234: suspicious login\""));
+  req.reason = "bad\nreason";
+  EXPECT_EQ(executor_->Run(req).status.code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace trailbook::runbook
