@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <unordered_map>
@@ -117,7 +118,8 @@ class DictionaryCache {
   };
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    uint64_t key = (segment.id() << 12) | static_cast<uint64_t>(column);
+    // Audit journal segment ids carry bit 62 (storage::kJournalSegmentIdBit): keep every bit.
+    std::pair<uint64_t, int> key(segment.id(), column);
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);
@@ -137,7 +139,7 @@ class DictionaryCache {
 
  private:
   std::mutex mu_;
-  std::unordered_map<uint64_t, Entry> entries_ TB_GUARDED_BY(mu_);
+  std::map<std::pair<uint64_t, int>, Entry> entries_ TB_GUARDED_BY(mu_);
 };
 
 EventTable::EventTable(const storage::Store& store)
