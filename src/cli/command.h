@@ -28,5 +28,6 @@ void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
 void AddSnapshotCommand(CLI::App& app, CommandAction& action);
+void AddMonitorCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

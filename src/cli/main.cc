@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddTokenCommand(app, action);
   trailbook::cli::AddQueryCommand(app, action);
   trailbook::cli::AddSnapshotCommand(app, action);
+  trailbook::cli::AddMonitorCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

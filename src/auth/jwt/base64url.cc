@@ -27,28 +27,50 @@ bool IsBase64UrlAlphabet(std::string_view text) {
   return true;
 }
 
+namespace {
+
+// Returns the offset of the first byte outside the alphabet. REQUIRES: there is one.
+size_t FirstInvalid(std::string_view text) {
+  size_t i = 0;
+  while (kDecode[static_cast<unsigned char>(text[i])] != 0xFF) ++i;
+  return i;
+}
+
+Status InvalidCharacter(std::string_view text) {
+  return InvalidArgument(std::string("base64url: character outside [A-Za-z0-9_-] at offset ") +
+                         std::to_string(FirstInvalid(text)));
+}
+
+}  // namespace
+
 Result<std::string> Base64UrlDecode(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (kDecode[static_cast<unsigned char>(text[i])] == 0xFF) {
-      return InvalidArgument(std::string("base64url: character outside [A-Za-z0-9_-] at offset ") +
-                             std::to_string(i));
-    }
-  }
   const size_t rem = text.size() % 4;
   if (rem == 1) {
+    if (!IsBase64UrlAlphabet(text)) return InvalidCharacter(text);
     return InvalidArgument(std::string("base64url: impossible length ") + std::to_string(text.size()));
   }
   const size_t full = text.size() / 4;
   std::string out(full * 3 + (rem == 0 ? 0 : rem - 1), '\0');
-  char* dst = out.data();
-  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
-  for (size_t g = 0; g < full; ++g, src += 4, dst += 3) {
-    uint32_t v = (uint32_t{kDecode[src[0]]} << 18) | (uint32_t{kDecode[src[1]]} << 12) |
-                 (uint32_t{kDecode[src[2]]} << 6) | uint32_t{kDecode[src[3]]};
-    dst[0] = static_cast<char>((v >> 16) & 0xFF);
-    dst[1] = static_cast<char>((v >> 8) & 0xFF);
-    dst[2] = static_cast<char>(v & 0xFF);
+  // One pass decodes and validates: every table entry outside the alphabet is 0xFF, so OR-ing
+  // the looked-up values sets bit 7 iff some byte was invalid (valid values are < 64).
+  {
+    char* dst = out.data();
+    const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+    uint32_t bad = 0;
+    for (size_t g = 0; g < full; ++g, src += 4, dst += 3) {
+      const uint32_t a = kDecode[src[0]], b = kDecode[src[1]], c = kDecode[src[2]],
+                     d = kDecode[src[3]];
+      bad |= a | b | c | d;
+      const uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+      dst[0] = static_cast<char>((v >> 16) & 0xFF);
+      dst[1] = static_cast<char>((v >> 8) & 0xFF);
+      dst[2] = static_cast<char>(v & 0xFF);
+    }
+    for (size_t i = 0; i < rem; ++i) bad |= kDecode[src[i]];
+    if ((bad & 0x80) != 0) return InvalidCharacter(text);
   }
+  char* dst = out.data() + full * 3;
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data()) + full * 4;
   if (rem == 2) {
     uint32_t a = kDecode[src[0]];
     uint32_t b = kDecode[src[1]];

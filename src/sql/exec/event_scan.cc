@@ -118,8 +118,7 @@ class DictionaryCache {
   };
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    // Audit journal segment ids carry bit 62 (storage::kJournalSegmentIdBit): keep every bit.
-    std::pair<uint64_t, int> key(segment.id(), column);
+    const std::pair<uint64_t, int> key(segment.id(), column);  // ids use all 64 bits
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);

@@ -1,0 +1,196 @@
+// File: monitor/alert_engine.h
+//
+// AlertEngine: turns detection query results into confirmed, deduplicated alerts. Pure
+// logic over a QuerySource and a Clock: no files, no threads, deterministic, so the tests
+// drive it with generated event streams and a FakeClock.
+//
+//   AlertEngine engine(rules, source, clock, EngineOptions{});
+//   engine.set_state(loaded_state);                    // resume after a restart
+//   TB_ASSIGN_OR_RETURN(TickOutput out, engine.RunOnce());
+//   ... persist engine.state() and out.alerts (outbox) together, then deliver ...
+//
+// One run of a rule:
+//   1. Query the events in [watermark - lookback - window, now] (parameters :start, :end).
+//      Rows are remembered by their row id (eventID), so rows seen by an earlier, overlapping
+//      run are not counted twice, and late rows (at most `lookback` late) are still seen.
+//   2. Threshold: per group_by key, min_rows unconsumed rows within `window` form a
+//      candidate; its rows are consumed so they never form another candidate.
+//   3. Dedup: a candidate whose dedup key has an open alert, a pending candidate or a
+//      running suppression is recorded as suppressed.
+//   4. Confirm (now, or when its delay has passed); an unconfirmed candidate is recorded
+//      for tuning and never becomes an alert.
+//   5. Resolve open alerts whose resolve condition holds (a "resolved" notice is emitted).
+// A rule's run is all or nothing: when a query fails, that rule's state is left as it was,
+// so the next run repeats the same work. Alert ids are derived from the rule, dedup key and
+// first row, so a repeated run produces the same ids (deliveries are idempotent by id).
+//
+// Thread safety: not thread-safe; one thread drives an engine.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "monitor/alert_rule.h"
+#include "monitor/detection_row.h"
+
+namespace trailbook::monitor {
+
+using QueryParams = std::vector<std::pair<std::string, Cell>>;
+
+// Runs a rule's queries. The daemon implements it over the SQL engine (authorised and
+// audited); tests implement it over generated events.
+class QuerySource {
+ public:
+  virtual ~QuerySource() = default;
+  // Runs `sql` (the rule's detection query or one of its confirm/resolve queries) with the
+  // named parameters and returns every row. Parameters the SQL does not mention are unused.
+  virtual Result<std::vector<DetectionRow>> Run(const AlertRule& rule, std::string_view sql,
+                                                const QueryParams& params) = 0;
+
+  // Freezes the evidence of `rule`'s latest detection query run (e.g. as a signed snapshot)
+  // and returns its id, or "" when the source keeps no evidence. Called once per new alert,
+  // inside the rule's run: an error fails the run, which is then repeated.
+  virtual Result<std::string> SnapshotEvidence(const AlertRule& rule) {
+    (void)rule;
+    return std::string();
+  }
+};
+
+struct EngineOptions {
+  int64_t lookback_us = 15LL * 60 * 1'000'000;  // How late an event may arrive and still count.
+  size_t max_rows_per_alert = 100;              // Rows carried by one alert (the rest counted).
+  size_t max_cached_rows_per_rule = 1'000'000;  // Memory bound; exceeded: kResourceExhausted.
+};
+
+// A row remembered between runs. Invariant: time_us >= the rule's prune horizon.
+struct CachedRow {
+  int64_t time_us = 0;
+  std::string group_key;
+  bool consumed = false;
+  DetectionRow row;
+};
+
+// A candidate waiting for its confirmation delay.
+struct PendingCandidate {
+  std::string id;
+  std::string dedup_value;
+  std::string group_key;
+  int64_t created_us = 0;
+  int64_t due_us = 0;
+  int64_t window_start_us = 0;
+  int64_t window_end_us = 0;
+  uint64_t row_count = 0;
+  std::vector<DetectionRow> rows;
+};
+
+// An alert that fired and has not resolved yet.
+struct OpenAlert {
+  std::string alert_id;
+  int64_t created_us = 0;
+  int64_t last_candidate_us = 0;  // Last time a candidate with this dedup key was seen.
+  int64_t suppress_until_us = 0;
+  uint64_t suppressed = 0;        // Candidates folded into this alert.
+  DetectionRow last_row;
+};
+
+struct RuleState {
+  int64_t watermark_us = 0;  // End of the last successful run; 0: never ran.
+  std::map<std::string, CachedRow> rows;          // By row id.
+  std::vector<PendingCandidate> pending;
+  std::map<std::string, OpenAlert> open;          // By dedup value.
+  std::map<std::string, int64_t> suppress_until;  // Closed alerts still suppressing, by dedup value.
+};
+
+// Everything the engine must keep across restarts, by runbook id.
+struct EngineState {
+  std::map<std::string, RuleState> rules;
+};
+
+enum class AlertStatus : uint8_t { kFiring, kResolved };
+
+struct Alert {
+  std::string id;
+  AlertStatus status = AlertStatus::kFiring;
+  std::string runbook_id;
+  std::string runbook_version;
+  std::string severity;
+  std::string dedup_key;
+  int64_t created_us = 0;
+  int64_t window_start_us = 0;
+  int64_t window_end_us = 0;
+  uint64_t row_count = 0;                   // Rows in the triggering window.
+  std::vector<DetectionRow> rows;           // The triggering rows (capped).
+  std::vector<DetectionRow> confirm_rows;   // Rows of the confirming query (capped).
+  uint64_t suppressed = 0;                  // kResolved: candidates folded into the alert.
+  std::string snapshot_id;                  // Evidence snapshot; "" when none was taken.
+  std::string link;
+};
+
+enum class CandidateOutcome : uint8_t { kAlerted, kPending, kSuppressed, kUnconfirmed };
+
+// Every candidate, whatever became of it, for tuning.
+struct CandidateRecord {
+  std::string id;
+  std::string runbook_id;
+  std::string dedup_key;
+  int64_t at_us = 0;
+  CandidateOutcome outcome = CandidateOutcome::kAlerted;
+  std::string reason;
+  uint64_t row_count = 0;
+};
+
+struct TickOutput {
+  std::vector<Alert> alerts;  // New alerts and resolutions, to be delivered.
+  std::vector<CandidateRecord> candidates;
+  uint64_t rows_new = 0;      // Rows not seen by an earlier run.
+  uint64_t rows_seen = 0;     // Rows the detection queries returned.
+  std::vector<Status> rule_errors;  // Rules whose run failed (their state is unchanged).
+};
+
+// Returns the name of an outcome ("alerted", "pending", "suppressed", "unconfirmed").
+std::string_view CandidateOutcomeName(CandidateOutcome outcome);
+
+class AlertEngine {
+ public:
+  // `source` and `clock` must outlive the engine. REQUIRES: runbook ids are unique.
+  AlertEngine(std::vector<AlertRule> rules, QuerySource& source, const Clock& clock,
+              EngineOptions options);
+
+  // Runs every rule once at clock.NowMicros(). A failing rule is reported in
+  // out.rule_errors and left unchanged; the others proceed.
+  TickOutput RunOnce();
+
+  // Runs the rule `runbook_id` once. Errors: kNotFound (no such rule), the query's error,
+  // kInvalidArgument when the query output lacks the time column or it is not a timestamp,
+  // kResourceExhausted when the row cache bound is exceeded.
+  Status RunRule(const std::string& runbook_id, TickOutput* out);
+
+  const EngineState& state() const { return state_; }
+  void set_state(EngineState state) { state_ = std::move(state); }
+  const std::vector<AlertRule>& rules() const { return rules_; }
+
+ private:
+  Status RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs, TickOutput* out);
+  Result<bool> Confirm(const AlertRule& rule, const PendingCandidate& c, int64_t now,
+                       std::vector<DetectionRow>* confirm_rows);
+  Result<bool> ShouldResolve(const AlertRule& rule, const OpenAlert& open, int64_t now);
+  Alert MakeAlert(const AlertRule& rule, const PendingCandidate& c, int64_t now,
+                  std::vector<DetectionRow> confirm_rows) const;
+
+  std::vector<AlertRule> rules_;
+  QuerySource& source_;
+  const Clock& clock_;
+  EngineOptions options_;
+  EngineState state_;
+};
+
+// Replaces {alert_id}, {runbook_id} and {dedup_key} in `link_template`.
+std::string ExpandLink(std::string_view link_template, const Alert& alert);
+
+}  // namespace trailbook::monitor

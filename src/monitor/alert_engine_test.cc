@@ -1,0 +1,546 @@
+#include "monitor/alert_engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "monitor/monitor_state.h"
+
+namespace trailbook::monitor {
+namespace {
+
+constexpr int64_t kSecond = 1'000'000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kT0 = 1'700'000'000LL * kSecond;  // 2023-11-14T22:13:20Z
+
+// A generated CloudTrail-like event; `arrives_us` is when it becomes visible to queries
+// (CloudTrail delivers minutes late and out of order).
+struct Event {
+  std::string id;
+  int64_t time_us;
+  int64_t arrives_us;
+  std::string name;
+  std::string ip;
+  std::string user;
+};
+
+DetectionRow ToRow(const Event& e) {
+  DetectionRow row;
+  row.Set("eventID", Cell::String(e.id));
+  row.Set("eventTime", Cell::Timestamp(e.time_us));
+  row.Set("eventName", Cell::String(e.name));
+  row.Set("sourceIPAddress", Cell::String(e.ip));
+  row.Set("userName", Cell::String(e.user));
+  return row;
+}
+
+int64_t ParamTime(const QueryParams& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v.int_value;
+  }
+  ADD_FAILURE() << "missing parameter " << name;
+  return 0;
+}
+
+std::string ParamText(const QueryParams& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v.ToString();
+  }
+  ADD_FAILURE() << "missing parameter " << name;
+  return "";
+}
+
+// Serves queries over the events that have arrived by the clock's time. Each SQL text is
+// mapped to a function of (parameters, visible events).
+class FakeSource : public QuerySource {
+ public:
+  using Handler = std::function<std::vector<DetectionRow>(const QueryParams&,
+                                                          const std::vector<Event>&)>;
+  explicit FakeSource(const Clock& clock) : clock_(clock) {}
+
+  void Add(Event e) { events_.push_back(std::move(e)); }
+  void On(std::string sql, Handler h) { handlers_[std::move(sql)] = std::move(h); }
+  void FailNext() { fail_next_ = true; }
+  int calls() const { return calls_; }
+
+  Result<std::vector<DetectionRow>> Run(const AlertRule&, std::string_view sql,
+                                        const QueryParams& params) override {
+    ++calls_;
+    if (fail_next_) {
+      fail_next_ = false;
+      return IOError("store unavailable");
+    }
+    auto it = handlers_.find(std::string(sql));
+    if (it == handlers_.end()) return InvalidArgument("unknown query " + std::string(sql));
+    std::vector<Event> visible;
+    for (const Event& e : events_) {
+      if (e.arrives_us <= clock_.NowMicros()) visible.push_back(e);
+    }
+    return it->second(params, visible);
+  }
+
+ private:
+  const Clock& clock_;
+  std::vector<Event> events_;
+  std::map<std::string, Handler> handlers_;
+  bool fail_next_ = false;
+  int calls_ = 0;
+};
+
+// The detection query "events named `name` in [:start, :end]".
+FakeSource::Handler EventsNamed(std::string name) {
+  return [name](const QueryParams& p, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    for (const Event& e : events) {
+      if (e.name == name && e.time_us >= ParamTime(p, "start") && e.time_us <= ParamTime(p, "end")) {
+        rows.push_back(ToRow(e));
+      }
+    }
+    return rows;
+  };
+}
+
+AlertRule FailedLoginRule() {
+  AlertRule rule;
+  rule.runbook_id = "detect.console-login-burst";
+  rule.runbook_version = "3";
+  rule.query = "failed-logins";
+  rule.threshold.min_rows = 5;
+  rule.threshold.group_by = {"sourceIPAddress"};
+  rule.threshold.window_us = 10 * kMinute;
+  rule.dedup_key = {"sourceIPAddress"};
+  rule.link_template = "https://tb.example/alerts/{alert_id}?rb={runbook_id}";
+  return rule;
+}
+
+std::vector<std::string> DedupKeys(const std::vector<Alert>& alerts, AlertStatus status) {
+  std::vector<std::string> keys;
+  for (const Alert& a : alerts) {
+    if (a.status == status) keys.push_back(a.dedup_key);
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+TEST(AlertEngineTest, ThresholdPerGroupWithinWindowIgnoresNoise) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  int n = 0;
+  auto add = [&](std::string ip, int64_t offset, std::string name = "ConsoleLoginFailure") {
+    source.Add({"e" + std::to_string(n++), kT0 + offset, kT0 + offset, std::move(name),
+                std::move(ip), "alice"});
+  };
+  for (int i = 0; i < 5; ++i) add("198.51.100.1", i * kMinute);       // burst: alerts
+  for (int i = 0; i < 4; ++i) add("198.51.100.2", i * kMinute);       // 4 < 5: noise
+  for (int i = 0; i < 6; ++i) add("198.51.100.3", i * 3 * kMinute);   // too spread out
+  for (int i = 0; i < 9; ++i) add("198.51.100.4", i * kMinute, "ConsoleLogin");  // successes
+
+  AlertEngine engine({FailedLoginRule()}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  for (int tick = 0; tick <= 20; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.dedup_key, "198.51.100.1");
+  EXPECT_EQ(a.runbook_id, "detect.console-login-burst");
+  EXPECT_EQ(a.runbook_version, "3");
+  EXPECT_EQ(a.row_count, 5u);
+  EXPECT_EQ(a.rows.size(), 5u);
+  EXPECT_EQ(a.window_start_us, kT0);
+  EXPECT_EQ(a.window_end_us, kT0 + 4 * kMinute);
+  EXPECT_EQ(a.link, "https://tb.example/alerts/" + a.id + "?rb=detect.console-login-burst");
+  EXPECT_EQ(a.id.size(), 32u);
+}
+
+// Events arrive late and out of order; each run overlaps the previous one by the lookback.
+// The expected alerts are known exactly: no row is counted twice, no late row is lost.
+TEST(AlertEngineTest, LateAndOutOfOrderEventsAreNeitherMissedNorDoubleCounted) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  AlertRule rule = FailedLoginRule();
+  rule.threshold.min_rows = 3;
+  // Key A: 3 events; the second arrives 8 minutes late (after a run already saw the others).
+  source.Add({"a1", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  source.Add({"a2", kT0 + 2 * kMinute, kT0 + 10 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  source.Add({"a3", kT0 + 3 * kMinute, kT0 + 4 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  // Key B: exactly 2 events, each seen by many overlapping runs: must never count as 3+.
+  source.Add({"b1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "B", "u"});
+  source.Add({"b2", kT0 + 2 * kMinute, kT0 + 3 * kMinute, "ConsoleLoginFailure", "B", "u"});
+  // Key C: 6 events in order -> two candidates (3 rows each, rows consumed once).
+  for (int i = 0; i < 6; ++i) {
+    source.Add({"c" + std::to_string(i), kT0 + i * kMinute, kT0 + i * kMinute + 30 * kSecond,
+                "ConsoleLoginFailure", "C", "u"});
+  }
+  // Key D: the third event arrives 40 minutes late, beyond the 15 minute lookback.
+  source.Add({"d1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  source.Add({"d2", kT0 + 2 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  source.Add({"d3", kT0 + 3 * kMinute, kT0 + 43 * kMinute, "ConsoleLoginFailure", "D", "u"});
+
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  std::vector<CandidateRecord> candidates;
+  for (int tick = 0; tick <= 60; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  EXPECT_THAT(DedupKeys(alerts, AlertStatus::kFiring),
+              ::testing::ElementsAre("A", "C", "C"));
+  std::set<std::string> ids;
+  for (const Alert& a : alerts) ids.insert(a.id);
+  EXPECT_EQ(ids.size(), alerts.size());
+  // The engine forgets rows beyond the horizon: memory stays bounded.
+  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).rows.empty());
+}
+
+TEST(AlertEngineTest, SuppressionFoldsRepeatsIntoOneAlertUntilItExpires) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  AlertRule rule = FailedLoginRule();
+  rule.suppress_for_us = 1 * kHour;
+  // A steady attack: one failure every 20 s for 100 minutes (300 events, 60 candidates).
+  for (int i = 0; i < 300; ++i) {
+    int64_t t = kT0 + i * 20 * kSecond;
+    source.Add({"x" + std::to_string(i), t, t, "ConsoleLoginFailure", "203.0.113.9", "root"});
+  }
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  size_t suppressed = 0;
+  for (int tick = 0; tick <= 120; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+    for (const CandidateRecord& c : out.candidates) {
+      if (c.outcome == CandidateOutcome::kSuppressed) ++suppressed;
+    }
+  }
+  // One alert at the first burst, a second once the hour of suppression has passed.
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].created_us, kT0 + 2 * kMinute);  // 5th event at +80 s, seen at +2 min
+  EXPECT_GE(alerts[1].created_us, alerts[0].created_us + 1 * kHour);
+  EXPECT_EQ(suppressed, 58u);
+}
+
+TEST(AlertEngineTest, ConfirmQueryStopLoggingNotFollowedByStartLogging) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  AlertRule rule;
+  rule.runbook_id = "detect.cloudtrail-stopped";
+  rule.runbook_version = "1";
+  rule.query = "stop-logging";
+  rule.threshold.group_by = {"userName"};
+  rule.confirm.kind = ConfirmKind::kQuery;
+  rule.confirm.query = "start-logging-after";
+  rule.confirm.delay_us = 10 * kMinute;
+  rule.confirm.expect_rows = false;  // confirmed when no StartLogging followed
+  source.On("stop-logging", EventsNamed("StopLogging"));
+  source.On("start-logging-after", [](const QueryParams& p, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    int64_t stopped = ParamTime(p, "eventTime");
+    for (const Event& e : events) {
+      if (e.name == "StartLogging" && e.user == ParamText(p, "userName") && e.time_us > stopped &&
+          e.time_us <= stopped + 10 * kMinute) {
+        rows.push_back(ToRow(e));
+      }
+    }
+    return rows;
+  });
+  // mallory stops logging and never restarts: alert. bob restarts after 4 minutes: no alert.
+  source.Add({"s1", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "StopLogging", "192.0.2.1", "mallory"});
+  source.Add({"s2", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "StopLogging", "192.0.2.2", "bob"});
+  source.Add({"s3", kT0 + 5 * kMinute, kT0 + 9 * kMinute, "StartLogging", "192.0.2.2", "bob"});
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  std::vector<CandidateRecord> records;
+  for (int tick = 0; tick <= 30; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+    for (CandidateRecord& c : out.candidates) records.push_back(std::move(c));
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].dedup_key, "mallory");
+  EXPECT_EQ(alerts[0].created_us, kT0 + 12 * kMinute);  // seen at +2, confirmed 10 min later
+  std::vector<std::string> unconfirmed;
+  for (const CandidateRecord& c : records) {
+    if (c.outcome == CandidateOutcome::kUnconfirmed) unconfirmed.push_back(c.dedup_key);
+  }
+  EXPECT_THAT(unconfirmed, ::testing::ElementsAre("bob"));
+}
+
+TEST(AlertEngineTest, StillTrueAfterDelayRechecksTheDetection) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  AlertRule rule;
+  rule.runbook_id = "detect.sg-open-to-world";
+  rule.runbook_version = "2";
+  rule.query = "open-sg";
+  rule.threshold.group_by = {"userName"};
+  rule.confirm.kind = ConfirmKind::kStillTrue;
+  rule.confirm.delay_us = 15 * kMinute;
+  // An opening counts only while no revoke by the same user has arrived (a stateful query).
+  source.On("open-sg", [](const QueryParams& p, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    for (const Event& e : events) {
+      if (e.name != "AuthorizeSecurityGroupIngress") continue;
+      if (e.time_us < ParamTime(p, "start") || e.time_us > ParamTime(p, "end")) continue;
+      bool revoked = std::any_of(events.begin(), events.end(), [&](const Event& r) {
+        return r.name == "RevokeSecurityGroupIngress" && r.user == e.user && r.time_us > e.time_us;
+      });
+      if (!revoked) rows.push_back(ToRow(e));
+    }
+    return rows;
+  });
+  source.Add({"o1", kT0, kT0, "AuthorizeSecurityGroupIngress", "10.0.0.1", "dev"});
+  source.Add({"r1", kT0 + 5 * kMinute, kT0 + 6 * kMinute, "RevokeSecurityGroupIngress", "10.0.0.1",
+              "dev"});
+  source.Add({"o2", kT0, kT0, "AuthorizeSecurityGroupIngress", "10.0.0.2", "ops"});
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  size_t unconfirmed = 0;
+  for (int tick = 0; tick <= 30; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+    for (const CandidateRecord& c : out.candidates) {
+      unconfirmed += c.outcome == CandidateOutcome::kUnconfirmed ? 1 : 0;
+    }
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].dedup_key, "ops");
+  EXPECT_EQ(alerts[0].created_us, kT0 + 15 * kMinute);
+  EXPECT_EQ(alerts[0].confirm_rows.size(), 1u);
+  EXPECT_EQ(unconfirmed, 1u);  // dev revoked it in time
+}
+
+TEST(AlertEngineTest, NotInBaselineAlertsOnlyFirstSeenValues) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  AlertRule rule;
+  rule.runbook_id = "detect.new-source-ip-for-root";
+  rule.runbook_version = "1";
+  rule.query = "root-logins";
+  rule.threshold.group_by = {"sourceIPAddress"};
+  rule.confirm.kind = ConfirmKind::kNotInBaseline;
+  rule.confirm.query = "ip-seen-before";
+  rule.confirm.baseline_us = 30 * 24 * kHour;
+  source.On("root-logins", EventsNamed("ConsoleLogin"));
+  source.On("ip-seen-before", [](const QueryParams& p, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    for (const Event& e : events) {
+      if (e.ip == ParamText(p, "sourceIPAddress") && e.time_us >= ParamTime(p, "baseline_start") &&
+          e.time_us < ParamTime(p, "baseline_end")) {
+        rows.push_back(ToRow(e));
+      }
+    }
+    return rows;
+  });
+  // 198.51.100.7 was seen 10 days ago; 203.0.113.66 only 40 days ago (outside the baseline);
+  // 192.0.2.99 never.
+  source.Add({"h1", kT0 - 10 * 24 * kHour, 0, "ListBuckets", "198.51.100.7", "root"});
+  source.Add({"h2", kT0 - 40 * 24 * kHour, 0, "ListBuckets", "203.0.113.66", "root"});
+  source.Add({"l1", kT0 + kMinute, kT0 + kMinute, "ConsoleLogin", "198.51.100.7", "root"});
+  source.Add({"l2", kT0 + kMinute, kT0 + kMinute, "ConsoleLogin", "203.0.113.66", "root"});
+  source.Add({"l3", kT0 + kMinute, kT0 + kMinute, "ConsoleLogin", "192.0.2.99", "root"});
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  for (int tick = 0; tick <= 5; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  EXPECT_THAT(DedupKeys(alerts, AlertStatus::kFiring),
+              ::testing::ElementsAre("192.0.2.99", "203.0.113.66"));
+}
+
+TEST(AlertEngineTest, ResolveAfterQuietPeriodEmitsOneResolution) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  AlertRule rule = FailedLoginRule();
+  rule.resolve.quiet_for_us = 30 * kMinute;
+  for (int i = 0; i < 20; ++i) {
+    int64_t t = kT0 + i * 30 * kSecond;
+    source.Add({"q" + std::to_string(i), t, t, "ConsoleLoginFailure", "A", "u"});
+  }
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  for (int tick = 0; tick <= 90; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].status, AlertStatus::kFiring);
+  EXPECT_EQ(alerts[1].status, AlertStatus::kResolved);
+  EXPECT_EQ(alerts[1].id, alerts[0].id);
+  EXPECT_EQ(alerts[1].suppressed, 3u);  // the other three 5-row candidates of the burst
+  // Last candidate at +10 min (the 20th event at +9.5 min), quiet for 30 min.
+  EXPECT_EQ(alerts[1].created_us, kT0 + 40 * kMinute);
+  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).open.empty());
+}
+
+TEST(AlertEngineTest, ResolveQueryClosesTheAlert) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  AlertRule rule;
+  rule.runbook_id = "detect.cloudtrail-stopped";
+  rule.runbook_version = "1";
+  rule.query = "stop-logging";
+  rule.threshold.group_by = {"userName"};
+  rule.resolve.query = "started-again";
+  source.On("stop-logging", EventsNamed("StopLogging"));
+  source.On("started-again", [](const QueryParams& p, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    for (const Event& e : events) {
+      if (e.name == "StartLogging" && e.time_us > ParamTime(p, "eventTime")) rows.push_back(ToRow(e));
+    }
+    return rows;
+  });
+  source.Add({"s1", kT0, kT0, "StopLogging", "192.0.2.1", "mallory"});
+  source.Add({"s2", kT0 + 20 * kMinute, kT0 + 21 * kMinute, "StartLogging", "192.0.2.1", "ops"});
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  std::vector<Alert> alerts;
+  for (int tick = 0; tick <= 30; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[1].status, AlertStatus::kResolved);
+  EXPECT_EQ(alerts[1].created_us, kT0 + 21 * kMinute);
+}
+
+TEST(AlertEngineTest, FailedQueryLeavesTheRuleUnchangedAndTheNextRunCatchesUp) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  for (int i = 0; i < 5; ++i) {
+    source.Add({"f" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
+                "ConsoleLoginFailure", "A", "u"});
+  }
+  AlertEngine engine({FailedLoginRule()}, source, clock, EngineOptions{});
+  clock.Set(kT0 + kMinute);
+  TickOutput first = engine.RunOnce();
+  ASSERT_EQ(first.alerts.size(), 1u);
+  EngineState before = engine.state();
+  source.Add({"g0", kT0 + 70 * kSecond, kT0 + 70 * kSecond, "ConsoleLoginFailure", "B", "u"});
+  clock.Set(kT0 + 2 * kMinute);
+  source.FailNext();
+  TickOutput failed = engine.RunOnce();
+  ASSERT_EQ(failed.rule_errors.size(), 1u);
+  EXPECT_EQ(failed.rule_errors[0].code(), StatusCode::kIOError);
+  EXPECT_THAT(failed.rule_errors[0].message(), ::testing::HasSubstr("detect.console-login-burst"));
+  EXPECT_EQ(EncodeMonitorState({before, {}, {}, 0}),
+            EncodeMonitorState({engine.state(), {}, {}, 0}));
+  TickOutput next = engine.RunOnce();
+  EXPECT_TRUE(next.rule_errors.empty());
+  EXPECT_EQ(next.rows_new, 1u);
+}
+
+TEST(AlertEngineTest, MissingOrBadTimeColumnIsAnError) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("no-time", [](const QueryParams&, const std::vector<Event>&) {
+    DetectionRow row;
+    row.Set("eventName", Cell::String("X"));
+    return std::vector<DetectionRow>{row};
+  });
+  source.On("text-time", [](const QueryParams&, const std::vector<Event>&) {
+    DetectionRow row;
+    row.Set("eventTime", Cell::String("yesterday"));
+    return std::vector<DetectionRow>{row};
+  });
+  AlertRule a = FailedLoginRule();
+  a.runbook_id = "a";
+  a.query = "no-time";
+  AlertRule b = FailedLoginRule();
+  b.runbook_id = "b";
+  b.query = "text-time";
+  AlertEngine engine({a, b}, source, clock, EngineOptions{});
+  TickOutput out = engine.RunOnce();
+  ASSERT_EQ(out.rule_errors.size(), 2u);
+  EXPECT_THAT(out.rule_errors[0].message(), ::testing::HasSubstr("no time column 'eventTime'"));
+  EXPECT_THAT(out.rule_errors[1].message(), ::testing::HasSubstr("not a timestamp: 'yesterday'"));
+  TickOutput none;
+  EXPECT_EQ(engine.RunRule("missing", &none).code(), StatusCode::kNotFound);
+}
+
+TEST(AlertEngineTest, RowCacheBoundIsEnforced) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  for (int i = 0; i < 20; ++i) {
+    source.Add({"m" + std::to_string(i), kT0, kT0, "ConsoleLoginFailure", std::to_string(i), "u"});
+  }
+  EngineOptions options;
+  options.max_cached_rows_per_rule = 10;
+  AlertEngine engine({FailedLoginRule()}, source, clock, options);
+  TickOutput out = engine.RunOnce();
+  ASSERT_EQ(out.rule_errors.size(), 1u);
+  EXPECT_EQ(out.rule_errors[0].code(), StatusCode::kResourceExhausted);
+}
+
+// Saving and reloading the state between every run (a restart each minute) produces exactly
+// the alerts of an uninterrupted engine.
+TEST(AlertEngineTest, RestartFromSavedStateReproducesTheSameAlerts) {
+  auto build = [](FakeSource& source) {
+    source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+    for (int i = 0; i < 200; ++i) {
+      int64_t t = kT0 + (i * 37 % 3600) * kSecond;
+      int64_t delay = (i * 13 % 7) * kMinute;
+      source.Add({"r" + std::to_string(i), t, t + delay, "ConsoleLoginFailure",
+                  "ip" + std::to_string(i % 4), "u"});
+    }
+  };
+  AlertRule rule = FailedLoginRule();
+  rule.suppress_for_us = 20 * kMinute;
+  rule.resolve.quiet_for_us = 10 * kMinute;
+  rule.confirm.kind = ConfirmKind::kStillTrue;
+  rule.confirm.delay_us = 2 * kMinute;
+
+  FakeClock clock_a(kT0);
+  FakeSource source_a(clock_a);
+  build(source_a);
+  AlertEngine continuous({rule}, source_a, clock_a, EngineOptions{});
+  std::vector<std::string> expected;
+  FakeClock clock_b(kT0);
+  FakeSource source_b(clock_b);
+  build(source_b);
+  std::vector<std::string> restarted;
+  std::string saved = EncodeMonitorState(MonitorState{});
+  for (int tick = 0; tick <= 90; ++tick) {
+    clock_a.Set(kT0 + tick * kMinute);
+    for (const Alert& a : continuous.RunOnce().alerts) expected.push_back(AlertToJson(a));
+    clock_b.Set(kT0 + tick * kMinute);
+    Result<MonitorState> state = DecodeMonitorState(saved);
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    AlertEngine fresh({rule}, source_b, clock_b, EngineOptions{});
+    fresh.set_state(std::move(state->engine));
+    for (const Alert& a : fresh.RunOnce().alerts) restarted.push_back(AlertToJson(a));
+    saved = EncodeMonitorState({fresh.state(), {}, {}, 0});
+  }
+  EXPECT_GE(expected.size(), 4u);
+  EXPECT_EQ(restarted, expected);
+}
+
+}  // namespace
+}  // namespace trailbook::monitor

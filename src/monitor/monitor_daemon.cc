@@ -1,0 +1,178 @@
+#include "monitor/monitor_daemon.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "io/file.h"
+#include "snapshot/snapshot_writer.h"
+#include "storage/store.h"
+
+namespace trailbook::monitor {
+namespace {
+
+// Builds the service token's verifier from the `auth:` settings (one issuer, one key set).
+Status BuildVerifier(const AuthConfig& config, const Clock& clock,
+                     std::shared_ptr<auth::JwksCache>* keys,
+                     std::unique_ptr<auth::TokenVerifier>* verifier) {
+  auth::KeySourceConfig source;
+  (config.jwks.starts_with("https://") ? source.jwks_url : source.jwks_file) = config.jwks;
+  source.https.ca_file = config.ca_file;
+  source.cache.background_refresh = false;  // Monitor::RunPass calls Tick().
+  TB_ASSIGN_OR_RETURN(*keys, auth::JwksCache::Open(source, clock));
+  auth::IssuerConfig issuer;
+  issuer.issuer = config.issuer;
+  issuer.audiences = {config.audience};
+  for (const std::string& name : config.algorithms) {
+    std::optional<auth::JwsAlgorithm> alg = auth::ParseJwsAlgorithm(name);
+    if (!alg) return InvalidArgument("auth.algorithms: unsupported algorithm " + name);
+    issuer.allowed_algs.push_back(*alg);
+  }
+  if (issuer.allowed_algs.empty()) {
+    for (const auth::Jwk& key : (*keys)->current()->keys()) {
+      if (std::find(issuer.allowed_algs.begin(), issuer.allowed_algs.end(), key.alg()) ==
+          issuer.allowed_algs.end()) {
+        issuer.allowed_algs.push_back(key.alg());
+      }
+    }
+  }
+  issuer.keys = *keys;
+  auth::VerifierConfig verifier_config;
+  verifier_config.issuers.push_back(std::move(issuer));
+  TB_ASSIGN_OR_RETURN(*verifier, auth::TokenVerifier::Create(std::move(verifier_config)));
+  return Status::OK();
+}
+
+}  // namespace
+
+Monitor::~Monitor() = default;
+
+Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, const Clock& clock,
+                                               StreamSink::Writer stdout_writer) {
+  std::unique_ptr<Monitor> m(new Monitor(config, clock));
+  TB_RETURN_IF_ERROR(io::CreateDirectories(config.state_dir));
+  Result<std::unique_ptr<io::FileLock>> lock =
+      io::FileLock::Acquire(config.state_dir + "/LOCK", /*wait=*/false);
+  if (!lock.ok()) {
+    return lock.status().WithContext("monitor state " + config.state_dir +
+                                     " is in use by another monitor");
+  }
+  m->lock_ = std::move(lock).value();
+  TB_ASSIGN_OR_RETURN(DetectionSet detections,
+                      LoadDetectionRunbooks(config.runbooks, config.link_template));
+  m->detections_ = std::make_unique<DetectionSet>(std::move(detections));
+  TB_ASSIGN_OR_RETURN(m->store_,
+                      storage::Store::Open(config.store, storage::Store::Mode::kReadWrite, clock));
+  m->engine_ = std::make_unique<sql::QueryEngine>(*m->store_);
+  audit::AuditLogOptions audit_options;
+  audit_options.clock = &clock;
+  TB_ASSIGN_OR_RETURN(m->audit_, audit::AuditLog::Open(config.store, audit_options));
+  Status auth = BuildVerifier(config.auth, clock, &m->keys_, &m->verifier_);
+  if (!auth.ok()) return auth.WithContext("monitor auth");
+  runbook::ExecutorOptions executor_options;
+  executor_options.clock = &clock;
+  executor_options.threads = 1;
+  m->executor_ = std::make_unique<runbook::Executor>(m->detections_->library, *m->verifier_,
+                                                     *m->engine_, *m->audit_, executor_options);
+  m->token_ = std::make_unique<ServiceTokenFile>(config.token_file);
+  EvidenceOptions evidence;
+  if (!config.snapshot_key.empty()) {
+    Result<snapshot::SnapshotSigningKey> key = snapshot::SnapshotSigningKey::LoadFile(config.snapshot_key);
+    if (!key.ok()) return key.status().WithContext("snapshot_key " + config.snapshot_key);
+    m->snapshot_key_.emplace(std::move(key).value());
+    evidence.key = &*m->snapshot_key_;
+    evidence.snapshots_dir = snapshot::SnapshotsDir(config.store);
+  }
+  m->source_ = std::make_unique<RunbookQuerySource>(*m->executor_, m->detections_->rules,
+                                                    *m->token_, *m->store_, evidence, clock);
+  std::vector<std::unique_ptr<AlertSink>> sinks;
+  for (const DeliveryConfig& d : config.deliveries) {
+    switch (d.type) {
+      case DeliveryType::kStdout:
+        sinks.push_back(std::make_unique<StreamSink>(d.name, stdout_writer));
+        break;
+      case DeliveryType::kFile: {
+        TB_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Open(d.name, d.path));
+        sinks.push_back(std::move(sink));
+        break;
+      }
+      case DeliveryType::kWebhook: {
+        TB_ASSIGN_OR_RETURN(std::unique_ptr<WebhookSink> sink,
+                            WebhookSink::Create(d.name, d.webhook, clock));
+        sinks.push_back(std::move(sink));
+        break;
+      }
+    }
+  }
+  PipelineOptions options;
+  options.state_path = config.state_dir + "/state.json";
+  options.candidates_path = config.state_dir + "/candidates.ndjson";
+  options.dead_letter_path = config.state_dir + "/dead-letter.ndjson";
+  options.default_sinks = config.default_deliver;
+  options.max_attempts = config.max_attempts;
+  options.engine.lookback_us = config.lookback_us;
+  TB_ASSIGN_OR_RETURN(m->pipeline_, AlertPipeline::Open(options, m->detections_->rules,
+                                                        *m->source_, clock, std::move(sinks)));
+  return m;
+}
+
+int64_t Monitor::NextDetection(int64_t after) const {
+  if (config_.cron) return config_.cron->NextAfter(after);
+  return after + config_.detect_interval_us;
+}
+
+Result<PassReport> Monitor::RunPass(bool force_detect) {
+  PassReport report;
+  if (!config_.watch.empty()) {
+    ingest::IngestOptions options;
+    options.threads = config_.ingest_threads;
+    options.batch_bytes = size_t{64} << 20;
+    std::vector<std::string> present;
+    for (const std::string& p : config_.watch) {
+      if (io::Exists(p)) present.push_back(p);
+    }
+    if (!present.empty()) {
+      TB_ASSIGN_OR_RETURN(report.ingest, ingest::Ingest(*store_, present, options, nullptr));
+      report.ingested = true;
+    }
+  }
+  const int64_t now = clock_.NowMicros();
+  if (next_detection_us_ == 0) next_detection_us_ = now;  // detect on the first pass
+  if (force_detect || now >= next_detection_us_) {
+    keys_->Tick();
+    // Deny by default: without a readable service token no detection runs (the token's
+    // verification and authorization happen, and are audited, per query in the executor).
+    Result<std::string> token = token_->Current();
+    if (!token.ok()) {
+      TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->DeliverDue());
+      report.cycle.rule_errors.push_back(token.status().WithContext("service token " +
+                                                                    token_->path()));
+      return report;
+    }
+    TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->RunCycle());
+    report.detected = true;
+    next_detection_us_ = NextDetection(now);
+    if (next_detection_us_ < 0) next_detection_us_ = INT64_MAX;
+  } else {
+    TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->DeliverDue());
+  }
+  return report;
+}
+
+Status Monitor::Run(const std::atomic<bool>& stop,
+                    const std::function<void(const PassReport&)>& on_pass) {
+  while (!stop.load()) {
+    const int64_t started = clock_.MonotonicMicros();
+    TB_ASSIGN_OR_RETURN(PassReport report, RunPass(false));
+    if (on_pass) on_pass(report);
+    const int64_t deadline = started + config_.poll_interval_us;
+    while (!stop.load() && clock_.MonotonicMicros() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::clamp<int64_t>((deadline - clock_.MonotonicMicros()) / 1000, 1, 50)));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace trailbook::monitor

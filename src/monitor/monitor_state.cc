@@ -1,0 +1,439 @@
+#include "monitor/monitor_state.h"
+
+#include <simdjson.h>
+
+#include "base/timestamp.h"
+#include "io/file.h"
+#include "json/json_writer.h"
+
+namespace trailbook::monitor {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+void WriteCell(json::JsonWriter& w, const Cell& cell) {
+  w.BeginArray();
+  w.Int(static_cast<int64_t>(cell.type));
+  switch (cell.type) {
+    case CellType::kNull: break;
+    case CellType::kBool:
+    case CellType::kInt:
+    case CellType::kTimestamp: w.Int(cell.int_value); break;
+    case CellType::kDouble: w.Double(cell.double_value); break;
+    case CellType::kString: w.String(cell.text); break;
+  }
+  w.EndArray();
+}
+
+void WriteRow(json::JsonWriter& w, const DetectionRow& row) {
+  w.BeginArray();
+  for (const auto& [name, cell] : row.fields) {
+    w.BeginArray();
+    w.String(name);
+    WriteCell(w, cell);
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+void WriteRows(json::JsonWriter& w, const std::vector<DetectionRow>& rows) {
+  w.BeginArray();
+  for (const DetectionRow& r : rows) WriteRow(w, r);
+  w.EndArray();
+}
+
+// Writes a row as a JSON object for alert payloads (typed values, timestamps as RFC 3339).
+void WriteRowObject(json::JsonWriter& w, const DetectionRow& row) {
+  w.BeginObject();
+  for (const auto& [name, cell] : row.fields) {
+    w.Key(name);
+    switch (cell.type) {
+      case CellType::kNull: w.Null(); break;
+      case CellType::kBool: w.Bool(cell.int_value != 0); break;
+      case CellType::kInt: w.Int(cell.int_value); break;
+      case CellType::kDouble: w.Double(cell.double_value); break;
+      case CellType::kString: w.String(cell.text); break;
+      case CellType::kTimestamp: w.String(FormatTimestamp(cell.int_value)); break;
+    }
+  }
+  w.EndObject();
+}
+
+Status Bad(std::string_view what) {
+  return Corruption("monitor state: bad or missing field '" + std::string(what) + "'");
+}
+
+template <typename T>
+Result<T> Get(const element& e, std::string_view what) {
+  T value;
+  if (e.get(value) != simdjson::SUCCESS) return Bad(what);
+  return value;
+}
+
+Result<element> Field(const object& o, std::string_view key) {
+  element e;
+  if (o.at_key(key).get(e) != simdjson::SUCCESS) return Bad(key);
+  return e;
+}
+
+Result<int64_t> IntField(const object& o, std::string_view key) {
+  TB_ASSIGN_OR_RETURN(element e, Field(o, key));
+  return Get<int64_t>(e, key);
+}
+
+Result<std::string> StringField(const object& o, std::string_view key) {
+  TB_ASSIGN_OR_RETURN(element e, Field(o, key));
+  TB_ASSIGN_OR_RETURN(std::string_view s, Get<std::string_view>(e, key));
+  return std::string(s);
+}
+
+Result<Cell> ReadCell(const element& e) {
+  TB_ASSIGN_OR_RETURN(array a, Get<array>(e, "cell"));
+  if (a.size() < 1) return Bad("cell");
+  TB_ASSIGN_OR_RETURN(int64_t type, Get<int64_t>(a.at(0).value_unsafe(), "cell type"));
+  Cell cell;
+  if (type < 0 || type > static_cast<int64_t>(CellType::kTimestamp)) return Bad("cell type");
+  cell.type = static_cast<CellType>(type);
+  if (cell.type == CellType::kNull) return cell;
+  if (a.size() != 2) return Bad("cell value");
+  element v = a.at(1).value_unsafe();
+  switch (cell.type) {
+    case CellType::kNull: break;
+    case CellType::kBool:
+    case CellType::kInt:
+    case CellType::kTimestamp: {
+      TB_ASSIGN_OR_RETURN(cell.int_value, Get<int64_t>(v, "cell value"));
+      break;
+    }
+    case CellType::kDouble: {
+      TB_ASSIGN_OR_RETURN(cell.double_value, Get<double>(v, "cell value"));
+      break;
+    }
+    case CellType::kString: {
+      TB_ASSIGN_OR_RETURN(std::string_view s, Get<std::string_view>(v, "cell value"));
+      cell.text = std::string(s);
+      break;
+    }
+  }
+  return cell;
+}
+
+Result<DetectionRow> ReadRow(const element& e) {
+  TB_ASSIGN_OR_RETURN(array a, Get<array>(e, "row"));
+  DetectionRow row;
+  for (element field : a) {
+    TB_ASSIGN_OR_RETURN(array pair, Get<array>(field, "row field"));
+    if (pair.size() != 2) return Bad("row field");
+    TB_ASSIGN_OR_RETURN(std::string_view name,
+                        Get<std::string_view>(pair.at(0).value_unsafe(), "row field name"));
+    TB_ASSIGN_OR_RETURN(Cell cell, ReadCell(pair.at(1).value_unsafe()));
+    row.fields.emplace_back(std::string(name), std::move(cell));
+  }
+  return row;
+}
+
+Result<std::vector<DetectionRow>> ReadRows(const element& e) {
+  TB_ASSIGN_OR_RETURN(array a, Get<array>(e, "rows"));
+  std::vector<DetectionRow> rows;
+  for (element r : a) {
+    TB_ASSIGN_OR_RETURN(DetectionRow row, ReadRow(r));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::vector<std::string>> ReadStrings(const element& e, std::string_view what) {
+  TB_ASSIGN_OR_RETURN(array a, Get<array>(e, what));
+  std::vector<std::string> out;
+  for (element s : a) {
+    TB_ASSIGN_OR_RETURN(std::string_view v, Get<std::string_view>(s, what));
+    out.emplace_back(v);
+  }
+  return out;
+}
+
+Result<RuleState> ReadRuleState(const object& o) {
+  RuleState rs;
+  TB_ASSIGN_OR_RETURN(rs.watermark_us, IntField(o, "watermark"));
+  TB_ASSIGN_OR_RETURN(element rows, Field(o, "rows"));
+  TB_ASSIGN_OR_RETURN(array rows_array, Get<array>(rows, "rows"));
+  for (element r : rows_array) {
+    TB_ASSIGN_OR_RETURN(object ro, Get<object>(r, "rows[]"));
+    CachedRow cached;
+    TB_ASSIGN_OR_RETURN(std::string id, StringField(ro, "id"));
+    TB_ASSIGN_OR_RETURN(cached.time_us, IntField(ro, "time"));
+    TB_ASSIGN_OR_RETURN(cached.group_key, StringField(ro, "group"));
+    TB_ASSIGN_OR_RETURN(element consumed, Field(ro, "consumed"));
+    TB_ASSIGN_OR_RETURN(cached.consumed, Get<bool>(consumed, "consumed"));
+    TB_ASSIGN_OR_RETURN(element row, Field(ro, "row"));
+    TB_ASSIGN_OR_RETURN(cached.row, ReadRow(row));
+    rs.rows.emplace(std::move(id), std::move(cached));
+  }
+  TB_ASSIGN_OR_RETURN(element pending, Field(o, "pending"));
+  TB_ASSIGN_OR_RETURN(array pending_array, Get<array>(pending, "pending"));
+  for (element p : pending_array) {
+    TB_ASSIGN_OR_RETURN(object po, Get<object>(p, "pending[]"));
+    PendingCandidate c;
+    TB_ASSIGN_OR_RETURN(c.id, StringField(po, "id"));
+    TB_ASSIGN_OR_RETURN(c.dedup_value, StringField(po, "dedup"));
+    TB_ASSIGN_OR_RETURN(c.group_key, StringField(po, "group"));
+    TB_ASSIGN_OR_RETURN(c.created_us, IntField(po, "created"));
+    TB_ASSIGN_OR_RETURN(c.due_us, IntField(po, "due"));
+    TB_ASSIGN_OR_RETURN(c.window_start_us, IntField(po, "window_start"));
+    TB_ASSIGN_OR_RETURN(c.window_end_us, IntField(po, "window_end"));
+    TB_ASSIGN_OR_RETURN(int64_t count, IntField(po, "row_count"));
+    c.row_count = static_cast<uint64_t>(count);
+    TB_ASSIGN_OR_RETURN(element rows_e, Field(po, "rows"));
+    TB_ASSIGN_OR_RETURN(c.rows, ReadRows(rows_e));
+    if (c.rows.empty()) return Bad("pending.rows");
+    rs.pending.push_back(std::move(c));
+  }
+  TB_ASSIGN_OR_RETURN(element open, Field(o, "open"));
+  TB_ASSIGN_OR_RETURN(array open_array, Get<array>(open, "open"));
+  for (element a : open_array) {
+    TB_ASSIGN_OR_RETURN(object ao, Get<object>(a, "open[]"));
+    OpenAlert alert;
+    TB_ASSIGN_OR_RETURN(std::string dedup, StringField(ao, "dedup"));
+    TB_ASSIGN_OR_RETURN(alert.alert_id, StringField(ao, "alert_id"));
+    TB_ASSIGN_OR_RETURN(alert.created_us, IntField(ao, "created"));
+    TB_ASSIGN_OR_RETURN(alert.last_candidate_us, IntField(ao, "last_candidate"));
+    TB_ASSIGN_OR_RETURN(alert.suppress_until_us, IntField(ao, "suppress_until"));
+    TB_ASSIGN_OR_RETURN(int64_t suppressed, IntField(ao, "suppressed"));
+    alert.suppressed = static_cast<uint64_t>(suppressed);
+    TB_ASSIGN_OR_RETURN(element last_row, Field(ao, "last_row"));
+    TB_ASSIGN_OR_RETURN(alert.last_row, ReadRow(last_row));
+    rs.open.emplace(std::move(dedup), std::move(alert));
+  }
+  TB_ASSIGN_OR_RETURN(element suppress, Field(o, "suppress_until"));
+  TB_ASSIGN_OR_RETURN(object suppress_object, Get<object>(suppress, "suppress_until"));
+  for (auto [key, value] : suppress_object) {
+    TB_ASSIGN_OR_RETURN(int64_t until, Get<int64_t>(value, "suppress_until"));
+    rs.suppress_until.emplace(std::string(key), until);
+  }
+  return rs;
+}
+
+}  // namespace
+
+std::string EncodeMonitorState(const MonitorState& state) {
+  json::JsonWriter w;
+  w.BeginObject();
+  w.Key("version");
+  w.Int(kMonitorStateVersion);
+  w.Key("runs");
+  w.UInt(state.runs);
+  w.Key("rules");
+  w.BeginObject();
+  for (const auto& [id, rs] : state.engine.rules) {
+    w.Key(id);
+    w.BeginObject();
+    w.Key("watermark");
+    w.Int(rs.watermark_us);
+    w.Key("rows");
+    w.BeginArray();
+    for (const auto& [row_id, cached] : rs.rows) {
+      w.BeginObject();
+      w.Key("id");
+      w.String(row_id);
+      w.Key("time");
+      w.Int(cached.time_us);
+      w.Key("group");
+      w.String(cached.group_key);
+      w.Key("consumed");
+      w.Bool(cached.consumed);
+      w.Key("row");
+      WriteRow(w, cached.row);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("pending");
+    w.BeginArray();
+    for (const PendingCandidate& c : rs.pending) {
+      w.BeginObject();
+      w.Key("id");
+      w.String(c.id);
+      w.Key("dedup");
+      w.String(c.dedup_value);
+      w.Key("group");
+      w.String(c.group_key);
+      w.Key("created");
+      w.Int(c.created_us);
+      w.Key("due");
+      w.Int(c.due_us);
+      w.Key("window_start");
+      w.Int(c.window_start_us);
+      w.Key("window_end");
+      w.Int(c.window_end_us);
+      w.Key("row_count");
+      w.UInt(c.row_count);
+      w.Key("rows");
+      WriteRows(w, c.rows);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("open");
+    w.BeginArray();
+    for (const auto& [dedup, open] : rs.open) {
+      w.BeginObject();
+      w.Key("dedup");
+      w.String(dedup);
+      w.Key("alert_id");
+      w.String(open.alert_id);
+      w.Key("created");
+      w.Int(open.created_us);
+      w.Key("last_candidate");
+      w.Int(open.last_candidate_us);
+      w.Key("suppress_until");
+      w.Int(open.suppress_until_us);
+      w.Key("suppressed");
+      w.UInt(open.suppressed);
+      w.Key("last_row");
+      WriteRow(w, open.last_row);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("suppress_until");
+    w.BeginObject();
+    for (const auto& [dedup, until] : rs.suppress_until) {
+      w.Key(dedup);
+      w.Int(until);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("outbox");
+  w.BeginArray();
+  for (const OutboxEntry& e : state.outbox) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(e.alert_id);
+    w.Key("payload");
+    w.String(e.payload);
+    w.Key("pending_sinks");
+    w.BeginArray();
+    for (const std::string& s : e.pending_sinks) w.String(s);
+    w.EndArray();
+    w.Key("attempts");
+    w.UInt(e.attempts);
+    w.Key("next_attempt");
+    w.Int(e.next_attempt_us);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("delivered");
+  w.BeginArray();
+  for (const std::string& id : state.delivered) w.String(id);
+  w.EndArray();
+  w.EndObject();
+  return std::move(w).Take();
+}
+
+Result<MonitorState> DecodeMonitorState(std::string_view text) {
+  simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return Corruption("monitor state: not valid JSON");
+  }
+  TB_ASSIGN_OR_RETURN(object o, Get<object>(root, "state"));
+  TB_ASSIGN_OR_RETURN(int64_t version, IntField(o, "version"));
+  if (version != kMonitorStateVersion) {
+    return Corruption("monitor state: unsupported version " + std::to_string(version));
+  }
+  MonitorState state;
+  TB_ASSIGN_OR_RETURN(int64_t runs, IntField(o, "runs"));
+  state.runs = static_cast<uint64_t>(runs);
+  TB_ASSIGN_OR_RETURN(element rules, Field(o, "rules"));
+  TB_ASSIGN_OR_RETURN(object rules_object, Get<object>(rules, "rules"));
+  for (auto [key, value] : rules_object) {
+    TB_ASSIGN_OR_RETURN(object ro, Get<object>(value, "rules[]"));
+    Result<RuleState> rs = ReadRuleState(ro);
+    if (!rs.ok()) return rs.status().WithContext("rule " + std::string(key));
+    state.engine.rules.emplace(std::string(key), std::move(rs).value());
+  }
+  TB_ASSIGN_OR_RETURN(element outbox, Field(o, "outbox"));
+  TB_ASSIGN_OR_RETURN(array outbox_array, Get<array>(outbox, "outbox"));
+  for (element e : outbox_array) {
+    TB_ASSIGN_OR_RETURN(object eo, Get<object>(e, "outbox[]"));
+    OutboxEntry entry;
+    TB_ASSIGN_OR_RETURN(entry.alert_id, StringField(eo, "id"));
+    TB_ASSIGN_OR_RETURN(entry.payload, StringField(eo, "payload"));
+    TB_ASSIGN_OR_RETURN(element sinks, Field(eo, "pending_sinks"));
+    TB_ASSIGN_OR_RETURN(entry.pending_sinks, ReadStrings(sinks, "pending_sinks"));
+    TB_ASSIGN_OR_RETURN(int64_t attempts, IntField(eo, "attempts"));
+    entry.attempts = static_cast<uint32_t>(attempts);
+    TB_ASSIGN_OR_RETURN(entry.next_attempt_us, IntField(eo, "next_attempt"));
+    state.outbox.push_back(std::move(entry));
+  }
+  TB_ASSIGN_OR_RETURN(element delivered, Field(o, "delivered"));
+  TB_ASSIGN_OR_RETURN(std::vector<std::string> ids, ReadStrings(delivered, "delivered"));
+  state.delivered.assign(ids.begin(), ids.end());
+  return state;
+}
+
+Result<MonitorState> LoadMonitorState(const std::string& path) {
+  if (!io::Exists(path)) return MonitorState{};
+  TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(path));
+  Result<MonitorState> state = DecodeMonitorState(text);
+  if (!state.ok()) return state.status().WithContext(path);
+  return state;
+}
+
+Status SaveMonitorState(const std::string& path, const MonitorState& state) {
+  return io::WriteFileAtomic(path, EncodeMonitorState(state), 0600);
+}
+
+std::string AlertToJson(const Alert& alert) {
+  json::JsonWriter w;
+  w.BeginObject();
+  w.Key("alert_id");
+  w.String(alert.id);
+  w.Key("status");
+  w.String(alert.status == AlertStatus::kFiring ? "firing" : "resolved");
+  w.Key("runbook");
+  w.BeginObject();
+  w.Key("id");
+  w.String(alert.runbook_id);
+  w.Key("version");
+  w.String(alert.runbook_version);
+  w.EndObject();
+  w.Key("severity");
+  w.String(alert.severity);
+  w.Key("dedup_key");
+  w.String(alert.dedup_key);
+  w.Key("created");
+  w.String(FormatTimestamp(alert.created_us));
+  w.Key("window_start");
+  w.String(FormatTimestamp(alert.window_start_us));
+  w.Key("window_end");
+  w.String(FormatTimestamp(alert.window_end_us));
+  if (alert.status == AlertStatus::kFiring) {
+    w.Key("row_count");
+    w.UInt(alert.row_count);
+    w.Key("rows");
+    w.BeginArray();
+    for (const DetectionRow& r : alert.rows) WriteRowObject(w, r);
+    w.EndArray();
+    w.Key("confirm_rows");
+    w.BeginArray();
+    for (const DetectionRow& r : alert.confirm_rows) WriteRowObject(w, r);
+    w.EndArray();
+  } else {
+    w.Key("suppressed_candidates");
+    w.UInt(alert.suppressed);
+  }
+  w.Key("snapshot_id");
+  if (alert.snapshot_id.empty()) {
+    w.Null();
+  } else {
+    w.String(alert.snapshot_id);
+  }
+  w.Key("link");
+  w.String(alert.link);
+  w.EndObject();
+  return std::move(w).Take();
+}
+
+}  // namespace trailbook::monitor

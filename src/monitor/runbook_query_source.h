@@ -1,0 +1,114 @@
+// File: monitor/runbook_query_source.h
+//
+// The monitor's bridge to the runbook layer. Detection runbooks are ordinary runbooks
+// (docs/runbooks.md) with an `alert:` section; LoadDetectionRunbooks reads them into the
+// alert rules and a runbook::RunbookLibrary, where each inline confirm/resolve query becomes
+// a runbook of its own ("<id>.confirm", "<id>.resolve"). RunbookQuerySource then runs every
+// query the alert engine asks for through runbook::Executor with the service token: verified,
+// authorized (the token's runbooks claim, scope and constraints), constrained and audited,
+// exactly like `trailbook run`. With a snapshot key it freezes the detection result of each
+// new alert as a signed snapshot.
+//
+//   TB_ASSIGN_OR_RETURN(DetectionSet set, LoadDetectionRunbooks({"detections"}, ""));
+//   runbook::Executor executor(set.library, verifier, engine, audit_log, {});
+//   RunbookQuerySource source(executor, set.rules, token_file, store, {}, clock);
+//
+// Thread safety: not thread-safe; the monitor's one thread drives it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "monitor/alert_engine.h"
+#include "monitor/alert_rule.h"
+#include "monitor/service_token.h"
+#include "runbook/executor.h"
+#include "runbook/runbook_loader.h"
+#include "snapshot/snapshot_key.h"
+#include "snapshot/snapshot_manifest.h"
+
+namespace trailbook::storage {
+class Store;
+}  // namespace trailbook::storage
+
+namespace trailbook::monitor {
+
+// The detection runbooks of a monitor.
+struct DetectionSet {
+  std::vector<AlertRule> rules;
+  // The detection runbooks plus the "<id>.confirm" / "<id>.resolve" runbooks made from
+  // their inline queries (same version as their detection runbook).
+  runbook::RunbookLibrary library;
+};
+
+// Returns `text` with its top-level `alert:` block replaced by empty lines, so the runbook
+// loader (which rejects unknown fields) reads the rest with unchanged line numbers.
+std::string WithoutAlertSection(std::string_view text);
+
+// Loads every detection runbook (a runbook with an `alert:` section) from files and
+// directories (*.yaml, *.yml); runbooks without `alert:` are skipped. Each is parsed by the
+// runbook loader (its params, output and tests validated as for `trailbook run`) and must
+// declare timestamp parameters `start` and `end` (the monitor binds the detection window).
+// `link_template` fills rules without alert.link. Errors: kInvalidArgument naming the file
+// (bad runbook or alert section, missing start/end, bad alert.params type, duplicate id),
+// kNotFound (no detection runbook at all), kIOError.
+Result<DetectionSet> LoadDetectionRunbooks(const std::vector<std::string>& paths,
+                                           const std::string& link_template);
+
+struct EvidenceOptions {
+  const snapshot::SnapshotSigningKey* key = nullptr;  // nullptr: no snapshots
+  std::string snapshots_dir;                         // <store>/snapshots
+};
+
+class RunbookQuerySource : public QuerySource {
+ public:
+  // `executor`, `token`, `store`, `clock` and evidence.key must outlive the source; `rules`
+  // are the DetectionSet's rules whose library the executor uses. `max_rows` bounds the rows
+  // of one query.
+  RunbookQuerySource(const runbook::Executor& executor, const std::vector<AlertRule>& rules,
+                     ServiceTokenFile& token, const storage::Store& store,
+                     EvidenceOptions evidence, const Clock& clock, size_t max_rows = 1'000'000);
+
+  // Runs the runbook behind `sql` (the rule's detection query, or its confirm or resolve
+  // query) with the service token. Of `params`, only the runbook's declared parameters are
+  // passed (as text, parsed by the runbook's types; NULL cells are left unset). Errors: the
+  // token file's (kNotFound, kPermissionDenied, kUnauthenticated), the executor's generic
+  // denial (kUnauthenticated "invalid token", kPermissionDenied "not allowed"; the reason
+  // is in the audit event), parameter and engine errors, kResourceExhausted past max_rows.
+  Result<std::vector<DetectionRow>> Run(const AlertRule& rule, std::string_view sql,
+                                        const QueryParams& params) override;
+
+  // Writes the rule's latest detection result as a signed snapshot (once per run, however
+  // many alerts it raised) and returns its id; "" without a key. Errors: kIOError, kInternal.
+  Result<std::string> SnapshotEvidence(const AlertRule& rule) override;
+
+  // Executor runs made and denied so far (denials include bad tokens).
+  uint64_t runs() const { return runs_; }
+  uint64_t denials() const { return denials_; }
+
+ private:
+  struct Evidence {
+    runbook::RunOutcome outcome;
+    snapshot::StoreState store_state;
+    std::string snapshot_id;  // Set once written.
+  };
+
+  const runbook::Executor& executor_;
+  ServiceTokenFile& token_;
+  const storage::Store& store_;
+  EvidenceOptions evidence_options_;
+  const Clock& clock_;
+  size_t max_rows_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>> runbook_of_;  // rule -> sql -> id
+  std::map<std::string, Evidence> evidence_;  // By rule id: the latest detection run.
+  uint64_t runs_ = 0;
+  uint64_t denials_ = 0;
+};
+
+}  // namespace trailbook::monitor
