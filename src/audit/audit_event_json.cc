@@ -131,7 +131,12 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   w.Key("eventCategory");
   w.String("Management");
   w.EndObject();
-  return std::move(w).Take();
+  // Stored canonical, so the SHA-256 of the stored bytes is the chain hash (verifiers and
+  // third parties need no canonicaliser for events written this way).
+  std::string out;
+  Status canonicalized = canonical.Canonicalize(w.str(), &out);
+  if (!canonicalized.ok()) return InvalidArgument("audit event: " + canonicalized.message());
+  return out;
 }
 
 Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJson* canonical) {
@@ -140,24 +145,20 @@ Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJso
   return crypto::ToHex(crypto::Sha256(out));
 }
 
-Result<AuditChainFields> ReadAuditChainFields(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
-    return InvalidArgument("audit event is not valid JSON");
-  }
-  AuditChainFields f;
+namespace {
+
+Status ReadFields(const simdjson::dom::element& root, AuditChainFields* f) {
   std::string_view s;
   if (root["eventID"].get(s) != simdjson::SUCCESS) {
     return InvalidArgument("audit event has no string eventID");
   }
-  f.event_id = std::string(s);
+  f->event_id.assign(s);
   if (root["eventTime"].get(s) != simdjson::SUCCESS) {
     return InvalidArgument("audit event has no string eventTime");
   }
   std::optional<int64_t> t = ParseTimestamp(s);
   if (!t) return InvalidArgument("audit event has an unparseable eventTime");
-  f.event_time_us = *t;
+  f->event_time_us = *t;
   simdjson::dom::element additional;
   if (root["additionalEventData"].get(additional) != simdjson::SUCCESS) {
     return InvalidArgument("audit event has no additionalEventData");
@@ -166,12 +167,51 @@ Result<AuditChainFields> ReadAuditChainFields(std::string_view json) {
   if (additional["auditSequence"].get(seq) != simdjson::SUCCESS || seq == 0) {
     return InvalidArgument("audit event has no positive integer additionalEventData.auditSequence");
   }
-  f.sequence = seq;
+  f->sequence = seq;
   if (additional["previousEventHash"].get(s) != simdjson::SUCCESS) {
     return InvalidArgument("audit event has no string additionalEventData.previousEventHash");
   }
-  f.previous_hash = std::string(s);
+  f->previous_hash.assign(s);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<AuditChainFields> ReadAuditChainFields(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event is not valid JSON");
+  }
+  AuditChainFields f;
+  TB_RETURN_IF_ERROR(ReadFields(root, &f));
   return f;
+}
+
+struct AuditEventReader::Impl {
+  simdjson::dom::parser parser;
+  json::CanonicalJson canonical;
+  std::string canonical_text;
+};
+
+AuditEventReader::AuditEventReader() : impl_(std::make_unique<Impl>()) {}
+AuditEventReader::~AuditEventReader() = default;
+
+Status AuditEventReader::Read(std::string_view json, AuditChainFields* fields,
+                              std::string* hash_hex) {
+  simdjson::dom::element root;
+  if (impl_->parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
+    return InvalidArgument("audit event is not valid JSON");
+  }
+  TB_RETURN_IF_ERROR(ReadFields(root, fields));
+  *hash_hex = crypto::ToHex(crypto::Sha256(json));
+  return Status::OK();
+}
+
+Status AuditEventReader::CanonicalHash(std::string_view json, std::string* hash_hex) {
+  TB_RETURN_IF_ERROR(impl_->canonical.Canonicalize(json, &impl_->canonical_text));
+  *hash_hex = crypto::ToHex(crypto::Sha256(impl_->canonical_text));
+  return Status::OK();
 }
 
 }  // namespace trailbook::audit

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -37,9 +38,11 @@ struct AuditStamp {
   std::string region;
 };
 
-// Returns the event's JSON (minified, keys in CloudTrail order). Errors: kInvalidArgument
-// when a JSON-valued member is not a JSON object, or additionalEventData already holds
-// auditSequence or previousEventHash (the message names the member).
+// Returns the event's JSON in canonical form (json/canonical_json.h: keys sorted, no
+// whitespace), so its chain hash is the SHA-256 of these bytes. Errors: kInvalidArgument
+// when a JSON-valued member is not a JSON object, additionalEventData already holds
+// auditSequence or previousEventHash (the message names the member), or a string is not
+// valid UTF-8.
 Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp);
 
 // Returns the hex SHA-256 of the canonical form of `json` (the chain link). `canonical`
@@ -57,5 +60,34 @@ struct AuditChainFields {
 // Reads the chain fields of an audit event's JSON. Errors: kInvalidArgument naming the
 // missing or mistyped field.
 Result<AuditChainFields> ReadAuditChainFields(std::string_view json);
+
+// Reads stored audit events for verification, reusing its buffers across events (the
+// verifier's hot path). Events are stored canonical (RenderAuditEventJson), so Read hashes
+// the bytes as stored without canonicalising; when that hash does not match a chain link,
+// the verifier falls back to CanonicalHash (events of older writers, or read back through
+// another serialiser). Accepting a match of the raw hash is sound: SHA-256 of the stored
+// bytes equal to the link means the bytes are the canonical bytes the writer hashed.
+//
+// Thread safety: not thread-safe; use one reader per thread.
+class AuditEventReader {
+ public:
+  AuditEventReader();
+  ~AuditEventReader();
+  AuditEventReader(const AuditEventReader&) = delete;
+  AuditEventReader& operator=(const AuditEventReader&) = delete;
+
+  // Sets `*fields` (as ReadAuditChainFields) and `*raw_hash_hex` to the hex SHA-256 of
+  // `json` as it is. Errors: kInvalidArgument for invalid JSON or a missing or mistyped
+  // chain field (the message names it).
+  Status Read(std::string_view json, AuditChainFields* fields, std::string* raw_hash_hex);
+
+  // Sets `*hash_hex` as HashAuditEventJson does. Errors: kInvalidArgument (invalid JSON,
+  // duplicate key).
+  Status CanonicalHash(std::string_view json, std::string* hash_hex);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace trailbook::audit

@@ -266,11 +266,8 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
       p->result = json.status();  // The caller's bad input; the rest of the batch goes on.
       continue;
     }
-    Result<std::string> hash = HashAuditEventJson(*json, &canonical_);
-    if (!hash.ok()) {
-      p->result = hash.status();
-      continue;
-    }
+    // Rendered canonical: the chain hash is over the bytes as stored.
+    std::string hash = crypto::ToHex(crypto::Sha256(*json));
     padded.assign(*json);
     padded.append(simdjson::SIMDJSON_PADDING, '\0');
     Status normalized =
@@ -280,11 +277,11 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
       continue;
     }
     sequence = stamp.sequence;
-    previous = *hash;
+    previous = hash;
     AuditReceipt receipt;
     receipt.sequence = sequence;
     receipt.event_id = stamp.event_id;
-    receipt.event_hash = *hash;
+    receipt.event_hash = std::move(hash);
     receipts.push_back(std::move(receipt));
     accepted.push_back(p);
     events.push_back(std::move(*json));

@@ -29,6 +29,8 @@ struct AuditVerifyOptions {
   // JWKS with the digest public keys. Empty: the store's audit/digest-keys.jwks. Pass an
   // independently kept copy to defend against an attacker who can also rewrite the store.
   std::string jwks_path;
+  // Threads that hash events (0: one per core, at most 8). The chain walk itself is serial.
+  unsigned threads = 0;
 };
 
 struct AuditProblem {

@@ -29,5 +29,6 @@ void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
 void AddSnapshotCommand(CLI::App& app, CommandAction& action);
 void AddMonitorCommand(CLI::App& app, CommandAction& action);
+void AddAuditCommand(CLI::App& app, CommandAction& action);
 
 }  // namespace trailbook::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddQueryCommand(app, action);
   trailbook::cli::AddSnapshotCommand(app, action);
   trailbook::cli::AddMonitorCommand(app, action);
+  trailbook::cli::AddAuditCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,6 +27,10 @@
 
 #include "base/status.h"
 
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
+
 namespace trailbook::json {
 
 // Reusable canonicaliser (keeps its parser buffers between calls).
@@ -41,6 +45,10 @@ class CanonicalJson {
   // kInvalidArgument for invalid JSON, duplicate keys, integers beyond 64 bits, or nesting
   // deeper than 256 levels (the message names the problem).
   Status Canonicalize(std::string_view json, std::string* out);
+
+  // Appends the canonical form of `value`, a value the caller already parsed (so a caller
+  // that also reads fields parses once). Errors: as Canonicalize.
+  Status AppendCanonical(const simdjson::dom::element& value, std::string* out);
 
  private:
   struct Impl;

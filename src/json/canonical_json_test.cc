@@ -1,6 +1,7 @@
 #include "json/canonical_json.h"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 namespace trailbook::json {
 namespace {
@@ -75,6 +76,64 @@ TEST(CanonicalJsonTest, ReusesTheParserAcrossCalls) {
   ASSERT_TRUE(canonical.Canonicalize("[3]", &out).ok());
   EXPECT_EQ(out, "[3]");
   EXPECT_FALSE(canonical.Canonicalize("[", &out).ok());
+}
+
+TEST(CanonicalJsonTest, SortsEveryNestingLevelIndependently) {
+  // Sibling objects at several depths share the canonicaliser's member stack.
+  EXPECT_EQ(Canon(R"({"b":{"z":{"q":1,"p":2},"y":[{"k":1,"j":{"n":0,"m":0}}]},"a":{"d":1,"c":2}})"),
+            R"({"a":{"c":2,"d":1},"b":{"y":[{"j":{"m":0,"n":0},"k":1}],"z":{"p":2,"q":1}}})");
+  // A duplicate key inside a nested object is found after its parent's members were stacked.
+  Result<std::string> r = CanonicalizeJson(R"({"b":{"x":1,"y":{"k":1,"k":2}},"a":1})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate key: k"), std::string::npos);
+}
+
+// The string writer skips 8 bytes at a time; every byte value at every position of a
+// string longer than two words must still be escaped exactly as the byte-wise rules say.
+TEST(CanonicalJsonTest, EscapesEveryByteAtEveryPosition) {
+  auto expected = [](const std::string& s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\b') out += "\\b";
+      else if (c == '\t') out += "\\t";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\f') out += "\\f";
+      else if (c == '\r') out += "\\r";
+      else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 0xf];
+      else out.push_back(ch);
+    }
+    return out + "\"";
+  };
+  for (size_t pos = 0; pos < 19; ++pos) {
+    for (int b = 0; b < 256; ++b) {
+      std::string s(19, 'x');
+      s[pos] = static_cast<char>(b);
+      std::string out;
+      AppendCanonicalString(s, &out);
+      ASSERT_EQ(out, expected(s)) << "byte " << b << " at " << pos;
+    }
+  }
+  std::string out;
+  AppendCanonicalString("", &out);
+  EXPECT_EQ(out, "\"\"");
+}
+
+TEST(CanonicalJsonTest, AppendsAValueTheCallerParsed) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(std::string_view(R"({"b":[2,{"d":1,"c":"\u0001"}],"a":1})")).get(root),
+            simdjson::SUCCESS);
+  CanonicalJson canonical;
+  std::string out = "prefix:";
+  ASSERT_TRUE(canonical.AppendCanonical(root["b"].value_unsafe(), &out).ok());
+  EXPECT_EQ(out, R"(prefix:[2,{"c":"\u0001","d":1}])");
+  out.clear();
+  ASSERT_TRUE(canonical.AppendCanonical(root, &out).ok());
+  EXPECT_EQ(out, Canon(R"({"a":1,"b":[2,{"c":"\u0001","d":1}]})"));
 }
 
 }  // namespace
