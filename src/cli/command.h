@@ -28,6 +28,9 @@ void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
 void AddSnapshotCommand(CLI::App& app, CommandAction& action);
+void AddRunbookCommand(CLI::App& app, CommandAction& action);
+void AddRunCommand(CLI::App& app, CommandAction& action);
+void AddServeCommand(CLI::App& app, CommandAction& action);
 void AddMonitorCommand(CLI::App& app, CommandAction& action);
 void AddAuditCommand(CLI::App& app, CommandAction& action);
 

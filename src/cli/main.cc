@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   trailbook::cli::AddTokenCommand(app, action);
   trailbook::cli::AddQueryCommand(app, action);
   trailbook::cli::AddSnapshotCommand(app, action);
+  trailbook::cli::AddRunbookCommand(app, action);
+  trailbook::cli::AddRunCommand(app, action);
+  trailbook::cli::AddServeCommand(app, action);
   trailbook::cli::AddMonitorCommand(app, action);
   trailbook::cli::AddAuditCommand(app, action);
   try {

@@ -1,15 +1,22 @@
 // trailbook query [--store DIR] [--format table|json|ndjson|csv] [--file q.sql] [--eds-id ID]
 //                 [--param name=value] [--explain] [--max-memory MB] [--timeout S] ["SQL"]
+//                 [--token T] [--config FILE | --jwks FILE|URL --issuer ISS] [--reason TEXT]
+// Ad-hoc SQL needs a token with scope query:adhoc; it runs through runbook::Executor, so the
+// token's constraints are injected and the request is audited (docs/runbooks.md).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
 
+#include "audit/audit_log.h"
 #include "base/timestamp.h"
+#include "cli/auth_flags.h"
 #include "cli/command.h"
 #include "cli/exit_code.h"
 #include "cli/store_flags.h"
+#include "cli/runbook_flags.h"
 #include "io/file.h"
+#include "runbook/executor.h"
 #include "sql/exec/query_engine.h"
 #include "sql/exec/result_writer.h"
 #include "storage/store.h"
@@ -28,6 +35,8 @@ struct QueryFlags {
   size_t max_memory_mb = 2048;
   double timeout_s = 0;
   unsigned threads = 0;
+  std::string reason;
+  AuthFlags auth;
 };
 
 int Fail(const Status& status) {
@@ -87,16 +96,7 @@ int RunQuery(const QueryFlags& flags) {
     sql = std::move(text).value();
   }
   if (sql.empty()) return Fail(InvalidArgument("no query: pass \"SQL\" or --file q.sql"));
-  sql::ResultFormat format;
-  if (flags.format == "table") {
-    format = sql::ResultFormat::kTable;
-  } else if (flags.format == "json") {
-    format = sql::ResultFormat::kJson;
-  } else if (flags.format == "ndjson") {
-    format = sql::ResultFormat::kNdjson;
-  } else if (flags.format == "csv") {
-    format = sql::ResultFormat::kCsv;
-  } else {
+  if (!ValidOutputFormat(flags.format)) {
     return Fail(InvalidArgument("--format must be table, json, ndjson or csv"));
   }
   sql::QueryOptions options;
@@ -109,35 +109,38 @@ int RunQuery(const QueryFlags& flags) {
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout_s * 1000));
   options.threads = flags.threads;
 
-  auto store = storage::Store::Open(ResolveStoreDir(flags.store), storage::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail(store.status());
-  sql::QueryEngine engine(**store);
-  auto result = engine.Execute(sql, options);
-  if (!result.ok()) return Fail(result.status());
-  sql::QueryResult& r = **result;
-  sql::ResultWriter writer(format, r.column_names(), r.column_types());
-  std::string out;
-  sql::DataChunk chunk;
-  while (true) {
-    auto more = r.Next(&chunk);
-    if (!more.ok()) {
-      std::fflush(stdout);
-      return Fail(more.status());
-    }
-    if (!*more) break;
-    if (flags.explain) continue;
-    writer.Write(chunk, &out);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    out.clear();
+  Result<std::unique_ptr<auth::TokenVerifier>> verifier = BuildVerifier(flags.auth);
+  if (!verifier.ok()) {
+    PrintError(verifier.status().message());
+    return ToInt(verifier.status().code() == StatusCode::kInvalidArgument ? ExitCode::kUsage
+                                                                          : ExitCode::kFailure);
   }
+  const std::string store_dir = ResolveStoreDir(flags.store);
+  auto store = storage::Store::Open(store_dir, storage::Store::Mode::kReadOnly);
+  if (!store.ok()) return Fail(store.status());
+  auto audit_log = audit::AuditLog::Open(store_dir, audit::AuditLogOptions{});
+  if (!audit_log.ok()) return Fail(audit_log.status());
+  sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
+  runbook::ExecutorOptions executor_options;
+  executor_options.memory_limit_bytes = options.memory_limit_bytes;
+  executor_options.timeout = options.timeout;
+  executor_options.threads = options.threads;
+  const runbook::RunbookLibrary no_runbooks;
+  runbook::Executor executor(no_runbooks, **verifier, engine, **audit_log, executor_options);
+  runbook::QueryRequest request;
+  request.token = ResolveToken(flags.auth);
+  request.sql = std::move(sql);
+  request.reason = flags.reason;
+  request.eds_ids = options.eds_ids;
+  request.parameters = std::move(options.parameters);
+  request.origin.user_agent = "trailbook-cli/0.1";
+  runbook::RunOutcome outcome = executor.Query(request);
+  if (!outcome.status.ok()) return ReportFailure(outcome);
   if (flags.explain) {
-    std::string text = r.Explain();
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fwrite(outcome.plan.data(), 1, outcome.plan.size(), stdout);
     return 0;
   }
-  writer.Finish(&out);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  PrintRows(flags.format, outcome);
   return 0;
 }
 
@@ -152,14 +155,18 @@ void AddQueryCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--file", flags->file, "Read the query from a file ('-' for stdin)");
   cmd->add_option("--eds-id", flags->eds_ids,
                   "An event data store id that names this store (repeatable), e.g. the Lake id "
-                  "a query was written for");
+                  "a query was written for")
+      ->allow_extra_args(false);
   cmd->add_option("--param", flags->params,
-                  "Bind :name (name=value, or name:bigint|double|boolean|timestamp=value)");
+                  "Bind :name (name=value, or name:bigint|double|boolean|timestamp=value)")
+      ->allow_extra_args(false);
   cmd->add_flag("--explain", flags->explain,
                 "Run the query and print its plan, pushed predicates and pruning instead of rows");
   cmd->add_option("--max-memory", flags->max_memory_mb, "Memory limit in MiB (default 2048)");
   cmd->add_option("--timeout", flags->timeout_s, "Cancel the query after this many seconds");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--reason", flags->reason, "Justification recorded in the audit event");
+  AddAuthFlags(cmd, &flags->auth);
   cmd->callback([flags, &action] { action = [flags] { return RunQuery(*flags); }; });
 }
 

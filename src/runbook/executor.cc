@@ -9,6 +9,8 @@ namespace trailbook::runbook {
 namespace {
 
 constexpr size_t kMaxAuditedSqlBytes = 16 * 1024;
+// Ad-hoc parameter values are not length-checked like runbook ones; the audit keeps a prefix.
+constexpr size_t kMaxAuditedParamBytes = 1024;
 
 void WriteSteps(const std::vector<auth::VerificationStep>& steps, json::JsonWriter* w) {
   w->BeginArray();
@@ -169,6 +171,12 @@ RunOutcome Executor::Query(const QueryRequest& request) const {
       return;
     }
     out.constraints = ConstraintsFor(p, std::nullopt, now_us);
+    out.params.values = request.parameters;
+    for (const auto& [name, value] : request.parameters) {
+      std::string text = value.ToString();
+      if (text.size() > kMaxAuditedParamBytes) text = text.substr(0, kMaxAuditedParamBytes) + "...";
+      out.params.display[name] = std::move(text);
+    }
     Execute(request.sql, request.dry_run, request.eds_ids, &out);
   }();
   Audit(request.origin, request.sql, &out);
@@ -183,6 +191,7 @@ void Executor::Execute(std::string_view sql, bool dry_run, const std::vector<std
   options.eds_ids = eds_ids;
   options.memory_limit_bytes = options_.memory_limit_bytes;
   options.timeout = options_.timeout;
+  options.cancel = options_.cancel;
   options.threads = options_.threads;
   options.clock = &clock_;
   const int64_t start = clock_.MonotonicMicros();
@@ -258,6 +267,8 @@ void Executor::Audit(const RequestOrigin& origin, const std::string& query_text,
         w.Key("runbookHash");
         w.String(out->runbook_hash);
       }
+    }
+    if (!out->runbook_id.empty() || !out->params.display.empty()) {
       w.Key("parameters");
       w.BeginObject();
       for (const auto& [name, text] : out->params.display) {

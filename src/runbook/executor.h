@@ -22,6 +22,7 @@
 // and engine allow it (both do).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -69,6 +70,8 @@ struct QueryRequest {
   bool dry_run = false;
   RequestOrigin origin;
   std::vector<std::string> eds_ids;  // QueryOptions::eds_ids
+  // Values for :name placeholders in `sql`, typed by the caller; bound, never spliced.
+  std::map<std::string, sql::Value> parameters;
 };
 
 struct RunOutcome {
@@ -107,6 +110,7 @@ struct ExecutorOptions {
   size_t max_result_bytes = size_t{512} << 20;  // Larger results fail (kResourceExhausted).
   size_t memory_limit_bytes = size_t{2} << 30;
   std::chrono::milliseconds timeout{0};
+  const std::atomic<bool>* cancel = nullptr;  // Nullable; when set, running queries stop.
   unsigned threads = 0;
   size_t max_sql_bytes = 1 << 20;
 };

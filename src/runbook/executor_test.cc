@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "auth/jwt/testing/token_factory.h"
 #include "base/timestamp.h"
@@ -17,24 +19,26 @@
 namespace trailbook::runbook {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// An in-memory AuditLog for the caller side; `fail` makes Append fail.
-class MemoryAuditLog : public audit::AuditLog {
+// The real AuditLog of the test's store, recording what callers appended so tests can check
+// the event as the executor built it; `fail` makes Append fail before reaching the log.
+class RecordingAuditLog : public audit::AuditLog {
  public:
+  explicit RecordingAuditLog(std::unique_ptr<audit::AuditLog> log) : log_(std::move(log)) {}
   Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override {
-    std::lock_guard<std::mutex> lock(mu_);
     if (fail) return IOError("disk full");
+    TB_ASSIGN_OR_RETURN(audit::AuditReceipt receipt, log_->Append(event));
+    std::lock_guard<std::mutex> lock(mu_);
     events.push_back(event);
-    audit::AuditReceipt r;
-    r.sequence = events.size();
-    r.event_id = "evt-" + std::to_string(events.size());
-    return r;
+    return receipt;
   }
   bool fail = false;
   std::vector<audit::AuditEvent> events;
 
  private:
+  std::unique_ptr<audit::AuditLog> log_;
   std::mutex mu_;
 };
 
@@ -123,7 +127,7 @@ class ExecutorTest : public ::testing::Test {
         Event(5, "2026-01-10T05:00:00Z", kA, "us-east-1", "trailbook.audit", "RunRunbook", "carol", "127.0.0.1"),
         Event(6, "2026-01-01T05:00:00Z", kA, "us-east-1", "iam.amazonaws.com", "CreateUser", "alice", "203.0.113.5"),
     };
-    ASSERT_TRUE(BuildStoreFromEvents(*dir_ + "/store", events).ok());
+    ASSERT_TRUE(BuildStoreFromEvents(*dir_ + "/template", events).ok());
   }
   static void TearDownTestSuite() {
     std::error_code ec;
@@ -131,11 +135,19 @@ class ExecutorTest : public ::testing::Test {
     delete dir_;
   }
 
+  // Each test gets its own copy of the store, so the audit events it writes are its own.
   void SetUp() override {
-    auto store = storage::Store::Open(*dir_ + "/store", storage::Store::Mode::kReadOnly);
+    store_dir_ = *dir_ + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::copy(*dir_ + "/template", store_dir_, std::filesystem::copy_options::recursive);
+    auto store = storage::Store::Open(store_dir_, storage::Store::Mode::kReadOnly);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     engine_ = std::make_unique<sql::QueryEngine>(*store_);
+    audit::AuditLogOptions audit_options;
+    audit_options.clock = &clock_;
+    auto log = audit::AuditLog::Open(store_dir_, audit_options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    audit_ = std::make_unique<RecordingAuditLog>(std::move(log).value());
     for (const char* text : {kPrincipalRunbook, kUserRunbook, kAuditRunbook, kReasonRunbook}) {
       auto rb = ParseRunbookYaml(text, "test.yaml");
       ASSERT_TRUE(rb.ok()) << rb.status().ToString();
@@ -158,7 +170,7 @@ class ExecutorTest : public ::testing::Test {
     ExecutorOptions options;
     options.clock = &clock_;
     options.threads = 1;
-    executor_ = std::make_unique<Executor>(library_, *verifier_, *engine_, audit_, options);
+    executor_ = std::make_unique<Executor>(library_, *verifier_, *engine_, *audit_, options);
   }
 
   std::string Token(const std::string& runbooks, const std::string& scope,
@@ -195,14 +207,43 @@ class ExecutorTest : public ::testing::Test {
     return std::stoll(sql::ResultWriter::Text(out.chunks[0].columns[0], 0));
   }
 
+  // The audit event of `request_id` as the store shows it to an unconstrained query: name,
+  // principal, errorCode, runbookId, rows, sourceIPAddress (cells as text; "NULL").
+  std::vector<std::string> AuditRow(const std::string& request_id) {
+    sql::QueryOptions options;
+    options.threads = 1;
+    options.parameters["id"] = sql::Value::Varchar(request_id);
+    auto result = engine_->Execute(
+        "SELECT eventName, userIdentity.principalId, errorCode, "
+        "element_at(requestParameters, 'runbookId'), element_at(responseElements, 'rows'), "
+        "sourceIPAddress FROM events WHERE eventSource = 'trailbook.audit' AND requestID = :id",
+        options);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok()) return {};
+    std::vector<std::string> row;
+    sql::DataChunk chunk;
+    size_t rows = 0;
+    while (true) {
+      Result<bool> more = (*result)->Next(&chunk);
+      EXPECT_TRUE(more.ok());
+      if (!more.ok() || !*more) break;
+      for (size_t r = 0; r < chunk.size; ++r, ++rows) {
+        for (const sql::Vector& v : chunk.columns) row.push_back(sql::ResultWriter::Text(v, r));
+      }
+    }
+    EXPECT_EQ(rows, 1u) << "audit events with requestID " << request_id;
+    return row;
+  }
+
   static std::string* dir_;
+  std::string store_dir_;
   FakeClock clock_{*ParseTimestamp("2026-01-10T12:00:00Z")};
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<sql::QueryEngine> engine_;
   RunbookLibrary library_;
   auth::testing::TokenFactory factory_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
-  MemoryAuditLog audit_;
+  std::unique_ptr<RecordingAuditLog> audit_;
   std::unique_ptr<Executor> executor_;
 };
 
@@ -218,8 +259,8 @@ TEST_F(ExecutorTest, AllowedRunReturnsRowsAndAuditsThem) {
   EXPECT_EQ(out.result_sha256.size(), 64u);
   EXPECT_EQ(out.decision.claim, "runbooks+scope");
   ASSERT_TRUE(out.receipt.has_value());
-  ASSERT_EQ(audit_.events.size(), 1u);
-  const audit::AuditEvent& e = audit_.events[0];
+  ASSERT_EQ(audit_->events.size(), 1u);
+  const audit::AuditEvent& e = audit_->events[0];
   EXPECT_EQ(e.event_name, "RunRunbook");
   EXPECT_EQ(e.principal_id, "alice@example.com");
   EXPECT_EQ(e.source_ip, "192.0.2.1");
@@ -232,6 +273,9 @@ TEST_F(ExecutorTest, AllowedRunReturnsRowsAndAuditsThem) {
   EXPECT_THAT(e.response_elements_json, HasSubstr(out.result_sha256));
   EXPECT_THAT(e.additional_event_data_json, HasSubstr("{\"name\":\"signature\",\"outcome\":\"pass\""));
   EXPECT_THAT(e.additional_event_data_json, HasSubstr("{\"name\":\"runbook\",\"outcome\":\"pass\""));
+  EXPECT_EQ(out.receipt->sequence, 1u);
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("RunRunbook", "alice@example.com", "NULL",
+                                                    "ir.principal-activity", "2", "192.0.2.1"));
 }
 
 TEST_F(ExecutorTest, SameResultSameHash) {
@@ -251,17 +295,19 @@ TEST_F(ExecutorTest, RunbookNotInClaimsIsDenied) {
   EXPECT_EQ(out.status.message(), "not allowed");
   EXPECT_TRUE(out.chunks.empty());
   EXPECT_EQ(out.decision.claim, "runbooks");
-  ASSERT_EQ(audit_.events.size(), 1u);
-  EXPECT_EQ(audit_.events[0].error_code, "AccessDenied");
-  EXPECT_THAT(audit_.events[0].error_message, HasSubstr("not in the token's runbooks claim"));
-  EXPECT_THAT(audit_.events[0].additional_event_data_json, HasSubstr("{\"name\":\"runbook\",\"outcome\":\"fail\""));
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].error_code, "AccessDenied");
+  EXPECT_THAT(audit_->events[0].error_message, HasSubstr("not in the token's runbooks claim"));
+  EXPECT_THAT(audit_->events[0].additional_event_data_json, HasSubstr("{\"name\":\"runbook\",\"outcome\":\"fail\""));
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("RunRunbook", "alice@example.com", "AccessDenied",
+                                                    "ir.principal-activity", "NULL", "192.0.2.1"));
 }
 
 TEST_F(ExecutorTest, UnknownRunbookInsideClaimsIsNotFoundButUnclaimedIsDenied) {
   EXPECT_EQ(Run(Token(R"(["ir.*"])", "runbook:run"), "ir.nope").status.code(), StatusCode::kNotFound);
   EXPECT_EQ(Run(Token(R"(["detect.*"])", "runbook:run"), "ir.nope").status.code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(audit_.events.size(), 2u);
+  EXPECT_EQ(audit_->events.size(), 2u);
 }
 
 TEST_F(ExecutorTest, ExpiredTokenIsUnauthenticated) {
@@ -270,17 +316,19 @@ TEST_F(ExecutorTest, ExpiredTokenIsUnauthenticated) {
   EXPECT_EQ(out.status.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(out.status.message(), "invalid token");
   EXPECT_TRUE(out.chunks.empty());
-  ASSERT_EQ(audit_.events.size(), 1u);
-  EXPECT_EQ(audit_.events[0].error_code, "InvalidToken");
-  EXPECT_THAT(audit_.events[0].error_message, HasSubstr("exp"));
-  EXPECT_THAT(audit_.events[0].additional_event_data_json, HasSubstr("{\"name\":\"exp\",\"outcome\":\"fail\""));
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].error_code, "InvalidToken");
+  EXPECT_THAT(audit_->events[0].error_message, HasSubstr("exp"));
+  EXPECT_THAT(audit_->events[0].additional_event_data_json, HasSubstr("{\"name\":\"exp\",\"outcome\":\"fail\""));
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("RunRunbook", "", "InvalidToken",
+                                                    "ir.principal-activity", "NULL", "192.0.2.1"));
 }
 
 TEST_F(ExecutorTest, GarbageTokenIsUnauthenticated) {
   RunOutcome out = Run("not.a.token", "ir.principal-activity", {{"principal_arn", kAliceArn}});
   EXPECT_EQ(out.status.code(), StatusCode::kUnauthenticated);
-  ASSERT_EQ(audit_.events.size(), 1u);
-  EXPECT_EQ(audit_.events[0].principal_id, "");
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].principal_id, "");
 }
 
 TEST_F(ExecutorTest, WrongScopeIsDenied) {
@@ -288,7 +336,9 @@ TEST_F(ExecutorTest, WrongScopeIsDenied) {
                        {{"principal_arn", kAliceArn}});
   EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(out.decision.claim, "scope");
-  EXPECT_THAT(audit_.events.at(0).error_message, HasSubstr("runbook:run"));
+  EXPECT_THAT(audit_->events.at(0).error_message, HasSubstr("runbook:run"));
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("RunRunbook", "alice@example.com", "AccessDenied",
+                                                    "ir.principal-activity", "NULL", "192.0.2.1"));
 }
 
 TEST_F(ExecutorTest, AccountParameterOutsideConstraintsIsDenied) {
@@ -296,7 +346,10 @@ TEST_F(ExecutorTest, AccountParameterOutsideConstraintsIsDenied) {
   RunOutcome out = Run(token, "ir.by-user", {{"user", "alice"}, {"account", kB}});
   EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(out.decision.claim, "constraints.accounts");
-  EXPECT_EQ(audit_.events.at(0).error_code, "AccessDenied");
+  EXPECT_EQ(audit_->events.at(0).error_code, "AccessDenied");
+  EXPECT_THAT(audit_->events.at(0).error_message, HasSubstr("222222222222"));
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("RunRunbook", "alice@example.com", "AccessDenied",
+                                                    "ir.by-user", "NULL", "192.0.2.1"));
   RunOutcome ok = Run(token, "ir.by-user", {{"user", "alice"}, {"account", kA}});
   ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
   EXPECT_EQ(Count(ok), 3);  // events 1, 2, 6
@@ -334,7 +387,11 @@ TEST_F(ExecutorTest, HostileParameterValuesAreLiteralOrRejected) {
   RunOutcome huge = Run(token, "ir.by-user", {{"user", std::string(1 << 20, 'a')}});
   EXPECT_EQ(huge.status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(huge.status.message(), HasSubstr("parameter 'user': value is 1048576 bytes"));
-  EXPECT_EQ(audit_.events.back().error_code, "InvalidParameter");
+  EXPECT_EQ(audit_->events.back().error_code, "InvalidParameter");
+  EXPECT_THAT(AuditRow(huge.request_id), ElementsAre("RunRunbook", "alice@example.com",
+                                                     "InvalidParameter", "ir.by-user", "NULL",
+                                                     "192.0.2.1"));
+  EXPECT_LT(audit_->events.back().request_parameters_json.size(), 4096u);
 
   RunOutcome wrong_type = Run(token, "ir.by-user", {{"user", "alice"}, {"n", "1; DROP TABLE events"}});
   EXPECT_EQ(wrong_type.status.code(), StatusCode::kInvalidArgument);
@@ -348,7 +405,7 @@ TEST_F(ExecutorTest, HostileParameterValuesAreLiteralOrRejected) {
 
   RunOutcome missing = Run(token, "ir.by-user", {});
   EXPECT_THAT(missing.status.message(), HasSubstr("parameter 'user': required"));
-  EXPECT_EQ(audit_.events.size(), 7u);
+  EXPECT_EQ(audit_->events.size(), 7u);
 }
 
 TEST_F(ExecutorTest, ParameterErrorsOfUnclaimedRunbookAreDenials) {
@@ -367,8 +424,10 @@ TEST_F(ExecutorTest, HostileRunbooksCannotEscapeConstraints) {
     } else {
       EXPECT_EQ(Count(out), 0) << id;
     }
-    EXPECT_THAT(audit_.events.back().additional_event_data_json,
+    EXPECT_THAT(audit_->events.back().additional_event_data_json,
                 HasSubstr("recipientAccountId IN ('111111111111')"));
+    EXPECT_THAT(AuditRow(out.request_id),
+                ElementsAre("RunRunbook", "alice@example.com", "NULL", id, "1", "192.0.2.1"));
   }
 }
 
@@ -382,33 +441,40 @@ TEST_F(ExecutorTest, AuditEventsNeedAuditRead) {
   EXPECT_EQ(Count(all), 5);
   RunOutcome shown = Query(Token(R"(["ir.*"])", "query:adhoc audit:read"),
                            "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'");
-  EXPECT_EQ(Count(shown), 1);
+  EXPECT_EQ(Count(shown), 3);  // the fixture's one, and the audit events of the two queries above
   // audit.* runbooks need audit:read on top of runbook:run.
   RunOutcome denied = Run(Token(R"(["audit.*"])", "runbook:run"), "audit.who-ran-what");
   EXPECT_EQ(denied.status.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(denied.decision.claim, "scope");
   RunOutcome allowed = Run(Token(R"(["audit.*"])", "runbook:run audit:read"), "audit.who-ran-what");
   ASSERT_TRUE(allowed.status.ok());
-  EXPECT_EQ(Count(allowed), 1);
+  EXPECT_EQ(Count(allowed), 5);  // the fixture's one and four requests of this test
+  EXPECT_THAT(AuditRow(denied.request_id), ElementsAre("RunRunbook", "alice@example.com",
+                                                       "AccessDenied", "audit.who-ran-what", "NULL",
+                                                       "192.0.2.1"));
 }
 
 TEST_F(ExecutorTest, AdhocQueryNeedsScope) {
   RunOutcome out = Query(Token(R"(["ir.*"])", "runbook:run"), "SELECT count(*) FROM events");
   EXPECT_EQ(out.status.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(out.decision.claim, "scope");
-  ASSERT_EQ(audit_.events.size(), 1u);
-  EXPECT_EQ(audit_.events[0].event_name, "QueryAdhoc");
-  EXPECT_THAT(audit_.events[0].request_parameters_json, HasSubstr("SELECT count(*) FROM events"));
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].event_name, "QueryAdhoc");
+  EXPECT_THAT(audit_->events[0].request_parameters_json, HasSubstr("SELECT count(*) FROM events"));
+  EXPECT_THAT(AuditRow(out.request_id),
+              ElementsAre("QueryAdhoc", "alice@example.com", "AccessDenied", "NULL", "NULL", "local"));
 }
 
 TEST_F(ExecutorTest, AdhocQueryErrorIsReportedAndAudited) {
   RunOutcome out = Query(Token(R"(["ir.*"])", "query:adhoc"), "SELEC 1");
   EXPECT_EQ(out.status.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(audit_.events.at(0).error_code, "QueryFailed");
+  EXPECT_EQ(audit_->events.at(0).error_code, "QueryFailed");
+  EXPECT_THAT(AuditRow(out.request_id),
+              ElementsAre("QueryAdhoc", "alice@example.com", "QueryFailed", "NULL", "NULL", "local"));
 }
 
 TEST_F(ExecutorTest, AuditFailureFailsClosed) {
-  audit_.fail = true;
+  audit_->fail = true;
   RunOutcome out = Run(Token(R"(["ir.*"])", "runbook:run"), "ir.principal-activity",
                        {{"principal_arn", kAliceArn}});
   EXPECT_EQ(out.status.code(), StatusCode::kIOError);
@@ -426,14 +492,45 @@ TEST_F(ExecutorTest, DryRunPlansButReturnsNothing) {
   EXPECT_THAT(out.plan, HasSubstr("constraints"));
   EXPECT_THAT(out.constraints.ToString(), HasSubstr("111111111111"));
   EXPECT_EQ(out.params.display.at("principal_arn"), kAliceArn);
-  ASSERT_EQ(audit_.events.size(), 1u);
-  EXPECT_EQ(audit_.events[0].event_name, "DryRunRunbook");
-  EXPECT_THAT(audit_.events[0].request_parameters_json, HasSubstr("\"dryRun\":true"));
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].event_name, "DryRunRunbook");
+  EXPECT_THAT(audit_->events[0].request_parameters_json, HasSubstr("\"dryRun\":true"));
+  EXPECT_THAT(AuditRow(out.request_id), ElementsAre("DryRunRunbook", "alice@example.com", "NULL",
+                                                    "ir.principal-activity", "0", "192.0.2.1"));
   // A denied dry run is audited too and says which claim denied it.
   RunOutcome denied = Run(Token(R"(["x.y"])", "runbook:run"), "ir.principal-activity",
                           {{"principal_arn", kAliceArn}}, true);
   EXPECT_EQ(denied.decision.claim, "runbooks");
-  EXPECT_EQ(audit_.events.size(), 2u);
+  EXPECT_EQ(audit_->events.size(), 2u);
+  EXPECT_THAT(AuditRow(denied.request_id), ElementsAre("DryRunRunbook", "alice@example.com",
+                                                       "AccessDenied", "ir.principal-activity",
+                                                       "NULL", "192.0.2.1"));
+}
+
+TEST_F(ExecutorTest, ConcurrentRunsEachLeaveOneIntactAuditEvent) {
+  std::string token = Token(R"(["ir.*"])", "runbook:run");
+  constexpr int kThreads = 4, kRunsPerThread = 5;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRunsPerThread; ++i) {
+        RunOutcome out = Run(token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+        EXPECT_TRUE(out.status.ok()) << out.status.ToString();
+        ids[static_cast<size_t>(t)].push_back(out.request_id);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> distinct;
+  for (const auto& per_thread : ids) {
+    for (const std::string& id : per_thread) {
+      distinct.insert(id);
+      EXPECT_THAT(AuditRow(id), ElementsAre("RunRunbook", "alice@example.com", "NULL",
+                                            "ir.principal-activity", "2", "192.0.2.1"));
+    }
+  }
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kThreads * kRunsPerThread));
 }
 
 TEST_F(ExecutorTest, RequireReason) {
@@ -447,7 +544,7 @@ TEST_F(ExecutorTest, RequireReason) {
   req.reason = "INC-1234: suspicious login";
   RunOutcome ok = executor_->Run(req);
   ASSERT_TRUE(ok.status.ok());
-  EXPECT_THAT(audit_.events.back().request_parameters_json, HasSubstr("\"reason\":\"INC-1234: suspicious login\""));
+  EXPECT_THAT(audit_->events.back().request_parameters_json, HasSubstr("\"reason\":\"INC-1234: suspicious login\""));
   req.reason = "bad\nreason";
   EXPECT_EQ(executor_->Run(req).status.code(), StatusCode::kInvalidArgument);
 }

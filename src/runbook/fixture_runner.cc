@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -142,6 +143,31 @@ Status BuildStoreFromEvents(const std::string& dir, const std::vector<std::strin
   std::string input = dir + ".input/events.json";
   TB_RETURN_IF_ERROR(io::WriteFileAtomic(input, records, 0600));
   return IngestFiles(dir, {input});
+}
+
+Status CheckQueryBinds(const Runbook& runbook) {
+  TB_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
+  TB_ASSIGN_OR_RETURN(auto store, storage::Store::Open(scratch.path() + "/store", storage::Store::Mode::kReadWrite));
+  sql::QueryEngine engine(*store);
+  sql::QueryOptions options;
+  options.threads = 1;
+  const int64_t now_us = SystemClock().NowMicros();
+  for (const ParamSpec& p : runbook.params) {
+    Result<sql::Value> v = p.default_value ? ParseParamValue(p, *p.default_value, now_us)
+                                           : Result<sql::Value>(sql::Value::Null(p.type.SqlType()));
+    if (!v.ok()) return v.status();
+    options.parameters[p.name] = std::move(v).value();
+  }
+  auto result = engine.Execute(runbook.query, options);
+  if (!result.ok()) {
+    return Status(result.status().code(),
+                  runbook.source_path + ":" + std::to_string(std::max(runbook.query_line, 1)) +
+                      ": query: " + result.status().message() +
+                      (runbook.query_line > 0 ? " (query line 1 is file line " +
+                                                    std::to_string(runbook.query_line) + ")"
+                                              : ""));
+  }
+  return Status::OK();
 }
 
 Result<std::vector<FixtureResult>> RunFixtureTests(const Runbook& runbook) {

@@ -27,6 +27,11 @@ struct FixtureResult {
 // call fails only when a store cannot be built (kIOError) or a fixture file cannot be read.
 Result<std::vector<FixtureResult>> RunFixtureTests(const Runbook& runbook);
 
+// Checks that the runbook's query parses, binds against the events schema and plans, with
+// each parameter bound as its declared type (its default, or a typed NULL), on an empty
+// temporary store. Errors: kInvalidArgument "<file>:<line>: query: <engine error>".
+Status CheckQueryBinds(const Runbook& runbook);
+
 // Builds a store in `dir` (which must not hold one) from CloudTrail events, each a JSON
 // object. Errors: kInvalidArgument when the ingest rejects an event (with its reason),
 // kIOError.

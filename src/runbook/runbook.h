@@ -53,6 +53,7 @@ struct Runbook {
   std::vector<RunbookTestCase> tests;
 
   std::string source_path;  // file it was loaded from ("" when built in memory)
+  int query_line = 0;       // 1-based line of the query text in that file (0: unknown)
   std::string hash;         // hex SHA-256 of CanonicalJson(), set by Finalize()
 
   // True for runbooks in the "audit." namespace (they require the audit:read scope).

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <set>
 
@@ -15,7 +16,16 @@ namespace {
 // Reports problems as "path:line: field: problem".
 class YamlReader {
  public:
-  explicit YamlReader(const std::string& path) : path_(path) {}
+  // `text` is the document `path` holds; both must outlive the reader.
+  YamlReader(const std::string& path, std::string_view text) : path_(path), text_(text) {}
+
+  // True when the scalar at `mark` is a block scalar ('|' or '>'): its text starts on the
+  // next line.
+  bool IsBlockScalar(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return false;
+    char c = text_[static_cast<size_t>(mark.pos)];
+    return c == '|' || c == '>';
+  }
 
   Status Error(const YAML::Node& node, const std::string& field, const std::string& problem) const {
     int line = node.IsDefined() ? node.Mark().line + 1 : 0;
@@ -38,13 +48,12 @@ class YamlReader {
   Result<int64_t> Int(const YAML::Node& node, const std::string& field) const {
     if (!node.IsScalar()) return Error(node, field, "must be an integer");
     const std::string& s = node.Scalar();
-    size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
-    if (i == s.size() || s.size() > 19 ||
-        !std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
-                     [](char c) { return c >= '0' && c <= '9'; })) {
-      return Error(node, field, "must be an integer, got '" + s.substr(0, 40) + "'");
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+      return Error(node, field, "must be a 64-bit integer, got '" + s.substr(0, 40) + "'");
     }
-    return static_cast<int64_t>(std::stoll(s));
+    return v;
   }
 
   Result<std::vector<std::string>> StringList(const YAML::Node& node, const std::string& field) const {
@@ -112,6 +121,7 @@ class YamlReader {
 
  private:
   const std::string& path_;
+  std::string_view text_;
 };
 
 Result<ParamSpec> ParseParam(const YamlReader& r, const std::string& name, const YAML::Node& node,
@@ -240,6 +250,8 @@ Result<Runbook> ParseRoot(const YamlReader& r, const YAML::Node& root, const std
   TB_ASSIGN_OR_RETURN(rb.version, r.Scalar(root["version"], "version"));
   TB_ASSIGN_OR_RETURN(rb.title, r.Scalar(root["title"], "title"));
   TB_ASSIGN_OR_RETURN(rb.query, r.Scalar(root["query"], "query"));
+  // A block scalar (query: |) starts on the line after its key.
+  rb.query_line = root["query"].Mark().line + 1 + (r.IsBlockScalar(root["query"].Mark()) ? 1 : 0);
   if (root["description"]) {
     TB_ASSIGN_OR_RETURN(rb.description, r.Scalar(root["description"], "description"));
   }
@@ -301,7 +313,7 @@ Result<Runbook> ParseRoot(const YamlReader& r, const YAML::Node& root, const std
 }  // namespace
 
 Result<Runbook> ParseRunbookYaml(std::string_view text, const std::string& path) {
-  YamlReader reader(path);
+  YamlReader reader(path, text);
   try {
     YAML::Node root = YAML::Load(std::string(text));
     return ParseRoot(reader, root, path);

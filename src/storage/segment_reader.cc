@@ -373,6 +373,32 @@ Status SegmentReader::ReadCodes(int column_index, uint32_t b, uint32_t* out) con
   return Status::OK();
 }
 
+Status SegmentReader::ReadCodesAt(int column_index, uint32_t b, const uint32_t* rows, size_t n,
+                                  uint32_t* out) const {
+  uint32_t block_rows = footer_.blocks[b].row_count;
+  for (size_t i = 0; i < n; ++i) {
+    if (rows[i] >= block_rows) return InvalidArgument("ReadCodesAt: row outside the block");
+  }
+  const ColumnMeta* c = column(column_index);
+  if (c == nullptr || c->encoding == ColumnEncoding::kAllNull) {
+    std::fill(out, out + n, 0u);
+    return Status::OK();
+  }
+  if (c->encoding != ColumnEncoding::kDictionary && c->encoding != ColumnEncoding::kBoolCodes) {
+    return Internal("ReadCodesAt on a column without codes");
+  }
+  TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
+  CodeChunk cc;
+  Status s = ParseCodeChunk(chunk, block_rows, &cc);
+  if (!s.ok()) return s.WithContext(path());
+  uint32_t limit = c->encoding == ColumnEncoding::kBoolCodes ? 2 : c->dictionary_size;
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = cc.At(rows[i]);
+    if (out[i] > limit) return Error("code out of dictionary range");
+  }
+  return Status::OK();
+}
+
 Status SegmentReader::ReadTimestamps(int column_index, uint32_t b, int64_t* out) const {
   uint32_t rows = footer_.blocks[b].row_count;
   const ColumnMeta* c = column(column_index);

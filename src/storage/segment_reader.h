@@ -93,6 +93,11 @@ class SegmentReader {
   // Decodes codes of a dictionary or boolean column for every row of block `b` into `out`
   // (block(b).row_count entries; 0 = NULL). All-NULL columns yield zeros.
   Status ReadCodes(int column, uint32_t b, uint32_t* out) const;
+  // Decodes the codes of `n` rows of block `b` (`rows`: row indexes within the block, any
+  // order) into out[0..n), reading the block's chunk header once: what a needle scan uses
+  // when a few rows of a block match (CodeAt per row re-validates run-length chunks).
+  // Errors as ReadCodes; kInvalidArgument for a row outside the block.
+  Status ReadCodesAt(int column, uint32_t b, const uint32_t* rows, size_t n, uint32_t* out) const;
   // Decodes a timestamp column for block `b` (kNullTimestamp for NULL).
   Status ReadTimestamps(int column, uint32_t b, int64_t* out) const;
   // Materializes the strings (any string or JSON column) of block `b`.

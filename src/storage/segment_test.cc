@@ -113,6 +113,58 @@ TEST(SegmentTest, WriteReadRoundTrip) {
   }
 }
 
+TEST(SegmentTest, ReadCodesAtMatchesBlockDecoding) {
+  const EventSchema& s = EventSchema::Get();
+  const int name = s.ColumnByPath("eventName");         // alternating: packed codes
+  const int region = s.ColumnByPath("awsRegion");       // runs of 300 rows: run-length codes
+  const int account = s.ColumnByPath("recipientAccountId");  // one value: constant chunk
+  const int read_only = s.ColumnByPath("readOnly");     // boolean codes
+  const int user_agent = s.ColumnByPath("userAgent");   // absent: all NULL
+  RowBatch batch;
+  for (int i = 0; i < 10000; ++i) {
+    batch.SetTimestamp(s.event_time_column(), int64_t{1'700'000'000} * kMicrosPerSecond + i);
+    batch.SetString(name, i % 2 ? "GetObject" : "ConsoleLogin");
+    batch.SetString(region, "region-" + std::to_string(i / 300));
+    batch.SetString(account, "111122223333");
+    batch.SetBool(read_only, i % 3 == 0);
+    batch.SetString(s.shape_column(), std::string(1, 31));
+    batch.EndRow(static_cast<uint64_t>(i));
+  }
+  std::vector<uint32_t> order(batch.row_count());
+  std::iota(order.begin(), order.end(), 0u);
+  ZstdCodec codec;
+  SegmentWriteOptions options;
+  options.block_rows = 4096;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 7, 19675, batch, order, options, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(7));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  const SegmentReader& r = **seg;
+  for (uint32_t b = 0; b < r.num_blocks(); ++b) {
+    uint32_t n = r.block(b).row_count;
+    // Rows out of order and repeated, as a needle lookup or a join could ask for them.
+    std::vector<uint32_t> rows;
+    for (uint32_t i = 0; i < n; i += 37) rows.push_back(n - 1 - i);
+    rows.push_back(0);
+    rows.push_back(0);
+    for (int col : {name, region, account, read_only, user_agent}) {
+      std::vector<uint32_t> all(n), some(rows.size());
+      ASSERT_TRUE(r.ReadCodes(col, b, all.data()).ok());
+      ASSERT_TRUE(r.ReadCodesAt(col, b, rows.data(), rows.size(), some.data()).ok());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        ASSERT_EQ(some[i], all[rows[i]]) << "column " << col << " block " << b << " row " << rows[i];
+        auto one = r.CodeAt(col, r.block(b).row_start + rows[i]);
+        ASSERT_TRUE(one.ok());
+        ASSERT_EQ(*one, some[i]);
+      }
+    }
+    uint32_t outside = n;
+    uint32_t code = 0;
+    Status bad = r.ReadCodesAt(name, b, &outside, 1, &code);
+    EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  }
+}
+
 TEST(SegmentTest, NeedleLookups) {
   const EventSchema& s = EventSchema::Get();
   RowBatch batch = MakeBatch(10000);

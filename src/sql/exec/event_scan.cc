@@ -1,8 +1,10 @@
 #include "sql/exec/event_scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
+#include <list>
 #include <mutex>
 #include <numeric>
 #include <unordered_map>
@@ -141,8 +143,78 @@ class DictionaryCache {
   std::map<std::pair<uint64_t, int>, Entry> entries_ TB_GUARDED_BY(mu_);
 };
 
-EventTable::EventTable(const storage::Store& store)
-    : store_(store), dictionaries_(std::make_unique<DictionaryCache>()) {}
+// Decompressed text blocks keyed by (segment id, block, column), least recently used first
+// out when the budget is exceeded. Segments are immutable, so an entry never goes stale.
+// Thread-safe.
+class TextBlockCache {
+ public:
+  explicit TextBlockCache(size_t budget_bytes) : budget_(budget_bytes) {}
+
+  // Returns the block's strings, reading (and counting `*bytes_read`) on a miss.
+  Result<std::shared_ptr<const storage::StringBlock>> Get(const storage::SegmentReader& segment,
+                                                          int column, uint32_t block,
+                                                          std::atomic<uint64_t>* bytes_read) {
+    Key key{segment.id(), block, column};
+    if (budget_ > 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = index_.find(key);
+      if (it != index_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        return it->second->block;
+      }
+    }
+    auto strings = std::make_shared<storage::StringBlock>();
+    TB_RETURN_IF_ERROR(segment.ReadStrings(column, block, strings.get()));
+    const storage::ColumnMeta* m = segment.column(column);
+    if (m != nullptr && block < m->blocks.size()) *bytes_read += m->blocks[block].length;
+    if (budget_ == 0) return strings;
+    size_t bytes = sizeof(storage::StringBlock) + strings->size() * (sizeof(std::string_view) + 1);
+    for (size_t i = 0; i < strings->size(); ++i) bytes += strings->view(i).size();
+    if (bytes > budget_ / 4) return strings;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (index_.find(key) != index_.end()) return strings;  // another thread added it
+    lru_.push_front(Entry{key, strings, bytes});
+    index_.emplace(key, lru_.begin());
+    used_ += bytes;
+    while (used_ > budget_) {
+      used_ -= lru_.back().bytes;
+      index_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+    return strings;
+  }
+
+ private:
+  struct Key {
+    uint64_t segment;
+    uint32_t block;
+    int column;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15u;
+      uint64_t column = static_cast<uint32_t>(k.column);
+      uint64_t h = (k.segment * kMultiplier) ^ (uint64_t{k.block} << 16) ^ column;
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  struct Entry {
+    Key key;
+    std::shared_ptr<const storage::StringBlock> block;
+    size_t bytes;
+  };
+  const size_t budget_;
+  std::mutex mu_;
+  std::list<Entry> lru_ TB_GUARDED_BY(mu_);
+  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index_ TB_GUARDED_BY(mu_);
+  size_t used_ TB_GUARDED_BY(mu_) = 0;
+};
+
+EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes)
+    : store_(store),
+      dictionaries_(std::make_unique<DictionaryCache>()),
+      text_blocks_(std::make_unique<TextBlockCache>(text_cache_bytes)) {}
 EventTable::~EventTable() = default;
 const std::string& EventTable::store_id() const { return store_.store_id(); }
 std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot() const {
@@ -279,6 +351,7 @@ class EventScanSource {
   const EventScanPlan& plan() const { return *plan_; }
   const TimeRange& range() const { return range_; }
   DictionaryCache& dictionaries() const { return table_.dictionaries(); }
+  TextBlockCache& text_blocks() const { return table_.text_blocks(); }
   QueryContext* context() const { return context_; }
   size_t candidate_count() const { return candidates_.size(); }
 
@@ -432,13 +505,15 @@ namespace {
 // Decoded columns of the block being scanned, by stored column index.
 class BlockCache {
  public:
+  explicit BlockCache(TextBlockCache& text_blocks) : text_blocks_(text_blocks) {}
+
   void Reset(const storage::SegmentReader* seg, uint32_t block, bool sparse, ScanCounters* counters) {
     seg_ = seg;
     block_ = block;
     sparse_ = sparse;
     counters_ = counters;
-    codes_.clear();
-    times_.clear();
+    for (Slot<uint32_t>& s : codes_) s.valid = false;
+    for (Slot<int64_t>& s : times_) s.valid = false;
     strings_.clear();
   }
   bool sparse() const { return sparse_; }
@@ -446,49 +521,47 @@ class BlockCache {
   uint32_t rows() const { return seg_->block(block_).row_count; }
 
   Status Codes(int col, const uint32_t* rows, size_t n, uint32_t* out) {
-    if (sparse_ && codes_.find(col) == codes_.end()) {
-      for (size_t i = 0; i < n; ++i) {
-        TB_ASSIGN_OR_RETURN(out[i], seg_->CodeAt(col, row_start() + rows[i]));
-      }
-      return Status::OK();
+    // Few rows of a block not yet decoded for this column (a needle, or rows left by a
+    // selective filter): read just those codes.
+    if ((sparse_ || n * 16 < this->rows()) && !Find(codes_, col)->valid) {
+      return seg_->ReadCodesAt(col, block_, rows, n, out);
     }
-    TB_ASSIGN_OR_RETURN(const std::vector<uint32_t>* all, BlockCodes(col));
-    for (size_t i = 0; i < n; ++i) out[i] = (*all)[rows[i]];
+    TB_ASSIGN_OR_RETURN(const uint32_t* all, BlockCodes(col));
+    for (size_t i = 0; i < n; ++i) out[i] = all[rows[i]];
     return Status::OK();
   }
-  Result<const std::vector<uint32_t>*> BlockCodes(int col) {
-    auto it = codes_.find(col);
-    if (it == codes_.end()) {
-      std::vector<uint32_t> codes(rows());
-      TB_RETURN_IF_ERROR(seg_->ReadCodes(col, block_, codes.data()));
+  // Returns the codes of every row of the block (rows() entries), decoding them once.
+  Result<const uint32_t*> BlockCodes(int col) {
+    Slot<uint32_t>* slot = Find(codes_, col);
+    if (!slot->valid) {
+      if (slot->data.size() < rows()) slot->data.resize(rows());
+      TB_RETURN_IF_ERROR(seg_->ReadCodes(col, block_, slot->data.data()));
       CountBytes(col);
-      it = codes_.emplace(col, std::move(codes)).first;
+      slot->valid = true;
     }
-    return &it->second;
+    return slot->data.data();
   }
   Status Times(int col, const uint32_t* rows, size_t n, int64_t* out) {
-    if (sparse_ && times_.find(col) == times_.end()) {
+    Slot<int64_t>* slot = Find(times_, col);
+    if (sparse_ && !slot->valid) {
       for (size_t i = 0; i < n; ++i) {
         TB_ASSIGN_OR_RETURN(out[i], seg_->TimestampAt(col, row_start() + rows[i]));
       }
       return Status::OK();
     }
-    auto it = times_.find(col);
-    if (it == times_.end()) {
-      std::vector<int64_t> t(this->rows());
-      TB_RETURN_IF_ERROR(seg_->ReadTimestamps(col, block_, t.data()));
+    if (!slot->valid) {
+      if (slot->data.size() < this->rows()) slot->data.resize(this->rows());
+      TB_RETURN_IF_ERROR(seg_->ReadTimestamps(col, block_, slot->data.data()));
       CountBytes(col);
-      it = times_.emplace(col, std::move(t)).first;
+      slot->valid = true;
     }
-    for (size_t i = 0; i < n; ++i) out[i] = it->second[rows[i]];
+    for (size_t i = 0; i < n; ++i) out[i] = slot->data[rows[i]];
     return Status::OK();
   }
   Result<std::shared_ptr<const storage::StringBlock>> Strings(int col) {
     auto it = strings_.find(col);
     if (it == strings_.end()) {
-      auto block = std::make_shared<storage::StringBlock>();
-      TB_RETURN_IF_ERROR(seg_->ReadStrings(col, block_, block.get()));
-      CountBytes(col);
+      TB_ASSIGN_OR_RETURN(auto block, text_blocks_.Get(*seg_, col, block_, &counters_->bytes_read));
       it = strings_.emplace(col, std::move(block)).first;
     }
     return it->second;
@@ -499,12 +572,29 @@ class BlockCache {
     const storage::ColumnMeta* m = seg_->column(col);
     if (m != nullptr && block_ < m->blocks.size()) counters_->bytes_read += m->blocks[block_].length;
   }
+  TextBlockCache& text_blocks_;
   const storage::SegmentReader* seg_ = nullptr;
   uint32_t block_ = 0;
   bool sparse_ = false;
   ScanCounters* counters_ = nullptr;
-  std::unordered_map<int, std::vector<uint32_t>> codes_;
-  std::unordered_map<int, std::vector<int64_t>> times_;
+  // Decoded values of one column; the buffer is kept across blocks (valid: holds this
+  // block's values) so a scan allocates it once per column, not once per block.
+  template <typename T>
+  struct Slot {
+    int column;
+    bool valid;
+    std::vector<T> data;
+  };
+  template <typename T>
+  static Slot<T>* Find(std::vector<Slot<T>>& slots, int col) {
+    for (Slot<T>& s : slots) {
+      if (s.column == col) return &s;
+    }
+    slots.push_back(Slot<T>{col, false, {}});
+    return &slots.back();
+  }
+  std::vector<Slot<uint32_t>> codes_;
+  std::vector<Slot<int64_t>> times_;
   std::unordered_map<int, std::shared_ptr<const storage::StringBlock>> strings_;
 };
 
@@ -553,7 +643,10 @@ class BlockRowValues final : public storage::EventValues {
 class EventScanOperator final : public PhysicalOperator {
  public:
   EventScanOperator(std::shared_ptr<EventScanSource> source, QueryContext* context)
-      : PhysicalOperator(source->plan().output_types), source_(std::move(source)), context_(context) {
+      : PhysicalOperator(source->plan().output_types),
+        source_(std::move(source)),
+        context_(context),
+        cache_(source_->text_blocks()) {
     const EventScanPlan& plan = source_->plan();
     for (const ColumnPredicate& p : plan.predicates.column_predicates) {
       predicate_evals_.push_back(std::make_unique<ExpressionEvaluator>(*p.expr, context));
@@ -585,12 +678,24 @@ class EventScanOperator final : public PhysicalOperator {
 
  private:
   Status Filter(const std::vector<uint8_t>& bitmap, int col) {
-    codes_.resize(selected_.size());
-    TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
     size_t kept = 0;
-    for (size_t i = 0; i < selected_.size(); ++i) {
-      uint32_t c = codes_[i];
-      if (c < bitmap.size() && bitmap[c]) selected_[kept++] = selected_[i];
+    const size_t bitmap_size = bitmap.size();
+    if (cache_.sparse() || selected_.size() * 16 < cache_.rows()) {
+      codes_.resize(selected_.size());
+      TB_RETURN_IF_ERROR(cache_.Codes(col, selected_.data(), selected_.size(), codes_.data()));
+      for (size_t i = 0; i < selected_.size(); ++i) {
+        uint32_t c = codes_[i];
+        if (c < bitmap_size && bitmap[c]) selected_[kept++] = selected_[i];
+      }
+    } else {
+      TB_ASSIGN_OR_RETURN(const uint32_t* all, cache_.BlockCodes(col));
+      // Branch-free: selective predicates make the branch unpredictable.
+      for (size_t i = 0; i < selected_.size(); ++i) {
+        uint32_t row = selected_[i];
+        uint32_t c = all[row];
+        selected_[kept] = row;
+        kept += static_cast<size_t>(c < bitmap_size && bitmap[c] != 0);
+      }
     }
     selected_.resize(kept);
     return Status::OK();

@@ -62,11 +62,19 @@ struct ScanConstraints {
 };
 
 class DictionaryCache;
+class TextBlockCache;
 
-// A store as the SQL engine sees it. `store` must outlive the table.
+// Default budget of the decoded text-block cache shared by a table's queries.
+inline constexpr size_t kDefaultTextBlockCacheBytes = size_t{256} << 20;
+
+// A store as the SQL engine sees it. `store` must outlive the table. Besides the dictionary
+// cache, the table keeps recently decompressed text blocks (the JSON columns and free-text
+// strings: requestParameters, additionalEventData, userAgent, ...) in an LRU cache of at most
+// `text_cache_bytes`, so repeated queries over the same columns skip zstd; 0 disables it.
 class EventTable {
  public:
-  explicit EventTable(const storage::Store& store);
+  explicit EventTable(const storage::Store& store,
+                      size_t text_cache_bytes = kDefaultTextBlockCacheBytes);
   ~EventTable();
   EventTable(const EventTable&) = delete;
   EventTable& operator=(const EventTable&) = delete;
@@ -75,10 +83,12 @@ class EventTable {
   // The store's current state; a query reads one snapshot from start to end.
   std::shared_ptr<const storage::StoreSnapshot> Snapshot() const;
   DictionaryCache& dictionaries() const { return *dictionaries_; }
+  TextBlockCache& text_blocks() const { return *text_blocks_; }
 
  private:
   const storage::Store& store_;
   std::unique_ptr<DictionaryCache> dictionaries_;
+  std::unique_ptr<TextBlockCache> text_blocks_;
 };
 
 // What one scan reads; built by the physical planner, shared by the scan threads.

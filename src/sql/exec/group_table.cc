@@ -5,7 +5,7 @@
 namespace trailbook::sql {
 namespace {
 
-constexpr uint64_t kMaxDenseCodes = uint64_t{1} << 18;
+constexpr uint64_t kMaxDenseCodes = uint64_t{1} << 14;
 
 }  // namespace
 

@@ -87,7 +87,8 @@ std::string QueryResult::Explain() const {
   return out;
 }
 
-QueryEngine::QueryEngine(const storage::Store& store) : table_(store) {
+QueryEngine::QueryEngine(const storage::Store& store, EngineOptions options)
+    : table_(store, options.text_block_cache_bytes) {
   RegisterBuiltinScalarFunctions(functions_);
 }
 

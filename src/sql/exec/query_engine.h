@@ -106,9 +106,18 @@ class QueryResult {
   std::vector<LogicalType> types_;
 };
 
+// How an engine is set up; fixed for its lifetime.
+struct EngineOptions {
+  // Budget of the decoded text-block cache shared by the engine's queries (see EventTable).
+  // Long-lived engines (server, monitor, benchmarks) keep the default; a process that runs
+  // one query passes 0, since the cache would only hold memory it never reuses.
+  size_t text_block_cache_bytes = kDefaultTextBlockCacheBytes;
+};
+
 class QueryEngine {
  public:
-  explicit QueryEngine(const storage::Store& store);
+  // `store` must outlive the engine.
+  explicit QueryEngine(const storage::Store& store, EngineOptions options = {});
   ~QueryEngine();
   QueryEngine(const QueryEngine&) = delete;
   QueryEngine& operator=(const QueryEngine&) = delete;

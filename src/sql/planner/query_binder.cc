@@ -582,7 +582,12 @@ Result<LogicalOperatorPtr> Binder::BindTable(const TableRelation& t, BindScope* 
     case TableNameKind::kEventDataStore: {
       bool known = EqualsIgnoreCase(n.event_data_store_id, ctx_.store_id);
       for (const std::string& a : ctx_.store_aliases) {
-        known = known || EqualsIgnoreCase(n.event_data_store_id, a) || EqualsIgnoreCase(n.text, a);
+        // An alias may be an EDS ARN (arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID);
+        // queries name the store by the ID at its end.
+        std::string_view id = a;
+        size_t slash = id.rfind('/');
+        if (id.starts_with("arn:") && slash != std::string_view::npos) id.remove_prefix(slash + 1);
+        known = known || EqualsIgnoreCase(n.event_data_store_id, id) || EqualsIgnoreCase(n.text, a);
       }
       if (!known) {
         return Error(n.location, "unknown event data store '" + n.event_data_store_id + "'",

@@ -1,0 +1,334 @@
+// Socket-level tests of HttpServer on loopback: transport limits, slow clients, request
+// ids, chunked responses, TLS, graceful shutdown and a bounded load test with audit counts.
+#include "server/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "server/testing/api_test_env.h"
+
+namespace trailbook::server {
+namespace {
+
+using testing::Env;
+
+// Runs an HttpServer for `env` on a free loopback port until destroyed.
+class RunningServer {
+ public:
+  RunningServer(Env& env, ServerOptions options) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.access_log = false;
+    auto server = HttpServer::Create(options, *env.handler);
+    EXPECT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    auto port = server_->Bind();
+    EXPECT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    thread_ = std::thread([this] { served_ = server_->Serve(); });
+  }
+  ~RunningServer() { Stop(); }
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    server_->Shutdown();
+    thread_.join();
+  }
+  HttpServer& server() { return *server_; }
+  int port() const { return port_; }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    c.set_tcp_nodelay(true);
+    return c;
+  }
+
+ private:
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+  std::thread thread_;
+  Status served_;
+};
+
+httplib::Headers Bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+// Connects a raw TCP socket to the loopback port; returns the fd.
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  return fd;
+}
+
+TEST(HttpServerTest, ServesTheApiAndEchoesRequestIds) {
+  Env env;
+  RunningServer server(env, {});
+  httplib::Client client = server.Client();
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->get_header_value("X-Request-Id").size(), 36u);  // A fresh UUID.
+  auto tagged = client.Get("/healthz", {{"X-Request-Id", "trace-abc.123"}});
+  EXPECT_EQ(tagged->get_header_value("X-Request-Id"), "trace-abc.123");
+  auto hostile = client.Get("/healthz", {{"X-Request-Id", "bad id\"with quotes"}});
+  EXPECT_NE(hostile->get_header_value("X-Request-Id"), "bad id\"with quotes");
+
+  auto query = client.Post("/v1/query", Bearer(env.Token({"query:adhoc"})),
+                           R"({"sql":"SELECT count(*) AS n FROM events"})", "application/json");
+  ASSERT_TRUE(query);
+  EXPECT_EQ(query->status, 200) << query->body;
+  EXPECT_NE(query->body.find("\"n\":45"), std::string::npos) << query->body;
+  ASSERT_EQ(env.audit.size(), 1u);
+  EXPECT_EQ(env.audit.events()[0].request_id, query->get_header_value("X-Request-Id"));
+  EXPECT_EQ(env.audit.events()[0].source_ip, "127.0.0.1");
+
+  auto denied = client.Get("/v1/runbooks");
+  EXPECT_EQ(denied->status, 401);
+  EXPECT_EQ(denied->get_header_value("WWW-Authenticate"), "Bearer error=\"invalid_token\"");
+  EXPECT_EQ(denied->get_header_value("Content-Type"), "application/problem+json");
+}
+
+TEST(HttpServerTest, BodyLargerThanTheLimitIs413BeforeTheHandler) {
+  ServerLimits limits;
+  limits.max_body_bytes = 1024;
+  Env env(limits);
+  ServerOptions options;
+  options.limits = limits;
+  RunningServer server(env, options);
+  httplib::Client client = server.Client();
+  auto r = client.Post("/v1/query", Bearer(env.Token({"query:adhoc"})), std::string(4096, ' '),
+                       "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("\"status\":413"), std::string::npos) << r->body;
+  EXPECT_EQ(env.audit.size(), 0u);  // Refused before authentication: nothing ran.
+}
+
+TEST(HttpServerTest, SlowClientsAreCutOffByTheReadTimeout) {
+  Env env;
+  ServerOptions options;
+  options.limits.read_timeout = std::chrono::seconds(1);
+  options.limits.keep_alive_timeout = std::chrono::seconds(1);
+  options.limits.worker_threads = 2;
+  RunningServer server(env, options);
+  // Slowloris: an unfinished header block, then silence.
+  int fd = Connect(server.port());
+  std::string partial = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  auto start = std::chrono::steady_clock::now();
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  std::string received;
+  char buffer[512];
+  while (true) {
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The server gave up on the request (an error at most, never the page) and closed the
+  // connection, well before the client's own 10 s timeout.
+  EXPECT_EQ(received.find("HTTP/1.1 200"), std::string::npos) << received;
+  EXPECT_LT(waited, 5.0);
+  ::close(fd);
+  // Meanwhile and afterwards, other clients are served.
+  auto r = server.Client().Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(HttpServerTest, LargePagesAreSentChunked) {
+  ServerLimits limits;
+  limits.max_page_rows = 200000;
+  Env env(limits);
+  ServerOptions options;
+  options.limits = limits;
+  RunningServer server(env, options);
+  httplib::Client client = server.Client();
+  auto r = client.Post("/v1/query", Bearer(env.Token({"query:adhoc"})),
+                       R"({"sql":"SELECT a.eventID AS x, b.eventID AS y FROM events a CROSS JOIN events b CROSS JOIN events c","limit":100000,"format":"ndjson"})",
+                       "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body.substr(0, 300);
+  EXPECT_EQ(r->get_header_value("Transfer-Encoding"), "chunked");
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 45 * 45 * 45);
+  EXPECT_EQ(r->get_header_value("X-Row-Count"), std::to_string(45 * 45 * 45));
+}
+
+TEST(HttpServerTest, ShutdownFinishesInFlightRequestsThenStops) {
+  Env env;
+  ServerOptions options;
+  options.shutdown_deadline = std::chrono::milliseconds(30000);
+  RunningServer server(env, options);
+  std::string token = env.Token({"query:adhoc"});
+  int status = 0;
+  std::thread client_thread([&] {
+    httplib::Client client = server.Client();
+    auto r = client.Post("/v1/query", Bearer(token),
+                         R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d"})",
+                         "application/json");
+    status = r ? r->status : -1;
+  });
+  for (int i = 0; i < 5000 && env.handler->query_slots().Counts().first == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server.Stop();  // Returns once in-flight work is done.
+  client_thread.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_FALSE(env.handler->ready());
+  EXPECT_EQ(env.audit.Count("QueryAdhoc", ""), 1u);
+  httplib::Client late("127.0.0.1", server.port());
+  late.set_connection_timeout(1, 0);
+  EXPECT_FALSE(late.Get("/healthz"));  // No longer accepting.
+}
+
+TEST(HttpServerTest, ShutdownPastTheDeadlineCancelsQueries) {
+  Env env;
+  ServerOptions options;
+  options.shutdown_deadline = std::chrono::milliseconds(100);
+  RunningServer server(env, options);
+  std::string token = env.Token({"query:adhoc"});
+  int status = 0;
+  std::thread client_thread([&] {
+    httplib::Client client = server.Client();
+    auto r = client.Post("/v1/query", Bearer(token),
+                         R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d CROSS JOIN events e CROSS JOIN events f"})",
+                         "application/json");
+    status = r ? r->status : -1;
+  });
+  for (int i = 0; i < 5000 && env.handler->query_slots().Counts().first == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  client_thread.join();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+  EXPECT_EQ(status, 504);
+  EXPECT_EQ(env.audit.Count("QueryAdhoc", "QueryFailed"), 1u);  // Audited even when cancelled.
+}
+
+void WriteSelfSignedCert(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  ASSERT_NE(key, nullptr);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("trailbook test"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
+  FILE* f = std::fopen(cert_path.c_str(), "w");
+  PEM_write_X509(f, cert);
+  std::fclose(f);
+  f = std::fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
+  std::string dir = ::testing::TempDir() + "/server_tls_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  ServerOptions options;
+  options.tls_cert_file = dir + "/cert.pem";
+  options.tls_key_file = dir + "/key.pem";
+  WriteSelfSignedCert(options.tls_cert_file, options.tls_key_file);
+  Env env;
+  RunningServer server(env, options);
+  EXPECT_TRUE(server.server().tls());
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  auto r = client.Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // A plain-HTTP request to the TLS port gets no HTTP answer.
+  httplib::Client plain("127.0.0.1", server.port());
+  plain.set_read_timeout(2, 0);
+  auto p = plain.Get("/healthz");
+  EXPECT_TRUE(!p || p->status != 200);
+
+  ServerOptions broken = options;
+  broken.tls_key_file = dir + "/missing.pem";
+  EXPECT_EQ(HttpServer::Create(broken, *env.handler).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A bounded load test on loopback: concurrent keep-alive clients mix allowed runs, denied
+// runs and bad tokens; afterwards every response has exactly one audit event of its kind.
+TEST(HttpServerTest, LoadTestLosesAndDuplicatesNoAuditEvent) {
+  Env env;
+  ServerOptions options;
+  options.limits.max_concurrent_queries = 4;
+  options.limits.max_queued_queries = 64;
+  RunningServer server(env, options);
+  std::string allowed = env.Token({"runbook:run"}, {"ir.user-activity"});
+  std::string denied = env.Token({"runbook:run"}, {"ir.all-events"});
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 60;
+  std::atomic<int> ok{0}, forbidden{0}, unauthenticated{0}, other{0};
+  std::mutex ids_mu;
+  std::set<std::string> ids;
+  std::vector<std::thread> threads;
+  auto start = std::chrono::steady_clock::now();
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Client client = server.Client();
+      client.set_keep_alive(true);
+      for (int i = 0; i < kPerThread; ++i) {
+        int kind = (t + i) % 3;
+        std::string token = kind == 0 ? allowed : kind == 1 ? denied : "garbage";
+        auto r = client.Post("/v1/runbooks/ir.user-activity/runs", Bearer(token),
+                             R"({"params":{"user":"bob"}})", "application/json");
+        if (!r) {
+          ++other;
+          continue;
+        }
+        if (r->status == 200) ++ok;
+        else if (r->status == 403) ++forbidden;
+        else if (r->status == 401) ++unauthenticated;
+        else ++other;
+        std::lock_guard<std::mutex> lock(ids_mu);
+        ids.insert(r->get_header_value("X-Request-Id"));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(ok + forbidden + unauthenticated, kThreads * kPerThread);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(env.audit.Count("RunRunbook", ""), static_cast<size_t>(ok.load()));
+  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), static_cast<size_t>(forbidden.load()));
+  EXPECT_EQ(env.audit.Count("VerifyToken", "InvalidToken"), static_cast<size_t>(unauthenticated.load()));
+  EXPECT_EQ(env.audit.size(), static_cast<size_t>(kThreads * kPerThread));
+  std::set<std::string> audited_ids;
+  for (const auto& e : env.audit.events()) audited_ids.insert(e.request_id);
+  EXPECT_EQ(audited_ids, ids);
+  std::printf("load test: %d requests in %.2f s (%.0f/s)\n", kThreads * kPerThread, seconds,
+              kThreads * kPerThread / seconds);
+}
+
+}  // namespace
+}  // namespace trailbook::server

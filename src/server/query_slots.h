@@ -1,0 +1,62 @@
+// File: server/query_slots.h
+//
+// QuerySlots: admission control for queries. At most `concurrent` queries run at once; up
+// to `queued` more wait (each at most `wait`) for a slot; beyond that a request is refused
+// at once (HTTP 429), so a burst never piles up unbounded work or threads.
+//
+//   TB_ASSIGN_OR_RETURN(QuerySlots::Ticket ticket, slots.Acquire());  // released on scope exit
+//
+// Thread safety: thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <utility>
+
+#include "base/status.h"
+
+namespace trailbook::server {
+
+class QuerySlots {
+ public:
+  // Holds one slot until destroyed. Movable.
+  class Ticket {
+   public:
+    Ticket() = default;
+    Ticket(Ticket&& other) noexcept : slots_(std::exchange(other.slots_, nullptr)) {}
+    Ticket& operator=(Ticket&& other) noexcept;
+    ~Ticket();
+
+   private:
+    friend class QuerySlots;
+    explicit Ticket(QuerySlots* slots) : slots_(slots) {}
+    QuerySlots* slots_ = nullptr;
+  };
+
+  // REQUIRES: concurrent > 0.
+  QuerySlots(size_t concurrent, size_t queued, std::chrono::milliseconds wait);
+  QuerySlots(const QuerySlots&) = delete;
+  QuerySlots& operator=(const QuerySlots&) = delete;
+
+  // Takes a slot, waiting in the queue when all are busy. Returns kResourceExhausted when
+  // the queue is full or the wait expired. The QuerySlots must outlive the Ticket.
+  Result<Ticket> Acquire();
+
+  // Returns (running, waiting).
+  std::pair<size_t, size_t> Counts() const;
+
+ private:
+  void Release();
+
+  const size_t concurrent_;
+  const size_t queued_;
+  const std::chrono::milliseconds wait_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  size_t running_ = 0;  // Guarded by mu_.
+  size_t waiting_ = 0;  // Guarded by mu_.
+};
+
+}  // namespace trailbook::server

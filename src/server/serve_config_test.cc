@@ -1,0 +1,79 @@
+#include "server/serve_config.h"
+
+#include <gtest/gtest.h>
+
+namespace trailbook::server {
+namespace {
+
+TEST(ServeConfigTest, ReadsEverySectionOfTrailbookYaml) {
+  ServeConfig config;
+  std::string yaml = R"(
+store: /var/lib/trailbook
+runbooks: /etc/trailbook/runbooks
+jwks: keys/jwks.json
+issuer: https://trailbook.example/
+audience: [trailbook, trailbook-api]
+algorithms: [ES256]
+issuers:
+  - {issuer: https://idp.example/, jwks: https://idp.example/jwks.json, audiences: [api], typ: [at+jwt]}
+snapshot_key: keys/snap.key.pem
+audit_digest_key: keys/audit.key.pem
+audit_digest_interval_s: 60
+server:
+  listen: 0.0.0.0:9000
+  limits: {max_body_bytes: 2048}
+)";
+  ASSERT_TRUE(ApplyServeYaml(yaml, "trailbook.yaml", &config).ok());
+  EXPECT_EQ(config.store_dir, "/var/lib/trailbook");
+  EXPECT_EQ(config.runbooks_dir, "/etc/trailbook/runbooks");
+  ASSERT_EQ(config.issuers.size(), 2u);
+  EXPECT_EQ(config.issuers[0].issuer, "https://trailbook.example/");
+  EXPECT_EQ(config.issuers[0].audiences.size(), 2u);
+  EXPECT_EQ(config.issuers[0].algorithms, std::vector<std::string>{"ES256"});
+  EXPECT_EQ(config.issuers[1].jwks, "https://idp.example/jwks.json");
+  EXPECT_EQ(config.issuers[1].typ, std::vector<std::string>{"at+jwt"});
+  EXPECT_EQ(config.snapshot_key_file, "keys/snap.key.pem");
+  EXPECT_EQ(config.audit_digest_interval.count(), 60);
+  EXPECT_EQ(config.server.port, 9000);
+  EXPECT_EQ(config.server.limits.max_body_bytes, 2048u);
+  EXPECT_TRUE(ValidateServeConfig(config).ok());
+}
+
+TEST(ServeConfigTest, RejectsTyposMissingKeysAndBadLimits) {
+  struct Case {
+    std::string yaml;
+    std::string expect;
+  } cases[] = {
+      {"stor: x\n", "t.yaml:1: stor: unknown key"},
+      {"jwks: k.json\n", "jwks and issuer go together"},
+      {"issuers:\n  - {issuer: x}\n", "needs issuer and jwks"},
+      {"issuers:\n  - {issuer: x, jwks: y, audiense: z}\n", "issuers[].audiense: unknown key"},
+      {"audit_digest_interval_s: 0\n", "expected 1..86400 seconds"},
+      {"store: [a, b]\n", "store: expected text"},
+      {"server:\n  limits:\n    max_body_bytes: -1\n", "non-negative integer"},
+  };
+  for (const Case& c : cases) {
+    ServeConfig config;
+    Status s = ApplyServeYaml(c.yaml, "t.yaml", &config);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.yaml;
+    EXPECT_NE(s.message().find(c.expect), std::string::npos) << s.message();
+  }
+  ServeConfig empty;
+  Status s = ValidateServeConfig(empty);
+  EXPECT_NE(s.message().find("--jwks"), std::string::npos) << s.message();
+}
+
+TEST(ServeConfigTest, LimitAssignmentsUseTheYamlNames) {
+  ServerOptions options;
+  ASSERT_TRUE(ApplyServerLimit("max_concurrent_queries=2", &options).ok());
+  EXPECT_EQ(options.limits.max_concurrent_queries, 2u);
+  ASSERT_TRUE(ApplyServerLimit("query_timeout_ms=1500", &options).ok());
+  EXPECT_EQ(options.limits.query_timeout.count(), 1500);
+  for (const char* bad : {"max_concurrent_queries", "=3", "nope=1", "max_body_bytes=1x",
+                          "max_body_bytes=1\n  evil: 2", "max_concurrent_queries=0"}) {
+    EXPECT_EQ(ApplyServerLimit(bad, &options).code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace trailbook::server
