@@ -27,6 +27,7 @@ void AddGenCommand(CLI::App& app, CommandAction& action);
 void AddKeygenCommand(CLI::App& app, CommandAction& action);
 void AddTokenCommand(CLI::App& app, CommandAction& action);
 void AddQueryCommand(CLI::App& app, CommandAction& action);
+void AddSnapshotCommand(CLI::App& app, CommandAction& action);
 void AddRunbookCommand(CLI::App& app, CommandAction& action);
 void AddRunCommand(CLI::App& app, CommandAction& action);
 void AddServeCommand(CLI::App& app, CommandAction& action);

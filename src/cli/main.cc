@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   trailbook::cli::AddKeygenCommand(app, action);
   trailbook::cli::AddTokenCommand(app, action);
   trailbook::cli::AddQueryCommand(app, action);
+  trailbook::cli::AddSnapshotCommand(app, action);
   trailbook::cli::AddRunbookCommand(app, action);
   trailbook::cli::AddRunCommand(app, action);
   trailbook::cli::AddServeCommand(app, action);

@@ -12,6 +12,7 @@
 #include "base/timestamp.h"
 #include "crypto/digest.h"
 #include "json/json_writer.h"
+#include "storage/audit_journal.h"
 #include "storage/store.h"
 
 namespace trailbook::snapshot {
@@ -113,11 +114,13 @@ class ObjectReader {
 
 Status CheckConstraints(simdjson::dom::element element) {
   ObjectReader r(element, "constraints");
-  TB_RETURN_IF_ERROR(r.Open({"accounts", "maxTime", "minTime", "regions"}));
+  TB_RETURN_IF_ERROR(r.Open({"accounts", "hiddenEventSources", "maxTime", "minTime", "regions"}));
   for (std::string_view key : {"accounts", "regions"}) {
     TB_ASSIGN_OR_RETURN(simdjson::dom::element v, r.Get(key));
     if (!v.is_null() && !v.is_array()) return r.Error(key, "not an array or null");
   }
+  TB_ASSIGN_OR_RETURN(simdjson::dom::element hidden, r.Get("hiddenEventSources"));
+  if (!hidden.is_array()) return r.Error("hiddenEventSources", "not an array");
   for (std::string_view key : {"maxTime", "minTime"}) {
     TB_ASSIGN_OR_RETURN(simdjson::dom::element v, r.Get(key));
     if (!v.is_null()) TB_RETURN_IF_ERROR(r.Time(key).status());
@@ -131,10 +134,18 @@ StoreState StoreState::From(const storage::StoreSnapshot& snapshot) {
   StoreState state;
   state.store_id = snapshot.store_id();
   state.sequence = snapshot.sequence();
-  state.rows = snapshot.row_count();
-  state.min_event_time_us = snapshot.min_time();
-  state.max_event_time_us = snapshot.max_time();
-  for (const storage::SegmentInfo& info : snapshot.infos()) state.segment_ids.push_back(info.id);
+  // Only committed segments: audit events still in the journal tail show up as in-memory
+  // segments whose ids carry kJournalSegmentIdBit, and they change with every audited
+  // request (the run being frozen included).
+  bool first = true;
+  for (const storage::SegmentInfo& info : snapshot.infos()) {
+    if ((info.id & storage::kJournalSegmentIdBit) != 0) continue;
+    state.segment_ids.push_back(info.id);
+    state.rows += info.rows;
+    if (first || info.min_time < state.min_event_time_us) state.min_event_time_us = info.min_time;
+    if (first || info.max_time > state.max_event_time_us) state.max_event_time_us = info.max_time;
+    first = false;
+  }
   std::sort(state.segment_ids.begin(), state.segment_ids.end());
   return state;
 }
@@ -170,6 +181,8 @@ std::string RenderConstraints(const sql::ScanConstraints& constraints) {
   w.BeginObject();
   w.Key("accounts");
   WriteStringList(w, constraints.accounts);
+  w.Key("hiddenEventSources");
+  WriteStringList(w, constraints.hidden_event_sources);
   w.Key("maxTime");
   WriteOptionalTime(w, constraints.max_time);
   w.Key("minTime");

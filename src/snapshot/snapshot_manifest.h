@@ -58,12 +58,13 @@ struct PrincipalRef {
 struct StoreState {
   std::string store_id;
   uint64_t sequence = 0;              // store MANIFEST commit sequence
-  std::vector<uint64_t> segment_ids;  // ascending
+  std::vector<uint64_t> segment_ids;  // committed segments, ascending
   uint64_t rows = 0;                  // events in those segments
   int64_t min_event_time_us = 0;      // event watermark: eventTime range held (0 when empty)
   int64_t max_event_time_us = 0;
 
-  // Captures `snapshot` (take it right before running the query).
+  // Captures the committed segments of `snapshot` (take it right before running the query).
+  // Audit events still in the journal tail are left out: every audited request adds one.
   static StoreState From(const storage::StoreSnapshot& snapshot);
 };
 
@@ -93,7 +94,8 @@ struct SnapshotManifest {
   // Bound parameters by name: each rendered {"type":"<sql type>","value":<json>} (canonical).
   std::string parameters_json = "{}";
   PrincipalRef principal;
-  // Applied constraints {"accounts":[..]|null,"maxTime":..|null,"minTime":..|null,"regions":..}.
+  // Applied constraints {"accounts":[..]|null,"hiddenEventSources":[..],"maxTime":..|null,
+  // "minTime":..|null,"regions":..}.
   std::string constraints_json;
   StoreState store;
   std::vector<ColumnInfo> columns;

@@ -30,7 +30,10 @@ TEST(SnapshotManifestTest, RendersCanonicalJsonThatRoundTrips) {
   std::string json = RenderManifest(SampleManifest());
   EXPECT_EQ(json.find(' '), std::string::npos);  // this sample has no spaces in values
   EXPECT_EQ(json.find('\n'), std::string::npos);
-  EXPECT_EQ(json.rfind("{\"constraints\":{\"accounts\":[\"123456789012\"],\"maxTime\":null,", 0), 0u)
+  EXPECT_EQ(json.rfind("{\"constraints\":{\"accounts\":[\"123456789012\"],"
+                       "\"hiddenEventSources\":[],\"maxTime\":null,",
+                       0),
+            0u)
       << json;
   EXPECT_NE(json.find("\"parameters\":{\"limit\":{\"type\":\"bigint\",\"value\":500},"
                       "\"principal_arn\":{\"type\":\"varchar\",\"value\":\"arn:aws:iam::"
