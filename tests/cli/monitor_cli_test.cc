@@ -124,7 +124,13 @@ TEST_F(MonitorCliTest, OnceDeliversAConfirmedAlertExactlyOnce) {
   EXPECT_EQ(third.exit_code, 0);
   EXPECT_EQ(third.out, "");  // suppressed: the same incident pages once
   // Three runs, three audited detection runs.
-  CliResult audit = Cli("query --store " + dir_ + "/store --format csv \"SELECT count(*) FROM events "
+  // Reading the audit trail takes an investigator's token with query:adhoc and audit:read.
+  CliResult reader = Cli("token mint --key " + dir_ + "/keys/svc1.key.pem --iss https://tb.test/ "
+                         "--sub investigator --runbooks 'audit.*' --scope 'query:adhoc audit:read' --ttl 10m");
+  ASSERT_EQ(reader.exit_code, 0);
+  std::string reader_token = reader.out.substr(0, reader.out.find_last_not_of("\n") + 1);
+  CliResult audit = Cli("query --jwks " + dir_ + "/keys/jwks.json --issuer https://tb.test/ --token " +
+                        reader_token + " --store " + dir_ + "/store --format csv \"SELECT count(*) FROM events "
                         "WHERE eventSource = 'trailbook.audit' AND userAgent = 'trailbook-monitor' "
                         "AND errorCode IS NULL\"");
   EXPECT_EQ(audit.exit_code, 0);
