@@ -1,12 +1,15 @@
 // trailbook run ID [--param k=v ...] [--token T] [--format table|json|ndjson|csv]
 //               [--reason TEXT] [--dry-run] [--fail-on-rows] [--store DIR] [--runbooks DIR]
 //               [--config FILE | --jwks FILE|URL --issuer ISS --audience AUD]
+//               [--snapshot [--snapshot-key FILE]]
 //
 // Runs a runbook on behalf of the token holder: verify, authorize, execute with the token's
 // constraints injected, audit (fail closed). Exit codes: docs/runbooks.md.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "audit/audit_log.h"
 #include "cli/auth_flags.h"
@@ -15,6 +18,7 @@
 #include "cli/runbook_flags.h"
 #include "cli/store_flags.h"
 #include "runbook/executor.h"
+#include "snapshot/snapshot_access.h"
 #include "storage/store.h"
 
 namespace trailbook::cli {
@@ -31,6 +35,8 @@ struct RunFlags {
   std::string runbooks;
   double timeout_s = 0;
   unsigned threads = 0;
+  bool snapshot = false;
+  std::string snapshot_key;  // else $TRAILBOOK_SNAPSHOT_KEY
   AuthFlags auth;
 };
 
@@ -79,6 +85,31 @@ int RunRunbook(const RunFlags& flags) {
     PrintError("opening the audit log: " + audit_log.status().message());
     return ToInt(ExitCode::kStoreError);
   }
+  std::optional<snapshot::SnapshotSigningKey> snapshot_key;
+  if (flags.snapshot) {
+    if (flags.dry_run) return Usage("--snapshot freezes a result; a --dry-run has none");
+    std::string path = flags.snapshot_key;
+    if (path.empty() && std::getenv("TRAILBOOK_SNAPSHOT_KEY") != nullptr) {
+      path = std::getenv("TRAILBOOK_SNAPSHOT_KEY");
+    }
+    if (path.empty()) {
+      return Usage("--snapshot needs the runner's signing key: --snapshot-key FILE or "
+                   "$TRAILBOOK_SNAPSHOT_KEY (`trailbook keygen`; never the token issuer's key)");
+    }
+    Result<snapshot::SnapshotSigningKey> key = snapshot::SnapshotSigningKey::LoadFile(path);
+    if (!key.ok()) return Usage(key.status().message());
+    if (!flags.auth.jwks.empty() && !flags.auth.jwks.starts_with("http")) {
+      Result<auth::JwkSet> issuer_keys = snapshot::LoadTrustedSnapshotKeys(flags.auth.jwks);
+      if (issuer_keys.ok()) {
+        if (Status own = key->CheckNotIssuerKey(*issuer_keys); !own.ok()) {
+          return Usage(path + ": " + own.message());
+        }
+      }
+    }
+    snapshot_key.emplace(std::move(key).value());
+  }
+  // What the query runs over, taken before it runs (ingest only ever adds segments).
+  const snapshot::StoreState store_state = snapshot::StoreState::From(*(*store)->Snapshot());
   sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
   runbook::ExecutorOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout_s * 1000));
@@ -91,6 +122,20 @@ int RunRunbook(const RunFlags& flags) {
   }
   if (!outcome.status.ok()) return ReportFailure(outcome);
   PrintRows(flags.format, outcome);
+  if (snapshot_key) {
+    snapshot::SnapshotAccess access(snapshot::SnapshotsDir(store_dir), **verifier, **audit_log,
+                                    {});
+    Result<snapshot::SnapshotInfo> info =
+        access.Create(outcome, request.origin, store_state, *snapshot_key, {});
+    if (!info.ok()) {
+      PrintError("the result was NOT snapshotted: " + info.status().message());
+      return ToInt(ExitCodeFor(info.status()));
+    }
+    std::fflush(stdout);
+    std::fprintf(stderr, "snapshot %s (%llu rows, result sha256 %s) in %s\n", info->id.c_str(),
+                 static_cast<unsigned long long>(info->rows), info->result_sha256.c_str(),
+                 info->dir.c_str());
+  }
   if (flags.fail_on_rows && outcome.rows > 0) return ToInt(ExitCode::kRowsFound);
   return ToInt(ExitCode::kOk);
 }
@@ -112,6 +157,10 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--fail-on-rows", flags->fail_on_rows, "Exit 8 when the runbook returns rows");
   cmd->add_option("--timeout", flags->timeout_s, "Cancel the query after this many seconds");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
+  cmd->add_flag("--snapshot", flags->snapshot,
+                "Also freeze the result as a signed snapshot under <store>/snapshots");
+  cmd->add_option("--snapshot-key", flags->snapshot_key,
+                  "The runner's snapshot signing key (0600; default $TRAILBOOK_SNAPSHOT_KEY)");
   AddStoreFlag(cmd, &flags->store);
   AddRunbooksFlag(cmd, &flags->runbooks);
   AddAuthFlags(cmd, &flags->auth);
