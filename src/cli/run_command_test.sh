@@ -87,7 +87,10 @@ contains "$WORK/out" DeleteUser
 # Unauthenticated (3), denied (4), runbook errors (5), usage (2).
 expect 3 run ir.principal-activity -p principal_arn=$ARN
 contains "$WORK/err" 'invalid token'
-expect 3 run ir.principal-activity -p principal_arn=$ARN --token "${RUN_TOKEN%?}A"
+# Change the signature's last character (to one that differs from it: the same character would
+# leave the token intact and valid).
+if [[ ${RUN_TOKEN: -1} == A ]]; then LAST=Q; else LAST=A; fi
+expect 3 run ir.principal-activity -p principal_arn=$ARN --token "${RUN_TOKEN%?}$LAST"
 expect 3 run ir.principal-activity -p principal_arn=$ARN --token "$RUN_TOKEN" --issuer https://other.test/
 expect 4 run ir.principal-activity -p principal_arn=$ARN --token "$NARROW_TOKEN"
 contains "$WORK/err" 'not allowed'
