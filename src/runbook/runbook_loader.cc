@@ -240,9 +240,14 @@ Result<Runbook> ParseRoot(const YamlReader& r, const YAML::Node& root, const std
   Runbook rb;
   rb.source_path = path;
   if (!root.IsMap()) return r.Error(root, "(document)", "a runbook file is a YAML mapping");
+  // `alert` belongs to detection runbooks: the monitor parses and validates it
+  // (docs/monitor.md); here it only has to be a mapping, so `run` and `validate` accept them.
   TB_RETURN_IF_ERROR(r.OnlyKeys(root, "",
                                 {"id", "version", "title", "description", "tags", "require_reason",
-                                 "params", "query", "output", "tests"}));
+                                 "params", "query", "output", "tests", "alert"}));
+  if (root["alert"] && !root["alert"].IsMap()) {
+    return r.Error(root["alert"], "alert", "must be a mapping (see docs/monitor.md)");
+  }
   for (const char* required : {"id", "version", "title", "query"}) {
     if (!root[required]) return r.Error(root, required, "missing");
   }

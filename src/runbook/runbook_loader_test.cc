@@ -84,6 +84,19 @@ TEST(RunbookLoaderTest, HashIgnoresLayoutAndTestsButNotTheQuery) {
   EXPECT_EQ(a->CanonicalJson(), b->CanonicalJson());
 }
 
+TEST(RunbookLoaderTest, AcceptsTheMonitorsAlertSectionAsAMapping) {
+  // Detection runbooks carry an `alert:` section the monitor parses; `run` and `validate`
+  // must accept them. Its content is the monitor's, so it does not change the identity hash.
+  std::string detection = std::string(kGood) + "alert:\n  severity: high\n  threshold: {min_rows: 5}\n";
+  Result<Runbook> a = ParseRunbookYaml(kGood, "a.yaml");
+  Result<Runbook> b = ParseRunbookYaml(detection, "b.yaml");
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(a->hash, b->hash);
+  EXPECT_THAT(Error(std::string(kGood) + "alert: loud\n"),
+              HasSubstr("alert: must be a mapping"));
+}
+
 TEST(RunbookLoaderTest, ErrorsNameFileLineAndField) {
   EXPECT_EQ(Error(Replace(kGood, "type: string", "type: strng")),
             "rb/x.yaml:7: params.user.type: unknown parameter type 'strng' (string, int, bool, "
