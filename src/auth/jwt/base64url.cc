@@ -18,35 +18,26 @@ constexpr std::array<uint8_t, 256> MakeDecodeTable() {
 }
 constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
 
-}  // namespace
-
-bool IsBase64UrlAlphabet(std::string_view text) {
-  for (char c : text) {
-    if (kDecode[static_cast<unsigned char>(c)] == 0xFF) return false;
-  }
-  return true;
-}
-
-namespace {
-
-// Returns the offset of the first byte outside the alphabet. REQUIRES: there is one.
+// Returns the offset of the first byte outside the alphabet, or text.size() when none is.
 size_t FirstInvalid(std::string_view text) {
   size_t i = 0;
-  while (kDecode[static_cast<unsigned char>(text[i])] != 0xFF) ++i;
+  while (i < text.size() && kDecode[static_cast<unsigned char>(text[i])] != 0xFF) ++i;
   return i;
 }
 
-Status InvalidCharacter(std::string_view text) {
+Status InvalidCharacter(size_t offset) {
   return InvalidArgument(std::string("base64url: character outside [A-Za-z0-9_-] at offset ") +
-                         std::to_string(FirstInvalid(text)));
+                         std::to_string(offset));
 }
 
 }  // namespace
+
+bool IsBase64UrlAlphabet(std::string_view text) { return FirstInvalid(text) == text.size(); }
 
 Result<std::string> Base64UrlDecode(std::string_view text) {
   const size_t rem = text.size() % 4;
   if (rem == 1) {
-    if (!IsBase64UrlAlphabet(text)) return InvalidCharacter(text);
+    if (size_t bad = FirstInvalid(text); bad < text.size()) return InvalidCharacter(bad);
     return InvalidArgument(std::string("base64url: impossible length ") + std::to_string(text.size()));
   }
   const size_t full = text.size() / 4;
@@ -67,7 +58,7 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
       dst[2] = static_cast<char>(v & 0xFF);
     }
     for (size_t i = 0; i < rem; ++i) bad |= kDecode[src[i]];
-    if ((bad & 0x80) != 0) return InvalidCharacter(text);
+    if ((bad & 0x80) != 0) return InvalidCharacter(FirstInvalid(text));
   }
   char* dst = out.data() + full * 3;
   const auto* src = reinterpret_cast<const unsigned char*>(text.data()) + full * 4;
