@@ -95,11 +95,19 @@ auth: {jwks: keys/jwks.json, issuer: 'https://tb.test/'}
   }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
 
-  void MintToken(const std::string& runbooks) {
+  // Mints a 10-minute token for `sub` with the given extra `token mint` flags; "" on failure.
+  std::string Mint(const std::string& sub, const std::string& flags) {
     CliResult token = Cli("token mint --key " + dir_ + "/keys/svc1.key.pem --iss https://tb.test/ "
-                          "--sub svc:monitor --runbooks '" + runbooks + "' --ttl 10m");
-    ASSERT_EQ(token.exit_code, 0);
-    ASSERT_TRUE(io::WriteFileAtomic(dir_ + "/monitor.token", token.out, 0600).ok());
+                          "--sub " + sub + " --ttl 10m " + flags);
+    EXPECT_EQ(token.exit_code, 0);
+    if (token.exit_code != 0) return "";
+    return token.out.substr(0, token.out.find_last_not_of('\n') + 1);
+  }
+
+  void MintToken(const std::string& runbooks) {
+    std::string token = Mint("svc:monitor", "--runbooks '" + runbooks + "'");
+    ASSERT_FALSE(token.empty());
+    ASSERT_TRUE(io::WriteFileAtomic(dir_ + "/monitor.token", token + "\n", 0600).ok());
   }
 
   std::string Once() { return "monitor --once --config " + dir_ + "/monitor.yaml"; }
@@ -125,10 +133,8 @@ TEST_F(MonitorCliTest, OnceDeliversAConfirmedAlertExactlyOnce) {
   EXPECT_EQ(third.out, "");  // suppressed: the same incident pages once
   // Three runs, three audited detection runs.
   // Reading the audit trail takes an investigator's token with query:adhoc and audit:read.
-  CliResult reader = Cli("token mint --key " + dir_ + "/keys/svc1.key.pem --iss https://tb.test/ "
-                         "--sub investigator --runbooks 'audit.*' --scope 'query:adhoc audit:read' --ttl 10m");
-  ASSERT_EQ(reader.exit_code, 0);
-  std::string reader_token = reader.out.substr(0, reader.out.find_last_not_of("\n") + 1);
+  std::string reader_token = Mint("investigator", "--runbooks 'audit.*' --scope 'query:adhoc audit:read'");
+  ASSERT_FALSE(reader_token.empty());
   CliResult audit = Cli("query --jwks " + dir_ + "/keys/jwks.json --issuer https://tb.test/ --token " +
                         reader_token + " --store " + dir_ + "/store --format csv \"SELECT count(*) FROM events "
                         "WHERE eventSource = 'trailbook.audit' AND userAgent = 'trailbook-monitor' "
