@@ -61,6 +61,10 @@ struct RunRequest {
   std::string reason;                         // "" = the token's reason claim, if any
   bool dry_run = false;
   RequestOrigin origin;
+  // Segment pinning (sql::ScanConstraints::segment_ids): when set, the run reads only these
+  // committed segments, as a snapshot re-run must. It only narrows what the token allows;
+  // it is recorded with the other injected constraints in the audit event.
+  std::optional<std::vector<uint64_t>> segment_ids;
 };
 
 struct QueryRequest {
