@@ -51,16 +51,6 @@ std::string RequestParameters(const std::string& action, const std::string& id,
   return std::move(w).Take();
 }
 
-// Removes `dir` (a published snapshot) by renaming it aside first, so that no reader sees a
-// half-deleted snapshot under its id.
-void Unpublish(const std::string& snapshots_dir, const std::string& dir, const std::string& id) {
-  std::error_code ec;
-  std::string aside = snapshots_dir + "/.tmp-" + id + "-unaudited";
-  std::filesystem::rename(dir, aside, ec);
-  if (ec) return;
-  std::filesystem::remove_all(aside, ec);
-}
-
 // Parses a day-time interval as Value::ToString renders it ("[-]D HH:MM:SS.mmm").
 std::optional<int64_t> ParseIntervalText(std::string_view text) {
   bool negative = !text.empty() && text.front() == '-';
@@ -352,7 +342,10 @@ Result<SnapshotInfo> SnapshotAccess::Create(const runbook::RunOutcome& run,
                       SnapshotWriter::Create(snapshots_dir_, std::move(req), run.column_names,
                                              run.column_types, key, options));
   for (const sql::DataChunk& chunk : run.chunks) TB_RETURN_IF_ERROR(writer->Append(chunk));
-  TB_ASSIGN_OR_RETURN(SnapshotInfo info, writer->Commit());
+  // Sealed but not yet visible: the CreateSnapshot audit event is written first, so no
+  // snapshot is ever published without one (a crash in between leaves an audit event for a
+  // snapshot that never appeared, and an ignored .tmp- directory).
+  TB_ASSIGN_OR_RETURN(SnapshotInfo info, writer->Seal());
 
   Grant grant;
   grant.event_name = kEventCreateSnapshot;
@@ -386,11 +379,9 @@ Result<SnapshotInfo> SnapshotAccess::Create(const runbook::RunOutcome& run,
   w.Key("rows");
   w.UInt(info.rows);
   w.EndObject();
-  if (Status recorded = Record(grant, Status::OK(), std::move(w).Take()); !recorded.ok()) {
-    Unpublish(snapshots_dir_, info.dir, info.id);
-    return recorded;
-  }
-  return info;
+  // When the audit event cannot be written, the writer's destructor removes the sealed files.
+  TB_RETURN_IF_ERROR(Record(grant, Status::OK(), std::move(w).Take()));
+  return writer->Publish();
 }
 
 Result<std::map<std::string, std::string>> RerunParameters(std::string_view parameters_json) {

@@ -89,8 +89,10 @@ class SnapshotAccess {
 
   // Freezes the result of `run` (an executed, successful, audited runbook run made for
   // `origin`) over store state `store` (captured right before the run) as a snapshot signed
-  // by `key`, and appends CreateSnapshot (same request id as the run's event). Errors: kInvalidArgument (the run failed, was a dry run or has no
-  // principal), the writer's errors, and the audit log's (the snapshot is then removed).
+  // by `key`. The snapshot is sealed, then CreateSnapshot is appended (same request id as
+  // the run's event), then the snapshot is published: none is ever visible without its
+  // audit event. Errors: kInvalidArgument (the run failed, was a dry run or has no
+  // principal), the writer's errors, and the audit log's (nothing is then published).
   Result<SnapshotInfo> Create(const runbook::RunOutcome& run, const runbook::RequestOrigin& origin,
                               const StoreState& store,
                               const SnapshotSigningKey& key,

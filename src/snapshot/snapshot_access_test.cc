@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -30,10 +31,12 @@ class SwitchableAuditLog : public audit::AuditLog {
   explicit SwitchableAuditLog(audit::AuditLog& real) : real_(real) {}
   Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override {
     std::lock_guard<std::mutex> lock(mu_);
+    if (on_append) on_append(event);
     if (fail) return IOError("audit disk full");
     return real_.Append(event);
   }
   bool fail = false;
+  std::function<void(const audit::AuditEvent&)> on_append;  // called before each append
 
  private:
   audit::AuditLog& real_;
@@ -355,6 +358,31 @@ TEST_F(SnapshotAccessTest, MissingAndMalformedIdsAreAuditedErrors) {
             StatusCode::kInvalidArgument);
   EXPECT_THAT(AuditTrail(), ::testing::ElementsAre("ReadSnapshot SnapshotNotFound",
                                                    "ReadSnapshot SnapshotError"));
+}
+
+TEST_F(SnapshotAccessTest, CreateSnapshotIsAuditedBeforeTheSnapshotIsVisible) {
+  StoreState state = StoreState::From(*store_->Snapshot());
+  runbook::RunOutcome run = Run(Token("runbook:run"));
+  ASSERT_TRUE(run.status.ok());
+  int create_events = 0;
+  size_t visible_at_audit = 99;
+  audit_->on_append = [&](const audit::AuditEvent& event) {
+    if (event.event_name != "CreateSnapshot") return;
+    ++create_events;
+    auto list = ListSnapshots(SnapshotsDir(store_dir_));
+    visible_at_audit = list.ok() ? list->size() : 98;
+  };
+  auto created = access_->Create(run, {}, state, *key_, {});
+  audit_->on_append = nullptr;
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(create_events, 1);
+  EXPECT_EQ(visible_at_audit, 0u);  // sealed, not yet published, when the event was written
+  auto list = ListSnapshots(SnapshotsDir(store_dir_));
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  auto report = access_->Verify(Reader(), created->id, *trusted_, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok());
 }
 
 TEST_F(SnapshotAccessTest, FailsClosedWhenTheAuditLogCannotBeWritten) {
