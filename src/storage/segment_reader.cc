@@ -464,7 +464,7 @@ Status SegmentReader::ReadTimestamps(int column_index, uint32_t b, int64_t* out)
 
 Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out) const {
   uint32_t rows = footer_.blocks[b].row_count;
-  out->buffer_.clear();
+  out->buffer_.reset();
   out->dictionary_.reset();
   out->values_.clear();
   out->nulls_.clear();
@@ -493,7 +493,7 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
       Status s = ParsePlainBlock(chunk, rows, &layout);
       if (!s.ok()) return s.WithContext(path());
       // Headers first, so every frame decodes straight into its place in one buffer (views
-      // point into buffer_, which must not reallocate afterwards).
+      // point into the buffer, allocated once).
       std::vector<TextPayload> payloads(layout.frames.size());
       size_t total_raw = 0;
       for (size_t f = 0; f < layout.frames.size(); ++f) {
@@ -502,14 +502,14 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
         if (!s.ok()) return s.WithContext(path());
         total_raw += payloads[f].raw_len;
       }
-      out->buffer_.resize(total_raw);
+      char* buffer = out->ResizeBuffer(total_raw);
       out->values_.reserve(rows);
       out->nulls_.reserve(rows);
       size_t start = 0;
       for (size_t f = 0; f < payloads.size(); ++f) {
-        s = DecodeTextPayload(payloads[f], out->buffer_.data() + start);
+        s = DecodeTextPayload(payloads[f], buffer + start);
         if (!s.ok()) return s.WithContext(path());
-        std::string_view raw(out->buffer_.data() + start, payloads[f].raw_len);
+        std::string_view raw(buffer + start, payloads[f].raw_len);
         start += payloads[f].raw_len;
         size_t count = std::min<size_t>(layout.frame_rows, rows - f * layout.frame_rows);
         s = ParseTextValues(raw, count, &out->values_, &out->nulls_);
@@ -522,14 +522,14 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
       UuidChunk u;
       Status s = ParseUuidChunk(chunk, rows, &u);
       if (!s.ok()) return s.WithContext(path());
-      out->buffer_.resize(size_t{rows} * 36);
+      char* buffer = out->ResizeBuffer(size_t{rows} * 36);
       out->values_.resize(rows);
       out->nulls_.resize(rows);
       for (uint32_t i = 0; i < rows; ++i) {
         uint64_t kind = UnpackBit(u.kinds, 2, i);
         out->nulls_[i] = kind == kUuidNull;
         if (kind == kUuidLower || kind == kUuidUpper) {
-          char* dst = &out->buffer_[size_t{i} * 36];
+          char* dst = buffer + size_t{i} * 36;
           FormatUuid(reinterpret_cast<const uint8_t*>(u.binary + size_t{i} * 16),
                      kind == kUuidUpper, dst);
           out->values_[i] = std::string_view(dst, 36);
@@ -581,16 +581,17 @@ Status SegmentReader::ReadStringFrame(int column_index, uint32_t b, uint32_t fra
   TextPayload payload;
   s = ReadTextPayloadHeader(fr, &payload);
   if (!s.ok()) return s.WithContext(path());
-  out->buffer_.resize(payload.raw_len);
+  char* buffer = out->ResizeBuffer(payload.raw_len);
   out->dictionary_.reset();
   out->values_.clear();
   out->nulls_.clear();
-  s = DecodeTextPayload(payload, out->buffer_.data());
+  s = DecodeTextPayload(payload, buffer);
   if (!s.ok()) return s.WithContext(path());
   size_t count = std::min<size_t>(layout.frame_rows, rows - size_t{frame} * layout.frame_rows);
   out->values_.reserve(count);
   out->nulls_.reserve(count);
-  s = ParseTextValues(out->buffer_, count, &out->values_, &out->nulls_);
+  s = ParseTextValues(std::string_view(buffer, payload.raw_len), count, &out->values_,
+                      &out->nulls_);
   if (!s.ok()) return s.WithContext(path());
   if (stored_bytes != nullptr) *stored_bytes = layout.frames[frame].size();
   return Status::OK();

@@ -63,7 +63,13 @@ class StringBlock {
 
  private:
   friend class SegmentReader;
-  std::string buffer_;
+  // Makes the buffer `n` bytes of uninitialized memory (the decoder overwrites all of it;
+  // zero-filling it first cost 5% of a cold text scan).
+  char* ResizeBuffer(size_t n) {
+    buffer_ = std::make_unique_for_overwrite<char[]>(n);
+    return buffer_.get();
+  }
+  std::unique_ptr<char[]> buffer_;
   std::shared_ptr<const Dictionary> dictionary_;
   std::vector<std::string_view> values_;
   std::vector<uint8_t> nulls_;
