@@ -91,6 +91,10 @@ void PrintJson(const ingest::IngestSummary& s, const std::string& store_dir) {
   w.Key("segments_written"); w.UInt(s.segments_written);
   w.Key("segment_bytes"); w.UInt(s.segment_bytes);
   w.Key("seconds"); w.Double(s.seconds);
+  w.Key("dedup_peak_keys"); w.UInt(s.dedup_peak_keys);
+  w.Key("dedup_day_loads"); w.UInt(s.dedup_day_loads);
+  w.Key("dedup_evictions"); w.UInt(s.dedup_evictions);
+  w.Key("dedup_text_keys_dropped"); w.UInt(s.dedup_text_keys_dropped);
   w.Key("events_per_second");
   w.Double(s.seconds > 0 ? static_cast<double>(s.events_added) / s.seconds : 0);
   w.Key("rejected_files");
