@@ -1,4 +1,4 @@
-// trailbook ingest [--store DIR] [--json] [--threads N] PATH...
+// trailbook ingest [--store DIR] [--json] [--threads N] [--batch-mb N] [--dedup-keys N] PATH...
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -26,6 +26,7 @@ struct IngestFlags {
   bool no_progress = false;
   unsigned threads = 0;
   size_t batch_mb = 128;
+  size_t dedup_keys = ingest::DedupLimits{}.max_resident_keys;
 };
 
 // Draws a one-line progress bar on stderr until stopped.
@@ -158,6 +159,7 @@ int RunIngest(const IngestFlags& flags) {
   ingest::IngestOptions options;
   options.threads = flags.threads;
   options.batch_bytes = flags.batch_mb << 20;
+  options.dedup_limits.max_resident_keys = flags.dedup_keys;
   ingest::IngestProgress progress;
   Result<ingest::IngestSummary> summary = [&] {
     std::unique_ptr<ProgressBar> bar;
@@ -191,6 +193,10 @@ void AddIngestCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--batch-mb", flags->batch_mb,
                   "Memory for in-flight events across workers, in MiB (default 128)")
       ->check(CLI::Range(1, 65536));
+  cmd->add_option("--dedup-keys", flags->dedup_keys,
+                  "eventID keys the duplicate filter keeps in memory (16-32 bytes each; evicted "
+                  "days are reloaded from the store; default 4194304)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32));
   cmd->callback([flags, &action] { action = [flags] { return RunIngest(*flags); }; });
 }
 
