@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include "base/check.h"
 #include "storage/event_schema.h"
 
@@ -75,6 +77,7 @@ Result<DedupIndex::Day*> DedupIndex::LoadDay(int64_t day) {
   }
   ++day_loads_;
   resident_keys_ += keys.size();
+  peak_resident_keys_ = std::max(peak_resident_keys_, resident_keys_);
   lru_.push_front(day);
   Day& entry = days_[day];
   entry.keys = std::move(keys);
@@ -125,7 +128,7 @@ Result<bool> DedupIndex::Insert(int64_t day, uint64_t key, bool has_event_id) {
   if (!entry->keys.Insert(key)) return false;
   ++entry->pending;
   ++resident_keys_;
-  if (resident_keys_ > peak_resident_keys_) peak_resident_keys_ = resident_keys_;
+  peak_resident_keys_ = std::max(peak_resident_keys_, resident_keys_);
   return true;
 }
 

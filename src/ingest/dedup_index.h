@@ -95,6 +95,7 @@ class DedupIndex {
   static uint64_t KeyOfEventId(std::string_view event_id);
 
   size_t resident_keys() const { return resident_keys_; }
+  // The most eventID keys held at once, counting a loaded day before the eviction it causes.
   size_t peak_resident_keys() const { return peak_resident_keys_; }
   size_t loaded_days() const { return days_.size(); }
   uint64_t day_loads() const { return day_loads_; }  // Includes reloads.
