@@ -244,7 +244,8 @@ TEST(EventNormalizerTest, RejectsNestingDeeperThanTheLimit) {
   RowBatch batch;
   Status deep = NormalizeText(norm, record(kMaxJsonDepth + 5), &batch);
   ASSERT_FALSE(deep.ok());
-  EXPECT_NE(deep.message().find("'requestParameters': nested deeper than 1024 levels"),
+  EXPECT_NE(deep.message().find("'requestParameters': nested deeper than " +
+                                std::to_string(kMaxJsonDepth) + " levels"),
             std::string::npos)
       << deep.message();
   EXPECT_EQ(batch.row_count(), 0u);
