@@ -55,8 +55,13 @@ struct ScanConstraints {
   // Rows whose eventSource is one of these are dropped (e.g. "trailbook.audit" for a caller
   // without the audit:read scope). Empty: nothing hidden.
   std::vector<std::string> hidden_event_sources;
+  // Segment pinning: only the regular segments with these ids (ascending) are read, and no
+  // audit-journal segment. A snapshot re-run pins the segments its snapshot ran over, so
+  // events ingested since then cannot change the answer. nullopt: every segment.
+  std::optional<std::vector<uint64_t>> segment_ids;
   bool any() const {
-    return accounts || regions || min_time || max_time || !hidden_event_sources.empty();
+    return accounts || regions || min_time || max_time || !hidden_event_sources.empty() ||
+           segment_ids;
   }
   std::string ToString() const;
 };
