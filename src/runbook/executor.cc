@@ -137,6 +137,7 @@ RunOutcome Executor::Run(const RunRequest& request) const {
       return;
     }
     out.constraints = ConstraintsFor(p, WindowOf(*runbook, out.params), now_us);
+    out.constraints.segment_ids = request.segment_ids;
     sql = runbook->query;
     Execute(sql, request.dry_run, {}, request.admission, &out);
   }();

@@ -77,6 +77,10 @@ struct RunRequest {
   // Nullable: admits the query execution; a refusal is the outcome "Throttled". Must
   // outlive the call.
   QueryAdmission* admission = nullptr;
+  // Segment pinning (sql::ScanConstraints::segment_ids): when set, the run reads only these
+  // committed segments, as a snapshot re-run must. It only narrows what the token allows;
+  // it is recorded with the other injected constraints in the audit event.
+  std::optional<std::vector<uint64_t>> segment_ids;
 };
 
 struct QueryRequest {
