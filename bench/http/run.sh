@@ -32,8 +32,16 @@ command -v wrk >/dev/null || { echo "wrk not found (scripts/setup installs it)" 
 echo "== data: $EVENTS events"
 "$TB" gen --events "$EVENTS" --seed 7 --days 7 --format ndjson "$WORK/logs" >/dev/null
 "$TB" ingest --store "$WORK/store" "$WORK/logs" >/dev/null
-NEEDLE=$("$TB" query --store "$WORK/store" --format csv \
-  "SELECT eventID FROM events ORDER BY eventTime DESC LIMIT 1" | tail -1 | tr -d "\r")
+"$TB" keygen --alg ES256 --kid bench-1 --out "$WORK/keys" >/dev/null
+ISS=https://bench.trailbook.test/
+mint() { "$TB" token mint --key "$WORK/keys/bench-1.key.pem" --iss "$ISS" --sub bench@example.com \
+  --runbooks 'bench.*' --ttl 1h "$@"; }
+# The CLI's own queries are audited too (sourceIPAddress "local"); the audit check below
+# counts only the server's events.
+CLI_TOKEN=$(mint --scope "query:adhoc audit:read")
+cliquery() { "$TB" query --store "$WORK/store" --jwks "$WORK/keys/jwks.json" --issuer "$ISS" \
+  --token "$CLI_TOKEN" --format csv "$1" | tail -1 | tr -d "\r"; }
+NEEDLE=$(cliquery "SELECT eventID FROM events ORDER BY eventTime DESC LIMIT 1")
 mkdir -p "$WORK/runbooks"
 cat > "$WORK/runbooks/needle.yaml" <<YAML
 id: bench.needle
@@ -43,10 +51,6 @@ params:
   event_id: {type: string, required: true, max: 64}
 query: SELECT eventID, eventName, eventTime FROM events WHERE eventID = :event_id
 YAML
-"$TB" keygen --alg ES256 --kid bench-1 --out "$WORK/keys" >/dev/null
-ISS=https://bench.trailbook.test/
-mint() { "$TB" token mint --key "$WORK/keys/bench-1.key.pem" --iss "$ISS" --sub bench@example.com \
-  --runbooks 'bench.*' --ttl 1h "$@"; }
 GOOD=$(mint --scope runbook:run)
 DENIED=$(mint --scope snapshot:read)
 AUDITOR=$(mint --scope "runbook:run audit:read")
@@ -82,8 +86,8 @@ echo "== audit check"
 SERVER_EVENTS=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^trailbook_audit_events_total/ {print $2}')
 VERIFY=$(curl -s -H "Authorization: Bearer $AUDITOR" "http://127.0.0.1:$PORT/v1/audit/verify")
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
-STORED=$("$TB" query --store "$WORK/store" --format csv \
-  "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' AND eventName <> 'VerifyAudit'" | tail -1 | tr -d "\r")
+STORED=$(cliquery "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' \
+  AND eventName <> 'VerifyAudit' AND sourceIPAddress <> 'local'")
 echo "server appended $SERVER_EVENTS audit events before /v1/audit/verify; store holds $STORED"
 echo "chain: $VERIFY"
 [[ "$SERVER_EVENTS" == "$STORED" ]] || { echo "MISMATCH: audit events lost or duplicated" >&2; exit 1; }

@@ -1,13 +1,13 @@
 #include "cli/auth_flags.h"
 
 #include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
 
 #include "auth/jwks/jwks_cache.h"
 #include "io/file.h"
+#include "server/serve_config.h"
 
 namespace trailbook::cli {
 namespace {
@@ -22,31 +22,19 @@ std::string Env(const char* name) {
   return v ? std::string(v) : std::string();
 }
 
-// Reads the config file (the yaml-cpp adapter: exceptions become Status).
+// Reads trailbook.yaml with the server's reader (server/serve_config.h), so `serve`, `run`
+// and `query` accept the same file and keys; a command verifies against the first issuer
+// (the top-level jwks/issuer shorthand when present) and ignores the server-only settings.
 Status ReadConfig(const std::string& path, VerifierSettings* out) {
   TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(path, 1 << 20));
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (!root.IsMap()) return InvalidArgument(path + ": the config is a YAML mapping");
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      std::string key = it->first.as<std::string>();
-      int line = it->first.Mark().line + 1;
-      auto where = path + ":" + std::to_string(line) + ": " + key;
-      if (key == "jwks" || key == "issuer" || key == "audience") {
-        if (!it->second.IsScalar()) return InvalidArgument(where + ": must be text");
-        (key == "jwks" ? out->jwks : key == "issuer" ? out->issuer : out->audience) = it->second.Scalar();
-      } else if (key == "algorithms") {
-        if (!it->second.IsSequence()) return InvalidArgument(where + ": must be a list");
-        for (const YAML::Node& a : it->second) out->algs.push_back(a.as<std::string>());
-      } else if (key == "store" || key == "runbooks") {
-        // Read by other commands' flags; accepted here.
-      } else {
-        return InvalidArgument(where + ": unknown setting (jwks, issuer, audience, algorithms)");
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  server::ServeConfig config;
+  TB_RETURN_IF_ERROR(server::ApplyServeYaml(text, path, &config));
+  if (config.issuers.empty()) return Status::OK();
+  const server::IssuerSettings& first = config.issuers.front();
+  out->jwks = first.jwks;
+  out->issuer = first.issuer;
+  if (!first.audiences.empty()) out->audience = first.audiences.front();
+  out->algs = first.algorithms;
   return Status::OK();
 }
 

@@ -8,7 +8,9 @@
 //   --issuer ISS         else $TRAILBOOK_ISSUER, else the config's `issuer`
 //   --audience AUD       else $TRAILBOOK_AUDIENCE, else the config's `audience`, else "trailbook"
 //   --alg A[,B]          else the config's `algorithms`, else the algorithms of the loaded keys
-// A key set is always bound to one issuer. Config file:
+// A key set is always bound to one issuer. The config file is the one `trailbook serve`
+// reads (server/serve_config.h); commands use its first issuer (the top-level shorthand
+// when present) and its first audience:
 //   jwks: keys/jwks.json
 //   issuer: https://trailbook.example/
 //   audience: trailbook

@@ -139,7 +139,7 @@ RunOutcome Executor::Run(const RunRequest& request) const {
     out.constraints = ConstraintsFor(p, WindowOf(*runbook, out.params), now_us);
     out.constraints.segment_ids = request.segment_ids;
     sql = runbook->query;
-    Execute(sql, request.dry_run, {}, &out);
+    Execute(sql, request.dry_run, {}, request.admission, &out);
   }();
   Audit(request.origin, "", &out);
   return out;
@@ -178,14 +178,28 @@ RunOutcome Executor::Query(const QueryRequest& request) const {
       if (text.size() > kMaxAuditedParamBytes) text = text.substr(0, kMaxAuditedParamBytes) + "...";
       out.params.display[name] = std::move(text);
     }
-    Execute(request.sql, request.dry_run, request.eds_ids, &out);
+    Execute(request.sql, request.dry_run, request.eds_ids, request.admission, &out);
   }();
   Audit(request.origin, request.sql, &out);
   return out;
 }
 
 void Executor::Execute(std::string_view sql, bool dry_run, const std::vector<std::string>& eds_ids,
-                       RunOutcome* out) const {
+                       QueryAdmission* admission, RunOutcome* out) const {
+  if (admission != nullptr) {
+    if (Status s = admission->Enter(); !s.ok()) {
+      out->status = s;
+      out->error_code = "Throttled";
+      return;
+    }
+  }
+  // Leaves on every return below: the place is held while results are drained.
+  struct Admitted {
+    QueryAdmission* admission;
+    ~Admitted() {
+      if (admission != nullptr) admission->Leave();
+    }
+  } admitted{admission};
   sql::QueryOptions options;
   options.parameters = out->params.values;
   options.constraints = out->constraints;

@@ -47,6 +47,19 @@ inline constexpr char kEventDryRunRunbook[] = "DryRunRunbook";
 inline constexpr char kEventQueryAdhoc[] = "QueryAdhoc";
 inline constexpr char kEventDryRunQuery[] = "DryRunQueryAdhoc";
 
+// Admission control around query execution (e.g. the server's limit on queries running at
+// once). Only the engine work is admitted: token verification, authorization and the audit
+// append happen outside it, so denied requests never wait behind running queries and the
+// audit log's group commit can batch every request in flight, not just the admitted ones.
+class QueryAdmission {
+ public:
+  virtual ~QueryAdmission() = default;
+  // Waits for a place. Errors: kResourceExhausted (no place; the message is for the caller).
+  virtual Status Enter() = 0;
+  // Gives back the place Enter took. REQUIRES: Enter returned OK.
+  virtual void Leave() = 0;
+};
+
 // Who is asking and from where; recorded in the audit event.
 struct RequestOrigin {
   std::string source_ip = "local";
@@ -61,6 +74,9 @@ struct RunRequest {
   std::string reason;                         // "" = the token's reason claim, if any
   bool dry_run = false;
   RequestOrigin origin;
+  // Nullable: admits the query execution; a refusal is the outcome "Throttled". Must
+  // outlive the call.
+  QueryAdmission* admission = nullptr;
   // Segment pinning (sql::ScanConstraints::segment_ids): when set, the run reads only these
   // committed segments, as a snapshot re-run must. It only narrows what the token allows;
   // it is recorded with the other injected constraints in the audit event.
@@ -76,12 +92,14 @@ struct QueryRequest {
   std::vector<std::string> eds_ids;  // QueryOptions::eds_ids
   // Values for :name placeholders in `sql`, typed by the caller; bound, never spliced.
   std::map<std::string, sql::Value> parameters;
+  QueryAdmission* admission = nullptr;  // As RunRequest::admission.
 };
 
 struct RunOutcome {
   // OK, or what the caller may be told: kUnauthenticated "invalid token", kPermissionDenied
   // "not allowed", kInvalidArgument (parameters, reason, SQL), kNotFound (runbook), engine
-  // errors, or the audit log's error when the audit event could not be written.
+  // errors, kResourceExhausted when the admission refused the query (error_code
+  // "Throttled"), or the audit log's error when the audit event could not be written.
   Status status;
   std::string error_code;  // As recorded in the audit event ("" when OK).
   std::string event_name;
@@ -138,7 +156,7 @@ class Executor {
   bool VerifyToken(const std::string& token, const RequestOrigin& origin, RunOutcome* out) const;
   // Executes (or plans) `sql` with the outcome's params and constraints.
   void Execute(std::string_view sql, bool dry_run, const std::vector<std::string>& eds_ids,
-               RunOutcome* out) const;
+               QueryAdmission* admission, RunOutcome* out) const;
   // Appends the audit event; on failure replaces the status and drops the results.
   void Audit(const RequestOrigin& origin, const std::string& query_text, RunOutcome* out) const;
 

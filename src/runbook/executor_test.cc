@@ -533,6 +533,64 @@ TEST_F(ExecutorTest, ConcurrentRunsEachLeaveOneIntactAuditEvent) {
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kThreads * kRunsPerThread));
 }
 
+// Counts Enter/Leave; refuses every Enter when `refuse` is set.
+class CountingAdmission : public QueryAdmission {
+ public:
+  Status Enter() override {
+    ++entered;
+    if (refuse) return ResourceExhausted("too many queries; retry later");
+    ++inside;
+    return Status::OK();
+  }
+  void Leave() override {
+    ++left;
+    --inside;
+  }
+  bool refuse = false;
+  int entered = 0, left = 0, inside = 0;
+};
+
+TEST_F(ExecutorTest, AdmissionCoversOnlyTheQueryAndARefusalIsAudited) {
+  CountingAdmission admission;
+  RunRequest req;
+  req.token = Token(R"(["ir.*"])", "runbook:run");
+  req.runbook_id = "ir.principal-activity";
+  req.params = {{"principal_arn", kAliceArn}};
+  req.admission = &admission;
+  RunOutcome ok = executor_->Run(req);
+  ASSERT_TRUE(ok.status.ok()) << ok.status.ToString();
+  EXPECT_EQ(ok.rows, 2u);
+  EXPECT_EQ(admission.entered, 1);
+  EXPECT_EQ(admission.left, 1);
+  EXPECT_EQ(admission.inside, 0);
+
+  // A denied request never asks for admission.
+  RunRequest denied = req;
+  denied.token = Token(R"(["detect.*"])", "runbook:run");
+  EXPECT_EQ(executor_->Run(denied).status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(admission.entered, 1);
+
+  admission.refuse = true;
+  RunOutcome refused = executor_->Run(req);
+  EXPECT_EQ(refused.status.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.error_code, "Throttled");
+  EXPECT_TRUE(refused.chunks.empty());
+  EXPECT_EQ(admission.entered, 2);
+  EXPECT_EQ(admission.left, 1);  // Leave only after a successful Enter.
+  ASSERT_EQ(audit_->events.size(), 3u);
+  EXPECT_EQ(audit_->events[2].error_code, "Throttled");
+  EXPECT_EQ(audit_->events[2].event_name, "RunRunbook");
+
+  QueryRequest query;
+  query.token = Token(R"(["ir.*"])", "query:adhoc");
+  query.sql = "SELECT count(*) FROM events";
+  query.admission = &admission;
+  RunOutcome q = executor_->Query(query);
+  EXPECT_EQ(q.error_code, "Throttled");
+  EXPECT_EQ(admission.entered, 3);
+  EXPECT_EQ(audit_->events.size(), 4u);
+}
+
 TEST_F(ExecutorTest, RequireReason) {
   std::string token = Token(R"(["ir.*"])", "runbook:run");
   RunOutcome out = Run(token, "ir.needs-reason");

@@ -108,9 +108,6 @@ class ApiHandler {
   bool PreparePage(Context& ctx, const std::optional<uint64_t>& limit, const std::string& cursor,
                    PageFormat format, std::string_view fingerprint, PageRequest* page,
                    HttpResponse* problem) const;
-  // Waits for a query slot; on 429 fills *throttled (after auditing `action`).
-  bool AcquireSlot(Context& ctx, std::string_view action, std::string request_parameters_json,
-                   QuerySlots::Ticket* ticket, HttpResponse* throttled) const;
   // Renders the executor's outcome: the requested page, or the problem for its status.
   HttpResponse Respond(Context& ctx, runbook::RunOutcome& outcome, const PageRequest& page,
                        std::string_view fingerprint, const std::string& snapshot_id) const;
@@ -122,6 +119,8 @@ class ApiHandler {
 
   ApiOptions options_;
   ApiBackends backends_;
+  // The executor's admission for runs and ad-hoc queries: only query execution holds a
+  // slot (a refusal is audited by the executor and answered 429).
   mutable QuerySlots slots_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> cancel_{false};

@@ -283,22 +283,13 @@ HttpResponse ApiHandler::Query(Context& ctx) const {
   if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
     return problem;
   }
-  QuerySlots::Ticket ticket;
-  json::JsonWriter audited;
-  audited.BeginObject();
-  audited.Key("query");
-  audited.String(body.sql.substr(0, 16 * 1024));
-  audited.EndObject();
-  if (!AcquireSlot(ctx, runbook::kEventQueryAdhoc, std::move(audited).Take(), &ticket, &problem)) {
-    return problem;
-  }
   runbook::QueryRequest request;
   request.token = ctx.token;
   request.sql = std::move(body.sql);
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
+  request.admission = &slots_;
   runbook::RunOutcome outcome = backends_.executor->Query(request);
-  ticket = QuerySlots::Ticket();
   return Respond(ctx, outcome, page, fingerprint, "");
 }
 
@@ -323,25 +314,16 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
     return problem;
   }
-  QuerySlots::Ticket ticket;
-  json::JsonWriter audited;
-  audited.BeginObject();
-  audited.Key("runbookId");
-  audited.String(id);
-  audited.EndObject();
-  if (!AcquireSlot(ctx, runbook::kEventRunRunbook, std::move(audited).Take(), &ticket, &problem)) {
-    return problem;
-  }
   runbook::RunRequest request;
   request.token = ctx.token;
   request.runbook_id = std::string(id);
   request.params = std::move(body.params);
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
+  request.admission = &slots_;
   std::optional<snapshot::StoreState> state;
   if (body.snapshot) state = backends_.snapshots->CaptureStoreState();
   runbook::RunOutcome outcome = backends_.executor->Run(request);
-  ticket = QuerySlots::Ticket();
   std::string snapshot_id;
   if (outcome.status.ok() && state) {
     backends_.metrics->AddAuditEvents(1);  // The run's own event, written by the executor.
@@ -375,26 +357,6 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   return Respond(ctx, outcome, page, fingerprint, snapshot_id);
 }
 
-bool ApiHandler::AcquireSlot(Context& ctx, std::string_view action,
-                             std::string request_parameters_json, QuerySlots::Ticket* ticket,
-                             HttpResponse* throttled) const {
-  Result<QuerySlots::Ticket> acquired = slots_.Acquire();
-  if (acquired.ok()) {
-    *ticket = std::move(acquired).value();
-    return true;
-  }
-  HttpResponse failure;
-  if (!Audit(ctx, action, std::move(request_parameters_json), "", "Throttled",
-             acquired.status().message(), &failure)) {
-    *throttled = std::move(failure);
-    return false;
-  }
-  *throttled = ProblemFromStatus(acquired.status(), StatusOrigin::kQueue, ctx.request);
-  throttled->headers.emplace_back("Retry-After", "1");
-  throttled->denial = "throttled";
-  return false;
-}
-
 HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
                                  const PageRequest& page, std::string_view fingerprint,
                                  const std::string& snapshot_id) const {
@@ -406,6 +368,12 @@ HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
       HttpResponse r = Problem(503, "the audit log could not record this request; nothing was returned",
                                ctx.request);
       r.denial = "audit_unavailable";
+      return r;
+    }
+    if (outcome.error_code == "Throttled") {
+      HttpResponse r = ProblemFromStatus(s, StatusOrigin::kQueue, ctx.request);
+      r.headers.emplace_back("Retry-After", "1");
+      r.denial = "throttled";
       return r;
     }
     if (s.code() == StatusCode::kUnauthenticated) {

@@ -22,10 +22,15 @@ QuerySlots::QuerySlots(size_t concurrent, size_t queued, std::chrono::millisecon
 }
 
 Result<QuerySlots::Ticket> QuerySlots::Acquire() {
+  TB_RETURN_IF_ERROR(Enter());
+  return Ticket(this);
+}
+
+Status QuerySlots::Enter() {
   std::unique_lock<std::mutex> lock(mu_);
   if (running_ < concurrent_) {
     ++running_;
-    return Ticket(this);
+    return Status::OK();
   }
   if (waiting_ >= queued_) {
     return ResourceExhausted("too many queries: " + std::to_string(running_) + " running and " +
@@ -39,7 +44,7 @@ Result<QuerySlots::Ticket> QuerySlots::Acquire() {
                              " ms; retry later");
   }
   ++running_;
-  return Ticket(this);
+  return Status::OK();
 }
 
 std::pair<size_t, size_t> QuerySlots::Counts() const {

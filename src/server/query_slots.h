@@ -16,10 +16,12 @@
 #include <utility>
 
 #include "base/status.h"
+#include "runbook/executor.h"
 
 namespace trailbook::server {
 
-class QuerySlots {
+// Also the runbook::QueryAdmission of the server's runs and queries (Enter/Leave).
+class QuerySlots final : public runbook::QueryAdmission {
  public:
   // Holds one slot until destroyed. Movable.
   class Ticket {
@@ -43,6 +45,10 @@ class QuerySlots {
   // Takes a slot, waiting in the queue when all are busy. Returns kResourceExhausted when
   // the queue is full or the wait expired. The QuerySlots must outlive the Ticket.
   Result<Ticket> Acquire();
+
+  // Acquire and the Ticket's release as runbook::QueryAdmission.
+  Status Enter() override;
+  void Leave() override { Release(); }
 
   // Returns (running, waiting).
   std::pair<size_t, size_t> Counts() const;

@@ -112,6 +112,14 @@ Status ApplyServeYaml(std::string_view yaml_text, std::string_view source, Serve
           return InvalidArgument(Where(source, value, key) + ": expected 1..86400 seconds");
         }
         config->audit_digest_interval = std::chrono::seconds(seconds);
+      } else if (key == "audit_fold_interval_s") {
+        TB_ASSIGN_OR_RETURN(std::string text, Text(value, source, key));
+        int64_t seconds = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (ec != std::errc() || ptr != text.data() + text.size() || seconds < 0 || seconds > 3600) {
+          return InvalidArgument(Where(source, value, key) + ": expected 0..3600 seconds");
+        }
+        config->audit_fold_interval = std::chrono::seconds(seconds);
       } else {
         return InvalidArgument(Where(source, entry.first, key) + ": unknown key");
       }

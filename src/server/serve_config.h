@@ -16,6 +16,7 @@
 //   snapshot_jwks: keys/snapshots.jwks # retired snapshot keys that still verify
 //   audit_digest_key: keys/audit.key   # $TRAILBOOK_AUDIT_DIGEST_KEY: signs audit digests
 //   audit_digest_interval_s: 300
+//   audit_fold_interval_s: 1          # fold the audit journal into segments (0: never)
 //   server: {listen: ..., limits: {...}, trusted_proxies: [...], tls_cert: .., tls_key: ..}
 //
 // Unknown keys are errors naming the file and line, so a typo never silently drops a
@@ -50,6 +51,9 @@ struct ServeConfig {
   std::string snapshot_jwks_file;
   std::string audit_digest_key_file;
   std::chrono::seconds audit_digest_interval{300};
+  // How often the server folds its audit journal into store segments and re-reads the
+  // store (server/audit_folder.h); 0 disables both.
+  std::chrono::seconds audit_fold_interval{1};
 };
 
 // Applies trailbook.yaml `yaml_text` (named `source` in errors) to `*config`. Errors:

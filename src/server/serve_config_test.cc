@@ -19,6 +19,7 @@ issuers:
 snapshot_key: keys/snap.key.pem
 audit_digest_key: keys/audit.key.pem
 audit_digest_interval_s: 60
+audit_fold_interval_s: 0
 server:
   listen: 0.0.0.0:9000
   limits: {max_body_bytes: 2048}
@@ -34,6 +35,7 @@ server:
   EXPECT_EQ(config.issuers[1].typ, std::vector<std::string>{"at+jwt"});
   EXPECT_EQ(config.snapshot_key_file, "keys/snap.key.pem");
   EXPECT_EQ(config.audit_digest_interval.count(), 60);
+  EXPECT_EQ(config.audit_fold_interval.count(), 0);  // 0: never fold
   EXPECT_EQ(config.server.port, 9000);
   EXPECT_EQ(config.server.limits.max_body_bytes, 2048u);
   EXPECT_TRUE(ValidateServeConfig(config).ok());
@@ -49,6 +51,8 @@ TEST(ServeConfigTest, RejectsTyposMissingKeysAndBadLimits) {
       {"issuers:\n  - {issuer: x}\n", "needs issuer and jwks"},
       {"issuers:\n  - {issuer: x, jwks: y, audiense: z}\n", "issuers[].audiense: unknown key"},
       {"audit_digest_interval_s: 0\n", "expected 1..86400 seconds"},
+      {"audit_fold_interval_s: -1\n", "audit_fold_interval_s: expected 0..3600 seconds"},
+      {"audit_fold_interval_s: 1s\n", "audit_fold_interval_s: expected 0..3600 seconds"},
       {"store: [a, b]\n", "store: expected text"},
       {"server:\n  limits:\n    max_body_bytes: -1\n", "non-negative integer"},
   };

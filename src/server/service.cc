@@ -124,12 +124,16 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeConfig& config) {
   backends.snapshots = s->snapshots_.get();
   backends.audit_verifier = s->audit_verifier_.get();
   s->handler_ = std::make_unique<ApiHandler>(std::move(api_options), backends);
+  if (config.audit_fold_interval.count() > 0) {
+    s->folder_ = std::make_unique<AuditFolder>(*s->store_, config.audit_fold_interval);
+  }
   TB_ASSIGN_OR_RETURN(s->http_, HttpServer::Create(config.server, *s->handler_));
   return s;
 }
 
 Service::~Service() {
   Shutdown();
+  if (folder_ != nullptr) folder_->Stop();
   if (digest_thread_.joinable()) digest_thread_.join();
 }
 
@@ -148,7 +152,9 @@ void Service::DigestLoop() {
 Status Service::Serve() {
   handler_->set_ready(true);
   if (!config_.audit_digest_key_file.empty()) digest_thread_ = std::thread([this] { DigestLoop(); });
+  if (folder_ != nullptr) folder_->Start();
   Status served = http_->Serve();
+  if (folder_ != nullptr) folder_->Stop();
   {
     std::lock_guard<std::mutex> lock(digest_mu_);
     stopping_ = true;

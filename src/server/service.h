@@ -4,7 +4,8 @@
 // its audit log, the runbook library and the verification key sets (JWKS files or URLs,
 // refreshed in the background), the snapshot signing key, and wires them into the
 // runbook::Executor, the ApiHandler and the HttpServer. It also writes a signed audit digest
-// every audit_digest_interval and once more on shutdown (when a digest key is configured).
+// every audit_digest_interval and once more on shutdown (when a digest key is configured),
+// and folds the audit journal into store segments every audit_fold_interval (AuditFolder).
 //
 //   TB_ASSIGN_OR_RETURN(auto service, Service::Open(config));
 //   TB_ASSIGN_OR_RETURN(uint16_t port, service->Bind());
@@ -25,6 +26,7 @@
 #include "base/status.h"
 #include "runbook/executor.h"
 #include "server/api_handler.h"
+#include "server/audit_folder.h"
 #include "server/http_server.h"
 #include "server/serve_config.h"
 #include "server/server_metrics.h"
@@ -77,6 +79,7 @@ class Service {
   std::condition_variable digest_cv_;
   bool stopping_ = false;  // Guarded by digest_mu_.
   std::thread digest_thread_;
+  std::unique_ptr<AuditFolder> folder_;  // Null when audit_fold_interval is 0.
 };
 
 }  // namespace trailbook::server
