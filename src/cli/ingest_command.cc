@@ -151,7 +151,9 @@ void PrintHuman(const ingest::IngestSummary& s, const std::string& store_dir) {
 
 int RunIngest(const IngestFlags& flags) {
   std::string dir = ResolveStoreDir(flags.store);
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+  // A server folding audit events holds the writer lock for milliseconds at a time.
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite, SystemClock(),
+                                    std::chrono::seconds(10));
   if (!store.ok()) {
     PrintError(store.status().message());
     return ToInt(ExitCodeFor(store.status()));

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
@@ -34,12 +36,26 @@ std::string DayName(int64_t day) {
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
-                                           const Clock& clock) {
+                                           const Clock& clock,
+                                           std::chrono::milliseconds lock_wait) {
   std::unique_ptr<Store> store(new Store(dir, clock));
   bool writable = mode == Mode::kReadWrite;
   if (writable) {
     TB_RETURN_IF_ERROR(io::CreateDirectories(dir));
-    TB_ASSIGN_OR_RETURN(store->lock_, io::FileLock::Acquire(dir + "/" + kLockName, false));
+    const auto deadline = std::chrono::steady_clock::now() + lock_wait;
+    while (true) {
+      Result<std::unique_ptr<io::FileLock>> lock =
+          io::FileLock::Acquire(dir + "/" + kLockName, false);
+      if (lock.ok()) {
+        store->lock_ = std::move(lock).value();
+        break;
+      }
+      if (lock.status().code() != StatusCode::kResourceExhausted ||
+          std::chrono::steady_clock::now() >= deadline) {
+        return lock.status();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   } else if (!io::Exists(dir + "/" + kManifestName)) {
     return NotFound(dir + ": no trailbook store here (no MANIFEST); run `trailbook ingest` first");
   }

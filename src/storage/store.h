@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -78,10 +79,13 @@ class Store {
     kReadWrite,  // Created when missing; takes the writer lock (fails if held).
   };
 
-  // Opens the store in `dir`. Errors: kNotFound (read-only, no store), kResourceExhausted
-  // (another writer holds the lock), kCorruption (damaged MANIFEST or segment), kIOError.
+  // Opens the store in `dir`. A writer whose lock is held by another process retries for up
+  // to `lock_wait` (short-lived writers such as the server's audit fold hold it for
+  // milliseconds). Errors: kNotFound (read-only, no store), kResourceExhausted (another
+  // writer still holds the lock), kCorruption (damaged MANIFEST or segment), kIOError.
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
-                                             const Clock& clock = SystemClock());
+                                             const Clock& clock = SystemClock(),
+                                             std::chrono::milliseconds lock_wait = {});
   ~Store();
 
   const std::string& dir() const { return dir_; }

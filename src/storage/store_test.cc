@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <numeric>
+#include <thread>
 
 #include "base/timestamp.h"
 #include "io/file.h"
@@ -74,6 +76,28 @@ TEST(StoreTest, SecondWriterIsRefused) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), StatusCode::kResourceExhausted);
   EXPECT_TRUE(Store::Open(dir, Store::Mode::kReadOnly).ok());
+}
+
+TEST(StoreTest, WriterWaitsForAShortLivedLockHolder) {
+  std::string dir = TempDir();
+  auto a = Store::Open(dir, Store::Mode::kReadWrite);
+  ASSERT_TRUE(a.ok());
+  // Held for the whole wait: refused after it.
+  auto t0 = std::chrono::steady_clock::now();
+  auto refused = Store::Open(dir, Store::Mode::kReadWrite, SystemClock(),
+                             std::chrono::milliseconds(100));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+  // Released within the wait: the second writer gets the store.
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    a->reset();
+  });
+  auto b = Store::Open(dir, Store::Mode::kReadWrite, SystemClock(), std::chrono::seconds(10));
+  release.join();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_TRUE((*b)->writable());
 }
 
 TEST(StoreTest, ReadOnlyOpenOfMissingStoreIsNotFound) {
