@@ -138,9 +138,26 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
   const int64_t reach = lookback + rule.threshold.window_us;
   const int64_t start = (rs->watermark_us == 0 ? now : rs->watermark_us) - reach;
 
-  // 1. New rows.
-  QueryParams params = {{"start", Cell::Timestamp(start)}, {"end", Cell::Timestamp(now)}};
-  TB_ASSIGN_OR_RETURN(std::vector<DetectionRow> rows, source_.Run(rule, rule.query, params));
+  // 1. New rows: incrementally, what was ingested since the last run; else the whole reach.
+  TB_ASSIGN_OR_RETURN(std::optional<uint64_t> position, source_.IngestPosition());
+  std::vector<DetectionRow> rows;
+  if (position) {
+    if (*position < rs->ingest_position) {
+      return InvalidArgument("the store's ingestion position " + std::to_string(*position) +
+                             " is behind the monitor state's " +
+                             std::to_string(rs->ingest_position) +
+                             ": the store was replaced; start with a new state directory");
+    }
+    if (*position > rs->ingest_position) {
+      QueryParams params = {{"start", Cell::Timestamp(start)},
+                            {"end", Cell::Timestamp(now + lookback)}};
+      TB_ASSIGN_OR_RETURN(rows,
+                          source_.RunIngested(rule, params, rs->ingest_position, *position));
+    }
+  } else {
+    QueryParams params = {{"start", Cell::Timestamp(start)}, {"end", Cell::Timestamp(now)}};
+    TB_ASSIGN_OR_RETURN(rows, source_.Run(rule, rule.query, params));
+  }
   out->rows_seen += rows.size();
   std::vector<std::string> touched_groups;
   for (DetectionRow& row : rows) {
@@ -182,11 +199,15 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
   const std::vector<std::string>& dedup_columns =
       rule.dedup_key.empty() ? rule.threshold.group_by : rule.dedup_key;
   std::vector<PendingCandidate> fresh;
-  for (const std::string& group : touched_groups) {
-    std::vector<std::pair<std::string, CachedRow*>> members;
-    for (auto& [id, cached] : rs->rows) {
-      if (!cached.consumed && cached.group_key == group) members.emplace_back(id, &cached);
-    }
+  std::map<std::string_view, std::vector<std::pair<std::string_view, CachedRow*>>> by_group;
+  for (const std::string& group : touched_groups) by_group[group];
+  for (auto& [id, cached] : rs->rows) {
+    if (cached.consumed) continue;
+    auto group = by_group.find(cached.group_key);
+    if (group != by_group.end()) group->second.emplace_back(id, &cached);
+  }
+  for (auto& [group_view, members] : by_group) {
+    const std::string group(group_view);
     std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
       return a.second->time_us != b.second->time_us ? a.second->time_us < b.second->time_us
                                                      : a.first < b.first;
@@ -202,7 +223,8 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       PendingCandidate c;
       c.group_key = group;
       c.dedup_value = JoinColumns(members[j].second->row, dedup_columns);
-      c.id = CandidateId(rule, c.dedup_value, members[first].first, members[first].second->time_us);
+      c.id = CandidateId(rule, c.dedup_value, std::string(members[first].first),
+                         members[first].second->time_us);
       c.created_us = now;
       c.due_us = now + rule.confirm.delay_us;
       c.window_start_us = members[first].second->time_us;
@@ -262,7 +284,9 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       record(c, CandidateOutcome::kUnconfirmed, "confirmation did not hold");
       continue;
     }
-    TB_ASSIGN_OR_RETURN(std::string snapshot_id, source_.SnapshotEvidence(rule));
+    QueryParams window = {{"start", Cell::Timestamp(c.window_start_us)},
+                          {"end", Cell::Timestamp(c.window_end_us)}};
+    TB_ASSIGN_OR_RETURN(std::string snapshot_id, source_.SnapshotEvidence(rule, window));
     record(c, CandidateOutcome::kAlerted, "");
     Alert alert = MakeAlert(rule, c, now, std::move(confirm_rows));
     alert.snapshot_id = std::move(snapshot_id);
@@ -312,12 +336,14 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     it = it->second <= now ? rs->suppress_until.erase(it) : std::next(it);
   }
 
-  // 6. Forget rows no later run can return (they are older than the next run's reach).
-  const int64_t horizon = now - reach;
+  // 6. Forget rows no later run can return (older than the next run's reach) and no row
+  // the next run accepts can share a window with (older than that by one window).
+  const int64_t horizon = now - reach - rule.threshold.window_us;
   for (auto it = rs->rows.begin(); it != rs->rows.end();) {
     it = it->second.time_us < horizon ? rs->rows.erase(it) : std::next(it);
   }
   rs->watermark_us = now;
+  if (position) rs->ingest_position = *position;
   return Status::OK();
 }
 

@@ -61,6 +61,12 @@ struct RunRequest {
   std::string reason;                         // "" = the token's reason claim, if any
   bool dry_run = false;
   RequestOrigin origin;
+  // Incremental reads (the monitor): scan only regular segments with after < id <= through
+  // (sql::ScanConstraints::after_segment_id / through_segment_id). Added to the token's
+  // constraints, never replacing them, and recorded in the audit event's
+  // injectedConstraints. Unset: every segment.
+  std::optional<uint64_t> after_segment_id;
+  std::optional<uint64_t> through_segment_id;
 };
 
 struct QueryRequest {

@@ -55,8 +55,15 @@ struct ScanConstraints {
   // Rows whose eventSource is one of these are dropped (e.g. "trailbook.audit" for a caller
   // without the audit:read scope). Empty: nothing hidden.
   std::vector<std::string> hidden_event_sources;
+  // Incremental reads (the monitor): only regular segments with after_segment_id < id <=
+  // through_segment_id are scanned, and never the audit journal's in-memory segments
+  // (storage::kJournalSegmentIdBit). Segment ids grow with each commit and segments are
+  // immutable, so (after, through] is exactly what was committed in between.
+  std::optional<uint64_t> after_segment_id;
+  std::optional<uint64_t> through_segment_id;
   bool any() const {
-    return accounts || regions || min_time || max_time || !hidden_event_sources.empty();
+    return accounts || regions || min_time || max_time || !hidden_event_sources.empty() ||
+           after_segment_id || through_segment_id;
   }
   std::string ToString() const;
 };
