@@ -107,6 +107,21 @@ const TableCatalog& EventTableCatalog() {
   return catalog;
 }
 
+namespace {
+
+// "segment IN (3 ids: 1, 2, 7)", listing at most a few ids.
+std::string DescribeSegmentPin(const std::vector<uint64_t>& ids) {
+  constexpr size_t kShown = 8;
+  std::string s = "segment IN (" + std::to_string(ids.size()) + (ids.size() == 1 ? " id" : " ids");
+  for (size_t i = 0; i < ids.size() && i < kShown; ++i) {
+    s += (i == 0 ? ": " : ", ") + std::to_string(ids[i]);
+  }
+  if (ids.size() > kShown) s += ", ...";
+  return s + ")";
+}
+
+}  // namespace
+
 std::string ScanConstraints::ToString() const {
   std::string s;
   auto add = [&](const std::string& part) { s += (s.empty() ? "" : " AND ") + part; };
@@ -117,6 +132,7 @@ std::string ScanConstraints::ToString() const {
   if (!hidden_event_sources.empty()) {
     add("eventSource NOT IN (" + JoinValues(hidden_event_sources) + ")");
   }
+  if (segment_ids) add(DescribeSegmentPin(*segment_ids));
   if (after_segment_id) add("segmentId > " + std::to_string(*after_segment_id));
   if (through_segment_id) add("segmentId <= " + std::to_string(*through_segment_id));
   return s;
@@ -300,7 +316,7 @@ class EventScanSource {
       c.blocks_total += seg.num_blocks();
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
-                 seg.row_count() == 0;
+                 seg.row_count() == 0 || !Pinned(seg.id());
       out = out || !InSegmentRange(plan_->constraints, seg.id());
       if (out) {
         c.segments_pruned += 1;
@@ -308,6 +324,12 @@ class EventScanSource {
         candidates_.push_back(s);
       }
     }
+  }
+
+  // False when the constraints pin other segments than `id`.
+  bool Pinned(uint64_t id) const {
+    const auto& pin = plan_->constraints.segment_ids;
+    return !pin || std::binary_search(pin->begin(), pin->end(), id);
   }
 
   struct Morsel {
