@@ -105,6 +105,13 @@ AlertEngine::AlertEngine(std::vector<AlertRule> rules, QuerySource& source, cons
                          EngineOptions options)
     : rules_(std::move(rules)), source_(source), clock_(clock), options_(options) {}
 
+// Invariant: every row in `consumed` was unconsumed before the run; rows are not pruned
+// until every step that can fail has passed.
+struct AlertEngine::RowChanges {
+  std::vector<std::string> inserted;  // Row ids added.
+  std::vector<CachedRow*> consumed;   // Rows marked consumed (pointers into the map).
+};
+
 TickOutput AlertEngine::RunOnce() {
   TickOutput out;
   for (const AlertRule& rule : rules_) {
@@ -120,11 +127,25 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
     if (r.runbook_id == runbook_id) rule = &r;
   }
   if (rule == nullptr) return NotFound("no alert rule for runbook " + runbook_id);
-  // Work on a copy so a failed run leaves the state (and the output) untouched.
-  RuleState rs = state_.rules[runbook_id];
+  // A failed run leaves the state (and the output) untouched. The remembered rows, the bulk
+  // of the state, are not copied (that would make every run O(rows remembered)): the run logs
+  // what it changed in them, and that is undone. The rest is small and copied.
+  RuleState& live = state_.rules[runbook_id];
+  RuleState saved;
+  saved.watermark_us = live.watermark_us;
+  saved.ingest_position = live.ingest_position;
+  saved.pending = live.pending;
+  saved.open = live.open;
+  saved.suppress_until = live.suppress_until;
+  RowChanges changes;
   TickOutput local;
-  TB_RETURN_IF_ERROR(RunRuleAt(*rule, clock_.NowMicros(), &rs, &local));
-  state_.rules[runbook_id] = std::move(rs);
+  if (Status s = RunRuleAt(*rule, clock_.NowMicros(), &live, &local, &changes); !s.ok()) {
+    for (CachedRow* row : changes.consumed) row->consumed = false;
+    for (const std::string& id : changes.inserted) live.rows.erase(id);
+    saved.rows = std::move(live.rows);
+    live = std::move(saved);
+    return s;
+  }
   for (Alert& a : local.alerts) out->alerts.push_back(std::move(a));
   for (CandidateRecord& c : local.candidates) out->candidates.push_back(std::move(c));
   out->rows_new += local.rows_new;
@@ -133,7 +154,7 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
 }
 
 Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
-                              TickOutput* out) {
+                              TickOutput* out, RowChanges* changes) {
   const int64_t lookback = rule.lookback_us > 0 ? rule.lookback_us : options_.lookback_us;
   const int64_t reach = lookback + rule.threshold.window_us;
   const int64_t start = (rs->watermark_us == 0 ? now : rs->watermark_us) - reach;
@@ -188,6 +209,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     cached.group_key = JoinColumns(row, rule.threshold.group_by);
     cached.row = std::move(row);
     touched_groups.push_back(cached.group_key);
+    changes->inserted.push_back(id);
     rs->rows.emplace(std::move(id), std::move(cached));
     ++out->rows_new;
   }
@@ -232,6 +254,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       c.row_count = j + 1 - first;
       for (size_t k = first; k <= j; ++k) {
         members[k].second->consumed = true;
+        changes->consumed.push_back(members[k].second);
         if (c.rows.size() < options_.max_rows_per_alert) c.rows.push_back(members[k].second->row);
       }
       fresh.push_back(std::move(c));

@@ -203,7 +203,9 @@ class AlertEngine {
   const std::vector<AlertRule>& rules() const { return rules_; }
 
  private:
-  Status RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs, TickOutput* out);
+  struct RowChanges;  // What a run changed in RuleState::rows, undone when the run fails.
+  Status RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs, TickOutput* out,
+                   RowChanges* changes);
   Result<bool> Confirm(const AlertRule& rule, const PendingCandidate& c, int64_t now,
                        std::vector<DetectionRow>* confirm_rows);
   Result<bool> ShouldResolve(const AlertRule& rule, const OpenAlert& open, int64_t now);

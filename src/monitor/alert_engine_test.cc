@@ -66,13 +66,16 @@ class FakeSource : public QuerySource {
   void Add(Event e) { events_.push_back(std::move(e)); }
   void On(std::string sql, Handler h) { handlers_[std::move(sql)] = std::move(h); }
   void FailNext() { fail_next_ = true; }
+  // Makes the next run of query `sql` fail.
+  void FailNextOf(std::string sql) { fail_sql_ = std::move(sql); }
   int calls() const { return calls_; }
 
   Result<std::vector<DetectionRow>> Run(const AlertRule&, std::string_view sql,
                                         const QueryParams& params) override {
     ++calls_;
-    if (fail_next_) {
+    if (fail_next_ || (!fail_sql_.empty() && sql == fail_sql_)) {
       fail_next_ = false;
+      fail_sql_.clear();
       return IOError("store unavailable");
     }
     auto it = handlers_.find(std::string(sql));
@@ -129,6 +132,7 @@ class FakeSource : public QuerySource {
   std::vector<Event> events_;
   std::map<std::string, Handler> handlers_;
   bool fail_next_ = false;
+  std::string fail_sql_;
   int calls_ = 0;
   bool incremental_ = false;
   uint64_t position_override_ = 0;
@@ -374,6 +378,50 @@ TEST(AlertEngineTest, FailedIncrementalReadIsRepeatedFromTheSamePosition) {
   EXPECT_EQ(next.rows_new, 5u);
   EXPECT_EQ(next.alerts.size(), 1u);
   EXPECT_EQ(engine.state().rules.at("detect.console-login-burst").ingest_position, 5u);
+}
+
+// The confirm query fails after the run added and consumed rows: the rule's state is
+// exactly as before the run, and the next run reads the same rows again and alerts once.
+TEST(AlertEngineTest, FailureAfterRowsWereConsumedRestoresTheState) {
+  for (bool incremental : {false, true}) {
+    SCOPED_TRACE(incremental ? "incremental" : "full");
+    FakeClock clock(kT0);
+    FakeSource source(clock);
+    source.set_incremental(incremental);
+    source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+    source.On("confirm", [](const QueryParams&, const std::vector<Event>&) {
+      return std::vector<DetectionRow>{DetectionRow{}};
+    });
+    for (int i = 0; i < 3; ++i) {
+      source.Add({"old" + std::to_string(i), kT0 + i * kSecond, kT0 + 5 * kSecond,
+                  "ConsoleLoginFailure", "A", "u"});
+    }
+    for (int i = 0; i < 5; ++i) {
+      source.Add({"f" + std::to_string(i), kT0 + (10 + i) * kSecond, kT0 + 30 * kSecond,
+                  "ConsoleLoginFailure", "B", "u"});
+    }
+    AlertRule rule = FailedLoginRule();
+    rule.confirm.kind = ConfirmKind::kQuery;
+    rule.confirm.query = "confirm";
+    rule.confirm.expect_rows = true;
+    AlertEngine engine({rule}, source, clock, EngineOptions{});
+    clock.Set(kT0 + 10 * kSecond);
+    ASSERT_TRUE(engine.RunOnce().rule_errors.empty());
+    const std::string before = EncodeMonitorState({engine.state(), {}, {}, 0});
+    clock.Set(kT0 + kMinute);
+    source.FailNextOf("confirm");
+    TickOutput failed = engine.RunOnce();
+    ASSERT_EQ(failed.rule_errors.size(), 1u);
+    EXPECT_TRUE(failed.alerts.empty());
+    EXPECT_EQ(EncodeMonitorState({engine.state(), {}, {}, 0}), before);
+    clock.Set(kT0 + 2 * kMinute);
+    TickOutput next = engine.RunOnce();
+    ASSERT_TRUE(next.rule_errors.empty()) << next.rule_errors[0].ToString();
+    EXPECT_EQ(next.rows_new, 5u);
+    ASSERT_EQ(next.alerts.size(), 1u);
+    EXPECT_EQ(next.alerts[0].dedup_key, "B");
+    EXPECT_EQ(next.alerts[0].row_count, 5u);
+  }
 }
 
 TEST(AlertEngineTest, StorePositionBehindTheStateIsAnError) {
