@@ -221,6 +221,8 @@ Result<std::vector<DetectionRow>> RunbookQuerySource::RunIngested(const AlertRul
   runbook::RunOutcome outcome;
   TB_RETURN_IF_ERROR(
       Execute(rule, rule.runbook_id, params, std::make_pair(after, through), &outcome));
+  detection_segments_read_ += outcome.stats.segments_total - outcome.stats.segments_pruned;
+  detection_rows_examined_ += outcome.stats.rows_examined;
   return Rows(rule.runbook_id, outcome);
 }
 

@@ -110,6 +110,10 @@ class RunbookQuerySource : public QuerySource {
   // Executor runs made and denied so far (denials include bad tokens).
   uint64_t runs() const { return runs_; }
   uint64_t denials() const { return denials_; }
+  // Totals over the incremental detection runs (RunIngested): segments scanned (not pruned)
+  // and rows the scans examined.
+  uint64_t detection_segments_read() const { return detection_segments_read_; }
+  uint64_t detection_rows_examined() const { return detection_rows_examined_; }
 
  private:
   // Runs runbook `runbook_id` of `rule` with `params` (only its declared ones) and, when
@@ -129,6 +133,8 @@ class RunbookQuerySource : public QuerySource {
   std::map<std::string, std::map<std::string, std::string, std::less<>>> runbook_of_;  // rule -> sql -> id
   uint64_t runs_ = 0;
   uint64_t denials_ = 0;
+  uint64_t detection_segments_read_ = 0;
+  uint64_t detection_rows_examined_ = 0;
 };
 
 }  // namespace trailbook::monitor
