@@ -94,6 +94,9 @@ class RunbookQuerySource : public QuerySource {
 
   // Returns the store's newest regular segment id (0 for an empty store). Audit events still
   // in the journal tail are not counted: they are read once folded into regular segments.
+  // Exact because the monitor is the store's only writer (it holds the writer lock) and its
+  // ingest commits every segment id it allocated before detection runs, so no segment with
+  // a smaller id can appear later.
   Result<std::optional<uint64_t>> IngestPosition() override;
 
   // Runs the rule's detection runbook as Run does, scanning only the regular segments with
