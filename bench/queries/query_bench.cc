@@ -38,7 +38,7 @@ double CpuMs() {
 int Usage() {
   std::fprintf(stderr,
                "usage: query_bench --store DIR [--queries DIR] [--runs N] [--threads N] "
-               "[--out DIR] [--json] [--explain]\n");
+               "[--out DIR] [--json] [--explain] [--text-cache-mb N]\n");
   return 2;
 }
 
@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   bool explain = false;
   bool json = false;
+  long text_cache_mb = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {
       json = true;
     } else if (a == "--explain") {
       explain = true;
+    } else if (a == "--text-cache-mb") {
+      text_cache_mb = std::atol(next().c_str());
+      if (text_cache_mb < 0) return Usage();
     } else {
       return Usage();
     }
@@ -77,7 +81,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "query_bench: %s\n", store.status().message().c_str());
     return 1;
   }
-  QueryEngine engine(**store);
+  trailbook::sql::EngineOptions engine_options;
+  if (text_cache_mb >= 0) {
+    engine_options.text_block_cache_bytes = static_cast<size_t>(text_cache_mb) << 20;
+  }
+  QueryEngine engine(**store, engine_options);
   QueryOptions options;
   options.threads = threads;
   std::vector<std::string> files;

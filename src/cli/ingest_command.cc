@@ -1,4 +1,4 @@
-// trailbook ingest [--store DIR] [--json] [--threads N] PATH...
+// trailbook ingest [--store DIR] [--json] [--threads N] [--batch-mb N] [--dedup-keys N] PATH...
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -26,6 +26,7 @@ struct IngestFlags {
   bool no_progress = false;
   unsigned threads = 0;
   size_t batch_mb = 128;
+  size_t dedup_keys = ingest::DedupLimits{}.max_resident_keys;
 };
 
 // Draws a one-line progress bar on stderr until stopped.
@@ -91,6 +92,10 @@ void PrintJson(const ingest::IngestSummary& s, const std::string& store_dir) {
   w.Key("segments_written"); w.UInt(s.segments_written);
   w.Key("segment_bytes"); w.UInt(s.segment_bytes);
   w.Key("seconds"); w.Double(s.seconds);
+  w.Key("dedup_peak_keys"); w.UInt(s.dedup_peak_keys);
+  w.Key("dedup_day_loads"); w.UInt(s.dedup_day_loads);
+  w.Key("dedup_evictions"); w.UInt(s.dedup_evictions);
+  w.Key("dedup_text_keys_dropped"); w.UInt(s.dedup_text_keys_dropped);
   w.Key("events_per_second");
   w.Double(s.seconds > 0 ? static_cast<double>(s.events_added) / s.seconds : 0);
   w.Key("rejected_files");
@@ -154,6 +159,7 @@ int RunIngest(const IngestFlags& flags) {
   ingest::IngestOptions options;
   options.threads = flags.threads;
   options.batch_bytes = flags.batch_mb << 20;
+  options.dedup_limits.max_resident_keys = flags.dedup_keys;
   ingest::IngestProgress progress;
   Result<ingest::IngestSummary> summary = [&] {
     std::unique_ptr<ProgressBar> bar;
@@ -187,6 +193,10 @@ void AddIngestCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--batch-mb", flags->batch_mb,
                   "Memory for in-flight events across workers, in MiB (default 128)")
       ->check(CLI::Range(1, 65536));
+  cmd->add_option("--dedup-keys", flags->dedup_keys,
+                  "eventID keys the duplicate filter keeps in memory (16-32 bytes each; evicted "
+                  "days are reloaded from the store; default 4194304)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32));
   cmd->callback([flags, &action] { action = [flags] { return RunIngest(*flags); }; });
 }
 

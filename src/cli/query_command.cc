@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "audit/audit_log.h"
+#include "cli/command_audit.h"
 #include "base/timestamp.h"
 #include "cli/auth_flags.h"
 #include "cli/command.h"
@@ -118,7 +119,7 @@ int RunQuery(const QueryFlags& flags) {
   const std::string store_dir = ResolveStoreDir(flags.store);
   auto store = storage::Store::Open(store_dir, storage::Store::Mode::kReadOnly);
   if (!store.ok()) return Fail(store.status());
-  auto audit_log = audit::AuditLog::Open(store_dir, audit::AuditLogOptions{});
+  auto audit_log = CommandAuditLog::Open(store_dir);
   if (!audit_log.ok()) return Fail(audit_log.status());
   sql::QueryEngine engine(**store, sql::EngineOptions{.text_block_cache_bytes = 0});
   runbook::ExecutorOptions executor_options;
@@ -126,7 +127,7 @@ int RunQuery(const QueryFlags& flags) {
   executor_options.timeout = options.timeout;
   executor_options.threads = options.threads;
   const runbook::RunbookLibrary no_runbooks;
-  runbook::Executor executor(no_runbooks, **verifier, engine, **audit_log, executor_options);
+  runbook::Executor executor(no_runbooks, **verifier, engine, (*audit_log)->log(), executor_options);
   runbook::QueryRequest request;
   request.token = ResolveToken(flags.auth);
   request.sql = std::move(sql);

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "audit/audit_log.h"
+#include "cli/command_audit.h"
 #include "cli/auth_flags.h"
 #include "cli/command.h"
 #include "cli/exit_code.h"
@@ -80,10 +81,11 @@ int RunRunbook(const RunFlags& flags) {
     PrintError(store.status().message());
     return ToInt(ExitCode::kStoreError);
   }
-  auto audit_log = audit::AuditLog::Open(store_dir, audit::AuditLogOptions{});
+  auto audit_log = CommandAuditLog::Open(store_dir);
   if (!audit_log.ok()) {
     PrintError("opening the audit log: " + audit_log.status().message());
-    return ToInt(ExitCode::kStoreError);
+    return ToInt(audit_log.status().code() == StatusCode::kInvalidArgument ? ExitCode::kUsage
+                                                                           : ExitCode::kStoreError);
   }
   std::optional<snapshot::SnapshotSigningKey> snapshot_key;
   if (flags.snapshot) {
@@ -114,7 +116,7 @@ int RunRunbook(const RunFlags& flags) {
   runbook::ExecutorOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout_s * 1000));
   options.threads = flags.threads;
-  runbook::Executor executor(*library, **verifier, engine, **audit_log, options);
+  runbook::Executor executor(*library, **verifier, engine, (*audit_log)->log(), options);
   runbook::RunOutcome outcome = executor.Run(request);
   if (flags.dry_run) {
     PrintDryRun(outcome);
@@ -123,7 +125,7 @@ int RunRunbook(const RunFlags& flags) {
   if (!outcome.status.ok()) return ReportFailure(outcome);
   PrintRows(flags.format, outcome);
   if (snapshot_key) {
-    snapshot::SnapshotAccess access(snapshot::SnapshotsDir(store_dir), **verifier, **audit_log,
+    snapshot::SnapshotAccess access(snapshot::SnapshotsDir(store_dir), **verifier, (*audit_log)->log(),
                                     {});
     Result<snapshot::SnapshotInfo> info =
         access.Create(outcome, request.origin, store_state, *snapshot_key, {});

@@ -137,5 +137,32 @@ expect 0 "$TB" query --store "$STORE" --token "$AUDIT_TOKEN" --format csv \
   "SELECT errorCode, count(*) AS n FROM events WHERE eventSource = 'trailbook.audit' AND eventName = 'RunRunbook' GROUP BY 1 ORDER BY 1"
 contains "$WORK/out" 'AccessDenied,2'
 
+# Digests from one-shot commands: with $TRAILBOOK_AUDIT_DIGEST_KEY each command ends by
+# signing a digest when none is newer than $TRAILBOOK_AUDIT_DIGEST_INTERVAL seconds.
+expect 0 "$TB" keygen --alg EdDSA --kid audit-1 --out "$WORK/digest"
+DIGEST_KEY=$WORK/digest/audit-1.key.pem
+cp "$DIGEST_KEY" "$WORK/loose-digest.pem"; chmod 0644 "$WORK/loose-digest.pem"
+TRAILBOOK_AUDIT_DIGEST_KEY=$WORK/loose-digest.pem expect 2 run ir.principal-activity \
+  --token "$RUN_TOKEN" -p principal_arn=$ARN
+contains "$WORK/err" 'TRAILBOOK_AUDIT_DIGEST_KEY'
+contains "$WORK/err" '0644'
+TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY TRAILBOOK_AUDIT_DIGEST_INTERVAL=soon expect 2 run \
+  ir.principal-activity --token "$RUN_TOKEN" -p principal_arn=$ARN
+contains "$WORK/err" 'TRAILBOOK_AUDIT_DIGEST_INTERVAL'
+digests() { ls "$STORE/audit/digests" 2>/dev/null | grep -c '^digest-.*\.json$'; }
+[[ $(digests) == 0 ]] || fail "digests before any key was configured: $(digests)"
+TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY expect 0 run ir.principal-activity --token "$RUN_TOKEN" \
+  -p principal_arn=$ARN
+[[ $(digests) == 1 ]] || fail "want 1 digest after the first keyed run, have $(digests)"
+TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY expect 0 "$TB" query --store "$STORE" \
+  --token "$ADHOC_TOKEN" "SELECT count(*) FROM events"
+[[ $(digests) == 1 ]] || fail "a digest within the interval: have $(digests)"
+sleep 1.2
+TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY TRAILBOOK_AUDIT_DIGEST_INTERVAL=1 expect 0 "$TB" query \
+  --store "$STORE" --token "$ADHOC_TOKEN" "SELECT count(*) FROM events"
+[[ $(digests) == 2 ]] || fail "want 2 digests once the interval passed, have $(digests)"
+expect 0 "$TB" audit verify --store "$STORE" --jwks "$WORK/digest/jwks.json"
+contains "$WORK/out" 'digests: 2'
+
 if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all passed"

@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "audit/audit_log.h"
+#include "cli/command_audit.h"
 #include "base/timestamp.h"
 #include "cli/auth_flags.h"
 #include "cli/command.h"
@@ -61,7 +62,7 @@ struct Session {
   std::string store_dir;
   std::unique_ptr<auth::TokenVerifier> verifier;
   std::unique_ptr<storage::Store> store;
-  std::unique_ptr<audit::AuditLog> audit_log;
+  std::unique_ptr<CommandAuditLog> audit_log;
   std::unique_ptr<snapshot::SnapshotAccess> access;
   snapshot::AccessRequest request;
 };
@@ -83,14 +84,15 @@ std::variant<Session, int> OpenSession(const SnapshotFlags& flags) {
     return ToInt(ExitCode::kStoreError);
   }
   s.store = std::move(store).value();
-  auto audit_log = audit::AuditLog::Open(s.store_dir, audit::AuditLogOptions{});
+  auto audit_log = CommandAuditLog::Open(s.store_dir);
   if (!audit_log.ok()) {
     PrintError("opening the audit log: " + audit_log.status().message());
-    return ToInt(ExitCode::kStoreError);
+    return ToInt(audit_log.status().code() == StatusCode::kInvalidArgument ? ExitCode::kUsage
+                                                                           : ExitCode::kStoreError);
   }
   s.audit_log = std::move(audit_log).value();
   s.access = std::make_unique<snapshot::SnapshotAccess>(snapshot::SnapshotsDir(s.store_dir),
-                                                        *s.verifier, *s.audit_log,
+                                                        *s.verifier, s.audit_log->log(),
                                                         snapshot::SnapshotAccessOptions{});
   s.request.token = ResolveToken(flags.auth);
   s.request.origin.source_ip = "local";
@@ -255,7 +257,7 @@ int RunVerify(const SnapshotFlags& flags) {
       return ToInt(ExitCode::kRunbookError);
     }
     sql::QueryEngine engine(*session->store);
-    runbook::Executor executor(*library, *session->verifier, engine, *session->audit_log, {});
+    runbook::Executor executor(*library, *session->verifier, engine, session->audit_log->log(), {});
     runbook::RunRequest rerun;
     rerun.token = session->request.token;
     rerun.origin = session->request.origin;

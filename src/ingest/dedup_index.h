@@ -1,23 +1,48 @@
 // File: ingest/dedup_index.h
 //
 // DedupIndex: the set of events already in the store or already accepted in this ingest,
-// keyed by (UTC day, 64-bit hash of eventID). CloudTrail delivers some events more than
-// once, always with the same eventID and eventTime, so duplicates meet in the same day.
-// A day's keys are loaded from the store's segments the first time a batch touches that day,
-// so appending new days costs nothing and memory grows with the days actually touched.
+// keyed by (UTC day, 64-bit hash of eventID), with memory bounded by a key budget rather
+// than by the input. CloudTrail delivers some events more than once, always with the same
+// eventID and eventTime, so duplicates meet in the same day.
 //
-//   DedupIndex index(snapshot);
-//   TB_ASSIGN_OR_RETURN(bool fresh, index.Insert(day, key));   // false: a duplicate
+// A day's keys are loaded from the store's committed segments the first time a batch touches
+// that day. When the resident keys exceed DedupLimits::max_resident_keys, the least recently
+// used days are evicted; an evicted day is reloaded from the store when touched again, so no
+// duplicate is missed. Keys accepted by Insert but whose rows are not yet committed are
+// "pending": they exist nowhere else, so a day with pending keys is never evicted. The
+// ingest calls Committed once the segments holding them are in the store.
 //
-// Events without an eventID are keyed by a hash of their text; such keys are not
-// recoverable from stored segments, so they are deduplicated within one ingest run only (the
+//   DedupIndex index(store, DedupLimits{});
+//   TB_ASSIGN_OR_RETURN(bool fresh, index.Insert(day, key, /*has_event_id=*/true));
+//   ... write and commit the fresh rows' segments ...
+//   index.Committed(day, fresh_count);
+//
+// Resident keys stay at most max_resident_keys, except that a day is never split (one day's
+// keys are loaded whole) and that days with pending keys are kept: the bound is
+// max(max_resident_keys, the largest day) plus the keys of uncommitted batches, which the
+// ingest's batch budget bounds. Each key costs 16 to 32 bytes (an open-addressing table
+// at most half full).
+//
+// Events without an eventID are keyed by a hash of their text. Such keys cannot be rebuilt
+// from stored segments, so they live in separate per-day sets capped by
+// DedupLimits::max_text_keys: within one ingest an id-less duplicate is rejected while its
+// day's text set is resident (LRU over days); text sets evicted by the cap are dropped and
+// counted in text_keys_dropped(). Across ingests id-less events are not deduplicated (the
 // source-file ledger still prevents re-reading the same file).
+//
+// Invariants (checked by Verify()):
+//   - resident_keys() is the sum of the sizes of the loaded days' key sets;
+//   - every day with pending keys is loaded; the LRU lists hold each loaded day exactly once;
+//   - text_keys() is the sum of the sizes of the resident text sets.
 //
 // Thread safety: not thread-safe; the pipeline serializes access.
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -33,7 +58,7 @@ class KeySet {
   // Returns true when `key` was not present.
   bool Insert(uint64_t key);
   bool Contains(uint64_t key) const;
-  size_t size() const { return size_; }
+  size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
 
  private:
   void Grow();
@@ -43,27 +68,73 @@ class KeySet {
   bool has_zero_ = false;
 };
 
+struct DedupLimits {
+  // eventID keys kept in memory (about 16-32 MB per million). 4M keys keep the index under
+  // ~130 MB while covering weeks of a busy account's events without reloading.
+  size_t max_resident_keys = size_t{4} << 20;
+  // Keys of events without an eventID kept in memory.
+  size_t max_text_keys = size_t{1} << 20;
+};
+
 class DedupIndex {
  public:
-  // `snapshot` is the store state the ingest started from (its events count as present).
-  explicit DedupIndex(std::shared_ptr<const storage::StoreSnapshot> snapshot)
-      : snapshot_(std::move(snapshot)) {}
+  // Days are (re)loaded from store.Snapshot(). `store` must outlive the index.
+  DedupIndex(const storage::Store& store, DedupLimits limits);
 
-  // Adds (day, key); returns false when it was already present (a duplicate).
-  // Errors: reading the day's stored segments failed (kCorruption, kIOError).
-  Result<bool> Insert(int64_t day, uint64_t key);
+  // Adds (day, key); returns false when it was already present (a duplicate). A fresh key of
+  // an event with an eventID is pending until Committed. Errors: reading the day's stored
+  // segments failed (kCorruption, kIOError).
+  Result<bool> Insert(int64_t day, uint64_t key, bool has_event_id);
 
-  // Number of days whose stored keys were loaded (for tests and stats).
-  size_t loaded_days() const { return days_.size(); }
+  // Marks `count` fresh keys of `day` as committed: the segments holding their rows are in
+  // the store (Store::Commit returned), so the day may be evicted and reloaded.
+  // REQUIRES: `count` does not exceed the day's pending keys.
+  void Committed(int64_t day, size_t count);
 
   // Returns the dedup key of an eventID (the same function the normaliser uses).
   static uint64_t KeyOfEventId(std::string_view event_id);
 
- private:
-  Result<KeySet*> Day(int64_t day);
+  size_t resident_keys() const { return resident_keys_; }
+  // The most eventID keys held at once, counting a loaded day before the eviction it causes.
+  size_t peak_resident_keys() const { return peak_resident_keys_; }
+  size_t loaded_days() const { return days_.size(); }
+  uint64_t day_loads() const { return day_loads_; }  // Includes reloads.
+  uint64_t evictions() const { return evictions_; }
+  size_t text_keys() const { return text_keys_; }
+  uint64_t text_keys_dropped() const { return text_keys_dropped_; }
 
-  std::shared_ptr<const storage::StoreSnapshot> snapshot_;
-  std::unordered_map<int64_t, std::unique_ptr<KeySet>> days_;
+  // Returns kInternal naming the first broken invariant (tests).
+  Status Verify() const;
+
+ private:
+  struct Day {
+    KeySet keys;
+    size_t pending = 0;
+    std::list<int64_t>::iterator lru;  // position in lru_
+  };
+  struct TextDay {
+    KeySet keys;
+    std::list<int64_t>::iterator lru;  // position in text_lru_
+  };
+
+  Result<Day*> LoadDay(int64_t day);
+  Result<bool> InsertText(int64_t day, uint64_t key);
+  // Evicts least recently used days without pending keys, other than `keep` (a day just
+  // loaded, which its caller is about to use), while over the budget.
+  void EvictOver(std::optional<int64_t> keep);
+
+  const storage::Store& store_;
+  DedupLimits limits_;
+  std::unordered_map<int64_t, Day> days_;
+  std::list<int64_t> lru_;  // most recently used first
+  size_t resident_keys_ = 0;
+  size_t peak_resident_keys_ = 0;
+  uint64_t day_loads_ = 0;
+  uint64_t evictions_ = 0;
+  std::unordered_map<int64_t, TextDay> text_days_;
+  std::list<int64_t> text_lru_;  // most recently used first
+  size_t text_keys_ = 0;
+  uint64_t text_keys_dropped_ = 0;
 };
 
 }  // namespace trailbook::ingest

@@ -56,6 +56,11 @@ Status JsonError(simdjson::error_code err, std::string_view where) {
   return InvalidArgument(std::move(msg));
 }
 
+Status BadLiteral(std::string_view where, std::string_view token) {
+  return InvalidArgument("invalid JSON in '" + std::string(where) +
+                         "': not true, false or null: '" + std::string(token.substr(0, 16)) + "'");
+}
+
 // Returns the raw (still escaped) text of a key given a pointer just past its opening quote.
 // Sets `escaped` when the key contains a backslash escape.
 std::string_view RawKey(const char* p, bool* escaped) {
@@ -245,29 +250,19 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
     case FieldKind::kJsonObject:
     case FieldKind::kJsonArray:
     case FieldKind::kJsonAny: {
-      std::string_view raw;
-      if (type == json_type::object) {
-        if (f.kind == FieldKind::kJsonArray) return mismatch();
-        simdjson::ondemand::object o;
-        if (auto err = value.get_object().get(o)) return JsonError(err, f.path);
-        if (auto err = o.raw_json().get(raw)) return JsonError(err, f.path);
-      } else if (type == json_type::array) {
-        if (f.kind == FieldKind::kJsonObject) return mismatch();
-        simdjson::ondemand::array a;
-        if (auto err = value.get_array().get(a)) return JsonError(err, f.path);
-        if (auto err = a.raw_json().get(raw)) return JsonError(err, f.path);
-      } else {
-        if (f.kind != FieldKind::kJsonAny) return mismatch();
-        raw = TrimRight(value.raw_json_token());
+      if ((type == json_type::object && f.kind == FieldKind::kJsonArray) ||
+          (type == json_type::array && f.kind == FieldKind::kJsonObject) ||
+          (type != json_type::object && type != json_type::array &&
+           f.kind != FieldKind::kJsonAny)) {
+        return mismatch();
       }
-      raw = TrimRight(raw);
-      if (raw.size() > limits_.max_field_bytes) {
-        return InvalidArgument("field '" + f.path + "' is " + std::to_string(raw.size()) +
+      scratch_.clear();
+      TB_RETURN_IF_ERROR(AppendMinified(value, f.path, 0, &scratch_));
+      if (scratch_.size() > limits_.max_field_bytes) {
+        return InvalidArgument("field '" + f.path + "' is " + std::to_string(scratch_.size()) +
                                " bytes, over the limit of " +
                                std::to_string(limits_.max_field_bytes));
       }
-      scratch_.clear();
-      TB_RETURN_IF_ERROR(AppendValidatedJson(raw, f.path, &scratch_));
       batch->SetString(f.column, scratch_);
       break;
     }
@@ -279,57 +274,126 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
 Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value value,
                                        int parent) {
   json_type type;
-  std::string path = FieldPath(parent, raw_key);
-  if (auto err = value.type().get(type)) return JsonError(err, path);
-  std::string_view raw;
-  if (type == json_type::object) {
-    simdjson::ondemand::object o;
-    if (auto err = value.get_object().get(o)) return JsonError(err, path);
-    if (auto err = o.raw_json().get(raw)) return JsonError(err, path);
-  } else if (type == json_type::array) {
-    simdjson::ondemand::array a;
-    if (auto err = value.get_array().get(a)) return JsonError(err, path);
-    if (auto err = a.raw_json().get(raw)) return JsonError(err, path);
+  if (auto err = value.type().get(type)) return JsonError(err, FieldPath(parent, raw_key));
+  if (parent == storage::kTopLevel && raw_key == "@timestamp" && type == json_type::string) {
+    std::string_view s;
+    if (auto err = value.get_string().get(s)) return JsonError(err, raw_key);
+    logstash_timestamp_.assign(s);
+    has_logstash_timestamp_ = true;
+    // get_string consumed the value; its raw token is still in the record.
+    member_.clear();
+    member_.push_back('"');
+    member_.append(raw_key);
+    member_.append("\":");
+    member_.append(TrimRight(value.raw_json_token()));
   } else {
-    raw = value.raw_json_token();
-    if (parent == storage::kTopLevel && raw_key == "@timestamp" && type == json_type::string) {
-      std::string_view s;
-      if (auto err = value.get_string().get(s)) return JsonError(err, path);
-      logstash_timestamp_.assign(s);
-      has_logstash_timestamp_ = true;
+    member_.clear();
+    member_.push_back('"');
+    member_.append(raw_key);
+    member_.append("\":");
+    const size_t start = member_.size();
+    std::string nested_path;  // only members of structs need their parent's path
+    if (parent != storage::kTopLevel) nested_path = FieldPath(parent, raw_key);
+    TB_RETURN_IF_ERROR(AppendMinified(
+        value, parent == storage::kTopLevel ? raw_key : std::string_view(nested_path), 0,
+        &member_));
+    if (member_.size() - start > limits_.max_field_bytes) {
+      return InvalidArgument("field '" + FieldPath(parent, raw_key) + "' is " +
+                             std::to_string(member_.size() - start) +
+                             " bytes, over the limit of " +
+                             std::to_string(limits_.max_field_bytes));
     }
   }
-  raw = TrimRight(raw);
-  if (raw.size() > limits_.max_field_bytes) {
-    return InvalidArgument("field '" + path + "' is " + std::to_string(raw.size()) +
-                           " bytes, over the limit of " + std::to_string(limits_.max_field_bytes));
-  }
-  member_.clear();
-  member_.push_back('"');
-  member_.append(raw_key);
-  member_.append("\":");
-  TB_RETURN_IF_ERROR(AppendValidatedJson(raw, path, &member_));
   storage::PutLengthPrefixed(&residual_, member_);
   shape_.push_back(static_cast<char>(storage::kShapeResidual));
   return Status::OK();
 }
 
-Status EventNormalizer::AppendValidatedJson(std::string_view text, std::string_view what,
-                                            std::string* out) {
-  // On-demand parsing skips nested values without checking them, so values kept as text
-  // are validated in full here; the record buffer's padding lets simdjson parse in place.
-  simdjson::dom::element ignored;
-  if (auto err = validator_.parse(text.data(), text.size(), false).get(ignored)) {
-    return JsonError(err, what);
+Status EventNormalizer::AppendMinified(simdjson::ondemand::value value, std::string_view what,
+                                       int depth, std::string* out) {
+  if (depth >= kMaxJsonDepth) {
+    return InvalidArgument("invalid JSON in '" + std::string(what) + "': nested deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels");
   }
-  size_t start = out->size();
-  out->resize(start + text.size());
-  size_t len = 0;
-  if (auto err = simdjson::minify(text.data(), text.size(), out->data() + start, len)) {
-    return JsonError(err, what);
+  json_type type;
+  if (auto err = value.type().get(type)) return JsonError(err, what);
+  switch (type) {
+    case json_type::object: {
+      simdjson::ondemand::object obj;
+      if (auto err = value.get_object().get(obj)) return JsonError(err, what);
+      out->push_back('{');
+      bool first = true;
+      for (auto field_result : obj) {
+        simdjson::ondemand::field field;
+        if (auto err = std::move(field_result).get(field)) return JsonError(err, what);
+        if (!first) out->push_back(',');
+        first = false;
+        bool escaped;
+        std::string_view raw_key = RawKey(field.key().raw(), &escaped);
+        if (escaped) {
+          std::string_view unescaped;  // checks the escapes
+          if (auto err = field.unescaped_key().get(unescaped)) return JsonError(err, what);
+        }
+        out->push_back('"');
+        out->append(raw_key);
+        out->append("\":");
+        TB_RETURN_IF_ERROR(AppendMinified(field.value(), what, depth + 1, out));
+      }
+      out->push_back('}');
+      return Status::OK();
+    }
+    case json_type::array: {
+      simdjson::ondemand::array arr;
+      if (auto err = value.get_array().get(arr)) return JsonError(err, what);
+      out->push_back('[');
+      bool first = true;
+      for (auto element_result : arr) {
+        simdjson::ondemand::value element;
+        if (auto err = std::move(element_result).get(element)) return JsonError(err, what);
+        if (!first) out->push_back(',');
+        first = false;
+        TB_RETURN_IF_ERROR(AppendMinified(element, what, depth + 1, out));
+      }
+      out->push_back(']');
+      return Status::OK();
+    }
+    case json_type::string: {
+      std::string_view raw = TrimRight(value.raw_json_token());
+      if (raw.find('\\') != std::string_view::npos) {
+        std::string_view unescaped;  // checks the escapes
+        if (auto err = value.get_string().get(unescaped)) return JsonError(err, what);
+      } else {
+        simdjson::ondemand::raw_json_string ignored;
+        if (auto err = value.get_raw_json_string().get(ignored)) return JsonError(err, what);
+      }
+      out->append(raw);
+      return Status::OK();
+    }
+    case json_type::number: {
+      std::string_view raw = TrimRight(value.raw_json_token());
+      simdjson::ondemand::number ignored;
+      if (auto err = value.get_number().get(ignored)) return JsonError(err, what);
+      out->append(raw);
+      return Status::OK();
+    }
+    case json_type::boolean: {
+      std::string_view raw = TrimRight(value.raw_json_token());
+      bool ignored;
+      if (value.get_bool().get(ignored) != simdjson::SUCCESS) return BadLiteral(what, raw);
+      out->append(raw);
+      return Status::OK();
+    }
+    case json_type::null: {
+      std::string_view raw = TrimRight(value.raw_json_token());
+      bool is_null = false;
+      if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+        return BadLiteral(what, raw);
+      }
+      out->append(raw);
+      return Status::OK();
+    }
   }
-  out->resize(start + len);
-  return Status::OK();
+  return JsonError(simdjson::INCORRECT_TYPE, what);
 }
 
 }  // namespace trailbook::ingest

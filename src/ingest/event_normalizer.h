@@ -12,8 +12,10 @@
 //
 // Bad records are rejected with kInvalidArgument naming the field: wrong types for known
 // fields (e.g. readOnly "true" as a string), an unparseable or missing eventTime (a Logstash
-// "@timestamp" is used when eventTime is absent), duplicate known members, invalid JSON,
-// a record or field over the size limits.
+// "@timestamp" is used when eventTime is absent), duplicate known members, invalid JSON
+// (also inside values kept as text, which are validated while they are minified, in the one
+// simdjson pass over the record), JSON nested deeper than kMaxJsonDepth, a record or field
+// over the size limits.
 //
 // Thread safety: not thread-safe; one normaliser per ingest worker.
 #pragma once
@@ -28,6 +30,12 @@
 #include "storage/row_batch.h"
 
 namespace trailbook::ingest {
+
+// Nesting depth allowed inside a value kept as JSON text. The single-pass walk recurses per
+// level, so the limit keeps it far from the end of a worker's stack, also under ASan (~8 KiB
+// per level there). CloudTrail's own values nest fewer than 20 levels; simdjson's DOM
+// validator, used before, allowed 1024.
+inline constexpr int kMaxJsonDepth = 256;
 
 struct NormalizerLimits {
   size_t max_record_bytes = 1 << 20;   // CloudTrail's own events are at most 256 KiB.
@@ -48,12 +56,13 @@ class EventNormalizer {
   Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value value,
                     storage::RowBatch* batch);
   Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value value, int parent);
-  // Validates JSON text and appends its minified form to `out`.
-  Status AppendValidatedJson(std::string_view text, std::string_view what, std::string* out);
+  // Validates `value` in full (the on-demand walk skips what it does not read) and appends
+  // its minified text to `out`, in the same pass; `what` names the field in errors.
+  Status AppendMinified(simdjson::ondemand::value value, std::string_view what, int depth,
+                        std::string* out);
 
   NormalizerLimits limits_;
   simdjson::ondemand::parser parser_;
-  simdjson::dom::parser validator_;
   std::string shape_;
   std::string residual_;
   std::string member_;

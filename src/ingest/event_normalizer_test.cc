@@ -212,6 +212,16 @@ TEST(EventNormalizerTest, RejectsBadRecordsWithClearMessages) {
        "invalid JSON in 'requestParameters'"},
       {R"({"eventTime":"2020-01-01T00:00:00Z","extra":{"a":01}})", "invalid JSON in 'extra'"},
       {R"({"eventTime":"2020-01-01T00:00:00Z",)", "invalid JSON"},
+      // Values kept as text are validated while they are minified, at any depth.
+      {R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":{"a":[1,{"b":nul}]}})",
+       "invalid JSON in 'requestParameters': not true, false or null: 'nul'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","responseElements":{"a":{"b":"x\q"}}})",
+       "invalid JSON in 'responseElements'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"extra":[1,-]}})",
+       "invalid JSON in 'userIdentity.extra'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","additionalEventData":{"\x":1}})",
+       "invalid JSON in 'additionalEventData'"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","extra":[1,2,]})", "invalid JSON in 'extra'"},
   };
   EventNormalizer norm;
   RowBatch batch;
@@ -222,6 +232,26 @@ TEST(EventNormalizerTest, RejectsBadRecordsWithClearMessages) {
     EXPECT_NE(s.message().find(c.message), std::string::npos) << c.json << " -> " << s.message();
     EXPECT_EQ(batch.row_count(), 0u) << c.json;
   }
+}
+
+TEST(EventNormalizerTest, RejectsNestingDeeperThanTheLimit) {
+  auto record = [](int depth) {
+    return R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":{"a":)" +
+           std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']') +
+           "}}";
+  };
+  EventNormalizer norm;
+  RowBatch batch;
+  Status deep = NormalizeText(norm, record(kMaxJsonDepth + 5), &batch);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.message().find("'requestParameters': nested deeper than " +
+                                std::to_string(kMaxJsonDepth) + " levels"),
+            std::string::npos)
+      << deep.message();
+  EXPECT_EQ(batch.row_count(), 0u);
+  Status ok = NormalizeText(norm, record(kMaxJsonDepth - 5), &batch);
+  EXPECT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(batch.row_count(), 1u);
 }
 
 TEST(EventNormalizerTest, EnforcesSizeLimits) {

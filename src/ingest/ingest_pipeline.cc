@@ -46,7 +46,7 @@ struct FileSpan {
 class Shared {
  public:
   Shared(storage::Store& s, const IngestOptions& o, IngestProgress* p, std::vector<InputFile> in)
-      : store(s), options(o), progress(p), inputs(std::move(in)), dedup(s.Snapshot()) {}
+      : store(s), options(o), progress(p), inputs(std::move(in)), dedup(s, o.dedup_limits) {}
 
   storage::Store& store;
   const IngestOptions& options;
@@ -206,12 +206,17 @@ class Worker final : public RecordSink {
     if (batch_.row_count() == 0 && spans_.empty()) return Status::OK();
     const size_t n = batch_.row_count();
     std::vector<uint8_t> keep(n, 0);
+    // Fresh eventID keys per day: pending in the dedup index until the commit below.
+    std::unordered_map<int64_t, size_t> pending;
+    const int id_col = storage::EventSchema::Get().event_id_column();
     {
       std::lock_guard<std::mutex> lock(shared_.dedup_mu);
       for (size_t r = 0; r < n; ++r) {
-        TB_ASSIGN_OR_RETURN(bool fresh,
-                            shared_.dedup.Insert(DayOf(batch_.event_time(r)), batch_.dedup_key(r)));
+        const int64_t day = DayOf(batch_.event_time(r));
+        const bool has_id = batch_.string(id_col, r).has_value();
+        TB_ASSIGN_OR_RETURN(bool fresh, shared_.dedup.Insert(day, batch_.dedup_key(r), has_id));
         keep[r] = fresh ? 1 : 0;
+        if (fresh && has_id) ++pending[day];
       }
     }
     // Rows of a file spilled by an earlier flush precede any span in this batch.
@@ -278,6 +283,10 @@ class Worker final : public RecordSink {
     if (!commit.added.empty() || !commit.ledger.empty()) {
       std::lock_guard<std::mutex> lock(shared_.commit_mu);
       TB_RETURN_IF_ERROR(shared_.store.Commit(commit));
+    }
+    {
+      std::lock_guard<std::mutex> lock(shared_.dedup_mu);
+      for (const auto& [day, count] : pending) shared_.dedup.Committed(day, count);
     }
     {
       std::lock_guard<std::mutex> lock(shared_.summary_mu);
@@ -363,6 +372,10 @@ Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string>
   workers[0]->Run();
   for (std::thread& th : pool) th.join();
   if (shared.failed.load()) return shared.failure;
+  shared.summary.dedup_peak_keys = shared.dedup.peak_resident_keys();
+  shared.summary.dedup_day_loads = shared.dedup.day_loads();
+  shared.summary.dedup_evictions = shared.dedup.evictions();
+  shared.summary.dedup_text_keys_dropped = shared.dedup.text_keys_dropped();
   shared.summary.seconds =
       static_cast<double>(SystemClock().MonotonicMicros() - start) / 1e6;
   return std::move(shared.summary);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "ingest/dedup_index.h"
 #include "ingest/event_normalizer.h"
 #include "ingest/reader_limits.h"
 #include "storage/segment_writer.h"
@@ -42,6 +43,7 @@ struct IngestOptions {
   NormalizerLimits normalizer_limits;
   storage::SegmentWriteOptions segment_options;
   int zstd_level = 3;
+  DedupLimits dedup_limits;  // Memory of the duplicate filter (ingest/dedup_index.h).
   size_t max_reported_records = 1000;  // Rejected records listed in the summary (all counted).
 };
 
@@ -76,6 +78,13 @@ struct IngestSummary {
   uint64_t segment_bytes = 0;
   uint64_t commits = 0;
   double seconds = 0;
+  // Duplicate filter (ingest/dedup_index.h): the most eventID keys held at once, day loads
+  // from the store (first loads and reloads after eviction), days evicted, and keys of
+  // id-less events dropped by their cap (their later duplicates would not be recognised).
+  uint64_t dedup_peak_keys = 0;
+  uint64_t dedup_day_loads = 0;
+  uint64_t dedup_evictions = 0;
+  uint64_t dedup_text_keys_dropped = 0;
   std::vector<RejectedFile> rejected_files;
   std::vector<std::string> rejected_records;  // "file: record N (line L): reason", capped
 

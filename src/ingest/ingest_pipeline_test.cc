@@ -137,6 +137,97 @@ TEST(IngestPipelineTest, SmallBatchesGiveTheSameResult) {
   }
 }
 
+// One NDJSON event per line: day `day` of January 2021, eventID `id` (none when empty).
+std::string Event(int day, const std::string& id, int second = 0) {
+  std::string e = R"({"eventVersion":"1.08","eventTime":"2021-01-)";
+  e += (day < 10 ? "0" : "") + std::to_string(day) + "T10:00:";
+  e += (second < 10 ? "0" : "") + std::to_string(second) + "Z\"";
+  if (!id.empty()) e += ",\"eventID\":\"" + id + "\"";
+  return e + "}\n";
+}
+
+TEST(IngestPipelineTest, DedupEvictionAndReloadStillRejectEveryDuplicate) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  std::vector<std::string> paths;
+  auto write = [&](const std::string& name, const std::string& text) {
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/" + name, text).ok());
+    paths.push_back(dir + "/in/" + name);
+  };
+  // Days 1..6, five events each (ids d<day>-<i>), one file per day.
+  uint64_t unique = 0;
+  for (int day = 1; day <= 6; ++day) {
+    std::string text;
+    for (int i = 0; i < 5; ++i) text += Event(day, "d" + std::to_string(day) + "-" + std::to_string(i), i);
+    write("f" + std::to_string(day) + ".json", text);
+    unique += 5;
+  }
+  // Re-deliveries of days evicted by now, a duplicate inside this file, one new event, and
+  // an id-less event twice.
+  write("g1.json", Event(1, "d1-0") + Event(2, "d2-4", 4) + Event(3, "new-3", 9) +
+                       Event(3, "new-3", 9) + Event(4, "", 30) + Event(4, "", 30));
+  unique += 2;
+  // The same eventIDs again across two days, in a file read last.
+  write("g2.json", Event(5, "d5-1", 1) + Event(6, "d6-2", 2) + Event(3, "new-3", 9));
+
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  IngestOptions tiny;
+  tiny.threads = 1;
+  tiny.batch_bytes = 1;  // flush (and commit) after every file
+  tiny.dedup_limits.max_resident_keys = 6;  // about one day
+  auto s = RunIngest(**store, paths, tiny);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->events_added, unique);
+  EXPECT_EQ(s->duplicates, 7u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), unique);
+  EXPECT_GT(s->dedup_evictions, 0u);
+  EXPECT_GT(s->dedup_day_loads, 6u);  // evicted days were loaded again
+  // Never more than the budget plus one loaded day (5 keys) plus the keys of one file.
+  EXPECT_LE(s->dedup_peak_keys, 6u + 5u + 5u);
+
+  // The same files in one uncommitted batch (touched, so they are read again) with the tiny
+  // budget: every day is pending during the flush, then everything is a duplicate of the store.
+  for (const std::string& p : paths) {
+    std::string text = *io::ReadFile(p);
+    ASSERT_TRUE(io::WriteFileAtomic(p, text + Event(7, "late-" + p.substr(p.size() - 7, 2))).ok());
+  }
+  IngestOptions one_batch = tiny;
+  one_batch.batch_bytes = size_t{64} << 20;
+  auto again = RunIngest(**store, paths, one_batch);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  // Only the new day-7 events, plus g1's id-less event: id-less events are deduplicated
+  // within one ingest only (ingest/dedup_index.h).
+  EXPECT_EQ(again->events_added, paths.size() + 1);
+  EXPECT_EQ(again->duplicates, unique + 7u - 1u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), unique + paths.size() + 1);
+}
+
+TEST(IngestPipelineTest, DedupIndexStaysWithinBudgetOnManyDays) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  std::vector<std::string> paths;
+  for (int day = 1; day <= 28; ++day) {
+    std::string text;
+    for (int i = 0; i < 20; ++i) text += Event(day, "m" + std::to_string(day * 100 + i), i);
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/m" + std::to_string(day) + ".json", text).ok());
+    paths.push_back(dir + "/in/m" + std::to_string(day) + ".json");
+  }
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  IngestOptions options;
+  options.threads = 2;
+  options.batch_bytes = 1;
+  options.dedup_limits.max_resident_keys = 50;
+  auto s = RunIngest(**store, paths, options);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->events_added, 28u * 20u);
+  // 560 keys went through an index that never held more than the budget plus the pending
+  // and just-loaded days of the two workers' batches.
+  EXPECT_LE(s->dedup_peak_keys, 50u + 2u * 20u + 20u);
+  EXPECT_GE(s->dedup_evictions, 20u);
+}
+
 TEST(IngestPipelineTest, DeliveryDateFromS3Layout) {
   EXPECT_EQ(DeliveryDateOf("x/AWSLogs/1/CloudTrail/us-east-1/2018/11/28/f.json.gz"),
             "2018/11/28");

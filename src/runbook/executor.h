@@ -67,6 +67,10 @@ struct RunRequest {
   // injectedConstraints. Unset: every segment.
   std::optional<uint64_t> after_segment_id;
   std::optional<uint64_t> through_segment_id;
+  // Segment pinning (sql::ScanConstraints::segment_ids): when set, the run reads only these
+  // committed segments, as a snapshot re-run must. It only narrows what the token allows;
+  // it is recorded with the other injected constraints in the audit event.
+  std::optional<std::vector<uint64_t>> segment_ids;
 };
 
 struct QueryRequest {

@@ -51,16 +51,6 @@ std::string RequestParameters(const std::string& action, const std::string& id,
   return std::move(w).Take();
 }
 
-// Removes `dir` (a published snapshot) by renaming it aside first, so that no reader sees a
-// half-deleted snapshot under its id.
-void Unpublish(const std::string& snapshots_dir, const std::string& dir, const std::string& id) {
-  std::error_code ec;
-  std::string aside = snapshots_dir + "/.tmp-" + id + "-unaudited";
-  std::filesystem::rename(dir, aside, ec);
-  if (ec) return;
-  std::filesystem::remove_all(aside, ec);
-}
-
 // Parses a day-time interval as Value::ToString renders it ("[-]D HH:MM:SS.mmm").
 std::optional<int64_t> ParseIntervalText(std::string_view text) {
   bool negative = !text.empty() && text.front() == '-';
@@ -75,23 +65,34 @@ std::optional<int64_t> ParseIntervalText(std::string_view text) {
   return negative ? -us : us;
 }
 
-bool SameSegments(const StoreState& a, const StoreState& b) {
-  return a.store_id == b.store_id && a.segment_ids == b.segment_ids;
+// The snapshot's segments that `now` no longer holds (segments are immutable and never
+// removed, so this is empty unless the store was replaced or damaged).
+std::vector<uint64_t> MissingSegments(const StoreState& then, const StoreState& now) {
+  std::vector<uint64_t> missing;
+  std::set_difference(then.segment_ids.begin(), then.segment_ids.end(), now.segment_ids.begin(),
+                      now.segment_ids.end(), std::back_inserter(missing));
+  return missing;
 }
 
-std::string DescribeStoreChange(const StoreState& then, const StoreState& now) {
+std::string DescribeStoreCheck(const StoreState& then, const StoreState& now,
+                               const std::vector<uint64_t>& missing) {
   if (then.store_id != now.store_id) {
     return "a different store (" + now.store_id + "; the snapshot ran over " + then.store_id + ")";
   }
-  std::vector<uint64_t> added, removed;
-  std::set_difference(now.segment_ids.begin(), now.segment_ids.end(), then.segment_ids.begin(),
-                      then.segment_ids.end(), std::back_inserter(added));
-  std::set_difference(then.segment_ids.begin(), then.segment_ids.end(), now.segment_ids.begin(),
-                      now.segment_ids.end(), std::back_inserter(removed));
-  return "the store changed since the snapshot (sequence " + std::to_string(then.sequence) +
-         " -> " + std::to_string(now.sequence) + ", " + std::to_string(added.size()) +
-         " segment(s) added, " + std::to_string(removed.size()) +
-         " removed); the re-run does not read the same segments, so its digest is not comparable";
+  if (!missing.empty()) {
+    std::string ids;
+    for (size_t i = 0; i < missing.size() && i < 8; ++i) {
+      ids += (i == 0 ? "" : ", ") + std::to_string(missing[i]);
+    }
+    if (missing.size() > 8) ids += ", ...";
+    return std::to_string(missing.size()) + " of the snapshot's " +
+           std::to_string(then.segment_ids.size()) + " segment(s) are gone (" + ids +
+           "); the re-run cannot read the same data";
+  }
+  size_t added = now.segment_ids.size() - then.segment_ids.size();
+  return std::to_string(then.segment_ids.size()) + " segment(s) pinned, as in the snapshot" +
+         (added == 0 ? std::string()
+                     : " (" + std::to_string(added) + " segment(s) ingested since are not read)");
 }
 
 }  // namespace
@@ -341,7 +342,10 @@ Result<SnapshotInfo> SnapshotAccess::Create(const runbook::RunOutcome& run,
                       SnapshotWriter::Create(snapshots_dir_, std::move(req), run.column_names,
                                              run.column_types, key, options));
   for (const sql::DataChunk& chunk : run.chunks) TB_RETURN_IF_ERROR(writer->Append(chunk));
-  TB_ASSIGN_OR_RETURN(SnapshotInfo info, writer->Commit());
+  // Sealed but not yet visible: the CreateSnapshot audit event is written first, so no
+  // snapshot is ever published without one (a crash in between leaves an audit event for a
+  // snapshot that never appeared, and an ignored .tmp- directory).
+  TB_ASSIGN_OR_RETURN(SnapshotInfo info, writer->Seal());
 
   Grant grant;
   grant.event_name = kEventCreateSnapshot;
@@ -375,11 +379,9 @@ Result<SnapshotInfo> SnapshotAccess::Create(const runbook::RunOutcome& run,
   w.Key("rows");
   w.UInt(info.rows);
   w.EndObject();
-  if (Status recorded = Record(grant, Status::OK(), std::move(w).Take()); !recorded.ok()) {
-    Unpublish(snapshots_dir_, info.dir, info.id);
-    return recorded;
-  }
-  return info;
+  // When the audit event cannot be written, the writer's destructor removes the sealed files.
+  TB_RETURN_IF_ERROR(Record(grant, Status::OK(), std::move(w).Take()));
+  return writer->Publish();
 }
 
 Result<std::map<std::string, std::string>> RerunParameters(std::string_view parameters_json) {
@@ -448,15 +450,17 @@ void AppendRerunChecks(const runbook::Executor& executor, const runbook::RunRequ
                    : "runbook " + m.runbook.id + " changed: the library has v" + rb->version +
                          " (content hash " + rb->hash + "), the snapshot ran v" +
                          m.runbook.version + " (" + m.runbook.content_hash + ")");
-  bool same_store = SameSegments(m.store, current);
-  add("rerun store", same_store,
-      same_store ? std::to_string(current.segment_ids.size()) + " segment(s), as in the snapshot"
-                 : DescribeStoreChange(m.store, current));
+  // The re-run reads exactly the snapshot's segments (pinned), so events ingested since do
+  // not change its answer; it is only meaningless when some of them are gone.
+  std::vector<uint64_t> missing = MissingSegments(m.store, current);
+  bool same_store = m.store.store_id == current.store_id && missing.empty();
+  add("rerun store", same_store, DescribeStoreCheck(m.store, current, missing));
 
   runbook::RunRequest req = request;
   req.runbook_id = m.runbook.id;
   req.params = std::move(params).value();
   req.dry_run = false;
+  req.segment_ids = m.store.segment_ids;
   runbook::RunOutcome out = executor.Run(req);
   if (!out.status.ok()) {
     add("rerun run", false, "the re-run failed: " + out.status.message());

@@ -89,8 +89,10 @@ class SnapshotAccess {
 
   // Freezes the result of `run` (an executed, successful, audited runbook run made for
   // `origin`) over store state `store` (captured right before the run) as a snapshot signed
-  // by `key`, and appends CreateSnapshot (same request id as the run's event). Errors: kInvalidArgument (the run failed, was a dry run or has no
-  // principal), the writer's errors, and the audit log's (the snapshot is then removed).
+  // by `key`. The snapshot is sealed, then CreateSnapshot is appended (same request id as
+  // the run's event), then the snapshot is published: none is ever visible without its
+  // audit event. Errors: kInvalidArgument (the run failed, was a dry run or has no
+  // principal), the writer's errors, and the audit log's (nothing is then published).
   Result<SnapshotInfo> Create(const runbook::RunOutcome& run, const runbook::RequestOrigin& origin,
                               const StoreState& store,
                               const SnapshotSigningKey& key,
@@ -120,9 +122,12 @@ Result<std::map<std::string, std::string>> RerunParameters(std::string_view para
 // Re-runs the verified snapshot in `report` through `executor` with `request`'s token,
 // reason and origin (runbook id and parameters from the manifest), and appends the checks
 // "rerun runbook" (same version and content hash), "rerun run" (the run succeeded),
-// "rerun constraints" (the token injected the same constraints), "rerun store" (the store
-// still holds exactly the snapshot's segments: the engine cannot pin old segments, so a
-// changed store makes the comparison meaningless and fails this check) and "rerun digest".
+// "rerun constraints" (the token injected the same constraints), "rerun store" (the same
+// store still holds every segment the snapshot ran over) and "rerun digest". The re-run is
+// pinned to the snapshot's segments (RunRequest::segment_ids), so events ingested since the
+// snapshot do not change its answer. Audit events the snapshot's query read from the journal
+// tail (not yet folded into segments) are not in the pin: a runbook over the audit trail
+// re-runs without them.
 // `current` is the store state right before the re-run. Does nothing but add a failed
 // "rerun" check when the report has no manifest or has already failed.
 void AppendRerunChecks(const runbook::Executor& executor, const runbook::RunRequest& request,

@@ -5,11 +5,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 
 #include "auth/jwt/testing/token_factory.h"
 #include "base/timestamp.h"
+#include "ingest/ingest_pipeline.h"
 #include "io/file.h"
 #include "runbook/fixture_runner.h"
 #include "runbook/runbook_loader.h"
@@ -29,10 +31,12 @@ class SwitchableAuditLog : public audit::AuditLog {
   explicit SwitchableAuditLog(audit::AuditLog& real) : real_(real) {}
   Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override {
     std::lock_guard<std::mutex> lock(mu_);
+    if (on_append) on_append(event);
     if (fail) return IOError("audit disk full");
     return real_.Append(event);
   }
   bool fail = false;
+  std::function<void(const audit::AuditEvent&)> on_append;  // called before each append
 
  private:
   audit::AuditLog& real_;
@@ -234,19 +238,78 @@ TEST_F(SnapshotAccessTest, RerunCatchesOtherConstraintsAndAChangedStore) {
   EXPECT_FALSE(narrowed.checks.back().ok);
   EXPECT_THAT(narrowed.checks.back().detail, HasSubstr("(2 rows) differs"));
 
+  // A store that lost one of the snapshot's segments (or another store) cannot re-run it.
   VerifyReport moved = *report;
-  StoreState grown = StoreState::From(*store_->Snapshot());
-  grown.segment_ids.push_back(grown.segment_ids.empty() ? 1 : grown.segment_ids.back() + 1);
+  StoreState shrunk = StoreState::From(*store_->Snapshot());
+  ASSERT_FALSE(shrunk.segment_ids.empty());
+  uint64_t lost = shrunk.segment_ids.front();
+  shrunk.segment_ids.erase(shrunk.segment_ids.begin());
   rerun.token = Token("runbook:run");
-  AppendRerunChecks(*executor_, rerun, grown, &moved);
+  AppendRerunChecks(*executor_, rerun, shrunk, &moved);
   ASSERT_FALSE(moved.ok());
   EXPECT_EQ(moved.first_failure()->name, "rerun store");
-  EXPECT_THAT(moved.first_failure()->detail, HasSubstr("1 segment(s) added"));
+  EXPECT_THAT(moved.first_failure()->detail, HasSubstr("are gone (" + std::to_string(lost) + ")"));
+
+  VerifyReport other = *report;
+  StoreState elsewhere = StoreState::From(*store_->Snapshot());
+  elsewhere.store_id = "00000000-0000-4000-8000-000000000000";
+  AppendRerunChecks(*executor_, rerun, elsewhere, &other);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.first_failure()->name, "rerun store");
+  EXPECT_THAT(other.first_failure()->detail, HasSubstr("a different store"));
 
   VerifyReport broken = *report;
   broken.checks.push_back(VerifyCheck{"signature", false, "forged"});
-  AppendRerunChecks(*executor_, rerun, grown, &broken);
+  AppendRerunChecks(*executor_, rerun, shrunk, &broken);
   EXPECT_EQ(broken.checks.back().name, "rerun");  // no re-run of an unverified manifest
+}
+
+TEST_F(SnapshotAccessTest, RerunReadsOnlyTheSnapshotsSegmentsAfterNewIngests) {
+  auto info = RunAndSnapshot(Token("runbook:run"));
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  ASSERT_EQ(info->rows, 3u);
+
+  // New matching events arrive after the snapshot: one on the snapshot's day, one later.
+  std::string input = scratch_.path() + "/more.json";
+  ASSERT_TRUE(io::WriteFileAtomic(
+                  input,
+                  "{\"Records\":[" +
+                      Event(5, "2026-01-09T05:00:00Z", "111111111111", "CreateUser", "alice") +
+                      "," +
+                      Event(6, "2026-01-10T01:00:00Z", "111111111111", "CreateUser", "bob") +
+                      "]}",
+                  0600)
+                  .ok());
+  {
+    auto writer = storage::Store::Open(store_dir_, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    ingest::IngestOptions options;
+    options.threads = 1;
+    std::vector<std::string> paths{input};
+    auto summary = ingest::Ingest(**writer, paths, options, nullptr);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    ASSERT_EQ(summary->events_added, 2u);
+  }
+  ASSERT_TRUE(store_->Refresh().ok());
+  // Unpinned, the runbook now sees them.
+  runbook::RunOutcome now = Run(Token("runbook:run"));
+  ASSERT_TRUE(now.status.ok()) << now.status.ToString();
+  EXPECT_EQ(now.rows, 5u);
+
+  auto report = access_->Verify(Reader(), info->id, *trusted_, {});
+  ASSERT_TRUE(report.ok() && report->ok());
+  runbook::RunRequest rerun;
+  rerun.token = Token("runbook:run");
+  AppendRerunChecks(*executor_, rerun, StoreState::From(*store_->Snapshot()), &*report);
+  for (const VerifyCheck& c : report->checks) EXPECT_TRUE(c.ok) << c.name << ": " << c.detail;
+  const VerifyCheck* store_check = nullptr;
+  for (const VerifyCheck& c : report->checks) {
+    if (c.name == "rerun store") store_check = &c;
+  }
+  ASSERT_NE(store_check, nullptr);
+  EXPECT_THAT(store_check->detail, HasSubstr("ingested since are not read"));
+  EXPECT_EQ(report->checks.back().name, "rerun digest");
+  EXPECT_THAT(report->checks[report->checks.size() - 3].detail, HasSubstr("3 row(s)"));
 }
 
 TEST_F(SnapshotAccessTest, ReadingNeedsAValidTokenWithSnapshotRead) {
@@ -295,6 +358,31 @@ TEST_F(SnapshotAccessTest, MissingAndMalformedIdsAreAuditedErrors) {
             StatusCode::kInvalidArgument);
   EXPECT_THAT(AuditTrail(), ::testing::ElementsAre("ReadSnapshot SnapshotNotFound",
                                                    "ReadSnapshot SnapshotError"));
+}
+
+TEST_F(SnapshotAccessTest, CreateSnapshotIsAuditedBeforeTheSnapshotIsVisible) {
+  StoreState state = StoreState::From(*store_->Snapshot());
+  runbook::RunOutcome run = Run(Token("runbook:run"));
+  ASSERT_TRUE(run.status.ok());
+  int create_events = 0;
+  size_t visible_at_audit = 99;
+  audit_->on_append = [&](const audit::AuditEvent& event) {
+    if (event.event_name != "CreateSnapshot") return;
+    ++create_events;
+    auto list = ListSnapshots(SnapshotsDir(store_dir_));
+    visible_at_audit = list.ok() ? list->size() : 98;
+  };
+  auto created = access_->Create(run, {}, state, *key_, {});
+  audit_->on_append = nullptr;
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(create_events, 1);
+  EXPECT_EQ(visible_at_audit, 0u);  // sealed, not yet published, when the event was written
+  auto list = ListSnapshots(SnapshotsDir(store_dir_));
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  auto report = access_->Verify(Reader(), created->id, *trusted_, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok());
 }
 
 TEST_F(SnapshotAccessTest, FailsClosedWhenTheAuditLogCannotBeWritten) {

@@ -119,6 +119,7 @@ struct SnapshotWriter::State {
   crypto::Sha256Hasher result_hasher;
   uint64_t rows = 0;
   bool committed = false;
+  std::optional<SnapshotInfo> sealed;  // set by Seal, until Publish
   bool failed = false;
 };
 
@@ -195,8 +196,15 @@ Status SnapshotWriter::Append(const sql::DataChunk& chunk) {
 }
 
 Result<SnapshotInfo> SnapshotWriter::Commit() {
+  TB_RETURN_IF_ERROR(Seal().status());
+  return Publish();
+}
+
+Result<SnapshotInfo> SnapshotWriter::Seal() {
   State& s = *state_;
-  if (s.committed || s.failed) return Internal("snapshot writer used after Commit or an error");
+  if (s.committed || s.failed || s.sealed) {
+    return Internal("snapshot writer used after Seal, Commit or an error");
+  }
   s.failed = true;  // until the end
   size_t before = s.ndjson.pending.size();
   s.ndjson_writer->Finish(&s.ndjson.pending);
@@ -240,11 +248,22 @@ Result<SnapshotInfo> SnapshotWriter::Commit() {
   TB_RETURN_IF_ERROR(WriteDurable(s.tmp_dir + "/" + kSignatureFile,
                                   RenderSignatureFile(m, manifest_sha256, signature)));
   TB_RETURN_IF_ERROR(io::SyncDirectory(s.tmp_dir));
+  s.failed = false;
+  s.sealed = SnapshotInfo{s.id, s.final_dir, s.rows, m.result_sha256};
+  return *s.sealed;
+}
+
+Result<SnapshotInfo> SnapshotWriter::Publish() {
+  State& s = *state_;
+  if (s.committed || s.failed || !s.sealed) {
+    return Internal("snapshot writer: Publish needs a sealed, unpublished snapshot");
+  }
+  s.failed = true;  // until the rename
   TB_RETURN_IF_ERROR(io::RenameFile(s.tmp_dir, s.final_dir));
   s.committed = true;
   s.failed = false;
   TB_RETURN_IF_ERROR(io::SyncDirectory(s.snapshots_dir));
-  return SnapshotInfo{s.id, s.final_dir, s.rows, m.result_sha256};
+  return *s.sealed;
 }
 
 Result<SnapshotInfo> WriteSnapshot(const std::string& snapshots_dir, SnapshotRequest request,

@@ -75,7 +75,7 @@ class SnapshotWriter {
                                                         std::vector<sql::LogicalType> types,
                                                         const SnapshotSigningKey& key,
                                                         const SnapshotWriterOptions& options);
-  // Removes the temporary directory unless Commit succeeded.
+  // Removes the temporary directory unless the snapshot was published.
   ~SnapshotWriter();
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
@@ -85,9 +85,17 @@ class SnapshotWriter {
   // Appends the rows of `chunk`. Errors: kIOError, kInternal (compression).
   Status Append(const sql::DataChunk& chunk);
 
-  // Finishes the files, writes and signs the manifest and publishes the snapshot.
-  // After an error the snapshot does not exist. Errors: kIOError, kInternal.
+  // Finishes the files, writes and signs the manifest and publishes the snapshot (Seal,
+  // then Publish). After an error the snapshot does not exist. Errors: kIOError, kInternal.
   Result<SnapshotInfo> Commit();
+
+  // The two halves of Commit, for callers that must record the snapshot (its audit event)
+  // after it is complete and before anyone can see it. Seal finishes, signs and syncs the
+  // files in the temporary directory; the returned info is final, but nothing is visible
+  // yet. Publish renames the sealed directory to its id. A writer destroyed between the two
+  // removes the sealed directory. Errors: kIOError, kInternal (out of order).
+  Result<SnapshotInfo> Seal();
+  Result<SnapshotInfo> Publish();
 
  private:
   struct State;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/check.h"
+#include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 namespace {
@@ -182,7 +183,7 @@ const SchemaField* EventSchema::FindChild(int parent, std::string_view name) con
   if (name.size() > kMaxNameLength) return nullptr;
   for (int child : by_length_[static_cast<size_t>(parent + 1)][name.size()]) {
     const SchemaField& f = fields_[static_cast<size_t>(child)];
-    if (std::memcmp(f.name.data(), name.data(), name.size()) == 0) return &f;
+    if (BytesEqual(f.name.data(), name.data(), name.size())) return &f;
   }
   return nullptr;
 }

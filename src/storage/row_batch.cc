@@ -1,6 +1,7 @@
 #include "storage/row_batch.h"
 
 #include "base/check.h"
+#include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 
@@ -77,7 +78,9 @@ void RowBatch::SetString(int column, std::string_view value) {
   if (c.kind == BuilderKind::kInterned) {
     // Consecutive events often repeat a value (same principal, agent, region); compare with
     // the previous one before hashing.
-    if (c.last_id != 0 && c.interner.Get(c.last_id) == value) {
+    std::string_view last = c.last_id != 0 ? c.interner.Get(c.last_id) : std::string_view();
+    if (c.last_id != 0 && last.size() == value.size() &&
+        BytesEqual(last.data(), value.data(), value.size())) {
       c.ids.push_back(c.last_id);
     } else {
       c.last_id = c.interner.Intern(value);

@@ -23,28 +23,73 @@ ZstdCodec& ThreadCodec() {
   return codec;
 }
 
+// The header of a text payload: [raw_len][codec][stored_len][bytes].
+struct TextPayload {
+  uint64_t raw_len = 0;
+  uint8_t codec = 0;
+  std::string_view stored;
+};
+
+Status ReadTextPayloadHeader(ByteReader& r, TextPayload* p) {
+  uint64_t stored_len = 0;
+  TB_RETURN_IF_ERROR(r.ReadVarint64(&p->raw_len));
+  TB_RETURN_IF_ERROR(r.ReadByte(&p->codec));
+  TB_RETURN_IF_ERROR(r.ReadVarint64(&stored_len));
+  TB_RETURN_IF_ERROR(r.ReadBytes(stored_len, &p->stored));
+  if (p->codec == static_cast<uint8_t>(Codec::kNone)) {
+    if (stored_len != p->raw_len) return Corruption("uncompressed payload length mismatch");
+    return Status::OK();
+  }
+  if (p->codec != static_cast<uint8_t>(Codec::kZstd)) return Corruption("unknown codec");
+  if (p->raw_len > (uint64_t{1} << 32)) return Corruption("payload too large");
+  return Status::OK();
+}
+
+// Writes the raw bytes of `p` (p.raw_len of them) to `dst`.
+Status DecodeTextPayload(const TextPayload& p, char* dst) {
+  if (p.codec == static_cast<uint8_t>(Codec::kNone)) {
+    std::copy(p.stored.begin(), p.stored.end(), dst);
+    return Status::OK();
+  }
+  return ThreadCodec().DecompressTo(p.stored, dst, p.raw_len);
+}
+
 // Reads [raw_len][codec][stored_len][bytes] and returns the raw payload (in `buffer` when
 // it had to be decompressed, else a view of `r`'s data).
 Status ReadTextPayload(ByteReader& r, std::string* buffer, std::string_view* raw) {
-  uint64_t raw_len = 0, stored_len = 0;
-  uint8_t codec = 0;
-  TB_RETURN_IF_ERROR(r.ReadVarint64(&raw_len));
-  TB_RETURN_IF_ERROR(r.ReadByte(&codec));
-  TB_RETURN_IF_ERROR(r.ReadVarint64(&stored_len));
-  std::string_view stored;
-  TB_RETURN_IF_ERROR(r.ReadBytes(stored_len, &stored));
-  if (codec == static_cast<uint8_t>(Codec::kNone)) {
-    if (stored_len != raw_len) return Corruption("uncompressed payload length mismatch");
-    *raw = stored;
+  TextPayload p;
+  TB_RETURN_IF_ERROR(ReadTextPayloadHeader(r, &p));
+  if (p.codec == static_cast<uint8_t>(Codec::kNone)) {
+    *raw = p.stored;
     return Status::OK();
   }
-  if (codec != static_cast<uint8_t>(Codec::kZstd)) return Corruption("unknown codec");
-  if (raw_len > (uint64_t{1} << 32)) return Corruption("payload too large");
-  std::string tmp;
-  TB_RETURN_IF_ERROR(ThreadCodec().Decompress(stored, raw_len, &tmp));
   size_t start = buffer->size();
-  buffer->append(tmp);
-  *raw = std::string_view(buffer->data() + start, tmp.size());
+  buffer->resize(start + p.raw_len);
+  TB_RETURN_IF_ERROR(DecodeTextPayload(p, buffer->data() + start));
+  *raw = std::string_view(buffer->data() + start, p.raw_len);
+  return Status::OK();
+}
+
+// The frame directory of a plain text block: [frame_rows][frame count][frame sizes] and
+// then the frames, each an independently decodable text payload of frame_rows rows (the
+// last one may be shorter).
+struct PlainBlockLayout {
+  uint32_t frame_rows = 0;
+  std::vector<std::string_view> frames;
+};
+
+Status ParsePlainBlock(std::string_view chunk, uint32_t rows, PlainBlockLayout* out) {
+  ByteReader r(chunk);
+  uint64_t nframes = 0;
+  TB_RETURN_IF_ERROR(r.ReadVarint32(&out->frame_rows));
+  TB_RETURN_IF_ERROR(r.ReadVarint64(&nframes));
+  if (out->frame_rows == 0 || nframes != (uint64_t{rows} + out->frame_rows - 1) / out->frame_rows) {
+    return Corruption("plain block frame layout does not match its row count");
+  }
+  std::vector<uint64_t> sizes(nframes);
+  for (uint64_t& size : sizes) TB_RETURN_IF_ERROR(r.ReadVarint64(&size));
+  out->frames.resize(nframes);
+  for (uint64_t f = 0; f < nframes; ++f) TB_RETURN_IF_ERROR(r.ReadBytes(sizes[f], &out->frames[f]));
   return Status::OK();
 }
 
@@ -419,7 +464,7 @@ Status SegmentReader::ReadTimestamps(int column_index, uint32_t b, int64_t* out)
 
 Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out) const {
   uint32_t rows = footer_.blocks[b].row_count;
-  out->buffer_.clear();
+  out->buffer_.reset();
   out->dictionary_.reset();
   out->values_.clear();
   out->nulls_.clear();
@@ -444,37 +489,30 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
     }
     case ColumnEncoding::kPlain: {
       TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
-      ByteReader r(chunk);
-      uint32_t frame_rows = 0;
-      uint64_t nframes = 0;
-      TB_RETURN_IF_ERROR(r.ReadVarint32(&frame_rows));
-      TB_RETURN_IF_ERROR(r.ReadVarint64(&nframes));
-      if (frame_rows == 0 || nframes != (rows + frame_rows - 1) / frame_rows) {
-        return Error("plain block frame layout does not match its row count");
-      }
-      std::vector<uint64_t> sizes(nframes);
-      for (uint64_t& s : sizes) TB_RETURN_IF_ERROR(r.ReadVarint64(&s));
-      // Reserve so appended frames never reallocate (views point into buffer_).
-      std::vector<std::string_view> raws;
+      PlainBlockLayout layout;
+      Status s = ParsePlainBlock(chunk, rows, &layout);
+      if (!s.ok()) return s.WithContext(path());
+      // Headers first, so every frame decodes straight into its place in one buffer (views
+      // point into the buffer, allocated once).
+      std::vector<TextPayload> payloads(layout.frames.size());
       size_t total_raw = 0;
-      std::vector<std::string> decompressed(nframes);
-      for (uint64_t f = 0; f < nframes; ++f) {
-        std::string_view frame;
-        TB_RETURN_IF_ERROR(r.ReadBytes(sizes[f], &frame));
-        ByteReader fr(frame);
-        std::string_view raw;
-        Status s = ReadTextPayload(fr, &decompressed[f], &raw);
+      for (size_t f = 0; f < layout.frames.size(); ++f) {
+        ByteReader fr(layout.frames[f]);
+        s = ReadTextPayloadHeader(fr, &payloads[f]);
         if (!s.ok()) return s.WithContext(path());
-        raws.push_back(raw);
-        total_raw += raw.size();
+        total_raw += payloads[f].raw_len;
       }
-      out->buffer_.reserve(total_raw);
-      for (uint64_t f = 0; f < nframes; ++f) {
-        size_t start = out->buffer_.size();
-        out->buffer_.append(raws[f]);
-        std::string_view raw(out->buffer_.data() + start, raws[f].size());
-        size_t count = std::min<size_t>(frame_rows, rows - f * frame_rows);
-        Status s = ParseTextValues(raw, count, &out->values_, &out->nulls_);
+      char* buffer = out->ResizeBuffer(total_raw);
+      out->values_.reserve(rows);
+      out->nulls_.reserve(rows);
+      size_t start = 0;
+      for (size_t f = 0; f < payloads.size(); ++f) {
+        s = DecodeTextPayload(payloads[f], buffer + start);
+        if (!s.ok()) return s.WithContext(path());
+        std::string_view raw(buffer + start, payloads[f].raw_len);
+        start += payloads[f].raw_len;
+        size_t count = std::min<size_t>(layout.frame_rows, rows - f * layout.frame_rows);
+        s = ParseTextValues(raw, count, &out->values_, &out->nulls_);
         if (!s.ok()) return s.WithContext(path());
       }
       return Status::OK();
@@ -484,14 +522,14 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
       UuidChunk u;
       Status s = ParseUuidChunk(chunk, rows, &u);
       if (!s.ok()) return s.WithContext(path());
-      out->buffer_.resize(size_t{rows} * 36);
+      char* buffer = out->ResizeBuffer(size_t{rows} * 36);
       out->values_.resize(rows);
       out->nulls_.resize(rows);
       for (uint32_t i = 0; i < rows; ++i) {
         uint64_t kind = UnpackBit(u.kinds, 2, i);
         out->nulls_[i] = kind == kUuidNull;
         if (kind == kUuidLower || kind == kUuidUpper) {
-          char* dst = &out->buffer_[size_t{i} * 36];
+          char* dst = buffer + size_t{i} * 36;
           FormatUuid(reinterpret_cast<const uint8_t*>(u.binary + size_t{i} * 16),
                      kind == kUuidUpper, dst);
           out->values_[i] = std::string_view(dst, 36);
@@ -506,6 +544,57 @@ Status SegmentReader::ReadStrings(int column_index, uint32_t b, StringBlock* out
     default:
       return Internal("ReadStrings on a non-string column");
   }
+}
+
+Result<uint32_t> SegmentReader::StringFrameRows(int column_index, uint32_t b) const {
+  uint32_t rows = footer_.blocks[b].row_count;
+  const ColumnMeta* c = column(column_index);
+  if (c == nullptr || c->encoding != ColumnEncoding::kPlain) return rows;
+  TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
+  ByteReader r(chunk);
+  uint32_t frame_rows = 0;
+  Status s = r.ReadVarint32(&frame_rows);
+  if (!s.ok()) return s.WithContext(path());
+  if (frame_rows == 0) return Error("plain block frame layout does not match its row count");
+  return std::min(frame_rows, rows);
+}
+
+Status SegmentReader::ReadStringFrame(int column_index, uint32_t b, uint32_t frame,
+                                      StringBlock* out, uint64_t* stored_bytes) const {
+  const ColumnMeta* c = column(column_index);
+  if (c == nullptr || c->encoding != ColumnEncoding::kPlain) {
+    if (frame != 0) return InvalidArgument("ReadStringFrame: frame outside the block");
+    if (stored_bytes != nullptr && c != nullptr && c->encoding != ColumnEncoding::kAllNull) {
+      *stored_bytes = c->blocks[b].length;
+    }
+    return ReadStrings(column_index, b, out);
+  }
+  uint32_t rows = footer_.blocks[b].row_count;
+  TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
+  PlainBlockLayout layout;
+  Status s = ParsePlainBlock(chunk, rows, &layout);
+  if (!s.ok()) return s.WithContext(path());
+  if (frame >= layout.frames.size()) {
+    return InvalidArgument("ReadStringFrame: frame outside the block");
+  }
+  ByteReader fr(layout.frames[frame]);
+  TextPayload payload;
+  s = ReadTextPayloadHeader(fr, &payload);
+  if (!s.ok()) return s.WithContext(path());
+  char* buffer = out->ResizeBuffer(payload.raw_len);
+  out->dictionary_.reset();
+  out->values_.clear();
+  out->nulls_.clear();
+  s = DecodeTextPayload(payload, buffer);
+  if (!s.ok()) return s.WithContext(path());
+  size_t count = std::min<size_t>(layout.frame_rows, rows - size_t{frame} * layout.frame_rows);
+  out->values_.reserve(count);
+  out->nulls_.reserve(count);
+  s = ParseTextValues(std::string_view(buffer, payload.raw_len), count, &out->values_,
+                      &out->nulls_);
+  if (!s.ok()) return s.WithContext(path());
+  if (stored_bytes != nullptr) *stored_bytes = layout.frames[frame].size();
+  return Status::OK();
 }
 
 Result<std::shared_ptr<const Dictionary>> SegmentReader::GetDictionary(int column_index) const {

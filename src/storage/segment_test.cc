@@ -113,6 +113,56 @@ TEST(SegmentTest, WriteReadRoundTrip) {
   }
 }
 
+TEST(SegmentTest, ReadStringFrameMatchesBlockDecoding) {
+  const EventSchema& s = EventSchema::Get();
+  RowBatch batch = MakeBatch(10000);
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  SegmentWriteOptions options;
+  options.block_rows = 4096;
+  options.frame_rows = 512;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 43, 19675, batch, rows, options, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(43));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  const SegmentReader& r = **seg;
+  const int params = s.ColumnByPath("requestParameters");  // plain: frames of 512 rows
+  const int ids = s.event_id_column();                     // UUID: one frame per block
+  const int agent = s.ColumnByPath("userAgent");           // absent: all NULL
+  for (uint32_t b = 0; b < r.num_blocks(); ++b) {
+    const uint32_t n = r.block(b).row_count;  // 4096, 4096, 1808: the last frame is short
+    auto frame_rows = r.StringFrameRows(params, b);
+    ASSERT_TRUE(frame_rows.ok());
+    EXPECT_EQ(*frame_rows, 512u);
+    uint32_t frames = (n + *frame_rows - 1) / *frame_rows;
+    for (uint32_t f = 0; f < frames; ++f) {
+      StringBlock frame;
+      uint64_t stored = 0;
+      ASSERT_TRUE(r.ReadStringFrame(params, b, f, &frame, &stored).ok());
+      EXPECT_GT(stored, 0u);
+      ASSERT_EQ(frame.size(), std::min(*frame_rows, n - f * *frame_rows));
+      for (uint32_t i = 0; i < frame.size(); ++i) {
+        size_t row = r.block(b).row_start + f * *frame_rows + i;
+        ASSERT_EQ(frame.value(i), batch.string(params, row)) << row;
+      }
+    }
+    StringBlock past;
+    EXPECT_EQ(r.ReadStringFrame(params, b, frames, &past).code(), StatusCode::kInvalidArgument);
+    // Other encodings are one frame of the whole block.
+    EXPECT_EQ(*r.StringFrameRows(ids, b), n);
+    StringBlock id_frame;
+    ASSERT_TRUE(r.ReadStringFrame(ids, b, 0, &id_frame).ok());
+    ASSERT_EQ(id_frame.size(), n);
+    EXPECT_EQ(id_frame.value(5 % n), batch.string(ids, r.block(b).row_start + 5 % n));
+    EXPECT_EQ(r.ReadStringFrame(ids, b, 1, &id_frame).code(), StatusCode::kInvalidArgument);
+    StringBlock agents;
+    ASSERT_TRUE(r.ReadStringFrame(agent, b, 0, &agents).ok());
+    ASSERT_EQ(agents.size(), n);
+    EXPECT_TRUE(agents.is_null(0));
+  }
+}
+
 TEST(SegmentTest, ReadCodesAtMatchesBlockDecoding) {
   const EventSchema& s = EventSchema::Get();
   const int name = s.ColumnByPath("eventName");         // alternating: packed codes

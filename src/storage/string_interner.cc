@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "storage/bytes_equal.h"
+
 namespace trailbook::storage {
 
 StringInterner::StringInterner() { Clear(); }
@@ -22,7 +24,7 @@ uint32_t StringInterner::Find(std::string_view s) const {
     if (slot == 0) return 0;
     const Entry& e = entries_[slot - 1];
     if (e.hash == h && e.length == s.size() &&
-        std::memcmp(bytes_.data() + e.offset, s.data(), s.size()) == 0) {
+        BytesEqual(bytes_.data() + e.offset, s.data(), s.size())) {
       return slot;
     }
   }
@@ -36,7 +38,7 @@ uint32_t StringInterner::Intern(std::string_view s) {
     if (slot == 0) break;
     const Entry& e = entries_[slot - 1];
     if (e.hash == h && e.length == s.size() &&
-        std::memcmp(bytes_.data() + e.offset, s.data(), s.size()) == 0) {
+        BytesEqual(bytes_.data() + e.offset, s.data(), s.size())) {
       return slot;
     }
   }

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "storage/bytes_equal.h"
+
 namespace trailbook::storage {
 namespace {
 
@@ -30,6 +32,26 @@ TEST(StringInternerTest, SurvivesGrowth) {
   in.Clear();
   EXPECT_EQ(in.size(), 0u);
   EXPECT_EQ(in.Find("k1"), 0u);
+}
+
+TEST(StringInternerTest, BytesEqualFindsADifferenceAtEveryPositionAndLength) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'x');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+    std::string b = a;
+    EXPECT_TRUE(BytesEqual(a.data(), b.data(), n)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      b[i] ^= 1;
+      EXPECT_FALSE(BytesEqual(a.data(), b.data(), n)) << n << " at " << i;
+      b[i] ^= 1;
+    }
+  }
+  // Interning relies on it: values that differ only in their middle byte stay distinct.
+  StringInterner in;
+  uint32_t x = in.Intern("arn:aws:iam::1:user/alice-0");
+  uint32_t y = in.Intern("arn:aws:iam::1:user/alicX-0");
+  EXPECT_NE(x, y);
+  EXPECT_EQ(in.Intern("arn:aws:iam::1:user/alice-0"), x);
 }
 
 }  // namespace

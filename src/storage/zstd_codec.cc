@@ -34,13 +34,16 @@ void ZstdCodec::Compress(std::string_view input, std::string* out) {
 }
 
 Status ZstdCodec::Decompress(std::string_view input, size_t raw_size, std::string* out) {
+  out->resize(raw_size);
+  return DecompressTo(input, out->data(), raw_size);
+}
+
+Status ZstdCodec::DecompressTo(std::string_view input, char* out, size_t raw_size) {
   if (contexts_->dctx == nullptr) {
     contexts_->dctx = ZSTD_createDCtx();
     if (contexts_->dctx == nullptr) return ResourceExhausted("ZSTD_createDCtx failed");
   }
-  out->resize(raw_size);
-  size_t n = ZSTD_decompressDCtx(contexts_->dctx, out->data(), raw_size, input.data(),
-                                 input.size());
+  size_t n = ZSTD_decompressDCtx(contexts_->dctx, out, raw_size, input.data(), input.size());
   if (ZSTD_isError(n)) {
     return Corruption(std::string("zstd decompression failed: ") + ZSTD_getErrorName(n));
   }

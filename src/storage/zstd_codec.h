@@ -29,6 +29,9 @@ class ZstdCodec {
   // Replaces `out` with the decompression of `input`, which must be exactly `raw_size`
   // bytes; anything else is kCorruption.
   Status Decompress(std::string_view input, size_t raw_size, std::string* out);
+  // Decompresses `input` into out[0..raw_size), which must be exactly its size; anything
+  // else is kCorruption. Lets a reader decode straight into its final buffer.
+  Status DecompressTo(std::string_view input, char* out, size_t raw_size);
 
  private:
   struct Contexts;

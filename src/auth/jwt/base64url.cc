@@ -35,13 +35,20 @@ Status InvalidCharacter(size_t offset) {
 bool IsBase64UrlAlphabet(std::string_view text) { return FirstInvalid(text) == text.size(); }
 
 Result<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out;
+  TB_RETURN_IF_ERROR(Base64UrlDecodeInto(text, &out));
+  return out;
+}
+
+Status Base64UrlDecodeInto(std::string_view text, std::string* out_string) {
+  std::string& out = *out_string;
   const size_t rem = text.size() % 4;
   if (rem == 1) {
     if (size_t bad = FirstInvalid(text); bad < text.size()) return InvalidCharacter(bad);
     return InvalidArgument(std::string("base64url: impossible length ") + std::to_string(text.size()));
   }
   const size_t full = text.size() / 4;
-  std::string out(full * 3 + (rem == 0 ? 0 : rem - 1), '\0');
+  out.resize(full * 3 + (rem == 0 ? 0 : rem - 1));
   // One pass decodes and validates: every table entry outside the alphabet is 0xFF, so OR-ing
   // the looked-up values sets bit 7 iff some byte was invalid (valid values are < 64).
   {
@@ -79,7 +86,7 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
     dst[0] = static_cast<char>(((a << 2) | (b >> 4)) & 0xFF);
     dst[1] = static_cast<char>(((b << 4) | (c >> 2)) & 0xFF);
   }
-  return out;
+  return Status::OK();
 }
 
 std::string Base64UrlEncode(std::string_view bytes) {

@@ -25,6 +25,10 @@ bool IsBase64UrlAlphabet(std::string_view text);
 // and for a last character whose unused low bits are not zero (non-canonical encoding).
 Result<std::string> Base64UrlDecode(std::string_view text);
 
+// Decodes like Base64UrlDecode into *out, reusing its capacity (the verifier's hot path
+// decodes into per-thread buffers). On error *out is unspecified.
+Status Base64UrlDecodeInto(std::string_view text, std::string* out);
+
 // Encodes `bytes` as unpadded base64url.
 std::string Base64UrlEncode(std::string_view bytes);
 

@@ -60,5 +60,17 @@ TEST(Base64UrlTest, RejectsNonZeroTrailingBits) {
   EXPECT_FALSE(Base64UrlDecode("Zm-").ok());
 }
 
+TEST(Base64UrlTest, DecodeIntoReusesTheBufferAndGivesTheSameResult) {
+  std::string buffer = "previous contents that are longer than the next value";
+  ASSERT_TRUE(Base64UrlDecodeInto("aGk", &buffer).ok());
+  EXPECT_EQ(buffer, "hi");
+  ASSERT_TRUE(Base64UrlDecodeInto("", &buffer).ok());
+  EXPECT_EQ(buffer, "");
+  EXPECT_FALSE(Base64UrlDecodeInto("aGl", &buffer).ok());  // Non-zero trailing bits.
+  EXPECT_FALSE(Base64UrlDecodeInto("a=", &buffer).ok());
+  ASSERT_TRUE(Base64UrlDecodeInto("AAEC_-8", &buffer).ok());
+  EXPECT_EQ(buffer, *Base64UrlDecode("AAEC_-8"));
+}
+
 }  // namespace
 }  // namespace trailbook::auth

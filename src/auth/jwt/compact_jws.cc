@@ -38,6 +38,12 @@ std::string_view OutcomeName(VerificationStep::Outcome outcome) {
 }
 
 Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_bytes) {
+  CompactJws jws;
+  TB_RETURN_IF_ERROR(ParseCompactJwsInto(token, max_token_bytes, &jws));
+  return jws;
+}
+
+Status ParseCompactJwsInto(std::string_view token, size_t max_token_bytes, CompactJws* out) {
   if (token.empty()) return InvalidArgument("empty token");
   if (token.size() > max_token_bytes) {
     return InvalidArgument(std::string("token is ") + std::to_string(token.size()) + " bytes; limit " +
@@ -67,17 +73,13 @@ Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_byte
       return InvalidArgument(std::string("empty ") + std::string(kSegmentNames[i]) + " segment");
     }
   }
-  CompactJws jws;
-  jws.signing_input = token.substr(0, segments[0].size() + 1 + segments[1].size());
-  std::array<std::string*, 3> outputs = {&jws.header_json, &jws.payload, &jws.signature};
+  out->signing_input = token.substr(0, segments[0].size() + 1 + segments[1].size());
+  std::array<std::string*, 3> outputs = {&out->header_json, &out->payload, &out->signature};
   for (size_t i = 0; i < 3; ++i) {
-    Result<std::string> decoded = Base64UrlDecode(segments[i]);
-    if (!decoded.ok()) {
-      return decoded.status().WithContext(std::string(kSegmentNames[i]) + " segment");
-    }
-    *outputs[i] = std::move(decoded).value();
+    Status decoded = Base64UrlDecodeInto(segments[i], outputs[i]);
+    if (!decoded.ok()) return decoded.WithContext(std::string(kSegmentNames[i]) + " segment");
   }
-  return jws;
+  return Status::OK();
 }
 
 Result<JwsAlgorithm> CheckAlgorithm(std::string_view alg, const JwsPolicy& policy) {

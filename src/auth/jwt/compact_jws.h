@@ -59,6 +59,10 @@ struct CompactJws {
 // payload segment is a valid JWS (a JWT verifier then rejects the empty claim set).
 Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_bytes);
 
+// Parses like ParseCompactJws into *out, reusing the capacity of its strings (the verifier
+// keeps one CompactJws per thread). On error *out is unspecified.
+Status ParseCompactJwsInto(std::string_view token, size_t max_token_bytes, CompactJws* out);
+
 // What algorithms and key kinds a verifier accepts.
 struct JwsPolicy {
   std::vector<JwsAlgorithm> allowed_algs;  // Compared exactly; must not be empty.

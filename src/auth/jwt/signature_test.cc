@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "auth/jwt/signer.h"
 
@@ -135,6 +136,60 @@ TEST(SignatureTest, SignerLoadsItsOwnPemAndRejectsMismatches) {
   EXPECT_FALSE(Signer::FromPrivateKeyPem(*pem, JwsAlgorithm::kRS256, "k").ok());
   EXPECT_FALSE(Signer::FromPrivateKeyPem("not a pem", JwsAlgorithm::kES256, "k").ok());
   EXPECT_FALSE(Signer::Generate(JwsAlgorithm::kRS256, "k", 1024).ok());
+}
+
+// The verifier keeps prepared OpenSSL contexts per key and thread; a context must give the
+// same verdicts however often it is reused, and valid and invalid signatures interleave.
+TEST(SignatureTest, PreparedContextsGiveTheSameVerdictOnEveryReuse) {
+  for (JwsAlgorithm alg : {JwsAlgorithm::kES256, JwsAlgorithm::kES384, JwsAlgorithm::kES512,
+                           JwsAlgorithm::kEdDSA}) {
+    Signer signer = Generate(alg);
+    Result<std::string> sig = signer.Sign(kInput);
+    ASSERT_TRUE(sig.ok());
+    std::string bad = *sig;
+    bad[bad.size() / 3] = static_cast<char>(bad[bad.size() / 3] ^ 0x20);
+    for (int round = 0; round < 4; ++round) {
+      EXPECT_TRUE(VerifyJwsSignature(signer.verification_key(), alg, kInput, *sig).ok())
+          << JwsAlgorithmName(alg) << " round " << round;
+      EXPECT_FALSE(VerifyJwsSignature(signer.verification_key(), alg, kInput, bad).ok())
+          << JwsAlgorithmName(alg) << " round " << round;
+      EXPECT_FALSE(VerifyJwsSignature(signer.verification_key(), alg, "x.y", *sig).ok())
+          << JwsAlgorithmName(alg) << " round " << round;
+    }
+  }
+}
+
+// More keys than the per-thread table holds, used in turns, and keys destroyed and replaced
+// (a new key may reuse the old one's address): each signature verifies only under its key.
+TEST(SignatureTest, PreparedContextsNeverMixUpKeys) {
+  std::vector<Signer> signers;
+  std::vector<std::string> sigs;
+  for (int i = 0; i < 12; ++i) {
+    signers.push_back(Generate(i % 2 == 0 ? JwsAlgorithm::kES256 : JwsAlgorithm::kEdDSA));
+    Result<std::string> sig = signers.back().Sign(kInput);
+    ASSERT_TRUE(sig.ok());
+    sigs.push_back(*sig);
+  }
+  for (int pass = 0; pass < 3; ++pass) {
+    for (size_t i = 0; i < signers.size(); ++i) {
+      const Jwk& key = signers[i].verification_key();
+      EXPECT_TRUE(VerifyJwsSignature(key, key.alg(), kInput, sigs[i]).ok()) << i;
+      size_t other = (i + 2) % signers.size();  // Same algorithm, another key.
+      EXPECT_FALSE(VerifyJwsSignature(key, key.alg(), kInput, sigs[other]).ok()) << i;
+    }
+  }
+  for (int replace = 0; replace < 6; ++replace) {
+    JwsAlgorithm alg = replace % 2 == 0 ? JwsAlgorithm::kES256 : JwsAlgorithm::kEdDSA;
+    std::string old_sig;
+    {
+      Signer old_signer = Generate(alg);
+      old_sig = *old_signer.Sign(kInput);
+      EXPECT_TRUE(VerifyJwsSignature(old_signer.verification_key(), alg, kInput, old_sig).ok());
+    }
+    Signer fresh = Generate(alg);
+    EXPECT_FALSE(VerifyJwsSignature(fresh.verification_key(), alg, kInput, old_sig).ok());
+    EXPECT_TRUE(VerifyJwsSignature(fresh.verification_key(), alg, kInput, *fresh.Sign(kInput)).ok());
+  }
 }
 
 }  // namespace

@@ -20,29 +20,40 @@ constexpr std::array<std::string_view, 19> kStepNames = {
     "signature", "exp", "nbf",     "iat",    "lifetime", "aud",         "sub",
     "jti",    "runbooks", "scope", "constraints", "reason"};
 
+using Detail = VerificationSteps::Detail;
+
 // Records steps in the fixed order of kStepNames and the first failure as the deny reason.
+// Passing steps are recorded as detail codes (formatted when the steps are read); failures
+// are formatted at once because the deny reason needs the text.
 class StepTrail {
  public:
   explicit StepTrail(Verification* v) : v_(v) {}
 
-  void Pass(std::string detail) { Add(Outcome::kPass, std::move(detail)); }
-  void Skip(std::string detail) { Add(Outcome::kSkipped, std::move(detail)); }
+  void Pass(Detail detail, int64_t a = 0, int64_t b = 0) {
+    v_->steps.Add(kStepNames[next_++], Outcome::kPass, detail, a, b);
+  }
+  void Pass(Detail detail, int64_t a, int64_t b, std::string text) {
+    Add(Outcome::kPass, detail, a, b, std::move(text));
+  }
+  void Skip(std::string detail) { Add(Outcome::kSkipped, Detail::kText, 0, 0, std::move(detail)); }
   void Fail(std::string detail) {
     if (v_->deny_reason.empty()) {
       v_->deny_reason = std::string(kStepNames[next_]) + ": " + detail;
     }
-    Add(Outcome::kFail, std::move(detail));
+    Add(Outcome::kFail, Detail::kText, 0, 0, std::move(detail));
   }
   // Fails the current step and marks every later step as skipped.
   void FailAndStop(std::string detail) {
     Fail(std::move(detail));
-    while (next_ < kStepNames.size()) Skip("not evaluated");
+    while (next_ < kStepNames.size()) {
+      v_->steps.Add(kStepNames[next_++], Outcome::kSkipped, Detail::kNotEvaluated);
+    }
   }
   bool failed() const { return !v_->deny_reason.empty(); }
 
  private:
-  void Add(Outcome outcome, std::string detail) {
-    v_->steps.push_back(VerificationStep{std::string(kStepNames[next_]), outcome, std::move(detail)});
+  void Add(Outcome outcome, Detail detail, int64_t a, int64_t b, std::string text) {
+    v_->steps.Add(kStepNames[next_], outcome, detail, a, b, std::move(text));
     ++next_;
   }
   Verification* v_;
@@ -50,13 +61,6 @@ class StepTrail {
 };
 
 std::string Time(int64_t us) { return FormatTimestamp(us); }
-
-// Describes a NumericDate relative to now ("in 890s", "10s ago") without date formatting:
-// the pass path is hot and short strings avoid allocation. Failures use Time().
-std::string Relative(int64_t numeric_date, int64_t now_us) {
-  int64_t delta = numeric_date - now_us / kMicrosPerSecond;
-  return delta >= 0 ? "in " + std::to_string(delta) + "s" : std::to_string(-delta) + "s ago";
-}
 
 // SHA-256 of the token with the digest implementation fetched once: EVP_sha256() makes
 // OpenSSL 3 look the implementation up again on every call, which shows on this path.
@@ -99,20 +103,6 @@ bool RequiredOk(const Claim<T>& claim, std::string_view name, StepTrail* trail) 
     return false;
   }
   return true;
-}
-
-std::string DescribeConstraints(const Constraints& c) {
-  std::string out;
-  auto add = [&](std::string part) {
-    if (!out.empty()) out += "; ";
-    out += part;
-  };
-  if (!c.accounts.empty()) add(std::string("accounts=") + std::to_string(c.accounts.size()));
-  if (!c.regions.empty()) add(std::string("regions=") + std::to_string(c.regions.size()));
-  if (c.max_window_us) add(std::string("max_window=") + FormatDuration(*c.max_window_us));
-  if (c.event_time_after_us) add(std::string("after=") + Time(*c.event_time_after_us));
-  if (c.event_time_before_us) add(std::string("before=") + Time(*c.event_time_before_us));
-  return out.empty() ? "empty (no restriction)" : out;
 }
 
 // One JSON parser per thread: Verify runs concurrently and simdjson parsers are not
@@ -196,26 +186,25 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       v.alg = hit->principal.alg;
       v.issuer = hit->principal.issuer;
       v.from_cache = true;
-      v.steps.reserve(hit->steps.size() + 1);
-      v.steps.push_back(VerificationStep{"cache", Outcome::kPass,
-                                         std::string("verified at ") + Time(hit->verified_at_us) +
-                                             "; still within nbf/exp at " + Time(now)});
-      v.steps.insert(v.steps.end(), hit->steps.begin(), hit->steps.end());
+      v.steps.Reserve(hit->steps.size() + 1);
+      v.steps.Add("cache", Outcome::kPass, Detail::kCache, hit->verified_at_us, now);
+      v.steps.Append(hit->steps);
       return v;
     }
   }
 
-  v.steps.reserve(kStepNames.size());
+  v.steps.Reserve(kStepNames.size());
   StepTrail trail(&v);
   StrictJsonParser& parser = ThreadParser();
 
-  // format
-  Result<CompactJws> jws = ParseCompactJws(token, max_token_bytes_);
-  if (!jws.ok()) {
-    trail.FailAndStop(jws.status().message());
+  // format (decoded into this thread's buffers, reused across tokens)
+  thread_local CompactJws thread_jws;
+  CompactJws* jws = &thread_jws;
+  if (Status format = ParseCompactJwsInto(token, max_token_bytes_, jws); !format.ok()) {
+    trail.FailAndStop(format.message());
     return v;
   }
-  trail.Pass(std::to_string(token.size()) + " bytes");
+  trail.Pass(Detail::kBytes, static_cast<int64_t>(token.size()));
 
   // header
   Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
@@ -225,7 +214,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   v.alg = header->alg.substr(0, 32);
   if (header->kid) v.key_id = *header->kid;
-  trail.Pass(header->kid ? "kid present" : "no kid");  // alg and kid: Verification fields.
+  trail.Pass(header->kid ? Detail::kKidPresent : Detail::kNoKid);  // alg, kid: Verification.
 
   // payload
   Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
@@ -239,7 +228,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     return v;
   }
   RawClaims claims = ExtractClaims(payload);
-  trail.Pass(std::to_string(jws->payload.size()) + " bytes");
+  trail.Pass(Detail::kBytes, static_cast<int64_t>(jws->payload.size()));
 
   // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
   if (!claims.iss.present) {
@@ -256,7 +245,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.FailAndStop(std::string("issuer ") + QuoteForDetail(claims.iss.value, 128) + " is not configured");
     return v;
   }
-  trail.Pass("configured");  // The issuer is in Verification::issuer.
+  trail.Pass(Detail::kConfigured);  // The issuer is in Verification::issuer.
   const IssuerConfig& config = issuer->config;
 
   // typ
@@ -271,7 +260,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
                       JoinQuoted(config.accepted_typ));
     return v;
   }
-  trail.Pass(QuoteForDetail(*header->typ));
+  trail.Pass(Detail::kQuoted, 0, 0, *header->typ);
 
   // alg
   Result<JwsAlgorithm> alg = CheckAlgorithm(header->alg, issuer->policy);
@@ -279,7 +268,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.FailAndStop(alg.status().message());
     return v;
   }
-  trail.Pass(std::string(JwsAlgorithmName(*alg)));
+  trail.Pass(Detail::kAlgorithm, static_cast<int64_t>(*alg));
 
   // key
   Result<KeyLookup> key = SelectKey(*config.keys, *header, *alg, issuer->policy, clock);
@@ -287,7 +276,8 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.FailAndStop(key.status().message());
     return v;
   }
-  trail.Pass(key->key->Describe());
+  v.steps.SetKey(key->set, key->key);
+  trail.Pass(Detail::kKey);
 
   // signature
   Status signature = VerifyJwsSignature(*key->key, *alg, jws->signing_input, jws->signature);
@@ -295,7 +285,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.FailAndStop(signature.message());
     return v;
   }
-  trail.Pass("valid");
+  trail.Pass(Detail::kValid);
 
   // Claims: every step is evaluated so the audit record shows all problems.
   const int64_t leeway = config.leeway_us;
@@ -305,18 +295,18 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(std::string("expired at ") + Time(exp_us) + " (now " + Time(now) + ", leeway " +
                  Seconds(leeway) + ")");
     } else {
-      trail.Pass(Relative(claims.exp.value, now));
+      trail.Pass(Detail::kRelative, claims.exp.value, now);
     }
   }
   if (!claims.nbf.present) {
-    trail.Pass("absent");
+    trail.Pass(Detail::kAbsent);
   } else if (!claims.nbf.problem.empty()) {
     trail.Fail(claims.nbf.problem);
   } else if (claims.nbf.value * kMicrosPerSecond > now + leeway) {
     trail.Fail(std::string("not valid before ") + Time(claims.nbf.value * kMicrosPerSecond) + " (now " +
                Time(now) + ", leeway " + Seconds(leeway) + ")");
   } else {
-    trail.Pass(Relative(claims.nbf.value, now));
+    trail.Pass(Detail::kRelative, claims.nbf.value, now);
   }
   if (RequiredOk(claims.iat, "iat", &trail)) {
     int64_t iat_us = claims.iat.value * kMicrosPerSecond;
@@ -324,7 +314,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(std::string("issued in the future at ") + Time(iat_us) + " (now " + Time(now) + ", leeway " +
                  Seconds(leeway) + ")");
     } else {
-      trail.Pass(Relative(claims.iat.value, now));
+      trail.Pass(Detail::kRelative, claims.iat.value, now);
     }
   }
   if (!claims.exp.ok() || !claims.iat.ok()) {
@@ -337,7 +327,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(std::string("lifetime ") + Seconds(lifetime) + " exceeds the cap of " +
                  Seconds(config.max_lifetime_us));
     } else {
-      trail.Pass(Seconds(lifetime) + " <= " + Seconds(config.max_lifetime_us));
+      trail.Pass(Detail::kLifetime, lifetime, config.max_lifetime_us);
     }
   }
   if (RequiredOk(claims.aud, "aud", &trail)) {
@@ -347,18 +337,18 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(std::string("aud [") + JoinQuoted(claims.aud.value) + "] contains none of [" +
                  JoinQuoted(config.audiences) + "]");
     } else {
-      trail.Pass(QuoteForDetail(*match));
+      trail.Pass(Detail::kQuoted, 0, 0, *match);
     }
   }
   // Values of passing identity claims are in the Principal; the details stay short.
-  if (RequiredOk(claims.sub, "sub", &trail)) trail.Pass("present");
-  if (RequiredOk(claims.jti, "jti", &trail)) trail.Pass("present");
+  if (RequiredOk(claims.sub, "sub", &trail)) trail.Pass(Detail::kPresent);
+  if (RequiredOk(claims.jti, "jti", &trail)) trail.Pass(Detail::kPresent);
   if (RequiredOk(claims.runbooks, "runbooks", &trail)) {
-    trail.Pass(std::to_string(claims.runbooks.value.size()) + " entries");
+    trail.Pass(Detail::kEntries, static_cast<int64_t>(claims.runbooks.value.size()));
   }
   std::set<std::string, std::less<>> scopes;
   if (!claims.scope.present) {
-    trail.Pass("absent: no scope granted");
+    trail.Pass(Detail::kNoScope);
   } else if (!claims.scope.problem.empty()) {
     trail.Fail(claims.scope.problem);
   } else {
@@ -368,25 +358,27 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(parsed.status().message());
     } else {
       scopes = std::move(parsed).value();
-      std::string granted;
-      for (const std::string& s : scopes) granted += (granted.empty() ? "" : " ") + s;
-      trail.Pass(std::string("granted [") + granted + "]" +
-                 (ignored.empty() ? "" : std::string("; ignored unknown [") + JoinQuoted(ignored) + "]"));
+      trail.Pass(Detail::kScope, VerificationSteps::ScopeMask(scopes), 0,
+                 ignored.empty() ? std::string()
+                                 : std::string("; ignored unknown [") + JoinQuoted(ignored) + "]");
     }
   }
   if (!claims.constraints.present) {
-    trail.Pass("absent: no restriction");
+    trail.Pass(Detail::kNoConstraints);
   } else if (!claims.constraints.problem.empty()) {
     trail.Fail(claims.constraints.problem);
   } else {
-    trail.Pass(DescribeConstraints(claims.constraints.value));
+    const Constraints& c = claims.constraints.value;
+    v.steps.SetConstraints(ConstraintSummary{c.accounts.size(), c.regions.size(), c.max_window_us,
+                                             c.event_time_after_us, c.event_time_before_us});
+    trail.Pass(Detail::kConstraints);
   }
   if (!claims.reason.present) {
-    trail.Pass("absent");
+    trail.Pass(Detail::kAbsent);
   } else if (!claims.reason.problem.empty()) {
     trail.Fail(claims.reason.problem);
   } else {
-    trail.Pass("present");
+    trail.Pass(Detail::kPresent);
   }
   if (trail.failed()) return v;
 

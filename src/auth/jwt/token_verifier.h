@@ -35,6 +35,7 @@
 #include "auth/jwt/compact_jws.h"
 #include "auth/jwt/jose_header.h"
 #include "auth/jwt/jwk.h"
+#include "auth/jwt/verification_steps.h"
 #include "auth/jwt/verified_token_cache.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -82,7 +83,7 @@ struct Verification {
   std::optional<Principal> principal;  // Set only when every step passed.
   Status status;                       // OK, or kUnauthenticated "invalid token".
   std::string deny_reason;             // "<step>: <detail>" of the first failure (audit only).
-  std::vector<VerificationStep> steps;
+  VerificationSteps steps;            // Formatted when first read.
   std::string token_sha256;            // Hex; empty when the token exceeds the size limit.
   std::string key_id;                  // Header kid as received (may be empty).
   std::string alg;                     // Header alg as received (truncated to 32 bytes).

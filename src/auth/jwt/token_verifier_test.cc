@@ -435,6 +435,174 @@ TEST(TokenVerifierTest, ChangingAnySingleByteOfAMintedTokenFails) {
   EXPECT_GT(checked, 3 * token->size());
 }
 
+// Renders every step as "name outcome detail" lines, the text the audit log records.
+std::string RenderSteps(const Verification& v) {
+  std::string out;
+  for (const VerificationStep& s : v.steps) {
+    out += s.name + " " + std::string(OutcomeName(s.outcome)) + " " + s.detail + "\n";
+  }
+  return out;
+}
+
+// Pins the exact step text (audit events store it): the trail is recorded compactly and
+// formatted when read, and must read exactly as when it was formatted during verification.
+TEST(TokenVerifierTest, StepTextIsStableForAcceptedToken) {
+  auto verifier = MakeVerifier(false, /*cache=*/4);
+  std::string token = SignEs(
+      ClaimSet::Valid(kNow)
+          .Set("nbf", std::to_string(kNow - 5))
+          .Set("reason", "\"INC-1234\"")
+          .Set("scope", "\"snapshot:read runbook:run openid\"")
+          .Set("constraints",
+               R"({"accounts":["111122223333","444455556666"],"regions":["us-east-1"],"max_window":"90m",)"
+               R"("event_time_after":"2023-11-01T00:00:00Z","event_time_before":"2023-11-14T00:00:00.5Z"})")
+          .ToJson());
+  Verification v = VerifyAt(*verifier, token, kNow + 10);
+  ASSERT_TRUE(v.principal) << v.deny_reason;
+  EXPECT_EQ(RenderSteps(v), R"(format pass 783 bytes
+header pass kid present
+payload pass 467 bytes
+issuer pass configured
+typ pass "trailbook+jwt"
+alg pass ES256
+key pass EC P-256 ES256 kid="test-key"
+signature pass valid
+exp pass in 590s
+nbf pass 15s ago
+iat pass 10s ago
+lifetime pass 600s <= 3600s
+aud pass "trailbook"
+sub pass present
+jti pass present
+runbooks pass 2 entries
+scope pass granted [runbook:run snapshot:read]; ignored unknown ["openid"]
+constraints pass accounts=2; regions=1; max_window=90m; after=2023-11-01T00:00:00Z; before=2023-11-14T00:00:00.500Z
+reason pass present
+)");
+  Verification cached = VerifyAt(*verifier, token, kNow + 20);
+  ASSERT_TRUE(cached.from_cache);
+  EXPECT_EQ(RenderSteps(cached), R"(cache pass verified at 2023-11-14T22:13:30Z; still within nbf/exp at 2023-11-14T22:13:40Z
+format pass 783 bytes
+header pass kid present
+payload pass 467 bytes
+issuer pass configured
+typ pass "trailbook+jwt"
+alg pass ES256
+key pass EC P-256 ES256 kid="test-key"
+signature pass valid
+exp pass in 590s
+nbf pass 15s ago
+iat pass 10s ago
+lifetime pass 600s <= 3600s
+aud pass "trailbook"
+sub pass present
+jti pass present
+runbooks pass 2 entries
+scope pass granted [runbook:run snapshot:read]; ignored unknown ["openid"]
+constraints pass accounts=2; regions=1; max_window=90m; after=2023-11-01T00:00:00Z; before=2023-11-14T00:00:00.500Z
+reason pass present
+)");
+}
+
+TEST(TokenVerifierTest, StepTextIsStableForDeniedTokens) {
+  auto verifier = MakeVerifier();
+  std::string late = SignEs(ClaimSet::Valid(kNow)
+                                .Set("exp", std::to_string(kNow + 7200))
+                                .Set("aud", R"(["other","x"])")
+                                .Set("nbf", std::to_string(kNow + 3600))
+                                .Remove("jti")
+                                .ToJson());
+  Verification v = VerifyAt(*verifier, late, kNow + 7300);
+  EXPECT_FALSE(v.principal);
+  EXPECT_EQ(v.deny_reason, R"(exp: expired at 2023-11-15T00:13:20Z (now 2023-11-15T00:15:00Z, leeway 30s))");
+  EXPECT_EQ(RenderSteps(v), R"(format pass 438 bytes
+header pass kid present
+payload pass 208 bytes
+issuer pass configured
+typ pass "trailbook+jwt"
+alg pass ES256
+key pass EC P-256 ES256 kid="test-key"
+signature pass valid
+exp fail expired at 2023-11-15T00:13:20Z (now 2023-11-15T00:15:00Z, leeway 30s)
+nbf pass 3700s ago
+iat pass 7300s ago
+lifetime fail lifetime 7200s exceeds the cap of 3600s
+aud fail aud ["other", "x"] contains none of ["trailbook"]
+sub pass present
+jti fail missing required claim "jti"
+runbooks pass 2 entries
+scope pass granted [runbook:run snapshot:read]
+constraints pass absent: no restriction
+reason pass absent
+)");
+  Verification malformed = VerifyAt(*verifier, SignEs(Valid()) + "x");
+  EXPECT_EQ(RenderSteps(malformed), R"(format fail signature segment: base64url: non-zero trailing bits (non-canonical encoding)
+header skipped not evaluated
+payload skipped not evaluated
+issuer skipped not evaluated
+typ skipped not evaluated
+alg skipped not evaluated
+key skipped not evaluated
+signature skipped not evaluated
+exp skipped not evaluated
+nbf skipped not evaluated
+iat skipped not evaluated
+lifetime skipped not evaluated
+aud skipped not evaluated
+sub skipped not evaluated
+jti skipped not evaluated
+runbooks skipped not evaluated
+scope skipped not evaluated
+constraints skipped not evaluated
+reason skipped not evaluated
+)");
+  Verification bad_typ = VerifyAt(
+      *verifier, Es256().Sign(R"({"alg":"ES256","typ":"JWT","kid":"test-key"})", Valid()));
+  EXPECT_EQ(RenderSteps(bad_typ), R"(format pass 459 bytes
+header pass kid present
+payload pass 234 bytes
+issuer pass configured
+typ fail typ "JWT" is not accepted; accepted: "trailbook+jwt"
+alg skipped not evaluated
+key skipped not evaluated
+signature skipped not evaluated
+exp skipped not evaluated
+nbf skipped not evaluated
+iat skipped not evaluated
+lifetime skipped not evaluated
+aud skipped not evaluated
+sub skipped not evaluated
+jti skipped not evaluated
+runbooks skipped not evaluated
+scope skipped not evaluated
+constraints skipped not evaluated
+reason skipped not evaluated
+)");
+  Verification no_scope = VerifyAt(
+      *verifier,
+      SignEs(ClaimSet::Valid(kNow).Remove("scope").Set("constraints", R"({"accounts":["1"]})").ToJson()));
+  EXPECT_EQ(RenderSteps(no_scope), R"(format pass 468 bytes
+header pass kid present
+payload pass 231 bytes
+issuer pass configured
+typ pass "trailbook+jwt"
+alg pass ES256
+key pass EC P-256 ES256 kid="test-key"
+signature pass valid
+exp pass in 600s
+nbf pass absent
+iat pass in 0s
+lifetime pass 600s <= 3600s
+aud pass "trailbook"
+sub pass present
+jti pass present
+runbooks pass 2 entries
+scope pass absent: no scope granted
+constraints fail account "1" is not 12 digits
+reason pass absent
+)");
+}
+
 TEST(TokenVerifierTest, CacheServesRepeatsUntilExpiry) {
   auto verifier = MakeVerifier(false, /*cache=*/16);
   std::string token = SignEs(Valid());

@@ -25,6 +25,7 @@
 
 #include "auth/jwt/claims.h"
 #include "auth/jwt/compact_jws.h"
+#include "auth/jwt/verification_steps.h"
 #include "crypto/digest.h"
 
 namespace trailbook::auth {
@@ -33,7 +34,7 @@ class VerifiedTokenCache {
  public:
   struct Entry {
     Principal principal;
-    std::vector<VerificationStep> steps;  // The steps of the original verification.
+    VerificationSteps steps;  // The steps of the original verification (never read here).
     int64_t verified_at_us = 0;
     int64_t valid_from_us = 0;   // nbf - leeway (or INT64_MIN when there is no nbf).
     int64_t valid_until_us = 0;  // exp + leeway.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <list>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "base/thread_annotations.h"
 #include "base/timestamp.h"
 #include "sql/exec/expression_evaluator.h"
+#include "sql/exec/text_block_cache.h"
 #include "sql/exec/value_ops.h"
 #include "storage/audit_journal.h"
 #include "storage/event_json.h"
@@ -171,74 +173,6 @@ class DictionaryCache {
   std::map<std::pair<uint64_t, int>, Entry> entries_ TB_GUARDED_BY(mu_);
 };
 
-// Decompressed text blocks keyed by (segment id, block, column), least recently used first
-// out when the budget is exceeded. Segments are immutable, so an entry never goes stale.
-// Thread-safe.
-class TextBlockCache {
- public:
-  explicit TextBlockCache(size_t budget_bytes) : budget_(budget_bytes) {}
-
-  // Returns the block's strings, reading (and counting `*bytes_read`) on a miss.
-  Result<std::shared_ptr<const storage::StringBlock>> Get(const storage::SegmentReader& segment,
-                                                          int column, uint32_t block,
-                                                          std::atomic<uint64_t>* bytes_read) {
-    Key key{segment.id(), block, column};
-    if (budget_ > 0) {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = index_.find(key);
-      if (it != index_.end()) {
-        lru_.splice(lru_.begin(), lru_, it->second);
-        return it->second->block;
-      }
-    }
-    auto strings = std::make_shared<storage::StringBlock>();
-    TB_RETURN_IF_ERROR(segment.ReadStrings(column, block, strings.get()));
-    const storage::ColumnMeta* m = segment.column(column);
-    if (m != nullptr && block < m->blocks.size()) *bytes_read += m->blocks[block].length;
-    if (budget_ == 0) return strings;
-    size_t bytes = sizeof(storage::StringBlock) + strings->size() * (sizeof(std::string_view) + 1);
-    for (size_t i = 0; i < strings->size(); ++i) bytes += strings->view(i).size();
-    if (bytes > budget_ / 4) return strings;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (index_.find(key) != index_.end()) return strings;  // another thread added it
-    lru_.push_front(Entry{key, strings, bytes});
-    index_.emplace(key, lru_.begin());
-    used_ += bytes;
-    while (used_ > budget_) {
-      used_ -= lru_.back().bytes;
-      index_.erase(lru_.back().key);
-      lru_.pop_back();
-    }
-    return strings;
-  }
-
- private:
-  struct Key {
-    uint64_t segment;
-    uint32_t block;
-    int column;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15u;
-      uint64_t column = static_cast<uint32_t>(k.column);
-      uint64_t h = (k.segment * kMultiplier) ^ (uint64_t{k.block} << 16) ^ column;
-      return static_cast<size_t>(h ^ (h >> 29));
-    }
-  };
-  struct Entry {
-    Key key;
-    std::shared_ptr<const storage::StringBlock> block;
-    size_t bytes;
-  };
-  const size_t budget_;
-  std::mutex mu_;
-  std::list<Entry> lru_ TB_GUARDED_BY(mu_);
-  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index_ TB_GUARDED_BY(mu_);
-  size_t used_ TB_GUARDED_BY(mu_) = 0;
-};
-
 EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes)
     : store_(store),
       dictionaries_(std::make_unique<DictionaryCache>()),
@@ -309,6 +243,7 @@ class EventScanSource {
       range_.Intersect(plan_->constraints.min_time.value_or(std::numeric_limits<int64_t>::min()),
                        plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
     }
+    text_query_id_ = table_.text_blocks().NewQueryId();
     ScanCounters& c = context_->scan_counters();
     c.segments_total += segments.size();
     for (size_t s = 0; s < segments.size(); ++s) {
@@ -387,6 +322,7 @@ class EventScanSource {
   const TimeRange& range() const { return range_; }
   DictionaryCache& dictionaries() const { return table_.dictionaries(); }
   TextBlockCache& text_blocks() const { return table_.text_blocks(); }
+  uint64_t text_query_id() const { return text_query_id_; }
   QueryContext* context() const { return context_; }
   size_t candidate_count() const { return candidates_.size(); }
 
@@ -527,6 +463,7 @@ class EventScanSource {
   QueryContext* context_;
   TimeRange range_;
   std::vector<size_t> candidates_;  // segments not pruned by time
+  uint64_t text_query_id_ = 0;      // this scan's id in the TextBlockCache
 
   std::mutex mu_;
   std::condition_variable prepared_;
@@ -540,7 +477,21 @@ namespace {
 // Decoded columns of the block being scanned, by stored column index.
 class BlockCache {
  public:
-  explicit BlockCache(TextBlockCache& text_blocks) : text_blocks_(text_blocks) {}
+  // `text_blocks` must outlive the cache; `query_id` is the scan's TextBlockCache id.
+  BlockCache(TextBlockCache& text_blocks, uint64_t query_id)
+      : text_blocks_(text_blocks), query_id_(query_id) {}
+
+  // The decoded rows of one text column in the current block, frame by frame.
+  struct TextRows {
+    int column = 0;
+    bool valid = false;       // frame_rows and frames are this block's
+    uint32_t frame_rows = 0;
+    std::vector<std::shared_ptr<const TextFrame>> frames;  // null: not read yet
+    // REQUIRES: the row was loaded by Text().
+    std::optional<std::string_view> Value(uint32_t row) const {
+      return frames[row / frame_rows]->Value(row % frame_rows);
+    }
+  };
 
   void Reset(const storage::SegmentReader* seg, uint32_t block, bool sparse, ScanCounters* counters) {
     seg_ = seg;
@@ -549,7 +500,7 @@ class BlockCache {
     counters_ = counters;
     for (Slot<uint32_t>& s : codes_) s.valid = false;
     for (Slot<int64_t>& s : times_) s.valid = false;
-    strings_.clear();
+    for (TextRows& t : texts_) t.valid = false;
   }
   bool sparse() const { return sparse_; }
   uint64_t row_start() const { return seg_->block(block_).row_start; }
@@ -593,13 +544,40 @@ class BlockCache {
     for (size_t i = 0; i < n; ++i) out[i] = slot->data[rows[i]];
     return Status::OK();
   }
-  Result<std::shared_ptr<const storage::StringBlock>> Strings(int col) {
-    auto it = strings_.find(col);
-    if (it == strings_.end()) {
-      TB_ASSIGN_OR_RETURN(auto block, text_blocks_.Get(*seg_, col, block_, &counters_->bytes_read));
-      it = strings_.emplace(col, std::move(block)).first;
+  // Loads rows[0..n) of string column `col` (any order) and returns the column's rows of
+  // this block; only the frames holding those rows are decoded (or taken from the cache).
+  Result<const TextRows*> Text(int col, const uint32_t* rows, size_t n) {
+    TextRows* t = nullptr;
+    for (TextRows& x : texts_) {
+      if (x.column == col) t = &x;
     }
-    return it->second;
+    if (t == nullptr) {
+      texts_.emplace_back();
+      t = &texts_.back();
+      t->column = col;
+    }
+    if (!t->valid) {
+      TB_ASSIGN_OR_RETURN(t->frame_rows, seg_->StringFrameRows(col, block_));
+      t->frames.assign((this->rows() + t->frame_rows - 1) / t->frame_rows, nullptr);
+      t->valid = true;
+    }
+    wanted_.assign(rows, rows + n);
+    if (!std::is_sorted(wanted_.begin(), wanted_.end())) std::sort(wanted_.begin(), wanted_.end());
+    wanted_.erase(std::unique(wanted_.begin(), wanted_.end()), wanted_.end());
+    for (size_t i = 0; i < wanted_.size();) {
+      const uint32_t frame = wanted_[i] / t->frame_rows;
+      const uint32_t base = frame * t->frame_rows;
+      size_t j = i;
+      for (; j < wanted_.size() && wanted_[j] / t->frame_rows == frame; ++j) wanted_[j] -= base;
+      std::span<const uint32_t> in_frame(wanted_.data() + i, j - i);
+      i = j;
+      if (frame >= t->frames.size()) return Internal("text row outside the block");
+      std::shared_ptr<const TextFrame>& slot = t->frames[frame];
+      if (slot != nullptr && slot->HasAll(in_frame)) continue;
+      TB_ASSIGN_OR_RETURN(slot, text_blocks_.Get(*seg_, col, block_, frame, in_frame, query_id_,
+                                                 counters_));
+    }
+    return t;
   }
 
  private:
@@ -608,6 +586,7 @@ class BlockCache {
     if (m != nullptr && block_ < m->blocks.size()) counters_->bytes_read += m->blocks[block_].length;
   }
   TextBlockCache& text_blocks_;
+  const uint64_t query_id_;
   const storage::SegmentReader* seg_ = nullptr;
   uint32_t block_ = 0;
   bool sparse_ = false;
@@ -630,14 +609,19 @@ class BlockCache {
   }
   std::vector<Slot<uint32_t>> codes_;
   std::vector<Slot<int64_t>> times_;
-  std::unordered_map<int, std::shared_ptr<const storage::StringBlock>> strings_;
+  std::deque<TextRows> texts_;    // kept across blocks, like the slots; Text() hands out
+                                  // pointers, which a deque keeps valid as it grows
+  std::vector<uint32_t> wanted_;  // scratch: rows asked of Text()
 };
 
 // EventValues over one row of the current block, reading through the block cache.
 class BlockRowValues final : public storage::EventValues {
  public:
-  BlockRowValues(const storage::SegmentReader& seg, BlockCache& cache, DictionaryCache& dicts)
-      : seg_(seg), cache_(cache), dicts_(dicts) {}
+  // `rows[0..n)` are the rows about to be visited (set_row): text columns are loaded for
+  // all of them at once, so a frame is decoded once rather than once per row.
+  BlockRowValues(const storage::SegmentReader& seg, BlockCache& cache, DictionaryCache& dicts,
+                 const uint32_t* rows, size_t n)
+      : seg_(seg), cache_(cache), dicts_(dicts), rows_(rows), n_(n) {}
   void set_row(uint32_t row) { row_ = row; }
 
   Result<std::optional<std::string_view>> String(int column) override {
@@ -651,9 +635,8 @@ class BlockRowValues final : public storage::EventValues {
         return std::optional<std::string_view>(dict->entry(code));
       }
       default: {
-        TB_ASSIGN_OR_RETURN(auto block, cache_.Strings(column));
-        if (block->is_null(row_)) return std::optional<std::string_view>();
-        return std::optional<std::string_view>(block->view(row_));
+        TB_ASSIGN_OR_RETURN(const BlockCache::TextRows* text, cache_.Text(column, rows_, n_));
+        return text->Value(row_);
       }
     }
   }
@@ -672,6 +655,8 @@ class BlockRowValues final : public storage::EventValues {
   const storage::SegmentReader& seg_;
   BlockCache& cache_;
   DictionaryCache& dicts_;
+  const uint32_t* rows_;
+  size_t n_;
   uint32_t row_ = 0;
 };
 
@@ -681,7 +666,7 @@ class EventScanOperator final : public PhysicalOperator {
       : PhysicalOperator(source->plan().output_types),
         source_(std::move(source)),
         context_(context),
-        cache_(source_->text_blocks()) {
+        cache_(source_->text_blocks(), source_->text_query_id()) {
     const EventScanPlan& plan = source_->plan();
     for (const ColumnPredicate& p : plan.predicates.column_predicates) {
       predicate_evals_.push_back(std::make_unique<ExpressionEvaluator>(*p.expr, context));
@@ -870,7 +855,8 @@ class EventScanOperator final : public PhysicalOperator {
       case ColumnEncoding::kPlain:
       case ColumnEncoding::kUuid: {
         out.Resize(n);
-        if (cache_.sparse()) {
+        if (cache_.sparse() && seg.encoding(col) == ColumnEncoding::kUuid) {
+          // A UUID row decodes in O(1); a plain text row costs its frame either way.
           for (size_t i = 0; i < n; ++i) {
             TB_ASSIGN_OR_RETURN(std::optional<std::string> v, seg.StringAt(col, cache_.row_start() + rows[i]));
             if (v) {
@@ -881,15 +867,18 @@ class EventScanOperator final : public PhysicalOperator {
           }
           return Status::OK();
         }
-        TB_ASSIGN_OR_RETURN(std::shared_ptr<const storage::StringBlock> block, cache_.Strings(col));
+        TB_ASSIGN_OR_RETURN(const BlockCache::TextRows* text, cache_.Text(col, rows, n));
         for (size_t i = 0; i < n; ++i) {
-          if (block->is_null(rows[i])) {
-            out.SetNull(i);
+          std::optional<std::string_view> v = text->Value(rows[i]);
+          if (v) {
+            out.SetStringRef(i, *v);
           } else {
-            out.SetStringRef(i, block->view(rows[i]));
+            out.SetNull(i);
           }
         }
-        out.KeepAlive(block);
+        for (const std::shared_ptr<const TextFrame>& frame : text->frames) {
+          if (frame != nullptr) out.KeepAlive(frame);
+        }
         return Status::OK();
       }
     }
@@ -899,7 +888,7 @@ class EventScanOperator final : public PhysicalOperator {
   Status Rebuild(const CatalogColumn& cc, const uint32_t* rows, size_t n, Vector& out) {
     out.Resize(n);
     std::string json;
-    BlockRowValues dense(*segment_, cache_, source_->dictionaries());
+    BlockRowValues dense(*segment_, cache_, source_->dictionaries(), rows, n);
     for (size_t i = 0; i < n; ++i) {
       json.clear();
       storage::SegmentRowValues sparse(*segment_, cache_.row_start() + rows[i]);

@@ -1,8 +1,8 @@
 // File: sql/exec/event_scan.h
 //
 // The events table: the only part of the SQL engine that reads the store (this header
-// forward-declares the storage types; event_scan.cc is the one file that includes storage
-// headers). It provides
+// forward-declares the storage types; event_scan.cc and text_block_cache.cc are the files
+// that include storage headers). It provides
 //   - EventTableCatalog(): the Lake schema as a TableCatalog (leaf columns typed from the
 //     store's EventSchema, struct columns as ROW, maps as map(varchar, varchar), resources as
 //     array(row(accountid, type, arn)), eventJson);
@@ -79,9 +79,11 @@ class TextBlockCache;
 inline constexpr size_t kDefaultTextBlockCacheBytes = size_t{256} << 20;
 
 // A store as the SQL engine sees it. `store` must outlive the table. Besides the dictionary
-// cache, the table keeps recently decompressed text blocks (the JSON columns and free-text
-// strings: requestParameters, additionalEventData, userAgent, ...) in an LRU cache of at most
-// `text_cache_bytes`, so repeated queries over the same columns skip zstd; 0 disables it.
+// cache, the table keeps recently decompressed text (the JSON columns and free-text strings:
+// requestParameters, additionalEventData, userAgent, ...) in a TextBlockCache of at most
+// `text_cache_bytes` (text_block_cache.h: per frame, only the rows scans asked for when they
+// were few, scan-resistant LRU), so repeated queries over the same columns skip zstd; 0
+// disables it.
 class EventTable {
  public:
   explicit EventTable(const storage::Store& store,

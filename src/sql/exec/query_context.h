@@ -71,6 +71,8 @@ struct ScanCounters {
   std::atomic<uint64_t> rows_examined{0};
   std::atomic<uint64_t> rows_matched{0};
   std::atomic<uint64_t> bytes_read{0};
+  std::atomic<uint64_t> text_frames_read{0};    // text frames decompressed
+  std::atomic<uint64_t> text_frames_cached{0};  // text frames served by the TextBlockCache
 };
 
 class QueryContext {

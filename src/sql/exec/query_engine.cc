@@ -60,6 +60,8 @@ QueryStats QueryResult::stats() const {
   st.rows_examined = c.rows_examined.load();
   st.rows_matched = c.rows_matched.load();
   st.bytes_read = c.bytes_read.load();
+  st.text_frames_read = c.text_frames_read.load();
+  st.text_frames_cached = c.text_frames_cached.load();
   st.rows_returned = state_->rows;
   st.peak_memory_bytes = state_->context->memory()->peak();
   st.seconds = state_->done ? state_->seconds
@@ -83,6 +85,8 @@ std::string QueryResult::Explain() const {
            " returned; " + std::to_string(s.bytes_read) + " bytes decoded; peak memory " +
            std::to_string(s.peak_memory_bytes) + " bytes; " +
            std::to_string(static_cast<int64_t>(s.seconds * 1e6)) + " us\n";
+    out += "text frames: " + std::to_string(s.text_frames_read) + " decompressed, " +
+           std::to_string(s.text_frames_cached) + " from cache\n";
   }
   return out;
 }

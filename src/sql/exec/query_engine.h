@@ -74,6 +74,8 @@ struct QueryStats {
   uint64_t rows_examined = 0;   // rows the scans looked at after index lookups
   uint64_t rows_matched = 0;    // rows the scans produced
   uint64_t bytes_read = 0;      // column chunk bytes decoded
+  uint64_t text_frames_read = 0;    // text frames decompressed
+  uint64_t text_frames_cached = 0;  // text frames served by the decoded-text cache
   uint64_t rows_returned = 0;
   size_t peak_memory_bytes = 0;
   double seconds = 0;

@@ -125,5 +125,24 @@ TEST_F(QueryEngineTest, RepeatedQueryDecodesCachedTextBlocksOnce) {
   EXPECT_EQ(u2.bytes_read, first.bytes_read);
 }
 
+TEST_F(QueryEngineTest, SelectiveTextFilterIsServedFromTheCacheOnRepeat) {
+  // The text column is read only for the rows the dictionary predicate kept; the cache keeps
+  // those rows, so the repeat decompresses nothing.
+  const std::string sql =
+      "SELECT eventID FROM events WHERE eventName = 'ConsoleLogin' "
+      "AND element_at(additionalEventData, 'MFAUsed') IS NOT NULL ORDER BY eventID";
+  QueryEngine cached(*store_);
+  QueryStats first, second;
+  std::string a = Run(cached, sql, &first);
+  std::string b = Run(cached, sql, &second);
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  EXPECT_GT(first.text_frames_read, 0u);
+  EXPECT_EQ(second.text_frames_read, 0u);
+  EXPECT_EQ(second.text_frames_cached, first.text_frames_read);
+  QueryEngine uncached(*store_, EngineOptions{.text_block_cache_bytes = 0});
+  EXPECT_EQ(Run(uncached, sql), a);
+}
+
 }  // namespace
 }  // namespace trailbook::sql

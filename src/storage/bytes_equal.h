@@ -1,0 +1,38 @@
+// File: storage/bytes_equal.h
+//
+// BytesEqual: equality of two equally long byte ranges, inlined for the short strings that
+// dominate ingest (field names, regions, event names, ARNs): two overlapping word loads
+// instead of a libc memcmp call, which perf showed at ~6% of ingest CPU.
+//
+//   if (a.size() == b.size() && BytesEqual(a.data(), b.data(), a.size())) ...
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace trailbook::storage {
+
+// Returns whether the `n` bytes at `a` and `b` are equal. Reads only those bytes.
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  auto load8 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  };
+  auto load4 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace trailbook::storage
