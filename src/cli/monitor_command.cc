@@ -34,6 +34,7 @@ Status WriteStdout(std::string_view text) {
 void PrintPass(const monitor::PassReport& pass, bool quiet) {
   for (const Status& s : pass.cycle.rule_errors) PrintError(s.message());
   for (const Status& s : pass.cycle.delivery_errors) PrintError(s.message());
+  if (pass.digest && !pass.digest->ok()) PrintError("audit digest: " + pass.digest->status().message());
   if (pass.ingest.anything_rejected()) {
     for (const auto& f : pass.ingest.rejected_files) PrintError(f.path + ": " + f.reason);
     for (const auto& r : pass.ingest.rejected_records) PrintError(r);
@@ -71,6 +72,10 @@ int RunMonitor(const MonitorFlags& flags) {
       return ToInt(ExitCodeFor(pass.status()));
     }
     PrintPass(*pass, flags.quiet);
+    if (Status closed = (*m)->Close(); !closed.ok()) {
+      PrintError(closed.message());
+      return ToInt(ExitCodeFor(closed));
+    }
     if (!pass->cycle.rule_errors.empty()) return ToInt(ExitCodeFor(pass->cycle.rule_errors[0]));
     if (!pass->cycle.delivery_errors.empty()) return ToInt(ExitCode::kFailure);
     return ToInt(ExitCode::kOk);

@@ -105,6 +105,13 @@ AlertEngine::AlertEngine(std::vector<AlertRule> rules, QuerySource& source, cons
                          EngineOptions options)
     : rules_(std::move(rules)), source_(source), clock_(clock), options_(options) {}
 
+// Invariant: every row in `consumed` was unconsumed before the run; rows are not pruned
+// until every step that can fail has passed.
+struct AlertEngine::RowChanges {
+  std::vector<std::string> inserted;  // Row ids added.
+  std::vector<CachedRow*> consumed;   // Rows marked consumed (pointers into the map).
+};
+
 TickOutput AlertEngine::RunOnce() {
   TickOutput out;
   for (const AlertRule& rule : rules_) {
@@ -120,11 +127,25 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
     if (r.runbook_id == runbook_id) rule = &r;
   }
   if (rule == nullptr) return NotFound("no alert rule for runbook " + runbook_id);
-  // Work on a copy so a failed run leaves the state (and the output) untouched.
-  RuleState rs = state_.rules[runbook_id];
+  // A failed run leaves the state (and the output) untouched. The remembered rows, the bulk
+  // of the state, are not copied (that would make every run O(rows remembered)): the run logs
+  // what it changed in them, and that is undone. The rest is small and copied.
+  RuleState& live = state_.rules[runbook_id];
+  RuleState saved;
+  saved.watermark_us = live.watermark_us;
+  saved.ingest_position = live.ingest_position;
+  saved.pending = live.pending;
+  saved.open = live.open;
+  saved.suppress_until = live.suppress_until;
+  RowChanges changes;
   TickOutput local;
-  TB_RETURN_IF_ERROR(RunRuleAt(*rule, clock_.NowMicros(), &rs, &local));
-  state_.rules[runbook_id] = std::move(rs);
+  if (Status s = RunRuleAt(*rule, clock_.NowMicros(), &live, &local, &changes); !s.ok()) {
+    for (CachedRow* row : changes.consumed) row->consumed = false;
+    for (const std::string& id : changes.inserted) live.rows.erase(id);
+    saved.rows = std::move(live.rows);
+    live = std::move(saved);
+    return s;
+  }
   for (Alert& a : local.alerts) out->alerts.push_back(std::move(a));
   for (CandidateRecord& c : local.candidates) out->candidates.push_back(std::move(c));
   out->rows_new += local.rows_new;
@@ -133,14 +154,31 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
 }
 
 Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
-                              TickOutput* out) {
+                              TickOutput* out, RowChanges* changes) {
   const int64_t lookback = rule.lookback_us > 0 ? rule.lookback_us : options_.lookback_us;
   const int64_t reach = lookback + rule.threshold.window_us;
   const int64_t start = (rs->watermark_us == 0 ? now : rs->watermark_us) - reach;
 
-  // 1. New rows.
-  QueryParams params = {{"start", Cell::Timestamp(start)}, {"end", Cell::Timestamp(now)}};
-  TB_ASSIGN_OR_RETURN(std::vector<DetectionRow> rows, source_.Run(rule, rule.query, params));
+  // 1. New rows: incrementally, what was ingested since the last run; else the whole reach.
+  TB_ASSIGN_OR_RETURN(std::optional<uint64_t> position, source_.IngestPosition());
+  std::vector<DetectionRow> rows;
+  if (position) {
+    if (*position < rs->ingest_position) {
+      return InvalidArgument("the store's ingestion position " + std::to_string(*position) +
+                             " is behind the monitor state's " +
+                             std::to_string(rs->ingest_position) +
+                             ": the store was replaced; start with a new state directory");
+    }
+    if (*position > rs->ingest_position) {
+      QueryParams params = {{"start", Cell::Timestamp(start)},
+                            {"end", Cell::Timestamp(now + lookback)}};
+      TB_ASSIGN_OR_RETURN(rows,
+                          source_.RunIngested(rule, params, rs->ingest_position, *position));
+    }
+  } else {
+    QueryParams params = {{"start", Cell::Timestamp(start)}, {"end", Cell::Timestamp(now)}};
+    TB_ASSIGN_OR_RETURN(rows, source_.Run(rule, rule.query, params));
+  }
   out->rows_seen += rows.size();
   std::vector<std::string> touched_groups;
   for (DetectionRow& row : rows) {
@@ -171,6 +209,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     cached.group_key = JoinColumns(row, rule.threshold.group_by);
     cached.row = std::move(row);
     touched_groups.push_back(cached.group_key);
+    changes->inserted.push_back(id);
     rs->rows.emplace(std::move(id), std::move(cached));
     ++out->rows_new;
   }
@@ -182,11 +221,15 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
   const std::vector<std::string>& dedup_columns =
       rule.dedup_key.empty() ? rule.threshold.group_by : rule.dedup_key;
   std::vector<PendingCandidate> fresh;
-  for (const std::string& group : touched_groups) {
-    std::vector<std::pair<std::string, CachedRow*>> members;
-    for (auto& [id, cached] : rs->rows) {
-      if (!cached.consumed && cached.group_key == group) members.emplace_back(id, &cached);
-    }
+  std::map<std::string_view, std::vector<std::pair<std::string_view, CachedRow*>>> by_group;
+  for (const std::string& group : touched_groups) by_group[group];
+  for (auto& [id, cached] : rs->rows) {
+    if (cached.consumed) continue;
+    auto group = by_group.find(cached.group_key);
+    if (group != by_group.end()) group->second.emplace_back(id, &cached);
+  }
+  for (auto& [group_view, members] : by_group) {
+    const std::string group(group_view);
     std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
       return a.second->time_us != b.second->time_us ? a.second->time_us < b.second->time_us
                                                      : a.first < b.first;
@@ -202,7 +245,8 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       PendingCandidate c;
       c.group_key = group;
       c.dedup_value = JoinColumns(members[j].second->row, dedup_columns);
-      c.id = CandidateId(rule, c.dedup_value, members[first].first, members[first].second->time_us);
+      c.id = CandidateId(rule, c.dedup_value, std::string(members[first].first),
+                         members[first].second->time_us);
       c.created_us = now;
       c.due_us = now + rule.confirm.delay_us;
       c.window_start_us = members[first].second->time_us;
@@ -210,6 +254,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       c.row_count = j + 1 - first;
       for (size_t k = first; k <= j; ++k) {
         members[k].second->consumed = true;
+        changes->consumed.push_back(members[k].second);
         if (c.rows.size() < options_.max_rows_per_alert) c.rows.push_back(members[k].second->row);
       }
       fresh.push_back(std::move(c));
@@ -262,7 +307,9 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       record(c, CandidateOutcome::kUnconfirmed, "confirmation did not hold");
       continue;
     }
-    TB_ASSIGN_OR_RETURN(std::string snapshot_id, source_.SnapshotEvidence(rule));
+    QueryParams window = {{"start", Cell::Timestamp(c.window_start_us)},
+                          {"end", Cell::Timestamp(c.window_end_us)}};
+    TB_ASSIGN_OR_RETURN(std::string snapshot_id, source_.SnapshotEvidence(rule, window));
     record(c, CandidateOutcome::kAlerted, "");
     Alert alert = MakeAlert(rule, c, now, std::move(confirm_rows));
     alert.snapshot_id = std::move(snapshot_id);
@@ -312,12 +359,14 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     it = it->second <= now ? rs->suppress_until.erase(it) : std::next(it);
   }
 
-  // 6. Forget rows no later run can return (they are older than the next run's reach).
-  const int64_t horizon = now - reach;
+  // 6. Forget rows no later run can return (older than the next run's reach) and no row
+  // the next run accepts can share a window with (older than that by one window).
+  const int64_t horizon = now - reach - rule.threshold.window_us;
   for (auto it = rs->rows.begin(); it != rs->rows.end();) {
     it = it->second.time_us < horizon ? rs->rows.erase(it) : std::next(it);
   }
   rs->watermark_us = now;
+  if (position) rs->ingest_position = *position;
   return Status::OK();
 }
 

@@ -10,9 +10,15 @@
 //   ... persist engine.state() and out.alerts (outbox) together, then deliver ...
 //
 // One run of a rule:
-//   1. Query the events in [watermark - lookback - window, now] (parameters :start, :end).
-//      Rows are remembered by their row id (eventID), so rows seen by an earlier, overlapping
-//      run are not counted twice, and late rows (at most `lookback` late) are still seen.
+//   1. Read the new detection rows. With an incremental source (IngestPosition() has a
+//      value, e.g. the store's newest segment id), the detection query reads only what was
+//      ingested since the rule's last run: ingestion positions (after, through], with
+//      :start = watermark - lookback - window and :end = now + lookback. Each ingested event
+//      is read by exactly one run however late or out of order it arrives, so a run costs
+//      O(new events). Otherwise it re-reads [watermark - lookback - window, now] and rows
+//      seen by an earlier, overlapping run are recognised by their row id (eventID).
+//      Either way an event more than `lookback` late (or, incrementally, stamped more than
+//      `lookback` in the future) takes no part: its window has been forgotten.
 //   2. Threshold: per group_by key, min_rows unconsumed rows within `window` form a
 //      candidate; its rows are consumed so they never form another candidate.
 //   3. Dedup: a candidate whose dedup key has an open alert, a pending candidate or a
@@ -29,6 +35,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,14 +60,31 @@ class QuerySource {
   virtual Result<std::vector<DetectionRow>> Run(const AlertRule& rule, std::string_view sql,
                                                 const QueryParams& params) = 0;
 
-  // Freezes the evidence of `rule`'s latest detection query run (e.g. as a signed snapshot)
-  // and returns its id, or "" when the source keeps no evidence. Called once per new alert,
-  // inside the rule's run: an error fails the run, which is then repeated.
-  virtual Result<std::string> SnapshotEvidence(const AlertRule& rule) {
-    (void)rule;
+  // Returns the current ingestion position: every event ingested so far is at or below it,
+  // and events ingested later are above it (the store's newest regular segment id). nullopt:
+  // the source cannot read by position, and the engine re-reads the window on every run.
+  virtual Result<std::optional<uint64_t>> IngestPosition() { return std::optional<uint64_t>(); }
+
+  // Runs the rule's detection query with `params` over the events ingested at positions in
+  // (after, through] only. Called only when IngestPosition() returned a value.
+  virtual Result<std::vector<DetectionRow>> RunIngested(const AlertRule& rule,
+                                                        const QueryParams& params,
+                                                        uint64_t after, uint64_t through) {
+    (void)rule, (void)params, (void)after, (void)through;
+    return Unimplemented("this query source cannot read by ingestion position");
+  }
+
+  // Freezes the evidence of a new alert of `rule` (e.g. as a signed snapshot of the
+  // detection query run over the candidate's window: `params` binds :start and :end to the
+  // window's first and last row times) and returns its id, or "" when the source keeps no
+  // evidence. Called once per new alert, inside the rule's run: an error fails the run,
+  // which is then repeated.
+  virtual Result<std::string> SnapshotEvidence(const AlertRule& rule, const QueryParams& params) {
+    (void)rule, (void)params;
     return std::string();
   }
 };
+
 
 struct EngineOptions {
   int64_t lookback_us = 15LL * 60 * 1'000'000;  // How late an event may arrive and still count.
@@ -101,6 +125,9 @@ struct OpenAlert {
 
 struct RuleState {
   int64_t watermark_us = 0;  // End of the last successful run; 0: never ran.
+  // Incremental sources: the ingestion position read up to by the last successful run
+  // (0: nothing read yet). The next run reads positions above it.
+  uint64_t ingest_position = 0;
   std::map<std::string, CachedRow> rows;          // By row id.
   std::vector<PendingCandidate> pending;
   std::map<std::string, OpenAlert> open;          // By dedup value.
@@ -176,7 +203,9 @@ class AlertEngine {
   const std::vector<AlertRule>& rules() const { return rules_; }
 
  private:
-  Status RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs, TickOutput* out);
+  struct RowChanges;  // What a run changed in RuleState::rows, undone when the run fails.
+  Status RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs, TickOutput* out,
+                   RowChanges* changes);
   Result<bool> Confirm(const AlertRule& rule, const PendingCandidate& c, int64_t now,
                        std::vector<DetectionRow>* confirm_rows);
   Result<bool> ShouldResolve(const AlertRule& rule, const OpenAlert& open, int64_t now);

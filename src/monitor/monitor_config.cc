@@ -31,7 +31,7 @@ class ConfigParser {
         "store",   "state_dir",   "watch",           "poll_interval", "schedule",
         "cron",    "lookback",    "runbooks",        "token_file",    "link",
         "deliver", "deliveries",  "max_attempts",    "ingest_threads", "auth",
-        "snapshot_key"};
+        "snapshot_key", "audit_digest_key", "audit_digest_interval"};
     for (const auto& item : root) {
       std::string key = item.first.Scalar();
       if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -46,6 +46,13 @@ class ConfigParser {
     if (c.runbooks.empty()) return Error("runbooks", "at least one detection runbook is needed", root);
     TB_ASSIGN_OR_RETURN(c.token_file, Path(root, "token_file", true));
     TB_ASSIGN_OR_RETURN(c.snapshot_key, Path(root, "snapshot_key", false));
+    TB_ASSIGN_OR_RETURN(c.audit_digest_key, Path(root, "audit_digest_key", false));
+    TB_ASSIGN_OR_RETURN(int64_t digest_interval, Duration(root, "audit_digest_interval"));
+    if (digest_interval > 0) c.audit_digest_interval_us = digest_interval;
+    if (root["audit_digest_interval"] && c.audit_digest_key.empty()) {
+      return Error("audit_digest_interval", "needs audit_digest_key (the key that signs digests)",
+                   root["audit_digest_interval"]);
+    }
     YAML::Node auth = root["auth"];
     if (!auth) return Error("auth", "missing (jwks and issuer that verify the service token)", root);
     if (!auth.IsMap()) return Error("auth", "must be a mapping", auth);

@@ -51,6 +51,10 @@ struct MonitorConfig {
   std::string token_file;             // Service token (required; re-read when it changes).
   AuthConfig auth;                    // Required: no verified token, no detection.
   std::string snapshot_key;           // Signs evidence snapshots; "" = alerts carry none.
+  // Signs audit digests (docs/format/audit.md), written every audit_digest_interval and on
+  // shutdown; "" = the monitor writes none (`trailbook audit digest` still can).
+  std::string audit_digest_key;
+  int64_t audit_digest_interval_us = 300'000'000;
   std::string link_template;          // Default for rules without alert.link.
   std::vector<std::string> default_deliver;
   std::vector<DeliveryConfig> deliveries;

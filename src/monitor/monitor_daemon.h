@@ -5,10 +5,13 @@
 // read), runs the detection runbooks when the schedule says so (interval or cron) through
 // an AlertPipeline, and delivers what is due. Every query runs through runbook::Executor with
 // the service token (verified, authorized, audited in the store's audit log); see
-// monitor/runbook_query_source.h.
+// monitor/runbook_query_source.h. Evidence snapshots are made through
+// snapshot::SnapshotAccess (audited). With audit_digest_key, the monitor also writes a
+// signed audit digest every audit_digest_interval and on shutdown (Close).
 //
 //   TB_ASSIGN_OR_RETURN(auto monitor, Monitor::Open(config, SystemClock(), stdout_writer));
 //   TB_ASSIGN_OR_RETURN(PassReport pass, monitor->RunPass(/*force_detect=*/true));  // --once
+//   TB_RETURN_IF_ERROR(monitor->Close());                                            // --once
 //   TB_RETURN_IF_ERROR(monitor->Run(stop_flag, on_pass));                            // daemon
 //
 // Thread safety: one thread drives a Monitor; `stop` may be set from a signal handler.
@@ -32,6 +35,7 @@
 #include "monitor/runbook_query_source.h"
 #include "monitor/service_token.h"
 #include "runbook/executor.h"
+#include "snapshot/snapshot_access.h"
 #include "snapshot/snapshot_key.h"
 #include "sql/exec/query_engine.h"
 
@@ -49,6 +53,8 @@ struct PassReport {
   ingest::IngestSummary ingest;
   bool detected = false;  // The rules ran in this pass.
   CycleReport cycle;      // Detection (when detected) and deliveries.
+  // An audit digest was due in this pass: what it wrote, or why it failed.
+  std::optional<Result<audit::DigestReceipt>> digest;
 };
 
 class Monitor {
@@ -70,8 +76,14 @@ class Monitor {
   // delivery failures are in the report.
   Result<PassReport> RunPass(bool force_detect);
 
-  // Runs passes every poll interval until `stop` is set; calls `on_pass` after each.
+  // Runs passes every poll interval until `stop` is set; calls `on_pass` after each; then
+  // Close(). Errors: RunPass's, then Close's.
   Status Run(const std::atomic<bool>& stop, const std::function<void(const PassReport&)>& on_pass);
+
+  // Writes the final audit digest, covering every audit event this monitor appended (when
+  // audit_digest_key is set; otherwise does nothing). Call on shutdown. Errors: the audit
+  // log's WriteDigest errors (kIOError, kCorruption, kInvalidArgument).
+  Status Close();
 
   size_t rule_count() const { return detections_->rules.size(); }
   const MonitorState& state() const { return pipeline_->state(); }
@@ -93,9 +105,11 @@ class Monitor {
   std::unique_ptr<runbook::Executor> executor_;
   std::unique_ptr<ServiceTokenFile> token_;
   std::optional<snapshot::SnapshotSigningKey> snapshot_key_;
+  std::unique_ptr<snapshot::SnapshotAccess> snapshot_access_;
   std::unique_ptr<RunbookQuerySource> source_;
   std::unique_ptr<AlertPipeline> pipeline_;
   int64_t next_detection_us_ = 0;
+  int64_t next_digest_us_ = 0;  // 0: no digests (no audit_digest_key).
 };
 
 }  // namespace trailbook::monitor

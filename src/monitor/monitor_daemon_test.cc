@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "auth/jwks/key_files.h"
+#include "audit/audit_verifier.h"
 #include "auth/jwt/token_builder.h"
 #include "base/timestamp.h"
 #include "io/file.h"
@@ -22,6 +23,7 @@
 #include "snapshot/snapshot_writer.h"
 #include "sql/exec/query_engine.h"
 #include "sql/exec/result_writer.h"
+#include "storage/audit_journal.h"
 #include "storage/store.h"
 
 namespace trailbook::monitor {
@@ -244,6 +246,159 @@ TEST(MonitorDaemonTest, IngestsNewFilesAndDeliversConfirmedAlertsOnce) {
                      "json_extract_scalar(eventJson, '$.requestParameters.runbookId') = "
                      "'detect.console-login-failures.confirm'"),
             "1");
+}
+
+// Detection reads only the segments committed since the previous run (the range is in the
+// audit event's injected constraints), yet a file delivered late, with events older than
+// those already read, completes the burst. The evidence snapshot's creation is audited, and
+// the monitor writes signed audit digests at its interval and on Close.
+TEST(MonitorDaemonTest, IncrementalDetectionLateFileEvidenceAndDigests) {
+  Fixture f;
+  auto digest_key = auth::GenerateKeyFiles(f.dir + "/auditkeys", auth::JwsAlgorithm::kEdDSA, "aud1");
+  ASSERT_TRUE(digest_key.ok()) << digest_key.status().ToString();
+  std::string yaml = io::ReadFile(f.config_path).value();
+  yaml += "audit_digest_key: " + digest_key->private_key_path + "\naudit_digest_interval: 30s\n";
+  ASSERT_TRUE(io::WriteFileAtomic(f.config_path, yaml).ok());
+  const int64_t t0 = ParseTimestamp("2024-05-01T12:00:00Z").value();
+  FakeClock clock(t0 + 5 * 60'000'000LL);
+  f.WriteToken(clock.NowMicros());
+  MonitorConfig config = LoadMonitorConfig(f.config_path).value();
+  EXPECT_EQ(config.audit_digest_interval_us, 30'000'000);
+  std::string out;
+  Result<std::unique_ptr<Monitor>> monitor = Monitor::Open(config, clock, Collect(&out));
+  ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+
+  // 3 failures at t0 (below the threshold of 5), then 2 more stamped two minutes earlier,
+  // delivered in a later file: 5 within the 10 minute window.
+  WriteLogFile(f.dir + "/logs/a.json", "203.0.113.7", 3, t0, 0);
+  Result<PassReport> pass = (*monitor)->RunPass(true);
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  ASSERT_TRUE(pass->cycle.rule_errors.empty()) << pass->cycle.rule_errors[0].ToString();
+  EXPECT_EQ(pass->cycle.alerts_new, 0u);
+  EXPECT_EQ(pass->cycle.rows_new, 3u);
+  EXPECT_FALSE(pass->digest.has_value());
+  WriteLogFile(f.dir + "/logs/late.json", "203.0.113.7", 2, t0 - 2 * 60'000'000LL, 50);
+  clock.Advance(10'000'000);
+  pass = (*monitor)->RunPass(false);
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  ASSERT_TRUE(pass->cycle.rule_errors.empty()) << pass->cycle.rule_errors[0].ToString();
+  EXPECT_EQ(pass->cycle.rows_new, 2u);  // only the late file's rows were read
+  EXPECT_EQ(pass->cycle.alerts_new, 1u);
+  // Nothing ingested since: the detection query does not run at all.
+  const uint64_t runs = (*monitor)->source().runs();
+  clock.Advance(10'000'000);
+  pass = (*monitor)->RunPass(false);
+  ASSERT_TRUE(pass.ok());
+  EXPECT_TRUE(pass->detected);
+  EXPECT_EQ((*monitor)->source().runs(), runs);
+  EXPECT_EQ(pass->cycle.alerts_new, 0u);
+
+  // The interval has passed: a digest is written in this pass.
+  clock.Advance(20'000'000);
+  pass = (*monitor)->RunPass(false);
+  ASSERT_TRUE(pass.ok());
+  ASSERT_TRUE(pass->digest.has_value());
+  ASSERT_TRUE(pass->digest->ok()) << pass->digest->status().ToString();
+  EXPECT_TRUE((*pass->digest)->written);
+  // More audited work, then shutdown: the final digest covers it.
+  WriteLogFile(f.dir + "/logs/c.json", "198.51.100.30", 1, t0 + 60'000'000LL, 90);
+  clock.Advance(10'000'000);
+  pass = (*monitor)->RunPass(false);
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->cycle.rows_new, 1u);
+  ASSERT_TRUE((*monitor)->Close().ok());
+  monitor->reset();
+
+  Result<audit::AuditVerifyReport> verified = audit::VerifyAuditTrail(f.dir + "/store", {});
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problems[0].kind;
+  EXPECT_EQ(verified->digests, 2u);
+  EXPECT_EQ(verified->covered_through, verified->last_sequence);
+
+  // Each detection run scanned only the segments committed since the previous one.
+  auto store = storage::Store::Open(f.dir + "/store", storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  std::vector<uint64_t> ids;
+  for (const storage::SegmentInfo& info : (*store)->Snapshot()->infos()) {
+    if ((info.id & storage::kJournalSegmentIdBit) == 0) ids.push_back(info.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ASSERT_EQ(ids.size(), 3u);  // a.json, late.json, c.json
+  const std::string constraints_sql =
+      "SELECT json_extract_scalar(eventJson, '$.additionalEventData.injectedConstraints') AS c "
+      "FROM events WHERE eventSource = 'trailbook.audit' AND eventName = 'RunRunbook' AND "
+      "json_extract_scalar(eventJson, '$.requestParameters.runbookId') = "
+      "'detect.console-login-failures' AND json_extract_scalar(eventJson, "
+      "'$.additionalEventData.injectedConstraints') LIKE '%segmentId%' ORDER BY eventTime";
+  sql::QueryEngine engine(**store);
+  auto result = engine.Execute(constraints_sql, {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  std::vector<std::string> ranges;
+  sql::DataChunk chunk;
+  for (Result<bool> more = (*result)->Next(&chunk); more.ok() && *more;
+       more = (*result)->Next(&chunk)) {
+    for (size_t r = 0; r < chunk.size; ++r) ranges.push_back(sql::ResultWriter::Text(chunk.columns[0], r));
+  }
+  ASSERT_EQ(ranges.size(), 3u);
+  EXPECT_THAT(ranges[0], HasSubstr("segmentId > 0 AND segmentId <= " + std::to_string(ids[0])));
+  EXPECT_THAT(ranges[1], HasSubstr("segmentId > " + std::to_string(ids[0]) +
+                                   " AND segmentId <= " + std::to_string(ids[1])));
+  EXPECT_THAT(ranges[2], HasSubstr("segmentId > " + std::to_string(ids[1]) +
+                                   " AND segmentId <= " + std::to_string(ids[2])));
+
+  // The scan constraint itself: only the segments in the range are read.
+  sql::QueryOptions only_late;
+  only_late.constraints.after_segment_id = ids[0];
+  only_late.constraints.through_segment_id = ids[1];
+  auto late_rows = engine.Execute(
+      "SELECT count(*) FROM events WHERE eventSource = 'signin.amazonaws.com'", only_late);
+  ASSERT_TRUE(late_rows.ok()) << late_rows.status().ToString();
+  ASSERT_TRUE((*late_rows)->Next(&chunk).value());
+  EXPECT_EQ(sql::ResultWriter::Text(chunk.columns[0], 0), "2");
+  // Audit events still in the journal tail are never part of a segment range.
+  sql::QueryOptions everything;
+  everything.constraints.after_segment_id = 0;
+  auto audit_rows = engine.Execute(
+      "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'", everything);
+  ASSERT_TRUE(audit_rows.ok()) << audit_rows.status().ToString();
+  ASSERT_TRUE((*audit_rows)->Next(&chunk).value());
+  EXPECT_EQ(sql::ResultWriter::Text(chunk.columns[0], 0), "0");
+  EXPECT_NE(f.Scalar("SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'"), "0");
+
+  // The alert's evidence snapshot was created through SnapshotAccess: audited, and it is the
+  // detection query over the alert's window (all 5 rows).
+  std::string file = io::ReadFile(f.dir + "/alerts.ndjson").value();
+  const std::string marker = R"("snapshot_id":")";
+  size_t at = file.find(marker);
+  ASSERT_NE(at, std::string::npos) << file;
+  std::string snapshot_id =
+      file.substr(at + marker.size(), file.find('"', at + marker.size()) - at - marker.size());
+  EXPECT_EQ(f.Scalar("SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit' AND "
+                     "eventName = 'CreateSnapshot' AND userAgent = 'trailbook-monitor' AND "
+                     "json_extract_scalar(eventJson, '$.requestParameters.snapshotId') = '" +
+                     snapshot_id + "'"),
+            "1");
+  auto trusted = snapshot::LoadTrustedSnapshotKeys(f.dir + "/snapkeys/jwks.json");
+  ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
+  snapshot::VerifyOptions verify;
+  verify.expected_id = snapshot_id;
+  snapshot::VerifyReport report = snapshot::VerifySnapshot(
+      snapshot::SnapshotsDir(f.dir + "/store") + "/" + snapshot_id, *trusted, verify);
+  ASSERT_TRUE(report.ok()) << report.first_failure()->name << ": " << report.first_failure()->detail;
+  ASSERT_TRUE(report.manifest.has_value());
+  EXPECT_EQ(report.manifest->rows, 5u);
+}
+
+TEST(MonitorDaemonTest, UnusableAuditDigestKeyFailsAtOpen) {
+  Fixture f;
+  std::string yaml = io::ReadFile(f.config_path).value();
+  ASSERT_TRUE(io::WriteFileAtomic(f.config_path, yaml + "audit_digest_key: missing.key.pem\n").ok());
+  MonitorConfig config = LoadMonitorConfig(f.config_path).value();
+  FakeClock clock(ParseTimestamp("2024-05-01T12:00:00Z").value());
+  Result<std::unique_ptr<Monitor>> monitor =
+      Monitor::Open(config, clock, [](std::string_view) { return Status::OK(); });
+  ASSERT_FALSE(monitor.ok());
+  EXPECT_THAT(monitor.status().message(), HasSubstr("audit digest key"));
 }
 
 TEST(MonitorDaemonTest, RestartDeliversTheAlertExactlyOnce) {
@@ -497,6 +652,9 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
       {base + "deliveries: {x: {type: webhook, url: 'http://h.example/x', secret_file: good.secret}}\n",
        "must be https://"},
       {base + "watchdirs: [a]\n", "watchdirs: unknown field"},
+      {base + "audit_digest_interval: 30s\n", "audit_digest_interval: needs audit_digest_key"},
+      {base + "audit_digest_key: a.key\naudit_digest_interval: soon\n",
+       "audit_digest_interval: bad duration"},
       {"[1]", "must be a YAML mapping"},
       {"store: [unclosed", "bad YAML"},
   };

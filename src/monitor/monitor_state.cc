@@ -157,6 +157,11 @@ Result<std::vector<std::string>> ReadStrings(const element& e, std::string_view 
 Result<RuleState> ReadRuleState(const object& o) {
   RuleState rs;
   TB_ASSIGN_OR_RETURN(rs.watermark_us, IntField(o, "watermark"));
+  // Absent in states written before incremental detection: 0 reads every segment once, and
+  // the row ids of the cache drop what the previous runs already counted.
+  if (element position; o.at_key("ingest_position").get(position) == simdjson::SUCCESS) {
+    TB_ASSIGN_OR_RETURN(rs.ingest_position, Get<uint64_t>(position, "ingest_position"));
+  }
   TB_ASSIGN_OR_RETURN(element rows, Field(o, "rows"));
   TB_ASSIGN_OR_RETURN(array rows_array, Get<array>(rows, "rows"));
   for (element r : rows_array) {
@@ -231,6 +236,8 @@ std::string EncodeMonitorState(const MonitorState& state) {
     w.BeginObject();
     w.Key("watermark");
     w.Int(rs.watermark_us);
+    w.Key("ingest_position");
+    w.UInt(rs.ingest_position);
     w.Key("rows");
     w.BeginArray();
     for (const auto& [row_id, cached] : rs.rows) {

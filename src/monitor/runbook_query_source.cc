@@ -6,6 +6,7 @@
 #include "io/file.h"
 #include "runbook/param.h"
 #include "snapshot/snapshot_writer.h"
+#include "storage/audit_journal.h"
 #include "sql/types/data_chunk.h"
 #include "sql/types/value.h"
 #include "storage/store.h"
@@ -31,6 +32,14 @@ Cell ToCell(const sql::Value& v) {
     case sql::TypeId::kVarchar: return Cell::String(v.string_value());
     default: return Cell::String(v.ToString());
   }
+}
+
+// Who runs the monitor's queries, as recorded in their audit events.
+runbook::RequestOrigin Origin() {
+  runbook::RequestOrigin origin;
+  origin.source_ip = "local";
+  origin.user_agent = "trailbook-monitor";
+  return origin;
 }
 
 bool IsRunbookFile(const std::string& path) {
@@ -192,10 +201,37 @@ Result<std::vector<DetectionRow>> RunbookQuerySource::Run(const AlertRule& rule,
   if (sql_it == rule_it->second.end()) {
     return NotFound("rule " + rule.runbook_id + " asked for a query that is not a runbook");
   }
-  const std::string& runbook_id = sql_it->second;
+  runbook::RunOutcome outcome;
+  TB_RETURN_IF_ERROR(Execute(rule, sql_it->second, params, std::nullopt, &outcome));
+  return Rows(sql_it->second, outcome);
+}
+
+Result<std::optional<uint64_t>> RunbookQuerySource::IngestPosition() {
+  uint64_t newest = 0;
+  for (const storage::SegmentInfo& info : store_.Snapshot()->infos()) {
+    if ((info.id & storage::kJournalSegmentIdBit) == 0) newest = std::max(newest, info.id);
+  }
+  return std::optional<uint64_t>(newest);
+}
+
+Result<std::vector<DetectionRow>> RunbookQuerySource::RunIngested(const AlertRule& rule,
+                                                                  const QueryParams& params,
+                                                                  uint64_t after,
+                                                                  uint64_t through) {
+  runbook::RunOutcome outcome;
+  TB_RETURN_IF_ERROR(
+      Execute(rule, rule.runbook_id, params, std::make_pair(after, through), &outcome));
+  detection_segments_read_ += outcome.stats.segments_total - outcome.stats.segments_pruned;
+  detection_rows_examined_ += outcome.stats.rows_examined;
+  return Rows(rule.runbook_id, outcome);
+}
+
+Status RunbookQuerySource::Execute(const AlertRule& rule, const std::string& runbook_id,
+                                   const QueryParams& params,
+                                   std::optional<std::pair<uint64_t, uint64_t>> segments,
+                                   runbook::RunOutcome* outcome) {
   const runbook::Runbook* rb = executor_.library().Find(runbook_id);
   if (rb == nullptr) return NotFound("runbook " + runbook_id + " is not loaded");
-  const bool detection = runbook_id == rule.runbook_id;
 
   Result<std::string> token = token_.Current();
   if (!token.ok()) return token.status().WithContext("service token " + token_.path());
@@ -204,8 +240,11 @@ Result<std::vector<DetectionRow>> RunbookQuerySource::Run(const AlertRule& rule,
   request.token = std::move(token).value();
   request.runbook_id = runbook_id;
   request.reason = "trailbook monitor: detection " + rule.runbook_id;
-  request.origin.source_ip = "local";
-  request.origin.user_agent = "trailbook-monitor";
+  request.origin = Origin();
+  if (segments) {
+    request.after_segment_id = segments->first;
+    request.through_segment_id = segments->second;
+  }
   for (const runbook::ParamSpec& spec : rb->params) {
     const Cell* value = nullptr;
     for (const auto& [name, cell] : params) {
@@ -215,19 +254,21 @@ Result<std::vector<DetectionRow>> RunbookQuerySource::Run(const AlertRule& rule,
       request.params[spec.name] = value->ToString();
     }
   }
-  snapshot::StoreState store_state;
-  if (detection) store_state = snapshot::StoreState::From(*store_.Snapshot());
-
-  runbook::RunOutcome outcome = executor_.Run(request);
+  *outcome = executor_.Run(request);
   ++runs_;
-  if (!outcome.status.ok()) {
-    if (outcome.status.code() == StatusCode::kUnauthenticated ||
-        outcome.status.code() == StatusCode::kPermissionDenied) {
+  if (!outcome->status.ok()) {
+    if (outcome->status.code() == StatusCode::kUnauthenticated ||
+        outcome->status.code() == StatusCode::kPermissionDenied) {
       ++denials_;
     }
-    return outcome.status.WithContext("runbook " + runbook_id + " (audit request " +
-                                      outcome.request_id + ")");
+    return outcome->status.WithContext("runbook " + runbook_id + " (audit request " +
+                                       outcome->request_id + ")");
   }
+  return Status::OK();
+}
+
+Result<std::vector<DetectionRow>> RunbookQuerySource::Rows(
+    const std::string& runbook_id, const runbook::RunOutcome& outcome) const {
   std::vector<DetectionRow> rows;
   for (const sql::DataChunk& chunk : outcome.chunks) {
     for (size_t r = 0; r < chunk.size; ++r) {
@@ -243,41 +284,25 @@ Result<std::vector<DetectionRow>> RunbookQuerySource::Run(const AlertRule& rule,
       rows.push_back(std::move(row));
     }
   }
-  if (detection && evidence_options_.key != nullptr) {
-    Evidence& e = evidence_[rule.runbook_id];
-    e.outcome = std::move(outcome);
-    e.store_state = std::move(store_state);
-    e.snapshot_id.clear();
-  }
   return rows;
 }
 
-Result<std::string> RunbookQuerySource::SnapshotEvidence(const AlertRule& rule) {
+Result<std::string> RunbookQuerySource::SnapshotEvidence(const AlertRule& rule,
+                                                         const QueryParams& params) {
   if (evidence_options_.key == nullptr) return std::string();
-  auto it = evidence_.find(rule.runbook_id);
-  if (it == evidence_.end()) return std::string();
-  Evidence& e = it->second;
-  if (!e.snapshot_id.empty()) return e.snapshot_id;
-  snapshot::SnapshotRequest request;
-  request.runbook = {e.outcome.runbook_id, e.outcome.runbook_version, e.outcome.runbook_hash};
-  request.parameters = e.outcome.params.values;
-  if (e.outcome.principal) {
-    request.principal = {e.outcome.principal->subject, e.outcome.principal->issuer,
-                         e.outcome.principal->token_id};
+  if (evidence_options_.access == nullptr) {
+    return Internal("evidence snapshots need a SnapshotAccess");
   }
-  request.constraints = e.outcome.constraints;
-  request.store = e.store_state;
+  // The store state right before the run: the snapshot names the segments it read.
+  const snapshot::StoreState store_state = snapshot::StoreState::From(*store_.Snapshot());
+  runbook::RunOutcome outcome;
+  TB_RETURN_IF_ERROR(Execute(rule, rule.runbook_id, params, std::nullopt, &outcome));
   snapshot::SnapshotWriterOptions options;
   options.clock = &clock_;
-  TB_ASSIGN_OR_RETURN(std::unique_ptr<snapshot::SnapshotWriter> writer,
-                      snapshot::SnapshotWriter::Create(
-                          evidence_options_.snapshots_dir, std::move(request),
-                          e.outcome.column_names, e.outcome.column_types, *evidence_options_.key,
-                          options));
-  for (const sql::DataChunk& chunk : e.outcome.chunks) TB_RETURN_IF_ERROR(writer->Append(chunk));
-  TB_ASSIGN_OR_RETURN(snapshot::SnapshotInfo info, writer->Commit());
-  e.snapshot_id = info.id;
-  return e.snapshot_id;
+  TB_ASSIGN_OR_RETURN(snapshot::SnapshotInfo info,
+                      evidence_options_.access->Create(outcome, Origin(), store_state,
+                                                       *evidence_options_.key, options));
+  return info.id;
 }
 
 }  // namespace trailbook::monitor

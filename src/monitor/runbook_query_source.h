@@ -6,8 +6,11 @@
 // a runbook of its own ("<id>.confirm", "<id>.resolve"). RunbookQuerySource then runs every
 // query the alert engine asks for through runbook::Executor with the service token: verified,
 // authorized (the token's runbooks claim, scope and constraints), constrained and audited,
-// exactly like `trailbook run`. With a snapshot key it freezes the detection result of each
-// new alert as a signed snapshot.
+// exactly like `trailbook run`. Detection queries read incrementally: only the segments
+// committed since the rule's last run (a segment-id range added to the token's
+// constraints, and audited with them). With a snapshot key it freezes the evidence of each
+// new alert (the detection runbook run over the alert's window) as a signed snapshot through
+// snapshot::SnapshotAccess, which audits its creation (CreateSnapshot).
 //
 //   TB_ASSIGN_OR_RETURN(DetectionSet set, LoadDetectionRunbooks({"detections"}, ""));
 //   runbook::Executor executor(set.library, verifier, engine, audit_log, {});
@@ -19,8 +22,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -30,6 +35,7 @@
 #include "monitor/service_token.h"
 #include "runbook/executor.h"
 #include "runbook/runbook_loader.h"
+#include "snapshot/snapshot_access.h"
 #include "snapshot/snapshot_key.h"
 #include "snapshot/snapshot_manifest.h"
 
@@ -63,12 +69,14 @@ Result<DetectionSet> LoadDetectionRunbooks(const std::vector<std::string>& paths
 
 struct EvidenceOptions {
   const snapshot::SnapshotSigningKey* key = nullptr;  // nullptr: no snapshots
-  std::string snapshots_dir;                         // <store>/snapshots
+  // Writes and audits the snapshots (over <store>/snapshots); required with `key`.
+  const snapshot::SnapshotAccess* access = nullptr;
 };
 
 class RunbookQuerySource : public QuerySource {
  public:
-  // `executor`, `token`, `store`, `clock` and evidence.key must outlive the source; `rules`
+  // `executor`, `token`, `store`, `clock`, evidence.key and evidence.access must outlive the
+  // source; `rules`
   // are the DetectionSet's rules whose library the executor uses. `max_rows` bounds the rows
   // of one query.
   RunbookQuerySource(const runbook::Executor& executor, const std::vector<AlertRule>& rules,
@@ -84,20 +92,40 @@ class RunbookQuerySource : public QuerySource {
   Result<std::vector<DetectionRow>> Run(const AlertRule& rule, std::string_view sql,
                                         const QueryParams& params) override;
 
-  // Writes the rule's latest detection result as a signed snapshot (once per run, however
-  // many alerts it raised) and returns its id; "" without a key. Errors: kIOError, kInternal.
-  Result<std::string> SnapshotEvidence(const AlertRule& rule) override;
+  // Returns the store's newest regular segment id (0 for an empty store). Audit events still
+  // in the journal tail are not counted: they are read once folded into regular segments.
+  // Exact because the monitor is the store's only writer (it holds the writer lock) and its
+  // ingest commits every segment id it allocated before detection runs, so no segment with
+  // a smaller id can appear later.
+  Result<std::optional<uint64_t>> IngestPosition() override;
+
+  // Runs the rule's detection runbook as Run does, scanning only the regular segments with
+  // after < id <= through. Errors: as Run.
+  Result<std::vector<DetectionRow>> RunIngested(const AlertRule& rule, const QueryParams& params,
+                                                uint64_t after, uint64_t through) override;
+
+  // Runs the rule's detection runbook with `params` (the alert's window; audited) and
+  // freezes its result as a signed snapshot through SnapshotAccess::Create (audited as
+  // CreateSnapshot, same request id) and returns its id; "" without a key. Errors: as Run,
+  // plus the snapshot writer's and the audit log's.
+  Result<std::string> SnapshotEvidence(const AlertRule& rule, const QueryParams& params) override;
 
   // Executor runs made and denied so far (denials include bad tokens).
   uint64_t runs() const { return runs_; }
   uint64_t denials() const { return denials_; }
+  // Totals over the incremental detection runs (RunIngested): segments scanned (not pruned)
+  // and rows the scans examined.
+  uint64_t detection_segments_read() const { return detection_segments_read_; }
+  uint64_t detection_rows_examined() const { return detection_rows_examined_; }
 
  private:
-  struct Evidence {
-    runbook::RunOutcome outcome;
-    snapshot::StoreState store_state;
-    std::string snapshot_id;  // Set once written.
-  };
+  // Runs runbook `runbook_id` of `rule` with `params` (only its declared ones) and, when
+  // set, the segment range; fills `outcome`.
+  Status Execute(const AlertRule& rule, const std::string& runbook_id, const QueryParams& params,
+                 std::optional<std::pair<uint64_t, uint64_t>> segments,
+                 runbook::RunOutcome* outcome);
+  Result<std::vector<DetectionRow>> Rows(const std::string& runbook_id,
+                                         const runbook::RunOutcome& outcome) const;
 
   const runbook::Executor& executor_;
   ServiceTokenFile& token_;
@@ -106,9 +134,10 @@ class RunbookQuerySource : public QuerySource {
   const Clock& clock_;
   size_t max_rows_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>> runbook_of_;  // rule -> sql -> id
-  std::map<std::string, Evidence> evidence_;  // By rule id: the latest detection run.
   uint64_t runs_ = 0;
   uint64_t denials_ = 0;
+  uint64_t detection_segments_read_ = 0;
+  uint64_t detection_rows_examined_ = 0;
 };
 
 }  // namespace trailbook::monitor

@@ -137,6 +137,8 @@ RunOutcome Executor::Run(const RunRequest& request) const {
       return;
     }
     out.constraints = ConstraintsFor(p, WindowOf(*runbook, out.params), now_us);
+    out.constraints.after_segment_id = request.after_segment_id;
+    out.constraints.through_segment_id = request.through_segment_id;
     out.constraints.segment_ids = request.segment_ids;
     sql = runbook->query;
     Execute(sql, request.dry_run, {}, request.admission, &out);

@@ -77,6 +77,12 @@ struct RunRequest {
   // Nullable: admits the query execution; a refusal is the outcome "Throttled". Must
   // outlive the call.
   QueryAdmission* admission = nullptr;
+  // Incremental reads (the monitor): scan only regular segments with after < id <= through
+  // (sql::ScanConstraints::after_segment_id / through_segment_id). Added to the token's
+  // constraints, never replacing them, and recorded in the audit event's
+  // injectedConstraints. Unset: every segment.
+  std::optional<uint64_t> after_segment_id;
+  std::optional<uint64_t> through_segment_id;
   // Segment pinning (sql::ScanConstraints::segment_ids): when set, the run reads only these
   // committed segments, as a snapshot re-run must. It only narrows what the token allows;
   // it is recorded with the other injected constraints in the audit event.

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/timestamp.h"
@@ -131,7 +132,8 @@ TEST_F(MonitorCliTest, OnceDeliversAConfirmedAlertExactlyOnce) {
   CliResult third = Cli(Once());
   EXPECT_EQ(third.exit_code, 0);
   EXPECT_EQ(third.out, "");  // suppressed: the same incident pages once
-  // Three runs, three audited detection runs.
+  // Three runs, two audited detection runs: detection is incremental, so the third run,
+  // with nothing ingested since the second, runs no query.
   // Reading the audit trail takes an investigator's token with query:adhoc and audit:read.
   std::string reader_token = Mint("investigator", "--runbooks 'audit.*' --scope 'query:adhoc audit:read'");
   ASSERT_FALSE(reader_token.empty());
@@ -140,7 +142,27 @@ TEST_F(MonitorCliTest, OnceDeliversAConfirmedAlertExactlyOnce) {
                         "WHERE eventSource = 'trailbook.audit' AND userAgent = 'trailbook-monitor' "
                         "AND errorCode IS NULL\"");
   EXPECT_EQ(audit.exit_code, 0);
-  EXPECT_NE(audit.out.find("\n3"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("\n2"), std::string::npos) << audit.out;
+}
+
+// With audit_digest_key, `--once` ends with a signed digest covering its audit events.
+TEST_F(MonitorCliTest, OnceWritesTheFinalAuditDigest) {
+  MintToken("detect.*");
+  ASSERT_EQ(Cli("keygen --alg EdDSA --kid aud1 --out " + dir_ + "/auditkeys").exit_code, 0);
+  std::string yaml = io::ReadFile(dir_ + "/monitor.yaml").value();
+  ASSERT_TRUE(io::WriteFileAtomic(dir_ + "/monitor.yaml",
+                                  yaml + "audit_digest_key: auditkeys/aud1.key.pem\n").ok());
+  ASSERT_TRUE(io::WriteFileAtomic(dir_ + "/logs/noise.json", Burst("198.51.100.4", 4, 0)).ok());
+  EXPECT_EQ(Cli(Once()).exit_code, 0);
+  Result<std::vector<std::string>> digests = io::ListFilesRecursive(dir_ + "/store/audit/digests");
+  ASSERT_TRUE(digests.ok()) << digests.status().ToString();
+  ASSERT_EQ(digests->size(), 1u);
+  EXPECT_NE((*digests)[0].find("digest-00000000000000000001.json"), std::string::npos)
+      << (*digests)[0];
+  // A key that does not exist: the monitor refuses to start.
+  ASSERT_TRUE(io::WriteFileAtomic(dir_ + "/monitor.yaml",
+                                  yaml + "audit_digest_key: auditkeys/none.key.pem\n").ok());
+  EXPECT_NE(Cli(Once()).exit_code, 0);
 }
 
 TEST_F(MonitorCliTest, ExitCodesForBadConfigMissingTokenAndDeniedRunbook) {

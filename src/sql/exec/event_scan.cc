@@ -15,6 +15,7 @@
 #include "sql/exec/expression_evaluator.h"
 #include "sql/exec/text_block_cache.h"
 #include "sql/exec/value_ops.h"
+#include "storage/audit_journal.h"
 #include "storage/event_json.h"
 #include "storage/event_schema.h"
 #include "storage/row_batch.h"
@@ -92,6 +93,15 @@ std::string JoinValues(const std::vector<std::string>& v) {
   return s;
 }
 
+// Returns whether the segment `id` may be scanned under the constraints' segment range.
+bool InSegmentRange(const ScanConstraints& c, uint64_t id) {
+  if (!c.after_segment_id && !c.through_segment_id) return true;
+  if ((id & storage::kJournalSegmentIdBit) != 0) return false;
+  if (c.after_segment_id && id <= *c.after_segment_id) return false;
+  if (c.through_segment_id && id > *c.through_segment_id) return false;
+  return true;
+}
+
 }  // namespace
 
 const TableCatalog& EventTableCatalog() {
@@ -125,6 +135,8 @@ std::string ScanConstraints::ToString() const {
     add("eventSource NOT IN (" + JoinValues(hidden_event_sources) + ")");
   }
   if (segment_ids) add(DescribeSegmentPin(*segment_ids));
+  if (after_segment_id) add("segmentId > " + std::to_string(*after_segment_id));
+  if (through_segment_id) add("segmentId <= " + std::to_string(*through_segment_id));
   return s;
 }
 
@@ -240,6 +252,7 @@ class EventScanSource {
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
                  seg.row_count() == 0 || !Pinned(seg.id());
+      out = out || !InSegmentRange(plan_->constraints, seg.id());
       if (out) {
         c.segments_pruned += 1;
       } else {

@@ -55,13 +55,19 @@ struct ScanConstraints {
   // Rows whose eventSource is one of these are dropped (e.g. "trailbook.audit" for a caller
   // without the audit:read scope). Empty: nothing hidden.
   std::vector<std::string> hidden_event_sources;
+  // Incremental reads (the monitor): only regular segments with after_segment_id < id <=
+  // through_segment_id are scanned, and never the audit journal's in-memory segments
+  // (storage::kJournalSegmentIdBit). Segment ids grow with each commit and segments are
+  // immutable, so (after, through] is exactly what was committed in between.
+  std::optional<uint64_t> after_segment_id;
+  std::optional<uint64_t> through_segment_id;
   // Segment pinning: only the regular segments with these ids (ascending) are read, and no
   // audit-journal segment. A snapshot re-run pins the segments its snapshot ran over, so
   // events ingested since then cannot change the answer. nullopt: every segment.
   std::optional<std::vector<uint64_t>> segment_ids;
   bool any() const {
     return accounts || regions || min_time || max_time || !hidden_event_sources.empty() ||
-           segment_ids;
+           segment_ids || after_segment_id || through_segment_id;
   }
   std::string ToString() const;
 };
