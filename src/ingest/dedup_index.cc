@@ -141,6 +141,16 @@ void DedupIndex::Committed(int64_t day, size_t count) {
   EvictOver(std::nullopt);
 }
 
+void DedupIndex::Reset() {
+  days_.clear();
+  lru_.clear();
+  resident_keys_ = 0;
+  text_days_.clear();
+  text_lru_.clear();
+  text_keys_ = 0;
+  synced_sequence_.reset();
+}
+
 Status DedupIndex::Verify() const {
   size_t keys = 0;
   for (const auto& [day, entry] : days_) {

@@ -106,6 +106,12 @@ class DedupIndex {
   // Returns kInternal naming the first broken invariant (tests).
   Status Verify() const;
 
+  // Forgets every loaded day and text key (counters stay); days reload from the store.
+  void Reset();
+  // The store commit sequence the index last matched (set by the ingest that used it).
+  std::optional<uint64_t> synced_sequence() const { return synced_sequence_; }
+  void set_synced_sequence(uint64_t sequence) { synced_sequence_ = sequence; }
+
  private:
   struct Day {
     KeySet keys;
@@ -135,6 +141,7 @@ class DedupIndex {
   std::list<int64_t> text_lru_;  // most recently used first
   size_t text_keys_ = 0;
   uint64_t text_keys_dropped_ = 0;
+  std::optional<uint64_t> synced_sequence_;
 };
 
 }  // namespace trailbook::ingest

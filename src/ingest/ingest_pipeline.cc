@@ -46,7 +46,12 @@ struct FileSpan {
 class Shared {
  public:
   Shared(storage::Store& s, const IngestOptions& o, IngestProgress* p, std::vector<InputFile> in)
-      : store(s), options(o), progress(p), inputs(std::move(in)), dedup(s, o.dedup_limits) {}
+      : store(s),
+        options(o),
+        progress(p),
+        inputs(std::move(in)),
+        own_dedup(s, o.dedup_limits),
+        dedup(o.dedup != nullptr ? *o.dedup : own_dedup) {}
 
   storage::Store& store;
   const IngestOptions& options;
@@ -55,7 +60,8 @@ class Shared {
   std::atomic<size_t> next{0};
 
   std::mutex dedup_mu;
-  DedupIndex dedup;  // guarded by dedup_mu
+  DedupIndex own_dedup;  // used unless the caller keeps one across ingests
+  DedupIndex& dedup;     // guarded by dedup_mu
 
   std::mutex commit_mu;  // serializes Store::Commit and ledger lookups
   // Content hashes read in this run (guarded by commit_mu): a second file with the same
@@ -362,6 +368,12 @@ Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string>
   unsigned threads = options.threads != 0 ? options.threads
                                           : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, ordered.size())));
+  // A caller's index is valid only if nobody committed since its last ingest; otherwise
+  // (another writer, an audit fold) it starts over from the store.
+  if (options.dedup != nullptr &&
+      options.dedup->synced_sequence() != std::optional<uint64_t>(store.Snapshot()->sequence())) {
+    options.dedup->Reset();
+  }
   Shared shared(store, options, progress, std::move(ordered));
   shared.summary = std::move(pre);
   size_t budget = std::max<size_t>(options.batch_bytes / threads, 1);
@@ -371,7 +383,12 @@ Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string>
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&, t] { workers[t]->Run(); });
   workers[0]->Run();
   for (std::thread& th : pool) th.join();
-  if (shared.failed.load()) return shared.failure;
+  if (shared.failed.load()) {
+    // Keys of rows that were never committed may be pending in it: drop it.
+    if (options.dedup != nullptr) options.dedup->Reset();
+    return shared.failure;
+  }
+  if (options.dedup != nullptr) options.dedup->set_synced_sequence(store.Snapshot()->sequence());
   shared.summary.dedup_peak_keys = shared.dedup.peak_resident_keys();
   shared.summary.dedup_day_loads = shared.dedup.day_loads();
   shared.summary.dedup_evictions = shared.dedup.evictions();

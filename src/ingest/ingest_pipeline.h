@@ -44,6 +44,12 @@ struct IngestOptions {
   storage::SegmentWriteOptions segment_options;
   int zstd_level = 3;
   DedupLimits dedup_limits;  // Memory of the duplicate filter (ingest/dedup_index.h).
+  // A duplicate filter kept across ingests into the same store by a long-lived writer (the
+  // monitor ingests every poll), so days it holds are not re-read from the store each time.
+  // Built on the same store; one ingest at a time. It is reset when the store has commits it
+  // did not see or when an ingest fails; its counters then accumulate. nullptr: a filter
+  // for this ingest only.
+  DedupIndex* dedup = nullptr;
   size_t max_reported_records = 1000;  // Rejected records listed in the summary (all counted).
 };
 

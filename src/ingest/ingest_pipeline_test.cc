@@ -203,6 +203,48 @@ TEST(IngestPipelineTest, DedupEvictionAndReloadStillRejectEveryDuplicate) {
   EXPECT_EQ((*store)->Snapshot()->row_count(), unique + paths.size() + 1);
 }
 
+TEST(IngestPipelineTest, AKeptDedupIndexServesLaterIngestsUntilSomeoneElseCommits) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  auto file = [&](const std::string& name, const std::string& text) {
+    EXPECT_TRUE(io::WriteFileAtomic(dir + "/in/" + name, text).ok());
+    return std::vector<std::string>{dir + "/in/" + name};
+  };
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  DedupIndex kept(**store, DedupLimits{});
+  IngestOptions options;
+  options.threads = 1;
+  options.dedup = &kept;
+
+  auto first = RunIngest(**store, file("a.json", Event(1, "a1") + Event(1, "a2", 1)), options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->events_added, 2u);
+  uint64_t loads = kept.day_loads();
+  EXPECT_EQ(loads, 1u);
+
+  // The next poll: a re-delivery and a new event on the same day; the day is not re-read.
+  auto second = RunIngest(**store, file("b.json", Event(1, "a2", 1) + Event(1, "b1", 2)), options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->events_added, 1u);
+  EXPECT_EQ(second->duplicates, 1u);
+  EXPECT_EQ(kept.day_loads(), loads);
+
+  // Another ingest commits without the kept index: the next one starts over from the store
+  // (one more day load) and still sees what that ingest stored.
+  IngestOptions plain;
+  plain.threads = 1;
+  auto other = RunIngest(**store, file("c.json", Event(1, "c1", 3)), plain);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto third = RunIngest(**store, file("d.json", Event(1, "c1", 3) + Event(1, "b1", 2)), options);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->events_added, 0u);
+  EXPECT_EQ(third->duplicates, 2u);
+  EXPECT_EQ(kept.day_loads(), loads + 1);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
+  EXPECT_TRUE(kept.Verify().ok());
+}
+
 TEST(IngestPipelineTest, DedupIndexStaysWithinBudgetOnManyDays) {
   std::string dir = TempDir();
   ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());

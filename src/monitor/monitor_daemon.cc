@@ -144,6 +144,10 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
     ingest::IngestOptions options;
     options.threads = config_.ingest_threads;
     options.batch_bytes = size_t{64} << 20;
+    if (dedup_ == nullptr) {
+      dedup_ = std::make_unique<ingest::DedupIndex>(*store_, options.dedup_limits);
+    }
+    options.dedup = dedup_.get();
     std::vector<std::string> present;
     for (const std::string& p : config_.watch) {
       if (io::Exists(p)) present.push_back(p);

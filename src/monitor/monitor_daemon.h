@@ -97,6 +97,9 @@ class Monitor {
   const Clock& clock_;
   std::unique_ptr<io::FileLock> lock_;
   std::unique_ptr<storage::Store> store_;
+  // The duplicate filter, kept across polls: the monitor is the store's only writer, so the
+  // days it holds stay valid and are not re-read from the store on every poll.
+  std::unique_ptr<ingest::DedupIndex> dedup_;
   std::unique_ptr<sql::QueryEngine> engine_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::shared_ptr<auth::JwksCache> keys_;  // Shared with the verifier's issuer config.
