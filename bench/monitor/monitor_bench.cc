@@ -56,12 +56,16 @@ long PeakRssKb() {
   return usage.ru_maxrss;
 }
 
-long CurrentRssKb() {
+// A field of /proc/self/status in kB ("VmRSS", "RssAnon", "RssFile"), or -1.
+long StatusKb(const char* field) {
   Result<std::string> status = io::ReadFile("/proc/self/status");
   if (!status.ok()) return -1;
-  size_t at = status->find("VmRSS:");
-  return at == std::string::npos ? -1 : std::atol(status->c_str() + at + 6);
+  std::string key = std::string(field) + ":";
+  size_t at = status->find(key);
+  return at == std::string::npos ? -1 : std::atol(status->c_str() + at + key.size());
 }
+
+long CurrentRssKb() { return StatusKb("VmRSS"); }
 
 // The 1-minute load average (the machine is shared; see the header comment).
 double LoadAverage() {
@@ -324,10 +328,11 @@ int Throughput(int argc, char** argv) {
   });
   while (Seconds(Steady::now() - start) < seconds) {
     std::this_thread::sleep_for(std::chrono::seconds(5));
-    std::fprintf(stderr, "%5.0f s: produced %llu, ingested %llu, rss %ld MB\n",
+    std::fprintf(stderr, "%5.0f s: produced %llu, ingested %llu, rss %ld MB (anon %ld, file %ld)\n",
                  Seconds(Steady::now() - start),
                  static_cast<unsigned long long>(produced.load()),
-                 static_cast<unsigned long long>(ingested.load()), CurrentRssKb() / 1024);
+                 static_cast<unsigned long long>(ingested.load()), CurrentRssKb() / 1024,
+                 StatusKb("RssAnon") / 1024, StatusKb("RssFile") / 1024);
   }
   producer.join();
   // Drain: wait until everything produced is ingested (at most 5 minutes).
