@@ -12,23 +12,6 @@ constexpr size_t kMaxAuditedSqlBytes = 16 * 1024;
 // Ad-hoc parameter values are not length-checked like runbook ones; the audit keeps a prefix.
 constexpr size_t kMaxAuditedParamBytes = 1024;
 
-void WriteSteps(const std::vector<auth::VerificationStep>& steps, json::JsonWriter* w) {
-  w->BeginArray();
-  for (const auth::VerificationStep& s : steps) {
-    w->BeginObject();
-    w->Key("name");
-    w->String(s.name);
-    w->Key("outcome");
-    w->String(auth::OutcomeName(s.outcome));
-    if (!s.detail.empty()) {
-      w->Key("detail");
-      w->String(s.detail);
-    }
-    w->EndObject();
-  }
-  w->EndArray();
-}
-
 // Deny with the generic caller-facing message; the detail stays in the decision.
 void SetDenied(RunOutcome* out) {
   out->status = PermissionDenied("not allowed");
@@ -339,7 +322,7 @@ void Executor::Audit(const RequestOrigin& origin, const std::string& query_text,
     w.Key("verificationSteps");
     std::vector<auth::VerificationStep> all = out->token_steps;
     all.insert(all.end(), out->decision.steps.begin(), out->decision.steps.end());
-    WriteSteps(all, &w);
+    auth::WriteStepsJson(all, &w);
     w.Key("decision");
     w.BeginObject();
     w.Key("allowed");

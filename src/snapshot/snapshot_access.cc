@@ -16,23 +16,6 @@
 namespace trailbook::snapshot {
 namespace {
 
-void WriteSteps(const std::vector<auth::VerificationStep>& steps, json::JsonWriter* w) {
-  w->BeginArray();
-  for (const auth::VerificationStep& s : steps) {
-    w->BeginObject();
-    w->Key("name");
-    w->String(s.name);
-    w->Key("outcome");
-    w->String(auth::OutcomeName(s.outcome));
-    if (!s.detail.empty()) {
-      w->Key("detail");
-      w->String(s.detail);
-    }
-    w->EndObject();
-  }
-  w->EndArray();
-}
-
 std::string RequestParameters(const std::string& action, const std::string& id,
                               const std::string& extra_key, const std::string& extra_value) {
   json::JsonWriter w;
@@ -168,7 +151,7 @@ Result<SnapshotAccess::Grant> SnapshotAccess::Authorize(const AccessRequest& req
   json::JsonWriter w;
   w.BeginObject();
   w.Key("verificationSteps");
-  WriteSteps(grant.steps, &w);
+  auth::WriteStepsJson(grant.steps, &w);
   w.Key("decision");
   w.BeginObject();
   w.Key("allowed");
@@ -209,7 +192,7 @@ Status SnapshotAccess::Record(const Grant& grant, const Status& outcome,
   w.BeginObject();
   if (!grant.steps.empty()) {
     w.Key("verificationSteps");
-    WriteSteps(grant.steps, &w);
+    auth::WriteStepsJson(grant.steps, &w);
   }
   w.Key("decision");
   w.BeginObject();

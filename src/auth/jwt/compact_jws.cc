@@ -37,6 +37,23 @@ std::string_view OutcomeName(VerificationStep::Outcome outcome) {
   return "?";
 }
 
+void WriteStepsJson(std::span<const VerificationStep> steps, json::JsonWriter* w) {
+  w->BeginArray();
+  for (const VerificationStep& s : steps) {
+    w->BeginObject();
+    w->Key("name");
+    w->String(s.name);
+    w->Key("outcome");
+    w->String(OutcomeName(s.outcome));
+    if (!s.detail.empty()) {
+      w->Key("detail");
+      w->String(s.detail);
+    }
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
 Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_bytes) {
   CompactJws jws;
   TB_RETURN_IF_ERROR(ParseCompactJwsInto(token, max_token_bytes, &jws));

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "auth/jwt/strict_json.h"
 #include "base/clock.h"
 #include "base/status.h"
+#include "json/json_writer.h"
 
 namespace trailbook::auth {
 
@@ -40,6 +42,10 @@ struct VerificationStep {
 
 // Returns "pass", "fail" or "skipped".
 std::string_view OutcomeName(VerificationStep::Outcome outcome);
+
+// Writes `steps` as a JSON array of {"name", "outcome"[, "detail" when non-empty]}: the
+// form audit events record (runbook and snapshot access events alike).
+void WriteStepsJson(std::span<const VerificationStep> steps, json::JsonWriter* w);
 
 inline constexpr size_t kMaxTokenBytes = 8192;
 
