@@ -7,6 +7,7 @@
 #include "auth/jwt/signature.h"
 #include "base/timestamp.h"
 #include "crypto/digest.h"
+#include "io/file.h"
 #include "json/canonical_json.h"
 #include "json/json_writer.h"
 
@@ -183,6 +184,19 @@ std::string DigestFileName(uint64_t last_sequence) {
   std::snprintf(buf, sizeof(buf), "digest-%020llu.json",
                 static_cast<unsigned long long>(last_sequence));
   return buf;
+}
+
+Result<std::optional<AuditDigest>> ReadLatestDigest(const std::string& dir) {
+  if (!io::Exists(dir)) return std::optional<AuditDigest>();
+  TB_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDirectory(dir));
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    if (!it->starts_with("digest-") || !it->ends_with(".json")) continue;
+    TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(dir + "/" + *it, 1 << 20));
+    Result<AuditDigest> d = ParseDigestJson(text);
+    if (!d.ok()) return Corruption(dir + "/" + *it + ": " + d.status().message());
+    return std::optional<AuditDigest>(std::move(*d));
+  }
+  return std::optional<AuditDigest>();
 }
 
 }  // namespace trailbook::audit

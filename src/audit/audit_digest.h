@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,5 +70,9 @@ Status VerifyDigestSignature(const AuditDigest& digest, const auth::JwkSet& keys
 
 // "digest-<20-digit last sequence>.json": names sort in sequence order.
 std::string DigestFileName(uint64_t last_sequence);
+
+// Returns the newest digest in `dir` (a store's kDigestDirName), or nullopt when there is
+// none. Errors: kCorruption naming the file when it does not parse, kIOError.
+Result<std::optional<AuditDigest>> ReadLatestDigest(const std::string& dir);
 
 }  // namespace trailbook::audit

@@ -371,16 +371,7 @@ Result<DigestReceipt> JournalAuditLog::WriteDigestLocked() {
   TB_RETURN_IF_ERROR(SyncHead());
   std::string dir = store_dir_ + "/" + kDigestDirName;
   TB_RETURN_IF_ERROR(io::CreateDirectories(dir));
-  TB_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDirectory(dir));
-  std::optional<AuditDigest> previous;
-  for (auto it = names.rbegin(); it != names.rend(); ++it) {
-    if (!it->starts_with("digest-") || !it->ends_with(".json")) continue;
-    TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(dir + "/" + *it, 1 << 20));
-    Result<AuditDigest> d = ParseDigestJson(text);
-    if (!d.ok()) return Corruption(dir + "/" + *it + ": " + d.status().message());
-    previous = std::move(*d);
-    break;
-  }
+  TB_ASSIGN_OR_RETURN(std::optional<AuditDigest> previous, ReadLatestDigest(dir));
   DigestReceipt receipt;
   uint64_t covered = previous ? previous->last_sequence : 0;
   if (covered > head_.sequence) {

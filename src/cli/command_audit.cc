@@ -3,12 +3,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "audit/audit_digest.h"
 #include "base/clock.h"
 #include "cli/store_flags.h"
-#include "io/file.h"
 
 namespace trailbook::cli {
 
@@ -43,22 +41,10 @@ Result<std::unique_ptr<CommandAuditLog>> CommandAuditLog::Open(const std::string
 
 Result<bool> CommandAuditLog::DigestDue(const std::string& store_dir,
                                         std::chrono::seconds interval, int64_t now_us) {
-  std::string dir = store_dir + "/" + audit::kDigestDirName;
-  if (!io::Exists(dir)) return true;
-  TB_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDirectory(dir));
-  // Digest files are named by their zero-padded last sequence: the newest sorts last.
-  std::string newest;
-  for (const std::string& name : names) {
-    if (name.rfind("digest-", 0) == 0 && name.size() > 5 &&
-        name.compare(name.size() - 5, 5, ".json") == 0) {
-      newest = name;
-    }
-  }
-  if (newest.empty()) return true;
-  TB_ASSIGN_OR_RETURN(std::string text, io::ReadFile(dir + "/" + newest));
-  Result<audit::AuditDigest> digest = audit::ParseDigestJson(text);
-  if (!digest.ok()) return digest.status().WithContext(dir + "/" + newest);
-  return now_us - digest->end_time_us >=
+  TB_ASSIGN_OR_RETURN(std::optional<audit::AuditDigest> newest,
+                      audit::ReadLatestDigest(store_dir + "/" + audit::kDigestDirName));
+  if (!newest) return true;
+  return now_us - newest->end_time_us >=
          std::chrono::duration_cast<std::chrono::microseconds>(interval).count();
 }
 
