@@ -7,20 +7,7 @@ set -uo pipefail
 TB=$1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/trailbook-run-test-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-# expect CODE CMD...: runs CMD, checks its exit code, keeps stdout in $WORK/out, stderr in $WORK/err.
-expect() {
-  local want=$1; shift
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [[ $got != "$want" ]]; then
-    fail "exit $got, want $want: $*"; sed 's/^/  stderr: /' "$WORK/err" | head -5
-  fi
-}
-contains() { grep -qF -- "$2" "$1" || { fail "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -8; }; }
-lacks() { if grep -qF -- "$2" "$1"; then fail "$1 contains: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/cli_test_lib.sh"
 
 NOW=$(date -u +%Y-%m-%dT%H:00:00Z)
 HOUR_AGO=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
@@ -164,5 +151,4 @@ TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY TRAILBOOK_AUDIT_DIGEST_INTERVAL=1 expect 
 expect 0 "$TB" audit verify --store "$STORE" --jwks "$WORK/digest/jwks.json"
 contains "$WORK/out" 'digests: 2'
 
-if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "all passed"
+finish

@@ -8,19 +8,7 @@ set -uo pipefail
 TB=$1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/trailbook-snapshot-test-XXXXXX")
 trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-# expect CODE CMD...: runs CMD, checks its exit code, keeps stdout in $WORK/out, stderr in $WORK/err.
-expect() {
-  local want=$1; shift
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [[ $got != "$want" ]]; then
-    fail "exit $got, want $want: $*"; sed 's/^/  stderr: /' "$WORK/err" | head -5
-  fi
-}
-contains() { grep -qF -- "$2" "$1" || { fail "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -8; }; }
+source "$(dirname "${BASH_SOURCE[0]}")/cli_test_lib.sh"
 
 HOUR_AGO=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
 event() {  # event N ACCOUNT USER NAME
@@ -114,5 +102,4 @@ contains "$WORK/out" 'ListSnapshots,-,1'
 contains "$WORK/out" 'ReadSnapshot,AccessDenied,1'
 contains "$WORK/out" 'ReadSnapshot,SnapshotError,1'
 
-if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "snapshot CLI: all checks passed"
+finish "snapshot CLI: all checks passed"
