@@ -93,8 +93,12 @@ std::string JoinValues(const std::vector<std::string>& v) {
   return s;
 }
 
-// Returns whether the segment `id` may be scanned under the constraints' segment range.
-bool InSegmentRange(const ScanConstraints& c, uint64_t id) {
+// Returns whether the segment `id` may be scanned under the constraints' segment pin and
+// segment range (both exclude audit-journal segments).
+bool SegmentAdmitted(const ScanConstraints& c, uint64_t id) {
+  if (c.segment_ids && !std::binary_search(c.segment_ids->begin(), c.segment_ids->end(), id)) {
+    return false;
+  }
   if (!c.after_segment_id && !c.through_segment_id) return true;
   if ((id & storage::kJournalSegmentIdBit) != 0) return false;
   if (c.after_segment_id && id <= *c.after_segment_id) return false;
@@ -251,20 +255,13 @@ class EventScanSource {
       c.blocks_total += seg.num_blocks();
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
-                 seg.row_count() == 0 || !Pinned(seg.id());
-      out = out || !InSegmentRange(plan_->constraints, seg.id());
+                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id());
       if (out) {
         c.segments_pruned += 1;
       } else {
         candidates_.push_back(s);
       }
     }
-  }
-
-  // False when the constraints pin other segments than `id`.
-  bool Pinned(uint64_t id) const {
-    const auto& pin = plan_->constraints.segment_ids;
-    return !pin || std::binary_search(pin->begin(), pin->end(), id);
   }
 
   struct Morsel {
