@@ -3,6 +3,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 
 #include "storage/bit_packing.h"
 #include "storage/bloom_filter.h"
@@ -726,6 +728,60 @@ Result<std::optional<std::string>> SegmentReader::StringAt(int column_index, uin
   }
 }
 
+UuidNeedle::UuidNeedle(std::string_view value) : text_(value) {
+  bool upper = false;
+  if (!ParseUuid(value, binary_, &upper)) return;
+  // A stored UUID of kind lower (upper) reads back as FormatUuid(bytes, false (true)), so it
+  // equals `value` exactly when those bytes are the needle's and that formatting is `value`.
+  char text[36];
+  FormatUuid(binary_, false, text);
+  matches_lower_ = value == std::string_view(text, sizeof(text));
+  FormatUuid(binary_, true, text);
+  matches_upper_ = value == std::string_view(text, sizeof(text));
+}
+
+Status SegmentReader::ScanUuidBlockForValue(int column_index, uint32_t b, const UuidNeedle& needle,
+                                            std::vector<uint32_t>* rows) const {
+  TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
+  const uint32_t count = footer_.blocks[b].row_count;
+  const uint32_t row_start = footer_.blocks[b].row_start;
+  UuidChunk u;
+  Status s = ParseUuidChunk(chunk, count, &u);
+  if (!s.ok()) return s.WithContext(path());
+  size_t first_new = rows->size();
+  if (needle.matches_lower() || needle.matches_upper()) {
+    const uint8_t* want = needle.binary();
+    for (uint32_t i = 0; i < count; ++i) {
+      if (std::memcmp(u.binary + size_t{i} * 16, want, 16) != 0) continue;
+      uint64_t kind = UnpackBit(u.kinds, 2, i);
+      if ((kind == kUuidLower && needle.matches_lower()) ||
+          (kind == kUuidUpper && needle.matches_upper())) {
+        rows->push_back(row_start + i);
+      }
+    }
+  }
+  // Exceptions hold the verbatim text of values that are not canonical UUIDs (mixed case,
+  // other shapes); compare them as text, as ReadStrings would return them.
+  ByteReader r(u.exceptions);
+  uint64_t n = 0;
+  TB_RETURN_IF_ERROR(r.ReadVarint64(&n));
+  if (n > count) return Error("uuid exception count exceeds the block's rows");
+  bool added_exception = false;
+  for (uint64_t k = 0; k < n; ++k) {
+    uint64_t at = 0;
+    std::string_view v;
+    TB_RETURN_IF_ERROR(r.ReadVarint64(&at));
+    TB_RETURN_IF_ERROR(r.ReadLengthPrefixed(&v));
+    if (at >= count) return Error("uuid exception row outside its block");
+    if (v == needle.text() && UnpackBit(u.kinds, 2, at) == kUuidException) {
+      rows->push_back(row_start + static_cast<uint32_t>(at));
+      added_exception = true;
+    }
+  }
+  if (added_exception) std::sort(rows->begin() + static_cast<std::ptrdiff_t>(first_new), rows->end());
+  return Status::OK();
+}
+
 Status SegmentReader::ScanBlockForValue(int column_index, uint32_t b, std::string_view value,
                                         std::vector<uint32_t>* rows) const {
   StringBlock block;
@@ -790,13 +846,20 @@ Result<std::vector<uint32_t>> SegmentReader::LookupRows(int column_index,
     return rows;
   }
   uint64_t hash = XXH3_64bits(value.data(), value.size());
+  // UUID blocks are compared in binary: the needle is parsed once, no row is formatted.
+  std::optional<UuidNeedle> uuid;
+  if (c->encoding == ColumnEncoding::kUuid) uuid.emplace(value);
   for (uint32_t b = 0; b < num_blocks(); ++b) {
     if (c->index == IndexKind::kBloom) {
       TB_ASSIGN_OR_RETURN(std::string_view filter,
                           Chunk(column_index, c->index_chunks[b], c->blocks.size() + 1 + b));
       if (!BloomFilterMayContain(filter, hash)) continue;
     }
-    TB_RETURN_IF_ERROR(ScanBlockForValue(column_index, b, value, &rows));
+    if (uuid) {
+      TB_RETURN_IF_ERROR(ScanUuidBlockForValue(column_index, b, *uuid, &rows));
+    } else {
+      TB_RETURN_IF_ERROR(ScanBlockForValue(column_index, b, value, &rows));
+    }
   }
   return rows;
 }

@@ -75,6 +75,26 @@ class StringBlock {
   std::vector<uint8_t> nulls_;
 };
 
+// A needle for a kUuid column, parsed once: its 16 bytes and which stored kinds can equal
+// it as text. SQL equality on such a column is exact text equality, so a canonical
+// lowercase needle matches only rows stored as lowercase UUIDs, an uppercase one only
+// uppercase rows, an all-digit one both, and a mixed-case or non-UUID needle only the
+// verbatim exceptions. Borrows `value`, which must outlive the needle.
+class UuidNeedle {
+ public:
+  explicit UuidNeedle(std::string_view value);
+  std::string_view text() const { return text_; }
+  const uint8_t* binary() const { return binary_; }
+  bool matches_lower() const { return matches_lower_; }
+  bool matches_upper() const { return matches_upper_; }
+
+ private:
+  std::string_view text_;
+  uint8_t binary_[16] = {};
+  bool matches_lower_ = false;
+  bool matches_upper_ = false;
+};
+
 class SegmentReader {
  public:
   // Maps and validates the segment at `path`. Errors: kNotFound, kIOError, kCorruption
@@ -155,6 +175,10 @@ class SegmentReader {
   size_t ChunkOrdinalBase(int column) const { return chunk_base_[static_cast<size_t>(column)]; }
   Status ScanBlockForValue(int column, uint32_t b, std::string_view value,
                            std::vector<uint32_t>* rows) const;
+  // ScanBlockForValue for a kUuid block: compares 16-byte binaries (and exception text)
+  // instead of formatting every row.
+  Status ScanUuidBlockForValue(int column, uint32_t b, const UuidNeedle& needle,
+                               std::vector<uint32_t>* rows) const;
   Status Error(std::string_view what) const;
 
   std::unique_ptr<io::MappedFile> file_;  // null for OpenBytes

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -241,6 +243,93 @@ TEST(SegmentTest, NeedleLookups) {
   EXPECT_EQ(*id, std::vector<uint32_t>{7777});
   EXPECT_EQ(*(*seg)->LookupRows(s.event_id_column(), "not-a-uuid"), std::vector<uint32_t>{5});
   EXPECT_TRUE((*seg)->LookupRows(s.event_id_column(), Uuid(123456))->empty());
+}
+
+std::string ToUpper(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+TEST(SegmentTest, UuidNeedleKnowsWhichStoredKindsCanMatch) {
+  UuidNeedle lower("0123abcd-0000-1111-2222-333344445555");
+  EXPECT_TRUE(lower.matches_lower());
+  EXPECT_FALSE(lower.matches_upper());
+  UuidNeedle upper("0123ABCD-0000-1111-2222-333344445555");
+  EXPECT_FALSE(upper.matches_lower());
+  EXPECT_TRUE(upper.matches_upper());
+  EXPECT_EQ(std::memcmp(lower.binary(), upper.binary(), 16), 0);
+  UuidNeedle digits("01234567-0000-1111-2222-333344445555");
+  EXPECT_TRUE(digits.matches_lower());
+  EXPECT_TRUE(digits.matches_upper());
+  for (const char* text : {"0123ABcd-0000-1111-2222-333344445555", "not-a-uuid", "",
+                           "{0123abcd-0000-1111-2222-333344445555}",
+                           "0123abcd000001111222233334444555566"}) {
+    UuidNeedle n(text);
+    EXPECT_FALSE(n.matches_lower()) << text;
+    EXPECT_FALSE(n.matches_upper()) << text;
+    EXPECT_EQ(n.text(), text);
+  }
+}
+
+// The binary UUID needle scan must answer exactly what text equality over the decoded
+// column answers: case differences, all-digit UUIDs, exceptions, duplicates and NULLs.
+TEST(SegmentTest, UuidNeedleLookupEqualsTextEquality) {
+  const EventSchema& s = EventSchema::Get();
+  const int id_column = s.event_id_column();
+  const int n = 3000;
+  std::vector<std::optional<std::string>> ids;
+  for (int i = 0; i < n; ++i) ids.push_back(Uuid(i));
+  for (int i = 50; i < n; i += 50) ids[static_cast<size_t>(i)] = ToUpper(Uuid(i - 1));
+  ids[7] = "000000Ab-1111-4222-8333-0000000004ad";  // Mixed case of Uuid(171): exception.
+  ids[11] = "not-a-uuid";
+  ids[13] = "12345678-1234-1234-1234-123456789012";  // No letters: stored as lowercase.
+  ids[14] = ids[13];
+  ids[20] = std::nullopt;
+  ids[21] = Uuid(171);                                   // Duplicate, other block below.
+  ids[2100] = Uuid(171);
+  ids[2101] = ToUpper(Uuid(171));                        // Same bytes, uppercase kind.
+  ids[2500] = "";
+  RowBatch batch;
+  for (int i = 0; i < n; ++i) {
+    batch.SetTimestamp(s.event_time_column(), int64_t{1'700'000'000} * kMicrosPerSecond + i);
+    batch.SetString(s.ColumnByPath("eventName"), "GetObject");
+    if (ids[static_cast<size_t>(i)]) batch.SetString(id_column, *ids[static_cast<size_t>(i)]);
+    batch.SetString(s.shape_column(), std::string{31, 33, 43});
+    batch.EndRow(static_cast<uint64_t>(i));
+  }
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  SegmentWriteOptions options;
+  options.block_rows = 1024;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 3, 0, batch, rows, options, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(3));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  ASSERT_EQ((*seg)->encoding(id_column), ColumnEncoding::kUuid);
+  std::vector<std::string> needles = {
+      Uuid(171), ToUpper(Uuid(171)), "000000Ab-1111-4222-8333-0000000004ad",
+      "000000aB-1111-4222-8333-0000000004AD", Uuid(49), ToUpper(Uuid(49)), Uuid(50),
+      "not-a-uuid", "NOT-A-UUID", "12345678-1234-1234-1234-123456789012", "",
+      "00000000-0000-0000-0000-000000000000", Uuid(999999), "000000ab-1111-4222-8333-0000000004a"};
+  for (const std::string& needle : needles) {
+    std::vector<uint32_t> expect;
+    for (int i = 0; i < n; ++i) {
+      if (ids[static_cast<size_t>(i)] && *ids[static_cast<size_t>(i)] == needle) {
+        expect.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    auto got = (*seg)->LookupRows(id_column, needle);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, expect) << "needle '" << needle << "'";
+  }
+  // Spot-check that the cases above are not vacuous.
+  EXPECT_EQ((*seg)->LookupRows(id_column, Uuid(171))->size(), 3u);
+  EXPECT_EQ((*seg)->LookupRows(id_column, "000000Ab-1111-4222-8333-0000000004ad")->size(), 1u);
+  EXPECT_EQ((*seg)->LookupRows(id_column, ToUpper(Uuid(171)))->size(), 1u);
+  EXPECT_EQ((*seg)->LookupRows(id_column, "12345678-1234-1234-1234-123456789012")->size(), 2u);
 }
 
 TEST(SegmentTest, CorruptionIsDetected) {
