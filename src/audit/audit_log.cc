@@ -57,10 +57,16 @@ class JournalAuditLog final : public AuditLog {
   Result<DigestReceipt> WriteDigest() override;
 
  private:
+  // One caller's event while it waits in Append. Lives on that caller's stack; the leader
+  // touches it only under mu_ (done, cv) or while it is in the leader's batch (result).
   struct Pending {
     const AuditEvent* event = nullptr;
     Result<AuditReceipt> result = Status(StatusCode::kInternal, "audit event not committed");
     bool done = false;
+    // Signalled when the event is committed (done) or when this caller is at the head of
+    // the queue with no leader active, so it must lead. Each caller has its own, so a commit
+    // wakes exactly the callers it made durable plus the next leader, never every waiter.
+    std::condition_variable cv;
   };
 
   // Commits `batch` (leader only). Sets each Pending's result.
@@ -83,7 +89,6 @@ class JournalAuditLog final : public AuditLog {
   std::optional<auth::Signer> signer_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Pending*> queue_ TB_GUARDED_BY(mu_);
   bool leader_active_ TB_GUARDED_BY(mu_) = false;
 
@@ -206,11 +211,10 @@ Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
   pending.event = &event;
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&pending);
-  while (!pending.done) {
-    if (leader_active_) {
-      cv_.wait(lock);
-      continue;
-    }
+  while (true) {
+    while (!pending.done && (leader_active_ || queue_.front() != &pending)) pending.cv.wait(lock);
+    if (pending.done) break;
+    // This caller leads: it commits everything queued (itself first) in one record.
     leader_active_ = true;
     std::vector<Pending*> batch;
     while (!queue_.empty() && batch.size() < options_.max_batch_events) {
@@ -223,9 +227,14 @@ Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
       CommitBatch(batch);
     }
     lock.lock();
-    for (Pending* p : batch) p->done = true;
+    // Notified under mu_: a waiter's Pending (and its cv) lives until it sees done, which
+    // it cannot do before mu_ is released.
+    for (Pending* p : batch) {
+      p->done = true;
+      if (p != &pending) p->cv.notify_one();
+    }
     leader_active_ = false;
-    cv_.notify_all();
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
   }
   return std::move(pending.result);
 }

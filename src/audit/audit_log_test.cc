@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -242,6 +244,44 @@ TEST(AuditLogTest, GroupCommitReceiptsMatchTheirStoredEvents) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok());
   EXPECT_EQ(report->events, stored.size());
+}
+
+// A batch limit smaller than the number of waiting callers: the leader commits only the
+// first max_batch_events and hands leadership to the next queued caller, which must wake
+// and commit the rest (a caller left waiting would hang this test).
+TEST(AuditLogTest, BatchLimitHandsLeadershipToTheNextQueuedCaller) {
+  std::string dir = TempDir();
+  AuditLogOptions options;
+  options.max_batch_events = 3;
+  auto log = AuditLog::Open(dir, options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  constexpr size_t kThreads = 16, kPerThread = 40;
+  std::vector<std::thread> threads;
+  std::atomic<size_t> ok{0};
+  for (size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = 0; i < kPerThread; ++i) {
+        auto r = (*log)->Append(Event("RunRunbook"));
+        if (r.ok()) ok.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kPerThread);
+  auto bytes = io::ReadFile(dir + "/" + storage::kAuditJournalName);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  storage::JournalScan scan = storage::ScanJournal(*bytes, 0);
+  ASSERT_EQ(scan.end, storage::JournalEnd::kClean);
+  size_t events = 0;
+  size_t largest = 0;
+  for (const storage::JournalRecord& r : scan.records) {
+    if (r.kind != storage::kJournalRecordBatch) continue;
+    ASSERT_EQ(r.first_sequence, events + 1) << "sequences are not contiguous";
+    events += r.events.size();
+    largest = std::max(largest, r.events.size());
+  }
+  EXPECT_EQ(events, kThreads * kPerThread);
+  EXPECT_LE(largest, 3u);
 }
 
 TEST(AuditLogTest, TornTailIsDroppedOnTheNextAppend) {
