@@ -284,6 +284,42 @@ TEST(AuditLogTest, BatchLimitHandsLeadershipToTheNextQueuedCaller) {
   EXPECT_LE(largest, 3u);
 }
 
+// A caller without audit:read has the audit source hidden; segments holding only audit
+// events are then pruned whole, not searched and filtered row by row.
+TEST(AuditLogTest, AuditOnlySegmentsArePrunedWhenTheAuditSourceIsHidden) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  sql::QueryEngine engine(**store);
+  auto count = [&](bool hide, sql::QueryStats* stats) -> int64_t {
+    sql::QueryOptions options;
+    if (hide) options.constraints.hidden_event_sources.push_back(kAuditEventSource);
+    auto result = engine.Execute("SELECT count(*) FROM events", options);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok()) return -1;
+    sql::DataChunk chunk;
+    int64_t n = -1;
+    while (true) {
+      auto more = (*result)->Next(&chunk);
+      EXPECT_TRUE(more.ok());
+      if (!more.ok() || !*more) break;
+      if (chunk.size > 0) n = chunk.columns[0].GetValue(0).int_value();
+    }
+    *stats = (*result)->stats();
+    return n;
+  };
+  sql::QueryStats shown, hidden;
+  EXPECT_EQ(count(false, &shown), 5);
+  EXPECT_EQ(shown.rows_examined, 5u);
+  EXPECT_EQ(count(true, &hidden), 0);
+  EXPECT_GT(hidden.segments_total, 0u);
+  EXPECT_EQ(hidden.segments_pruned, hidden.segments_total);
+  EXPECT_EQ(hidden.rows_examined, 0u);
+}
+
 TEST(AuditLogTest, TornTailIsDroppedOnTheNextAppend) {
   std::string dir = TempDir();
   {

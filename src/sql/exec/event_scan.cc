@@ -382,7 +382,17 @@ class EventScanSource {
           }
         }
         if (!hides_any) st->source_bitmap.clear();
+        // Slot 0 (NULL, never hidden) keeps the segment only when it has NULL eventSources:
+        // a segment of audit events alone (journal batches, folded audit segments) is pruned
+        // here instead of being searched and filtered row by row.
+        const storage::ColumnMeta* source_meta = seg.column(col);
+        bool has_null_source = source_meta != nullptr && source_meta->null_count > 0;
         if (hides_any && !any_set(st->source_bitmap)) return prune();
+        if (hides_any && !has_null_source &&
+            std::find(st->source_bitmap.begin() + 1, st->source_bitmap.end(), uint8_t{1}) ==
+                st->source_bitmap.end()) {
+          return prune();
+        }
       } else if (seg.encoding(col) != ColumnEncoding::kAllNull) {
         return prune();
       }
