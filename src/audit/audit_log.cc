@@ -266,7 +266,10 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     stamp.sequence = sequence + 1;
     stamp.previous_hash = previous;
     TB_ASSIGN_OR_RETURN(stamp.event_id, crypto::RandomUuid());
-    TB_ASSIGN_OR_RETURN(stamp.request_id, crypto::RandomUuid());
+    // The event's own request id wins (RenderAuditEventJson); make one only when it has none.
+    if (p->event->request_id.empty()) {
+      TB_ASSIGN_OR_RETURN(stamp.request_id, crypto::RandomUuid());
+    }
     stamp.event_time_us = now;
     stamp.account_id = options_.account_id;
     stamp.region = options_.region;

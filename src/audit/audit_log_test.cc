@@ -320,6 +320,35 @@ TEST(AuditLogTest, AuditOnlySegmentsArePrunedWhenTheAuditSourceIsHidden) {
   EXPECT_EQ(hidden.rows_examined, 0u);
 }
 
+// An event keeps the request id it was given; one without gets a fresh UUID of its own.
+TEST(AuditLogTest, RequestIdIsTheCallersOrAFreshUuid) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  AuditEvent given = Event("RunRunbook");
+  given.request_id = "req-given-1";
+  ASSERT_TRUE((*log)->Append(given).ok());
+  ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+  ASSERT_TRUE((*log)->Append(Event("RunRunbook")).ok());
+  auto bytes = io::ReadFile(dir + "/" + storage::kAuditJournalName);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  std::vector<std::string> ids;
+  for (const storage::JournalRecord& r : storage::ScanJournal(*bytes, 0).records) {
+    for (std::string_view json : r.events) {
+      constexpr std::string_view kKey = "\"requestID\":\"";
+      size_t at = json.find(kKey);
+      ASSERT_NE(at, std::string_view::npos);
+      size_t end = json.find('"', at + kKey.size());
+      ids.emplace_back(json.substr(at + kKey.size(), end - at - kKey.size()));
+    }
+  }
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[0], "req-given-1");
+  EXPECT_EQ(ids[1].size(), 36u);
+  EXPECT_EQ(ids[2].size(), 36u);
+  EXPECT_NE(ids[1], ids[2]);
+}
+
 TEST(AuditLogTest, TornTailIsDroppedOnTheNextAppend) {
   std::string dir = TempDir();
   {
