@@ -157,7 +157,7 @@ Status Store::PublishSnapshot() {
     if (it != readers.end()) {
       reader = it->second;
     } else {
-      TB_ASSIGN_OR_RETURN(reader, SegmentReader::Open(SegmentPath(info)));
+      TB_ASSIGN_OR_RETURN(reader, SegmentReader::Open(SegmentPath(info), dictionary_cache_));
       if (reader->id() != id || reader->row_count() != info.rows) {
         return Corruption(reader->path() + ": segment does not match its manifest entry");
       }

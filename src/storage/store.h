@@ -31,6 +31,7 @@
 #include "base/status.h"
 #include "base/thread_annotations.h"
 #include "io/file.h"
+#include "storage/dictionary_cache.h"
 #include "storage/manifest.h"
 #include "storage/segment_reader.h"
 
@@ -125,6 +126,10 @@ class Store {
   // Returns a manifest property (e.g. audit chain head), or "" when unset.
   std::string Property(const std::string& key) const TB_EXCLUDES(mu_);
 
+  // The decoded segment dictionaries kept resident for this store's readers, at most
+  // kDefaultSegmentDictionaryBytes unless changed with set_capacity_bytes (thread-safe).
+  SegmentDictionaryCache& dictionary_cache() const { return *dictionary_cache_; }
+
  private:
   Store(std::string dir, const Clock& clock) : dir_(std::move(dir)), clock_(clock) {}
   Status Load(bool writable);
@@ -160,6 +165,9 @@ class Store {
   ManifestState state_;  // writer thread (and Load)
   std::atomic<uint64_t> next_segment_id_{1};
   bool broken_ = false;
+  // Shared with every reader this store opens (they may outlive the store in a snapshot).
+  std::shared_ptr<SegmentDictionaryCache> dictionary_cache_ =
+      std::make_shared<SegmentDictionaryCache>(kDefaultSegmentDictionaryBytes);
 
   mutable std::mutex mu_;
   std::shared_ptr<const StoreSnapshot> snapshot_ TB_GUARDED_BY(mu_);
