@@ -181,6 +181,17 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
     } else {
       TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->RunCycle());
       report.detected = true;
+      // Segments every rule has read are not needed again soon: drop their mapped pages, so
+      // the RSS does not grow with every segment the monitor ever read.
+      uint64_t read_by_all = UINT64_MAX;
+      const AlertEngine& engine = pipeline_->engine();
+      for (const AlertRule& rule : engine.rules()) {
+        auto state = engine.state().rules.find(rule.runbook_id);
+        read_by_all = std::min(read_by_all, state == engine.state().rules.end()
+                                                ? uint64_t{0}
+                                                : state->second.ingest_position);
+      }
+      if (read_by_all != UINT64_MAX) store_->ReleaseSegmentPages(read_by_all);
       next_detection_us_ = NextDetection(now);
       if (next_detection_us_ < 0) next_detection_us_ = INT64_MAX;
     }

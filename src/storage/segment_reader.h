@@ -155,6 +155,12 @@ class SegmentReader {
     return static_cast<uint32_t>(row / footer_.block_rows);
   }
 
+  // Drops the resident pages of the segment's file map (io::MappedFile::ReleasePages); no-op
+  // for in-memory segments. Thread-safe.
+  void ReleasePages() const {
+    if (file_ != nullptr) file_->ReleasePages();
+  }
+
   // Verifies every chunk checksum (for `trailbook verify` and tests).
   Status VerifyAll() const;
 

@@ -26,6 +26,20 @@ constexpr size_t kManifestRewriteBytes = 8u << 20;
 
 }  // namespace
 
+void Store::ReleaseSegmentPages(uint64_t through_segment_id) {
+  std::vector<std::shared_ptr<const SegmentReader>> release;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (through_segment_id <= pages_released_through_) return;
+    for (auto it = readers_.upper_bound(pages_released_through_);
+         it != readers_.end() && it->first <= through_segment_id; ++it) {
+      release.push_back(it->second);
+    }
+    pages_released_through_ = through_segment_id;
+  }
+  for (const auto& reader : release) reader->ReleasePages();
+}
+
 std::string DayName(int64_t day) {
   int64_t y = 0;
   unsigned m, d;

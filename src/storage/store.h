@@ -126,6 +126,12 @@ class Store {
   // Returns a manifest property (e.g. audit chain head), or "" when unset.
   std::string Property(const std::string& key) const TB_EXCLUDES(mu_);
 
+  // Drops the resident file pages (io::MappedFile::ReleasePages) of the committed segments
+  // with ids in (the previous call's bound, through_segment_id]: a long-lived reader that has
+  // finished with them (the monitor after a detection cycle) keeps its RSS from growing with
+  // every segment it ever read. Later reads fault pages in again. Thread-safe.
+  void ReleaseSegmentPages(uint64_t through_segment_id) TB_EXCLUDES(mu_);
+
   // The decoded segment dictionaries kept resident for this store's readers, at most
   // kDefaultSegmentDictionaryBytes unless changed with set_capacity_bytes (thread-safe).
   SegmentDictionaryCache& dictionary_cache() const { return *dictionary_cache_; }
@@ -174,6 +180,7 @@ class Store {
   // Open readers by segment id, reused across snapshots.
   std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers_ TB_GUARDED_BY(mu_);
   std::map<std::string, std::string> properties_ TB_GUARDED_BY(mu_);
+  uint64_t pages_released_through_ TB_GUARDED_BY(mu_) = 0;
 
   mutable std::mutex journal_mu_;
   mutable JournalTail journal_ TB_GUARDED_BY(journal_mu_);
