@@ -100,6 +100,8 @@ Result<DedupIndex::Bucket*> DedupIndex::LoadBucket(int64_t bucket) {
         keys.Insert(KeyOfEventId(ids.view(i)));
       }
     }
+    // Done with this (older) segment: its pages need not stay in this process's RSS.
+    segment->ReleasePages();
   }
   ++bucket_loads_;
   resident_keys_ += keys.size();

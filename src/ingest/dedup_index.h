@@ -8,7 +8,8 @@
 // because everything it ingests falls in the current day and hour).
 //
 // A bucket's keys are loaded from the store's committed segments the first time a batch
-// touches that bucket (the segments of its day whose block zone maps overlap it). When the
+// touches that bucket (the segments of its day whose block zone maps overlap it; their mapped
+// pages are released afterwards, storage::SegmentReader::ReleasePages). When the
 // resident keys exceed DedupLimits::max_resident_keys, the least recently used buckets are
 // evicted; an evicted bucket is reloaded from the store when touched again, so no duplicate
 // is missed. Keys accepted by Insert but whose rows are not yet committed are "pending":

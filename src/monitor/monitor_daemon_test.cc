@@ -678,7 +678,7 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
   EXPECT_EQ(ok->default_deliver, std::vector<std::string>{"x"});
   EXPECT_TRUE(ok->cron.has_value());
   EXPECT_EQ(ok->dedup_bucket_us, 60'000'000);  // the monitor's defaults
-  EXPECT_EQ(ok->dedup_keys, 4u << 20);
+  EXPECT_EQ(ok->dedup_keys, 8u << 20);
   Result<MonitorConfig> bounds = ParseMonitorConfig(
       base + "dedup_keys: 2000000\ndedup_bucket: 5m\ndictionary_cache_mb: 16\n", "m.yaml", dir);
   ASSERT_TRUE(bounds.ok()) << bounds.status().ToString();
