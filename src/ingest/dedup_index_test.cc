@@ -39,7 +39,7 @@ TEST(DedupIndexTest, PendingDaysAreNeverEvicted) {
   for (uint64_t k = 1; k <= 3; ++k) EXPECT_TRUE(MustInsert(index, 10, k, true));
   for (uint64_t k = 1; k <= 3; ++k) EXPECT_TRUE(MustInsert(index, 11, k, true));
   // Both days hold uncommitted keys: over budget, but nothing may be dropped.
-  EXPECT_EQ(index.loaded_days(), 2u);
+  EXPECT_EQ(index.loaded_buckets(), 2u);
   EXPECT_EQ(index.resident_keys(), 6u);
   EXPECT_EQ(index.evictions(), 0u);
   EXPECT_FALSE(MustInsert(index, 10, 2, true));
@@ -49,13 +49,13 @@ TEST(DedupIndexTest, PendingDaysAreNeverEvicted) {
   index.Committed(10, 3);
   // Day 10 is committed and least recently used: evicted down to the budget.
   EXPECT_EQ(index.evictions(), 1u);
-  EXPECT_EQ(index.loaded_days(), 1u);
+  EXPECT_EQ(index.loaded_buckets(), 1u);
   EXPECT_EQ(index.resident_keys(), 3u);
   EXPECT_TRUE(index.Verify().ok()) << index.Verify().ToString();
   // Day 10 is reloaded from the store. These keys were marked committed without any segment
   // really holding them, so the reload cannot know them: it shows the keys come from the store.
   EXPECT_TRUE(MustInsert(index, 10, 1, true));
-  EXPECT_EQ(index.day_loads(), 3u);
+  EXPECT_EQ(index.bucket_loads(), 3u);
   EXPECT_EQ(index.peak_resident_keys(), 6u);
 }
 
@@ -77,7 +77,7 @@ TEST(DedupIndexTest, TextKeysAreCappedPerDay) {
   // The documented limit: a dropped id-less key is not recognised again.
   EXPECT_TRUE(MustInsert(index, 1, 100, false));
   // Id-less keys never count against, or load, the eventID days.
-  EXPECT_EQ(index.loaded_days(), 0u);
+  EXPECT_EQ(index.loaded_buckets(), 0u);
   EXPECT_EQ(index.resident_keys(), 0u);
   EXPECT_TRUE(index.Verify().ok()) << index.Verify().ToString();
 }

@@ -212,17 +212,17 @@ class Worker final : public RecordSink {
     if (batch_.row_count() == 0 && spans_.empty()) return Status::OK();
     const size_t n = batch_.row_count();
     std::vector<uint8_t> keep(n, 0);
-    // Fresh eventID keys per day: pending in the dedup index until the commit below.
+    // Fresh eventID keys per dedup bucket: pending in the dedup index until the commit below.
     std::unordered_map<int64_t, size_t> pending;
     const int id_col = storage::EventSchema::Get().event_id_column();
     {
       std::lock_guard<std::mutex> lock(shared_.dedup_mu);
       for (size_t r = 0; r < n; ++r) {
-        const int64_t day = DayOf(batch_.event_time(r));
+        const int64_t bucket = shared_.dedup.BucketOf(batch_.event_time(r));
         const bool has_id = batch_.string(id_col, r).has_value();
-        TB_ASSIGN_OR_RETURN(bool fresh, shared_.dedup.Insert(day, batch_.dedup_key(r), has_id));
+        TB_ASSIGN_OR_RETURN(bool fresh, shared_.dedup.Insert(bucket, batch_.dedup_key(r), has_id));
         keep[r] = fresh ? 1 : 0;
-        if (fresh && has_id) ++pending[day];
+        if (fresh && has_id) ++pending[bucket];
       }
     }
     // Rows of a file spilled by an earlier flush precede any span in this batch.
@@ -292,7 +292,7 @@ class Worker final : public RecordSink {
     }
     {
       std::lock_guard<std::mutex> lock(shared_.dedup_mu);
-      for (const auto& [day, count] : pending) shared_.dedup.Committed(day, count);
+      for (const auto& [bucket, count] : pending) shared_.dedup.Committed(bucket, count);
     }
     {
       std::lock_guard<std::mutex> lock(shared_.summary_mu);
@@ -390,7 +390,7 @@ Result<IngestSummary> Ingest(storage::Store& store, std::span<const std::string>
   }
   if (options.dedup != nullptr) options.dedup->set_synced_sequence(store.Snapshot()->sequence());
   shared.summary.dedup_peak_keys = shared.dedup.peak_resident_keys();
-  shared.summary.dedup_day_loads = shared.dedup.day_loads();
+  shared.summary.dedup_day_loads = shared.dedup.bucket_loads();
   shared.summary.dedup_evictions = shared.dedup.evictions();
   shared.summary.dedup_text_keys_dropped = shared.dedup.text_keys_dropped();
   shared.summary.seconds =

@@ -84,8 +84,9 @@ struct IngestSummary {
   uint64_t segment_bytes = 0;
   uint64_t commits = 0;
   double seconds = 0;
-  // Duplicate filter (ingest/dedup_index.h): the most eventID keys held at once, day loads
-  // from the store (first loads and reloads after eviction), days evicted, and keys of
+  // Duplicate filter (ingest/dedup_index.h): the most eventID keys held at once, bucket loads
+  // from the store (first loads and reloads after eviction; "day" because the default
+  // bucket is a day), buckets evicted, and keys of
   // id-less events dropped by their cap (their later duplicates would not be recognised).
   uint64_t dedup_peak_keys = 0;
   uint64_t dedup_day_loads = 0;

@@ -220,7 +220,7 @@ TEST(IngestPipelineTest, AKeptDedupIndexServesLaterIngestsUntilSomeoneElseCommit
   auto first = RunIngest(**store, file("a.json", Event(1, "a1") + Event(1, "a2", 1)), options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->events_added, 2u);
-  uint64_t loads = kept.day_loads();
+  uint64_t loads = kept.bucket_loads();
   EXPECT_EQ(loads, 1u);
 
   // The next poll: a re-delivery and a new event on the same day; the day is not re-read.
@@ -228,7 +228,7 @@ TEST(IngestPipelineTest, AKeptDedupIndexServesLaterIngestsUntilSomeoneElseCommit
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->events_added, 1u);
   EXPECT_EQ(second->duplicates, 1u);
-  EXPECT_EQ(kept.day_loads(), loads);
+  EXPECT_EQ(kept.bucket_loads(), loads);
 
   // Another ingest commits without the kept index: the next one starts over from the store
   // (one more day load) and still sees what that ingest stored.
@@ -240,7 +240,7 @@ TEST(IngestPipelineTest, AKeptDedupIndexServesLaterIngestsUntilSomeoneElseCommit
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   EXPECT_EQ(third->events_added, 0u);
   EXPECT_EQ(third->duplicates, 2u);
-  EXPECT_EQ(kept.day_loads(), loads + 1);
+  EXPECT_EQ(kept.bucket_loads(), loads + 1);
   EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
   EXPECT_TRUE(kept.Verify().ok());
 }
@@ -268,6 +268,86 @@ TEST(IngestPipelineTest, DedupIndexStaysWithinBudgetOnManyDays) {
   // and just-loaded days of the two workers' batches.
   EXPECT_LE(s->dedup_peak_keys, 50u + 2u * 20u + 20u);
   EXPECT_GE(s->dedup_evictions, 20u);
+}
+
+// One NDJSON event at 2021-01-01T10:MM:SS.
+std::string EventAtMinute(int minute, const std::string& id, int second = 0) {
+  char time[32];
+  std::snprintf(time, sizeof(time), "2021-01-01T10:%02d:%02dZ", minute, second);
+  return std::string(R"({"eventVersion":"1.08","eventTime":")") + time + "\",\"eventID\":\"" + id +
+         "\"}\n";
+}
+
+TEST(IngestPipelineTest, MinuteBucketsEvictWithinOneBusyDay) {
+  // Everything on one day and in one hour (the monitor's case): with day buckets nothing
+  // could be evicted; with minute buckets the index stays near its budget, and minutes it
+  // evicted are reloaded from the store, so every re-delivery is still rejected.
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  std::vector<std::string> paths;
+  auto write = [&](const std::string& name, const std::string& text) {
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/" + name, text).ok());
+    paths.push_back(dir + "/in/" + name);
+  };
+  uint64_t unique = 0;
+  for (int minute = 0; minute < 8; ++minute) {
+    std::string text;
+    for (int i = 0; i < 5; ++i) {
+      text += EventAtMinute(minute, "m" + std::to_string(minute) + "-" + std::to_string(i), i);
+    }
+    write("f" + std::to_string(minute) + ".json", text);
+    unique += 5;
+  }
+  // Re-deliveries of minutes 0 and 3 (evicted by now), and one new event in minute 1.
+  write("g.json", EventAtMinute(0, "m0-2", 2) + EventAtMinute(3, "m3-4", 4) +
+                      EventAtMinute(1, "new", 30));
+  unique += 1;
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  IngestOptions options;
+  options.threads = 1;
+  options.batch_bytes = 1;  // commit after every file
+  options.dedup_limits.max_resident_keys = 10;
+  options.dedup_limits.bucket_us = 60 * kMicrosPerSecond;
+  auto s = RunIngest(**store, paths, options);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->events_added, unique);
+  EXPECT_EQ(s->duplicates, 2u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), unique);
+  EXPECT_GE(s->dedup_evictions, 5u);
+  EXPECT_GE(s->dedup_day_loads, 8u + 3u);  // 8 minutes, then 0, 3 and 1 again
+  EXPECT_LE(s->dedup_peak_keys, 10u + 5u + 5u);
+
+  // A minute is reloaded alone from a segment holding many: only its keys come back.
+  DedupIndex index(**store, DedupLimits{.max_resident_keys = 100, .max_text_keys = 10,
+                                        .bucket_us = 60 * kMicrosPerSecond});
+  const int64_t minute3 = index.BucketOf(*ParseTimestamp("2021-01-01T10:03:04Z"));
+  Result<bool> fresh = index.Insert(minute3, DedupIndex::KeyOfEventId("m3-4"), true);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_FALSE(*fresh);
+  EXPECT_EQ(index.resident_keys(), 5u);
+  EXPECT_EQ(index.loaded_buckets(), 1u);
+  // The same id in another minute is another event (duplicates share their eventTime).
+  const int64_t minute4 = index.BucketOf(*ParseTimestamp("2021-01-01T10:04:04Z"));
+  fresh = index.Insert(minute4, DedupIndex::KeyOfEventId("m3-4"), true);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(*fresh);
+  EXPECT_TRUE(index.Verify().ok()) << index.Verify().ToString();
+}
+
+TEST(IngestPipelineTest, ABucketWidthThatDoesNotDivideADayMeansADay) {
+  std::string dir = TempDir();
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  for (int64_t width : {int64_t{0}, int64_t{-5}, 7 * kMicrosPerSecond, 2 * kMicrosPerDay}) {
+    DedupIndex index(**store, DedupLimits{.bucket_us = width});
+    EXPECT_EQ(index.bucket_us(), kMicrosPerDay) << width;
+    EXPECT_EQ(index.BucketOf(-1), -1);
+    EXPECT_EQ(index.BucketOf(kMicrosPerDay), 1);
+  }
+  DedupIndex hours(**store, DedupLimits{.bucket_us = 3600 * kMicrosPerSecond});
+  EXPECT_EQ(hours.bucket_us(), 3600 * kMicrosPerSecond);
+  EXPECT_EQ(hours.BucketOf(kMicrosPerDay + 1), 24);
 }
 
 TEST(IngestPipelineTest, DeliveryDateFromS3Layout) {

@@ -70,6 +70,10 @@ class MappedFile {
   std::string_view data() const { return {data_, size_}; }
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
+  // Drops the process's resident pages of the map (they stop counting in its RSS); reading
+  // them again faults them back in from the page cache or the file. Contents are unchanged,
+  // so this is safe while other threads read. Best effort: errors are ignored.
+  void ReleasePages() const;
 
  private:
   MappedFile(std::string path, const char* data, size_t size)

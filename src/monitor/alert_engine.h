@@ -200,6 +200,9 @@ class AlertEngine {
 
   const EngineState& state() const { return state_; }
   void set_state(EngineState state) { state_ = std::move(state); }
+  // Moves the state out (to persist it without a copy); the engine holds an empty state
+  // until set_state gives it back.
+  EngineState TakeState() { return std::exchange(state_, EngineState{}); }
   const std::vector<AlertRule>& rules() const { return rules_; }
 
  private:

@@ -64,7 +64,8 @@ Result<std::unique_ptr<AlertPipeline>> AlertPipeline::Open(
   std::unique_ptr<AlertPipeline> pipeline(
       new AlertPipeline(std::move(options), std::move(rules), source, clock, std::move(sinks)));
   pipeline->rule_sinks_ = std::move(rule_sinks);
-  pipeline->engine_.set_state(state.engine);
+  pipeline->engine_.set_state(std::move(state.engine));
+  state.engine = {};
   pipeline->state_ = std::move(state);
   return pipeline;
 }
@@ -132,9 +133,8 @@ Result<CycleReport> AlertPipeline::RunCycle() {
     }
     TB_RETURN_IF_ERROR(AppendLine(options_.candidates_path, lines));
   }
-  state_.engine = engine_.state();
   ++state_.runs;
-  TB_RETURN_IF_ERROR(SaveMonitorState(options_.state_path, state_));
+  TB_RETURN_IF_ERROR(Save());
   TB_RETURN_IF_ERROR(Deliver(&report));
   return report;
 }
@@ -206,8 +206,16 @@ Status AlertPipeline::Deliver(CycleReport* report) {
     remaining.push_back(std::move(entry));
   }
   state_.outbox = std::move(remaining);
-  if (changed) TB_RETURN_IF_ERROR(SaveMonitorState(options_.state_path, state_));
+  if (changed) TB_RETURN_IF_ERROR(Save());
   return Status::OK();
+}
+
+Status AlertPipeline::Save() {
+  state_.engine = engine_.TakeState();
+  Status s = SaveMonitorState(options_.state_path, state_);
+  engine_.set_state(std::move(state_.engine));
+  state_.engine = {};
+  return s;
 }
 
 }  // namespace trailbook::monitor

@@ -76,13 +76,19 @@ class AlertPipeline {
   // Delivers the outbox entries that are due without running rules (a cycle does this too).
   Result<CycleReport> DeliverDue();
 
+  // The outbox, delivered ids and run count; the rules' state is in engine().state() (its
+  // `engine` member is empty).
   const MonitorState& state() const { return state_; }
+  const AlertEngine& engine() const { return engine_; }
 
  private:
   AlertPipeline(PipelineOptions options, std::vector<AlertRule> rules, QuerySource& source,
                 const Clock& clock, std::vector<std::unique_ptr<AlertSink>> sinks);
   Status Enqueue(const Alert& alert);
   Status Deliver(CycleReport* report);
+  // Writes state_ with the engine's state (lent to it for the write, not copied: the rules'
+  // remembered rows are most of it). Errors: kIOError.
+  Status Save();
   Status AppendLine(const std::string& path, const std::string& line);
 
   PipelineOptions options_;

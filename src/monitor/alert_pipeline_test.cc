@@ -129,7 +129,7 @@ TEST(AlertPipelineTest, RulesCoverTheTimeSinceTheMonitorFirstStarted) {
   {
     auto first = open(restarted, clock, source);  // started, then died before any cycle
     ASSERT_TRUE(first.ok()) << first.status().ToString();
-    EXPECT_EQ((*first)->state().engine.rules.at("detect.burst").watermark_us, kT0);
+    EXPECT_EQ((*first)->engine().state().rules.at("detect.burst").watermark_us, kT0);
   }
   clock.Advance(60 * kMinute);
   auto again = open(restarted, clock, source);

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "base/timestamp.h"
 #include "io/file.h"
 #include "monitor/alert_rule.h"
 
@@ -31,7 +32,8 @@ class ConfigParser {
         "store",   "state_dir",   "watch",           "poll_interval", "schedule",
         "cron",    "lookback",    "runbooks",        "token_file",    "link",
         "deliver", "deliveries",  "max_attempts",    "ingest_threads", "auth",
-        "snapshot_key", "audit_digest_key", "audit_digest_interval"};
+        "snapshot_key", "audit_digest_key", "audit_digest_interval", "dedup_keys",
+        "dedup_bucket", "dictionary_cache_mb"};
     for (const auto& item : root) {
       std::string key = item.first.Scalar();
       if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -93,6 +95,23 @@ class ConfigParser {
     TB_ASSIGN_OR_RETURN(std::string threads, Scalar(root, "ingest_threads", false));
     if (!threads.empty()) {
       TB_ASSIGN_OR_RETURN(c.ingest_threads, Count(threads, "ingest_threads", 1, 256));
+    }
+    TB_ASSIGN_OR_RETURN(std::string dedup_keys, Scalar(root, "dedup_keys", false));
+    if (!dedup_keys.empty()) {
+      TB_ASSIGN_OR_RETURN(c.dedup_keys, Count(dedup_keys, "dedup_keys", 1000, 1'000'000'000));
+    }
+    TB_ASSIGN_OR_RETURN(int64_t dedup_bucket, Duration(root, "dedup_bucket"));
+    if (dedup_bucket > 0) {
+      if (kMicrosPerDay % dedup_bucket != 0) {
+        return Error("dedup_bucket", "must divide a day (e.g. 1m, 1h)",
+                     root["dedup_bucket"]);
+      }
+      c.dedup_bucket_us = dedup_bucket;
+    }
+    TB_ASSIGN_OR_RETURN(std::string dictionary_mb, Scalar(root, "dictionary_cache_mb", false));
+    if (!dictionary_mb.empty()) {
+      TB_ASSIGN_OR_RETURN(c.dictionary_cache_mb,
+                          Count(dictionary_mb, "dictionary_cache_mb", 1, 65536));
     }
     TB_ASSIGN_OR_RETURN(c.default_deliver, NameList(root, "deliver"));
     YAML::Node deliveries = root["deliveries"];

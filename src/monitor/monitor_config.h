@@ -60,6 +60,16 @@ struct MonitorConfig {
   std::vector<DeliveryConfig> deliveries;
   uint32_t max_attempts = 8;
   unsigned ingest_threads = 0;
+  // Memory bounds of the long-running process (docs/monitor.md, "Memory"). The duplicate
+  // filter holds at most dedup_keys eventID keys (16-32 bytes each) in buckets of
+  // dedup_bucket_us of eventTime, evicted least recently used and reloaded from the store
+  // when touched again; the store's decoded segment dictionaries and the SQL engine's
+  // dictionary vectors each take at most dictionary_cache_mb MiB. dedup_keys should cover
+  // rate x (lateness + bucket), or evicted buckets are reloaded on every poll (memory stays
+  // bounded, CPU grows).
+  uint32_t dedup_keys = 8u << 20;
+  int64_t dedup_bucket_us = 60'000'000;
+  uint32_t dictionary_cache_mb = 32;
 };
 
 // Parses a configuration; `base_dir` resolves relative paths, `source` names the file in

@@ -72,6 +72,11 @@ Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, cons
   // decoded-text cache only needs to hold one cycle's new blocks, not the default 256 MiB.
   sql::EngineOptions engine_options;
   engine_options.text_block_cache_bytes = kDetectionTextCacheBytes;
+  // Segments keep arriving for as long as the monitor runs: their decoded dictionaries are
+  // kept within a budget (LRU), in the store and in the engine.
+  const size_t dictionary_bytes = size_t{config.dictionary_cache_mb} << 20;
+  engine_options.dictionary_cache_bytes = dictionary_bytes;
+  m->store_->dictionary_cache().set_capacity_bytes(dictionary_bytes);
   m->engine_ = std::make_unique<sql::QueryEngine>(*m->store_, engine_options);
   audit::AuditLogOptions audit_options;
   audit_options.clock = &clock;
@@ -144,6 +149,10 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
     ingest::IngestOptions options;
     options.threads = config_.ingest_threads;
     options.batch_bytes = size_t{64} << 20;
+    // Everything the monitor ingests falls in the current day and hour: buckets of a minute
+    // let the filter evict within them (ingest/dedup_index.h).
+    options.dedup_limits.max_resident_keys = config_.dedup_keys;
+    options.dedup_limits.bucket_us = config_.dedup_bucket_us;
     if (dedup_ == nullptr) {
       dedup_ = std::make_unique<ingest::DedupIndex>(*store_, options.dedup_limits);
     }
@@ -172,6 +181,17 @@ Result<PassReport> Monitor::RunPass(bool force_detect) {
     } else {
       TB_ASSIGN_OR_RETURN(report.cycle, pipeline_->RunCycle());
       report.detected = true;
+      // Segments every rule has read are not needed again soon: drop their mapped pages, so
+      // the RSS does not grow with every segment the monitor ever read.
+      uint64_t read_by_all = UINT64_MAX;
+      const AlertEngine& engine = pipeline_->engine();
+      for (const AlertRule& rule : engine.rules()) {
+        auto state = engine.state().rules.find(rule.runbook_id);
+        read_by_all = std::min(read_by_all, state == engine.state().rules.end()
+                                                ? uint64_t{0}
+                                                : state->second.ingest_position);
+      }
+      if (read_by_all != UINT64_MAX) store_->ReleaseSegmentPages(read_by_all);
       next_detection_us_ = NextDetection(now);
       if (next_detection_us_ < 0) next_detection_us_ = INT64_MAX;
     }

@@ -655,6 +655,10 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
       {base + "audit_digest_interval: 30s\n", "audit_digest_interval: needs audit_digest_key"},
       {base + "audit_digest_key: a.key\naudit_digest_interval: soon\n",
        "audit_digest_interval: bad duration"},
+      {base + "dedup_keys: 10\n", "dedup_keys: must be an integer in [1000"},
+      {base + "dedup_bucket: 7s\n", "dedup_bucket: must divide a day"},
+      {base + "dedup_bucket: soon\n", "dedup_bucket: bad duration"},
+      {base + "dictionary_cache_mb: 0\n", "dictionary_cache_mb: must be an integer"},
       {"[1]", "must be a YAML mapping"},
       {"store: [unclosed", "bad YAML"},
   };
@@ -673,6 +677,14 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
   EXPECT_EQ(ok->deliveries[0].webhook.format, WebhookFormat::kSlack);
   EXPECT_EQ(ok->default_deliver, std::vector<std::string>{"x"});
   EXPECT_TRUE(ok->cron.has_value());
+  EXPECT_EQ(ok->dedup_bucket_us, 60'000'000);  // the monitor's defaults
+  EXPECT_EQ(ok->dedup_keys, 8u << 20);
+  Result<MonitorConfig> bounds = ParseMonitorConfig(
+      base + "dedup_keys: 2000000\ndedup_bucket: 5m\ndictionary_cache_mb: 16\n", "m.yaml", dir);
+  ASSERT_TRUE(bounds.ok()) << bounds.status().ToString();
+  EXPECT_EQ(bounds->dedup_keys, 2'000'000u);
+  EXPECT_EQ(bounds->dedup_bucket_us, 300'000'000);
+  EXPECT_EQ(bounds->dictionary_cache_mb, 16u);
   std::system(("rm -rf " + dir).c_str());
 }
 

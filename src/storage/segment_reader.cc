@@ -285,9 +285,11 @@ Status SegmentReader::Error(std::string_view what) const {
   return Corruption(path() + ": " + std::string(what));
 }
 
-Result<std::shared_ptr<const SegmentReader>> SegmentReader::Open(const std::string& path) {
+Result<std::shared_ptr<const SegmentReader>> SegmentReader::Open(
+    const std::string& path, std::shared_ptr<SegmentDictionaryCache> dictionaries) {
   TB_ASSIGN_OR_RETURN(std::unique_ptr<io::MappedFile> file, io::MappedFile::Open(path));
   std::shared_ptr<SegmentReader> seg(new SegmentReader());
+  seg->dictionary_cache_ = std::move(dictionaries);
   seg->file_ = std::move(file);
   seg->data_ = seg->file_->data();
   seg->path_ = path;
@@ -359,7 +361,11 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::Init(
   seg->verified_.reset(new std::atomic<uint8_t>[ordinal]());
   {
     std::lock_guard<std::mutex> lock(seg->mu_);
-    seg->dictionaries_.resize(schema.columns().size());
+    if (seg->dictionary_cache_) {
+      seg->weak_dictionaries_.resize(schema.columns().size());
+    } else {
+      seg->dictionaries_.resize(schema.columns().size());
+    }
   }
   return std::shared_ptr<const SegmentReader>(std::move(seg));
 }
@@ -600,10 +606,17 @@ Status SegmentReader::ReadStringFrame(int column_index, uint32_t b, uint32_t fra
 }
 
 Result<std::shared_ptr<const Dictionary>> SegmentReader::GetDictionary(int column_index) const {
+  const size_t slot_index = static_cast<size_t>(column_index);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto& cached = dictionaries_[static_cast<size_t>(column_index)];
-    if (cached) return cached;
+    std::shared_ptr<const Dictionary> cached;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cached = dictionary_cache_ ? weak_dictionaries_[slot_index].lock() : dictionaries_[slot_index];
+    }
+    if (cached) {
+      if (dictionary_cache_) dictionary_cache_->Touch(id(), column_index);
+      return cached;
+    }
   }
   const ColumnMeta* c = column(column_index);
   if (c == nullptr || c->encoding != ColumnEncoding::kDictionary) {
@@ -627,10 +640,22 @@ Result<std::shared_ptr<const Dictionary>> SegmentReader::GetDictionary(int colum
       return Error("dictionary is not strictly sorted");
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = dictionaries_[static_cast<size_t>(column_index)];
-  if (!slot) slot = std::move(dict);
-  return slot;
+  std::shared_ptr<const Dictionary> result;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!dictionary_cache_) {
+      auto& slot = dictionaries_[slot_index];
+      if (!slot) slot = std::move(dict);
+      return slot;
+    }
+    // Another thread may have decoded it meanwhile: use one copy.
+    result = weak_dictionaries_[slot_index].lock();
+    if (result) return result;
+    result = std::move(dict);
+    weak_dictionaries_[slot_index] = result;
+  }
+  dictionary_cache_->Insert(id(), column_index, result, result->memory_bytes());
+  return result;
 }
 
 Result<uint32_t> SegmentReader::CodeAt(int column_index, uint64_t row) const {

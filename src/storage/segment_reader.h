@@ -29,6 +29,7 @@
 #include "base/status.h"
 #include "base/thread_annotations.h"
 #include "io/file.h"
+#include "storage/dictionary_cache.h"
 #include "storage/segment_format.h"
 
 namespace trailbook::storage {
@@ -43,6 +44,10 @@ class Dictionary {
   uint32_t Find(std::string_view value) const;
   // Returns the first code whose entry is >= `value` (size()+1 when none), for range scans.
   uint32_t LowerBound(std::string_view value) const;
+  // Heap bytes held (what a SegmentDictionaryCache charges for it).
+  size_t memory_bytes() const {
+    return sizeof(Dictionary) + buffer_.capacity() + entries_.capacity() * sizeof(std::string_view);
+  }
 
  private:
   friend class SegmentReader;
@@ -98,8 +103,12 @@ class UuidNeedle {
 class SegmentReader {
  public:
   // Maps and validates the segment at `path`. Errors: kNotFound, kIOError, kCorruption
-  // (bad magic, version, footer checksum or structure), each naming the file.
-  static Result<std::shared_ptr<const SegmentReader>> Open(const std::string& path);
+  // (bad magic, version, footer checksum or structure), each naming the file. With
+  // `dictionaries` (shared by the readers of one store and the store itself), decoded
+  // dictionaries stay resident only while that cache or a caller holds them; without it the
+  // reader keeps each dictionary it decoded for its own lifetime.
+  static Result<std::shared_ptr<const SegmentReader>> Open(
+      const std::string& path, std::shared_ptr<SegmentDictionaryCache> dictionaries = nullptr);
   // Same over bytes in memory (tests, fuzzing); `name` stands for the path in messages.
   static Result<std::shared_ptr<const SegmentReader>> OpenBytes(std::string bytes,
                                                                 std::string name);
@@ -146,7 +155,9 @@ class SegmentReader {
   // Returns the value of any string or JSON column at `row` (nullopt for NULL).
   Result<std::optional<std::string>> StringAt(int column, uint64_t row) const;
 
-  // Returns the segment dictionary of a kDictionary column (cached after first use).
+  // Returns the segment dictionary of a kDictionary column (cached after first use: for the
+  // reader's lifetime, or, with a SegmentDictionaryCache, while it is resident there or held
+  // by a caller; an evicted dictionary is decoded again).
   Result<std::shared_ptr<const Dictionary>> GetDictionary(int column) const;
 
   // Needle lookup: rows whose value equals `value`. For kPostings the answer is exact; for
@@ -162,6 +173,12 @@ class SegmentReader {
   // Returns the block containing segment row `row`.
   uint32_t BlockOfRow(uint64_t row) const {
     return static_cast<uint32_t>(row / footer_.block_rows);
+  }
+
+  // Drops the resident pages of the segment's file map (io::MappedFile::ReleasePages); no-op
+  // for in-memory segments. Thread-safe.
+  void ReleasePages() const {
+    if (file_ != nullptr) file_->ReleasePages();
   }
 
   // Verifies every chunk checksum (for `trailbook verify` and tests).
@@ -191,7 +208,11 @@ class SegmentReader {
   mutable std::unique_ptr<std::atomic<uint8_t>[]> verified_;
   size_t num_chunks_ = 0;
   mutable std::mutex mu_;
+  // Without a cache: every decoded dictionary, by schema column. With one: weak references,
+  // the cache holding the strong ones.
   mutable std::vector<std::shared_ptr<const Dictionary>> dictionaries_ TB_GUARDED_BY(mu_);
+  mutable std::vector<std::weak_ptr<const Dictionary>> weak_dictionaries_ TB_GUARDED_BY(mu_);
+  std::shared_ptr<SegmentDictionaryCache> dictionary_cache_;  // nullable
 };
 
 }  // namespace trailbook::storage

@@ -26,6 +26,20 @@ constexpr size_t kManifestRewriteBytes = 8u << 20;
 
 }  // namespace
 
+void Store::ReleaseSegmentPages(uint64_t through_segment_id) {
+  std::vector<std::shared_ptr<const SegmentReader>> release;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (through_segment_id <= pages_released_through_) return;
+    for (auto it = readers_.upper_bound(pages_released_through_);
+         it != readers_.end() && it->first <= through_segment_id; ++it) {
+      release.push_back(it->second);
+    }
+    pages_released_through_ = through_segment_id;
+  }
+  for (const auto& reader : release) reader->ReleasePages();
+}
+
 std::string DayName(int64_t day) {
   int64_t y = 0;
   unsigned m, d;
@@ -157,7 +171,7 @@ Status Store::PublishSnapshot() {
     if (it != readers.end()) {
       reader = it->second;
     } else {
-      TB_ASSIGN_OR_RETURN(reader, SegmentReader::Open(SegmentPath(info)));
+      TB_ASSIGN_OR_RETURN(reader, SegmentReader::Open(SegmentPath(info), dictionary_cache_));
       if (reader->id() != id || reader->row_count() != info.rows) {
         return Corruption(reader->path() + ": segment does not match its manifest entry");
       }

@@ -31,6 +31,7 @@
 #include "base/status.h"
 #include "base/thread_annotations.h"
 #include "io/file.h"
+#include "storage/dictionary_cache.h"
 #include "storage/manifest.h"
 #include "storage/segment_reader.h"
 
@@ -125,6 +126,16 @@ class Store {
   // Returns a manifest property (e.g. audit chain head), or "" when unset.
   std::string Property(const std::string& key) const TB_EXCLUDES(mu_);
 
+  // Drops the resident file pages (io::MappedFile::ReleasePages) of the committed segments
+  // with ids in (the previous call's bound, through_segment_id]: a long-lived reader that has
+  // finished with them (the monitor after a detection cycle) keeps its RSS from growing with
+  // every segment it ever read. Later reads fault pages in again. Thread-safe.
+  void ReleaseSegmentPages(uint64_t through_segment_id) TB_EXCLUDES(mu_);
+
+  // The decoded segment dictionaries kept resident for this store's readers, at most
+  // kDefaultSegmentDictionaryBytes unless changed with set_capacity_bytes (thread-safe).
+  SegmentDictionaryCache& dictionary_cache() const { return *dictionary_cache_; }
+
  private:
   Store(std::string dir, const Clock& clock) : dir_(std::move(dir)), clock_(clock) {}
   Status Load(bool writable);
@@ -160,12 +171,16 @@ class Store {
   ManifestState state_;  // writer thread (and Load)
   std::atomic<uint64_t> next_segment_id_{1};
   bool broken_ = false;
+  // Shared with every reader this store opens (they may outlive the store in a snapshot).
+  std::shared_ptr<SegmentDictionaryCache> dictionary_cache_ =
+      std::make_shared<SegmentDictionaryCache>(kDefaultSegmentDictionaryBytes);
 
   mutable std::mutex mu_;
   std::shared_ptr<const StoreSnapshot> snapshot_ TB_GUARDED_BY(mu_);
   // Open readers by segment id, reused across snapshots.
   std::map<uint64_t, std::shared_ptr<const SegmentReader>> readers_ TB_GUARDED_BY(mu_);
   std::map<std::string, std::string> properties_ TB_GUARDED_BY(mu_);
+  uint64_t pages_released_through_ TB_GUARDED_BY(mu_) = 0;
 
   mutable std::mutex journal_mu_;
   mutable JournalTail journal_ TB_GUARDED_BY(journal_mu_);

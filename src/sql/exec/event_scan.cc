@@ -4,8 +4,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <list>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <unordered_map>
@@ -146,6 +146,10 @@ std::string ScanConstraints::ToString() const {
 
 // Segment dictionaries as vectors (entry 0 is NULL, so stored codes index them directly),
 // shared by every query of a process; keyed by segment id and column.
+// Decoded dictionaries as SQL vectors, by (segment id, column), least recently used first
+// out once over `capacity_bytes` (each entry charged for its vector and its dictionary;
+// the newest entry always stays). A store that keeps receiving segments (the monitor)
+// would otherwise keep one entry per segment and column ever scanned.
 class DictionaryCache {
  public:
   struct Entry {
@@ -153,12 +157,17 @@ class DictionaryCache {
     uint64_t id = 0;
   };
 
+  explicit DictionaryCache(size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
+
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    const std::pair<uint64_t, int> key(segment.id(), column);  // ids use all 64 bits
+    const Key key(segment.id(), column);  // ids use all 64 bits
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = entries_.find(key);
-      if (it != entries_.end()) return it->second;
+      auto it = index_.find(key);
+      if (it != index_.end()) {
+        if (it->second != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second);
+        return it->second->entry;
+      }
     }
     TB_ASSIGN_OR_RETURN(std::shared_ptr<const storage::Dictionary> dict, segment.GetDictionary(column));
     auto v = std::make_shared<Vector>(LogicalType::Varchar());
@@ -166,20 +175,41 @@ class DictionaryCache {
     v->SetNull(0);
     for (uint32_t code = 1; code <= dict->size(); ++code) v->SetStringRef(code, dict->entry(code));
     v->KeepAlive(dict);
+    const size_t bytes =
+        dict->memory_bytes() + (size_t{dict->size()} + 1) * (sizeof(StringRef) + 1) + 256;
     Entry e{std::move(v), NewDictionaryId()};
     std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() > 200'000) entries_.clear();
-    return entries_.emplace(key, std::move(e)).first->second;
+    auto it = index_.find(key);
+    if (it != index_.end()) return it->second->entry;  // another scan thread was first
+    lru_.push_front(Slot{key, e, bytes});
+    index_.emplace(key, lru_.begin());
+    bytes_ += bytes;
+    while (bytes_ > capacity_bytes_ && lru_.size() > 1) {
+      bytes_ -= lru_.back().bytes;
+      index_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+    return e;
   }
 
  private:
+  using Key = std::pair<uint64_t, int>;
+  struct Slot {
+    Key key;
+    Entry entry;
+    size_t bytes = 0;
+  };
   std::mutex mu_;
-  std::map<std::pair<uint64_t, int>, Entry> entries_ TB_GUARDED_BY(mu_);
+  const size_t capacity_bytes_;
+  size_t bytes_ TB_GUARDED_BY(mu_) = 0;
+  std::list<Slot> lru_ TB_GUARDED_BY(mu_);  // most recently used first
+  std::map<Key, std::list<Slot>::iterator> index_ TB_GUARDED_BY(mu_);
 };
 
-EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes)
+EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes,
+                       size_t dictionary_cache_bytes)
     : store_(store),
-      dictionaries_(std::make_unique<DictionaryCache>()),
+      dictionaries_(std::make_unique<DictionaryCache>(dictionary_cache_bytes)),
       text_blocks_(std::make_unique<TextBlockCache>(text_cache_bytes)) {}
 EventTable::~EventTable() = default;
 const std::string& EventTable::store_id() const { return store_.store_id(); }

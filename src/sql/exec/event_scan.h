@@ -77,9 +77,13 @@ class TextBlockCache;
 
 // Default budget of the decoded text-block cache shared by a table's queries.
 inline constexpr size_t kDefaultTextBlockCacheBytes = size_t{256} << 20;
+// Default budget of the dictionary cache (segment dictionaries as SQL vectors) shared by a
+// table's queries.
+inline constexpr size_t kDefaultDictionaryCacheBytes = size_t{64} << 20;
 
-// A store as the SQL engine sees it. `store` must outlive the table. Besides the dictionary
-// cache, the table keeps recently decompressed text (the JSON columns and free-text strings:
+// A store as the SQL engine sees it. `store` must outlive the table. It keeps the segment
+// dictionaries its scans decoded as SQL vectors, at most `dictionary_cache_bytes` (LRU), and
+// the table keeps recently decompressed text (the JSON columns and free-text strings:
 // requestParameters, additionalEventData, userAgent, ...) in a TextBlockCache of at most
 // `text_cache_bytes` (text_block_cache.h: per frame, only the rows scans asked for when they
 // were few, scan-resistant LRU), so repeated queries over the same columns skip zstd; 0
@@ -87,7 +91,8 @@ inline constexpr size_t kDefaultTextBlockCacheBytes = size_t{256} << 20;
 class EventTable {
  public:
   explicit EventTable(const storage::Store& store,
-                      size_t text_cache_bytes = kDefaultTextBlockCacheBytes);
+                      size_t text_cache_bytes = kDefaultTextBlockCacheBytes,
+                      size_t dictionary_cache_bytes = kDefaultDictionaryCacheBytes);
   ~EventTable();
   EventTable(const EventTable&) = delete;
   EventTable& operator=(const EventTable&) = delete;

@@ -92,7 +92,7 @@ std::string QueryResult::Explain() const {
 }
 
 QueryEngine::QueryEngine(const storage::Store& store, EngineOptions options)
-    : table_(store, options.text_block_cache_bytes) {
+    : table_(store, options.text_block_cache_bytes, options.dictionary_cache_bytes) {
   RegisterBuiltinScalarFunctions(functions_);
 }
 

@@ -114,6 +114,8 @@ struct EngineOptions {
   // Long-lived engines (server, monitor, benchmarks) keep the default; a process that runs
   // one query passes 0, since the cache would only hold memory it never reuses.
   size_t text_block_cache_bytes = kDefaultTextBlockCacheBytes;
+  // Budget of the segment dictionaries kept as SQL vectors (see EventTable).
+  size_t dictionary_cache_bytes = kDefaultDictionaryCacheBytes;
 };
 
 class QueryEngine {
