@@ -82,9 +82,10 @@ crypto::Sha256Digest TokenDigest(std::string_view token) {
 
 std::string Seconds(int64_t us) { return std::to_string(us / kMicrosPerSecond) + "s"; }
 
-std::string JoinQuoted(const std::vector<std::string>& values) {
+template <typename Strings>
+std::string JoinQuoted(const Strings& values) {
   std::string out;
-  for (const std::string& v : values) {
+  for (std::string_view v : values) {
     if (!out.empty()) out += ", ";
     out += QuoteForDetail(v);
   }
@@ -110,6 +111,13 @@ bool RequiredOk(const Claim<T>& claim, std::string_view name, StepTrail* trail) 
 StrictJsonParser& ThreadParser() {
   thread_local StrictJsonParser parser;
   return parser;
+}
+
+// The claims of the token being verified on this thread, reused so that extraction keeps
+// the capacity of its vectors (its views point into ThreadParser's document).
+RawClaims& ThreadClaims() {
+  thread_local RawClaims claims;
+  return claims;
 }
 
 }  // namespace
@@ -227,7 +235,8 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) + ", not an object");
     return v;
   }
-  RawClaims claims = ExtractClaims(payload);
+  RawClaims& claims = ThreadClaims();
+  ExtractClaims(payload, &claims);
   trail.Pass(Detail::kBytes, static_cast<int64_t>(jws->payload.size()));
 
   // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
@@ -337,7 +346,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
       trail.Fail(std::string("aud [") + JoinQuoted(claims.aud.value) + "] contains none of [" +
                  JoinQuoted(config.audiences) + "]");
     } else {
-      trail.Pass(Detail::kQuoted, 0, 0, *match);
+      trail.Pass(Detail::kQuoted, 0, 0, std::string(*match));
     }
   }
   // Values of passing identity claims are in the Principal; the details stay short.
@@ -368,7 +377,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   } else if (!claims.constraints.problem.empty()) {
     trail.Fail(claims.constraints.problem);
   } else {
-    const Constraints& c = claims.constraints.value;
+    const RawConstraints& c = claims.constraints.value;
     v.steps.SetConstraints(ConstraintSummary{c.accounts.size(), c.regions.size(), c.max_window_us,
                                              c.event_time_after_us, c.event_time_before_us});
     trail.Pass(Detail::kConstraints);
@@ -383,17 +392,17 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   if (trail.failed()) return v;
 
   Principal p;
-  p.subject = std::move(claims.sub.value);
+  p.subject = claims.sub.value;
   p.issuer = config.issuer;
-  p.token_id = std::move(claims.jti.value);
-  p.audiences = std::move(claims.aud.value);
-  p.runbooks = std::move(claims.runbooks.value);
+  p.token_id = claims.jti.value;
+  p.audiences.assign(claims.aud.value.begin(), claims.aud.value.end());
+  p.runbooks.assign(claims.runbooks.value.begin(), claims.runbooks.value.end());
   p.scopes = std::move(scopes);
-  p.constraints = std::move(claims.constraints.value);
+  p.constraints = claims.constraints.value.ToConstraints();
   p.issued_at_us = claims.iat.value * kMicrosPerSecond;
   p.expires_at_us = claims.exp.value * kMicrosPerSecond;
   if (claims.nbf.present) p.not_before_us = claims.nbf.value * kMicrosPerSecond;
-  if (claims.reason.present) p.reason = std::move(claims.reason.value);
+  if (claims.reason.present) p.reason = std::string(claims.reason.value);
   p.key_id = key->key->kid().value_or("");
   p.alg = std::string(JwsAlgorithmName(*alg));
   p.token_sha256 = v.token_sha256;
