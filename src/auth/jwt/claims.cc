@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <type_traits>
 
 #include "base/timestamp.h"
 
@@ -27,7 +28,7 @@ std::string TypeProblem(std::string_view claim, const element& value, std::strin
 }
 
 void ExtractString(const element& value, std::string_view name, size_t max_bytes,
-                   Claim<std::string>* out) {
+                   Claim<std::string_view>* out) {
   out->present = true;
   std::string_view s;
   if (value.get_string().get(s) != simdjson::SUCCESS) {
@@ -39,7 +40,7 @@ void ExtractString(const element& value, std::string_view name, size_t max_bytes
     out->problem = valid.message();
     return;
   }
-  out->value = std::string(s);
+  out->value = s;
 }
 
 void ExtractNumericDate(const element& value, std::string_view name, Claim<int64_t>* out) {
@@ -70,7 +71,7 @@ void ExtractNumericDate(const element& value, std::string_view name, Claim<int64
 
 // Reads a JSON array of strings into *out; returns a problem or "".
 std::string StringArray(const element& value, std::string_view name, size_t max_entries,
-                        std::vector<std::string>* out) {
+                        std::vector<std::string_view>* out) {
   simdjson::dom::array array;
   if (value.get_array().get(array) != simdjson::SUCCESS) {
     return TypeProblem(name, value, "an array of strings");
@@ -92,7 +93,7 @@ std::string StringArray(const element& value, std::string_view name, size_t max_
   return "";
 }
 
-std::string ExtractConstraints(const element& value, Constraints* c) {
+std::string ExtractConstraints(const element& value, RawConstraints* c) {
   simdjson::dom::object object;
   if (value.get_object().get(object) != simdjson::SUCCESS) {
     return TypeProblem("constraints", value, "an object");
@@ -100,13 +101,13 @@ std::string ExtractConstraints(const element& value, Constraints* c) {
   for (simdjson::dom::key_value_pair field : object) {
     std::string_view key = field.key;
     if (key == "accounts" || key == "regions") {
-      std::vector<std::string>* list = key == "accounts" ? &c->accounts : &c->regions;
+      std::vector<std::string_view>* list = key == "accounts" ? &c->accounts : &c->regions;
       // A literal name: StringArray uses it only in error messages.
       std::string problem = StringArray(field.value, key == "accounts" ? "constraints.accounts"
                                                                        : "constraints.regions",
                                         kMaxConstraintEntries, list);
       if (!problem.empty()) return problem;
-      for (const std::string& entry : *list) {
+      for (std::string_view entry : *list) {
         Status s = key == "accounts" ? ValidateAccountId(entry) : ValidateRegion(entry);
         if (!s.ok()) return s.message();
       }
@@ -366,8 +367,54 @@ Result<std::set<std::string, std::less<>>> ParseScope(std::string_view scope,
   return known;
 }
 
+Constraints RawConstraints::ToConstraints() const {
+  Constraints c;
+  c.accounts.assign(accounts.begin(), accounts.end());
+  c.regions.assign(regions.begin(), regions.end());
+  c.max_window_us = max_window_us;
+  c.event_time_after_us = event_time_after_us;
+  c.event_time_before_us = event_time_before_us;
+  return c;
+}
+
+namespace {
+
+template <typename T>
+void ClearClaim(Claim<T>* claim) {
+  claim->present = false;
+  claim->problem.clear();
+  if constexpr (std::is_same_v<T, std::vector<std::string_view>>) {
+    claim->value.clear();
+  } else if constexpr (std::is_same_v<T, RawConstraints>) {
+    claim->value.accounts.clear();
+    claim->value.regions.clear();
+    claim->value.max_window_us.reset();
+    claim->value.event_time_after_us.reset();
+    claim->value.event_time_before_us.reset();
+  } else {
+    claim->value = T{};
+  }
+}
+
+}  // namespace
+
+void RawClaims::Clear() {
+  for (Claim<std::string_view>* c : {&iss, &sub, &jti, &scope, &reason}) ClearClaim(c);
+  for (Claim<int64_t>* c : {&exp, &nbf, &iat}) ClearClaim(c);
+  ClearClaim(&aud);
+  ClearClaim(&runbooks);
+  ClearClaim(&constraints);
+}
+
 RawClaims ExtractClaims(const simdjson::dom::object& payload) {
   RawClaims c;
+  ExtractClaims(payload, &c);
+  return c;
+}
+
+void ExtractClaims(const simdjson::dom::object& payload, RawClaims* out) {
+  RawClaims& c = *out;
+  c.Clear();
   for (simdjson::dom::key_value_pair field : payload) {
     std::string_view key = field.key;
     const element& value = field.value;
@@ -391,11 +438,11 @@ RawClaims ExtractClaims(const simdjson::dom::object& payload) {
       c.aud.present = true;
       std::string_view single;
       if (value.get_string().get(single) == simdjson::SUCCESS) {
-        c.aud.value.emplace_back(single);
+        c.aud.value.push_back(single);
       } else {
         c.aud.problem = StringArray(value, "aud", kMaxAudiences, &c.aud.value);
       }
-      for (const std::string& a : c.aud.value) {
+      for (std::string_view a : c.aud.value) {
         if (!c.aud.problem.empty()) break;
         Status s = ValidatePrintable("aud", a, kMaxIssuerBytes);
         if (!s.ok()) c.aud.problem = s.message();
@@ -403,7 +450,7 @@ RawClaims ExtractClaims(const simdjson::dom::object& payload) {
     } else if (key == "runbooks") {
       c.runbooks.present = true;
       c.runbooks.problem = StringArray(value, "runbooks", kMaxRunbookEntries, &c.runbooks.value);
-      for (const std::string& entry : c.runbooks.value) {
+      for (std::string_view entry : c.runbooks.value) {
         if (!c.runbooks.problem.empty()) break;
         Status s = ValidateRunbookEntry(entry);
         if (!s.ok()) c.runbooks.problem = s.message();
@@ -413,7 +460,6 @@ RawClaims ExtractClaims(const simdjson::dom::object& payload) {
       c.constraints.problem = ExtractConstraints(value, &c.constraints.value);
     }
   }
-  return c;
 }
 
 }  // namespace trailbook::auth

@@ -119,17 +119,40 @@ struct Claim {
   bool ok() const { return present && problem.empty(); }
 };
 
-// The registered and trailbook claims of a payload.
-struct RawClaims {
-  Claim<std::string> iss, sub, jti, scope, reason;
-  Claim<std::vector<std::string>> aud;
-  Claim<int64_t> exp, nbf, iat;
-  Claim<std::vector<std::string>> runbooks;
-  Claim<Constraints> constraints;
+// The "constraints" claim as extracted: like Constraints, with the lists as views into the
+// parsed payload (see RawClaims for their lifetime).
+struct RawConstraints {
+  std::vector<std::string_view> accounts;
+  std::vector<std::string_view> regions;
+  std::optional<int64_t> max_window_us;
+  std::optional<int64_t> event_time_after_us;
+  std::optional<int64_t> event_time_before_us;
+
+  // Returns an owning copy for the Principal.
+  Constraints ToConstraints() const;
 };
 
-// Extracts the claims from a payload whose root is a JSON object. Type and syntax problems
-// are recorded in each Claim (never returned as errors). Unknown claims are ignored.
+// The registered and trailbook claims of a payload. Strings are views into the document of
+// the StrictJsonParser that parsed the payload: they stay valid until that parser's next
+// Parse. Keeping views (not copies) until the Principal is built lets the verifier extract
+// and check every claim without allocating (it reuses one RawClaims per thread).
+struct RawClaims {
+  Claim<std::string_view> iss, sub, jti, scope, reason;
+  Claim<std::vector<std::string_view>> aud;
+  Claim<int64_t> exp, nbf, iat;
+  Claim<std::vector<std::string_view>> runbooks;
+  Claim<RawConstraints> constraints;
+
+  // Resets every claim to absent, keeping the capacity of the vectors and problem strings.
+  void Clear();
+};
+
+// Extracts the claims from a payload whose root is a JSON object into *out (cleared first;
+// its capacity is reused). Type and syntax problems are recorded in each Claim (never
+// returned as errors). Unknown claims are ignored.
+void ExtractClaims(const simdjson::dom::object& payload, RawClaims* out);
+
+// As above, into a new RawClaims.
 RawClaims ExtractClaims(const simdjson::dom::object& payload);
 
 }  // namespace trailbook::auth

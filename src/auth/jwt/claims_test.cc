@@ -124,7 +124,7 @@ TEST(ClaimsTest, ExtractConstraints) {
                         R"("max_window":"7d","event_time_after":"2024-01-01T00:00:00Z",)"
                         R"("event_time_before":"2024-02-01T00:00:00Z"}})");
   ASSERT_TRUE(c.constraints.ok()) << c.constraints.problem;
-  EXPECT_EQ(c.constraints.value.accounts, std::vector<std::string>{"111122223333"});
+  EXPECT_EQ(c.constraints.value.accounts, std::vector<std::string_view>{"111122223333"});
   EXPECT_EQ(*c.constraints.value.max_window_us, 7 * kMicrosPerDay);
   for (const char* bad : {R"({"constraints":{"tenant":"x"}})",
                           R"({"constraints":{"accounts":"111122223333"}})",
@@ -135,6 +135,49 @@ TEST(ClaimsTest, ExtractConstraints) {
                           R"({"constraints":[]})"}) {
     EXPECT_FALSE(Extract(bad).constraints.problem.empty()) << bad;
   }
+}
+
+TEST(ClaimsTest, ExtractIntoReusedClaimsForgetsThePreviousPayload) {
+  StrictJsonParser parser;
+  RawClaims claims;
+  auto extract = [&](std::string_view json) {
+    auto root = parser.Parse(json, kMaxPayloadDepth);
+    ASSERT_TRUE(root.ok()) << root.status().ToString();
+    simdjson::dom::object object;
+    ASSERT_EQ(root->get_object().get(object), simdjson::SUCCESS);
+    ExtractClaims(object, &claims);
+  };
+  extract(R"({"sub":"alice","aud":["a","b"],"runbooks":["x.*"],"exp":5,"scope":"bad  scope",)"
+          R"("constraints":{"accounts":["111122223333"],"max_window":"1d"},"nbf":"x"})");
+  ASSERT_TRUE(claims.sub.ok());
+  EXPECT_EQ(claims.aud.value.size(), 2u);
+  EXPECT_FALSE(claims.nbf.problem.empty());
+  extract(R"({"sub":"bob","aud":"c","runbooks":["y"]})");
+  EXPECT_EQ(claims.sub.value, "bob");
+  EXPECT_EQ(claims.aud.value, std::vector<std::string_view>{"c"});
+  EXPECT_EQ(claims.runbooks.value, std::vector<std::string_view>{"y"});
+  EXPECT_FALSE(claims.exp.present);
+  EXPECT_FALSE(claims.nbf.present);
+  EXPECT_TRUE(claims.nbf.problem.empty());
+  EXPECT_FALSE(claims.scope.present);
+  EXPECT_FALSE(claims.constraints.present);
+  EXPECT_TRUE(claims.constraints.value.accounts.empty());
+  EXPECT_FALSE(claims.constraints.value.max_window_us.has_value());
+}
+
+TEST(ClaimsTest, RawConstraintsToConstraintsCopiesEveryField) {
+  RawConstraints raw;
+  raw.accounts = {"111122223333"};
+  raw.regions = {"us-east-1", "eu-west-1"};
+  raw.max_window_us = 7;
+  raw.event_time_after_us = 1;
+  raw.event_time_before_us = 2;
+  Constraints c = raw.ToConstraints();
+  EXPECT_EQ(c.accounts, std::vector<std::string>{"111122223333"});
+  EXPECT_EQ(c.regions, (std::vector<std::string>{"us-east-1", "eu-west-1"}));
+  EXPECT_EQ(c.max_window_us, 7);
+  EXPECT_EQ(c.event_time_after_us, 1);
+  EXPECT_EQ(c.event_time_before_us, 2);
 }
 
 }  // namespace

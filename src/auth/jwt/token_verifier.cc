@@ -35,15 +35,17 @@ class StepTrail {
   void Pass(Detail detail, int64_t a, int64_t b, std::string text) {
     Add(Outcome::kPass, detail, a, b, std::move(text));
   }
-  void Skip(std::string detail) { Add(Outcome::kSkipped, Detail::kText, 0, 0, std::move(detail)); }
-  void Fail(std::string detail) {
+  // Failures and skips are the unlikely path: kept out of line (and out of the hot code's
+  // cache lines) like every failure branch of Verify.
+  [[gnu::cold, gnu::noinline]] void Skip(std::string detail) { Add(Outcome::kSkipped, Detail::kText, 0, 0, std::move(detail)); }
+  [[gnu::cold, gnu::noinline]] void Fail(std::string detail) {
     if (v_->deny_reason.empty()) {
       v_->deny_reason = std::string(kStepNames[next_]) + ": " + detail;
     }
     Add(Outcome::kFail, Detail::kText, 0, 0, std::move(detail));
   }
   // Fails the current step and marks every later step as skipped.
-  void FailAndStop(std::string detail) {
+  [[gnu::cold, gnu::noinline]] void FailAndStop(std::string detail) {
     Fail(std::move(detail));
     while (next_ < kStepNames.size()) {
       v_->steps.Add(kStepNames[next_++], Outcome::kSkipped, Detail::kNotEvaluated);
@@ -60,7 +62,7 @@ class StepTrail {
   size_t next_ = 0;
 };
 
-std::string Time(int64_t us) { return FormatTimestamp(us); }
+[[gnu::cold]] std::string Time(int64_t us) { return FormatTimestamp(us); }
 
 // SHA-256 of the token with the digest implementation fetched once: EVP_sha256() makes
 // OpenSSL 3 look the implementation up again on every call, which shows on this path.
@@ -80,11 +82,12 @@ crypto::Sha256Digest TokenDigest(std::string_view token) {
   return out;
 }
 
-std::string Seconds(int64_t us) { return std::to_string(us / kMicrosPerSecond) + "s"; }
+[[gnu::cold]] std::string Seconds(int64_t us) { return std::to_string(us / kMicrosPerSecond) + "s"; }
 
-std::string JoinQuoted(const std::vector<std::string>& values) {
+template <typename Strings>
+[[gnu::cold]] std::string JoinQuoted(const Strings& values) {
   std::string out;
-  for (const std::string& v : values) {
+  for (std::string_view v : values) {
     if (!out.empty()) out += ", ";
     out += QuoteForDetail(v);
   }
@@ -94,11 +97,11 @@ std::string JoinQuoted(const std::vector<std::string>& values) {
 // Checks a required claim's presence and syntax; on failure records it and returns false.
 template <typename T>
 bool RequiredOk(const Claim<T>& claim, std::string_view name, StepTrail* trail) {
-  if (!claim.present) {
+  if (!claim.present) [[unlikely]] {
     trail->Fail(std::string("missing required claim \"") + std::string(name) + "\"");
     return false;
   }
-  if (!claim.problem.empty()) {
+  if (!claim.problem.empty()) [[unlikely]] {
     trail->Fail(claim.problem);
     return false;
   }
@@ -110,6 +113,13 @@ bool RequiredOk(const Claim<T>& claim, std::string_view name, StepTrail* trail) 
 StrictJsonParser& ThreadParser() {
   thread_local StrictJsonParser parser;
   return parser;
+}
+
+// The claims of the token being verified on this thread, reused so that extraction keeps
+// the capacity of its vectors (its views point into ThreadParser's document).
+RawClaims& ThreadClaims() {
+  thread_local RawClaims claims;
+  return claims;
 }
 
 }  // namespace
@@ -200,7 +210,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   // format (decoded into this thread's buffers, reused across tokens)
   thread_local CompactJws thread_jws;
   CompactJws* jws = &thread_jws;
-  if (Status format = ParseCompactJwsInto(token, max_token_bytes_, jws); !format.ok()) {
+  if (Status format = ParseCompactJwsInto(token, max_token_bytes_, jws); !format.ok()) [[unlikely]] {
     trail.FailAndStop(format.message());
     return v;
   }
@@ -208,7 +218,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   // header
   Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
-  if (!header.ok()) {
+  if (!header.ok()) [[unlikely]] {
     trail.FailAndStop(header.status().message());
     return v;
   }
@@ -218,30 +228,31 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   // payload
   Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
-  if (!root.ok()) {
+  if (!root.ok()) [[unlikely]] {
     trail.FailAndStop(std::string("claims: ") + root.status().message());
     return v;
   }
   simdjson::dom::object payload;
-  if (root->get_object().get(payload) != simdjson::SUCCESS) {
+  if (root->get_object().get(payload) != simdjson::SUCCESS) [[unlikely]] {
     trail.FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) + ", not an object");
     return v;
   }
-  RawClaims claims = ExtractClaims(payload);
+  RawClaims& claims = ThreadClaims();
+  ExtractClaims(payload, &claims);
   trail.Pass(Detail::kBytes, static_cast<int64_t>(jws->payload.size()));
 
   // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
-  if (!claims.iss.present) {
+  if (!claims.iss.present) [[unlikely]] {
     trail.FailAndStop("missing required claim \"iss\"");
     return v;
   }
-  if (!claims.iss.problem.empty()) {
+  if (!claims.iss.problem.empty()) [[unlikely]] {
     trail.FailAndStop(claims.iss.problem);
     return v;
   }
   v.issuer = claims.iss.value;
   const Issuer* issuer = FindIssuer(claims.iss.value);
-  if (issuer == nullptr) {
+  if (issuer == nullptr) [[unlikely]] {
     trail.FailAndStop(std::string("issuer ") + QuoteForDetail(claims.iss.value, 128) + " is not configured");
     return v;
   }
@@ -249,13 +260,13 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   const IssuerConfig& config = issuer->config;
 
   // typ
-  if (!header->typ) {
+  if (!header->typ) [[unlikely]] {
     trail.FailAndStop(std::string("header has no \"typ\"; accepted: ") + JoinQuoted(config.accepted_typ));
     return v;
   }
   bool typ_ok = std::any_of(config.accepted_typ.begin(), config.accepted_typ.end(),
                             [&](const std::string& t) { return TypMatches(*header->typ, t); });
-  if (!typ_ok) {
+  if (!typ_ok) [[unlikely]] {
     trail.FailAndStop(std::string("typ ") + QuoteForDetail(*header->typ) + " is not accepted; accepted: " +
                       JoinQuoted(config.accepted_typ));
     return v;
@@ -264,7 +275,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   // alg
   Result<JwsAlgorithm> alg = CheckAlgorithm(header->alg, issuer->policy);
-  if (!alg.ok()) {
+  if (!alg.ok()) [[unlikely]] {
     trail.FailAndStop(alg.status().message());
     return v;
   }
@@ -272,7 +283,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   // key
   Result<KeyLookup> key = SelectKey(*config.keys, *header, *alg, issuer->policy, clock);
-  if (!key.ok()) {
+  if (!key.ok()) [[unlikely]] {
     trail.FailAndStop(key.status().message());
     return v;
   }
@@ -281,7 +292,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   // signature
   Status signature = VerifyJwsSignature(*key->key, *alg, jws->signing_input, jws->signature);
-  if (!signature.ok()) {
+  if (!signature.ok()) [[unlikely]] {
     trail.FailAndStop(signature.message());
     return v;
   }
@@ -291,7 +302,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   const int64_t leeway = config.leeway_us;
   if (RequiredOk(claims.exp, "exp", &trail)) {
     int64_t exp_us = claims.exp.value * kMicrosPerSecond;
-    if (now >= exp_us + leeway) {
+    if (now >= exp_us + leeway) [[unlikely]] {
       trail.Fail(std::string("expired at ") + Time(exp_us) + " (now " + Time(now) + ", leeway " +
                  Seconds(leeway) + ")");
     } else {
@@ -300,9 +311,9 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   if (!claims.nbf.present) {
     trail.Pass(Detail::kAbsent);
-  } else if (!claims.nbf.problem.empty()) {
+  } else if (!claims.nbf.problem.empty()) [[unlikely]] {
     trail.Fail(claims.nbf.problem);
-  } else if (claims.nbf.value * kMicrosPerSecond > now + leeway) {
+  } else if (claims.nbf.value * kMicrosPerSecond > now + leeway) [[unlikely]] {
     trail.Fail(std::string("not valid before ") + Time(claims.nbf.value * kMicrosPerSecond) + " (now " +
                Time(now) + ", leeway " + Seconds(leeway) + ")");
   } else {
@@ -310,20 +321,20 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   if (RequiredOk(claims.iat, "iat", &trail)) {
     int64_t iat_us = claims.iat.value * kMicrosPerSecond;
-    if (iat_us > now + leeway) {
+    if (iat_us > now + leeway) [[unlikely]] {
       trail.Fail(std::string("issued in the future at ") + Time(iat_us) + " (now " + Time(now) + ", leeway " +
                  Seconds(leeway) + ")");
     } else {
       trail.Pass(Detail::kRelative, claims.iat.value, now);
     }
   }
-  if (!claims.exp.ok() || !claims.iat.ok()) {
+  if (!claims.exp.ok() || !claims.iat.ok()) [[unlikely]] {
     trail.Skip("needs valid exp and iat");
   } else {
     int64_t lifetime = (claims.exp.value - claims.iat.value) * kMicrosPerSecond;
-    if (lifetime <= 0) {
+    if (lifetime <= 0) [[unlikely]] {
       trail.Fail("exp is not after iat");
-    } else if (lifetime > config.max_lifetime_us) {
+    } else if (lifetime > config.max_lifetime_us) [[unlikely]] {
       trail.Fail(std::string("lifetime ") + Seconds(lifetime) + " exceeds the cap of " +
                  Seconds(config.max_lifetime_us));
     } else {
@@ -333,11 +344,11 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   if (RequiredOk(claims.aud, "aud", &trail)) {
     auto match = std::find_first_of(claims.aud.value.begin(), claims.aud.value.end(),
                                     config.audiences.begin(), config.audiences.end());
-    if (match == claims.aud.value.end()) {
+    if (match == claims.aud.value.end()) [[unlikely]] {
       trail.Fail(std::string("aud [") + JoinQuoted(claims.aud.value) + "] contains none of [" +
                  JoinQuoted(config.audiences) + "]");
     } else {
-      trail.Pass(Detail::kQuoted, 0, 0, *match);
+      trail.Pass(Detail::kQuoted, 0, 0, std::string(*match));
     }
   }
   // Values of passing identity claims are in the Principal; the details stay short.
@@ -349,12 +360,12 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   std::set<std::string, std::less<>> scopes;
   if (!claims.scope.present) {
     trail.Pass(Detail::kNoScope);
-  } else if (!claims.scope.problem.empty()) {
+  } else if (!claims.scope.problem.empty()) [[unlikely]] {
     trail.Fail(claims.scope.problem);
   } else {
     std::vector<std::string> ignored;
     Result<std::set<std::string, std::less<>>> parsed = ParseScope(claims.scope.value, &ignored);
-    if (!parsed.ok()) {
+    if (!parsed.ok()) [[unlikely]] {
       trail.Fail(parsed.status().message());
     } else {
       scopes = std::move(parsed).value();
@@ -365,39 +376,39 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   if (!claims.constraints.present) {
     trail.Pass(Detail::kNoConstraints);
-  } else if (!claims.constraints.problem.empty()) {
+  } else if (!claims.constraints.problem.empty()) [[unlikely]] {
     trail.Fail(claims.constraints.problem);
   } else {
-    const Constraints& c = claims.constraints.value;
+    const RawConstraints& c = claims.constraints.value;
     v.steps.SetConstraints(ConstraintSummary{c.accounts.size(), c.regions.size(), c.max_window_us,
                                              c.event_time_after_us, c.event_time_before_us});
     trail.Pass(Detail::kConstraints);
   }
   if (!claims.reason.present) {
     trail.Pass(Detail::kAbsent);
-  } else if (!claims.reason.problem.empty()) {
+  } else if (!claims.reason.problem.empty()) [[unlikely]] {
     trail.Fail(claims.reason.problem);
   } else {
     trail.Pass(Detail::kPresent);
   }
-  if (trail.failed()) return v;
+  if (trail.failed()) [[unlikely]] return v;
 
-  Principal p;
-  p.subject = std::move(claims.sub.value);
+  // Built in place: the Principal is large and moving it costs a pass over all its members.
+  Principal& p = v.principal.emplace();
+  p.subject = claims.sub.value;
   p.issuer = config.issuer;
-  p.token_id = std::move(claims.jti.value);
-  p.audiences = std::move(claims.aud.value);
-  p.runbooks = std::move(claims.runbooks.value);
+  p.token_id = claims.jti.value;
+  p.audiences.assign(claims.aud.value.begin(), claims.aud.value.end());
+  p.runbooks.assign(claims.runbooks.value.begin(), claims.runbooks.value.end());
   p.scopes = std::move(scopes);
-  p.constraints = std::move(claims.constraints.value);
+  p.constraints = claims.constraints.value.ToConstraints();
   p.issued_at_us = claims.iat.value * kMicrosPerSecond;
   p.expires_at_us = claims.exp.value * kMicrosPerSecond;
   if (claims.nbf.present) p.not_before_us = claims.nbf.value * kMicrosPerSecond;
-  if (claims.reason.present) p.reason = std::move(claims.reason.value);
+  if (claims.reason.present) p.reason = std::string(claims.reason.value);
   p.key_id = key->key->kid().value_or("");
   p.alg = std::string(JwsAlgorithmName(*alg));
   p.token_sha256 = v.token_sha256;
-  v.principal = std::move(p);
   v.status = Status::OK();
 
   if (cache_ && hashable) {

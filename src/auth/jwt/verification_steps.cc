@@ -28,13 +28,14 @@ int64_t VerificationSteps::ScopeMask(const std::set<std::string, std::less<>>& s
 
 void VerificationSteps::Add(std::string_view name, VerificationStep::Outcome outcome,
                             Detail detail, int64_t a, int64_t b) {
-  records_.push_back(Record{name, outcome, detail, kNoText, a, b});
+  records_.push_back(Record{name, outcome, detail, kNoText, 0, a, b});
 }
 
 void VerificationSteps::Add(std::string_view name, VerificationStep::Outcome outcome,
                             Detail detail, int64_t a, int64_t b, std::string text) {
-  records_.push_back(Record{name, outcome, detail, static_cast<uint32_t>(texts_.size()), a, b});
-  texts_.push_back(std::move(text));
+  records_.push_back(Record{name, outcome, detail, static_cast<uint32_t>(texts_.size()),
+                            static_cast<uint32_t>(text.size()), a, b});
+  texts_ += text;
 }
 
 void VerificationSteps::SetKey(std::shared_ptr<const JwkSet> set, const Jwk* key) {
@@ -48,7 +49,7 @@ void VerificationSteps::Append(const VerificationSteps& other) {
     if (r.text != kNoText) r.text += offset;
     records_.push_back(r);
   }
-  texts_.insert(texts_.end(), other.texts_.begin(), other.texts_.end());
+  texts_ += other.texts_;
   if (other.key_ != nullptr) SetKey(other.key_set_, other.key_);
   constraints_ = other.constraints_;
 }
@@ -70,10 +71,10 @@ VerificationSteps::operator std::vector<VerificationStep>() && {
 }
 
 std::string VerificationSteps::Format(const Record& r) const {
-  static const std::string kEmpty;
-  const std::string& text = r.text == kNoText ? kEmpty : texts_[r.text];
+  const std::string_view text =
+      r.text == kNoText ? std::string_view() : std::string_view(texts_).substr(r.text, r.text_size);
   switch (r.detail) {
-    case Detail::kText: return text;
+    case Detail::kText: return std::string(text);
     case Detail::kBytes: return std::to_string(r.a) + " bytes";
     case Detail::kKidPresent: return "kid present";
     case Detail::kNoKid: return "no kid";
@@ -97,7 +98,7 @@ std::string VerificationSteps::Format(const Record& r) const {
         if (!granted.empty()) granted += ' ';
         granted += kSortedScopes[i];
       }
-      return "granted [" + granted + "]" + text;
+      return "granted [" + granted + "]" + std::string(text);
     }
     case Detail::kNoScope: return "absent: no scope granted";
     case Detail::kConstraints: {

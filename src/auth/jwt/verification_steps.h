@@ -100,7 +100,8 @@ class VerificationSteps {
     std::string_view name;
     VerificationStep::Outcome outcome;
     Detail detail;
-    uint32_t text;  // Index into texts_, or kNoText.
+    uint32_t text;       // Offset of the text in texts_, or kNoText.
+    uint32_t text_size;  // Bytes of the text in texts_.
     int64_t a;
     int64_t b;
   };
@@ -108,7 +109,9 @@ class VerificationSteps {
   std::string Format(const Record& r) const;
 
   std::vector<Record> records_;
-  std::vector<std::string> texts_;  // Texts of the records that have one.
+  // The texts of the records that have one, back to back: one buffer (usually within the
+  // string's inline capacity) instead of one string per text.
+  std::string texts_;
   std::shared_ptr<const JwkSet> key_set_;  // Owns key_; shared with the key resolver.
   const Jwk* key_ = nullptr;
   ConstraintSummary constraints_;
