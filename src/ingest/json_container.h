@@ -101,6 +101,11 @@ class JsonContainerReader {
   Status ReadQueryResultRows(simdjson::ondemand::value value, Scope& scope);
   Status DeliverEmbedded(Scope& scope, uint64_t error_line);
   Status Deliver(Scope& scope, std::string_view json, uint64_t line);
+  // Offers a Records element to the sink as a parsed object (RecordSink::TryParsedRecord);
+  // sets restart_ when the document must be read again the two-pass way from this element.
+  Status DeliverParsed(Scope& scope, simdjson::ondemand::object& object, const char* start);
+  Status ReadDocumentPass(std::string_view text, RecordSink& sink, ContainerState* state,
+                          bool single_pass, uint64_t skip_records);
   void RecordError(Scope& scope, uint64_t line, std::string_view message);
   Status JsonError(Scope& scope, simdjson::error_code error, std::string_view context);
   uint64_t LineAt(Scope& scope, const char* position);
@@ -109,6 +114,8 @@ class JsonContainerReader {
   simdjson::ondemand::parser parser_;
   EmbeddedEvent embedded_;     // The CloudTrailEvent / eventJson being read.
   bool sink_stopped_ = false;  // The last error Status came from the sink.
+  bool restart_ = false;       // The single-pass read of a document must start over.
+  uint64_t restart_skip_ = 0;  // Records elements it handled before that.
 };
 
 }  // namespace trailbook::ingest

@@ -10,6 +10,8 @@
 //   };
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +58,27 @@ class RecordSink {
   // inside JSON documents when it can). `message` describes the problem and does not name the
   // input; FormatRecordError adds it. The reader goes on with the next record.
   virtual void OnRecordError(uint64_t index, uint64_t line, std::string_view message) = 0;
+
+  // Single-pass reading (optional; ingest's workers use it to avoid a second simdjson stage-1
+  // pass over every record). When AcceptsParsedRecords() is true, the reader offers each
+  // element of a root {"Records":[...]} document first as the simdjson on-demand object inside
+  // its own parse of the document:
+  //   - TryParsedRecord reads `object` to its end and returns true (the record is then
+  //     pending), or returns false and leaves no trace of the record; the object's iterator
+  //     must not be used afterwards (it may be in an error state).
+  //   - After true, the reader calls exactly one of CommitParsedRecord, with the RecordRef
+  //     that OnRecord would have received (its Status as OnRecord's), or AbandonParsedRecord,
+  //     which must undo the pending record without a trace.
+  // After false or AbandonParsedRecord the reader reads the document again without this path,
+  // skips the records already handled, and delivers this record and the rest through OnRecord
+  // and OnRecordError, so every record is handled exactly once and its errors read the same.
+  virtual bool AcceptsParsedRecords() const { return false; }
+  virtual bool TryParsedRecord(simdjson::ondemand::object& object) {
+    (void)object;
+    return false;
+  }
+  virtual Status CommitParsedRecord(const RecordRef& record) { return OnRecord(record); }
+  virtual void AbandonParsedRecord() {}
 };
 
 // Returns "<input>: record <index> (line <line>): <message>", without the line part when
