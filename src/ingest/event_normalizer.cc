@@ -184,7 +184,7 @@ void EventNormalizer::EndEvent(std::string_view json, RowBatch* batch) {
   batch->EndRow(key);
 }
 
-Status EventNormalizer::WalkStruct(simdjson::ondemand::object obj, int parent, RowBatch* batch) {
+Status EventNormalizer::WalkStruct(simdjson::ondemand::object& obj, int parent, RowBatch* batch) {
   const EventSchema& schema = EventSchema::Get();
   for (auto field_result : obj) {
     simdjson::ondemand::field field;
@@ -216,7 +216,7 @@ Status EventNormalizer::WalkStruct(simdjson::ondemand::object obj, int parent, R
   return Status::OK();
 }
 
-Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value value,
+Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value& value,
                                    RowBatch* batch) {
   json_type type;
   if (auto err = value.type().get(type)) return JsonError(err, f.path);
@@ -303,7 +303,7 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
   return Status::OK();
 }
 
-Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value value,
+Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value,
                                        int parent) {
   json_type type;
   if (auto err = value.type().get(type)) return JsonError(err, FieldPath(parent, raw_key));
@@ -341,7 +341,7 @@ Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondem
   return Status::OK();
 }
 
-Status EventNormalizer::AppendMinified(simdjson::ondemand::value value, std::string_view what,
+Status EventNormalizer::AppendMinified(simdjson::ondemand::value& value, std::string_view what,
                                        int depth, std::string* out) {
   if (depth >= kMaxJsonDepth) {
     return InvalidArgument("invalid JSON in '" + std::string(what) + "': nested deeper than " +

@@ -73,13 +73,13 @@ class EventNormalizer {
   // Ends the row with the event's dedup key (eventID, else a hash of `json`).
   void EndEvent(std::string_view json, storage::RowBatch* batch);
   Status RecordTooLarge(size_t bytes) const;
-  Status WalkStruct(simdjson::ondemand::object obj, int parent, storage::RowBatch* batch);
-  Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value value,
+  Status WalkStruct(simdjson::ondemand::object& obj, int parent, storage::RowBatch* batch);
+  Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value& value,
                     storage::RowBatch* batch);
-  Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value value, int parent);
+  Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value, int parent);
   // Validates `value` in full (the on-demand walk skips what it does not read) and appends
   // its minified text to `out`, in the same pass; `what` names the field in errors.
-  Status AppendMinified(simdjson::ondemand::value value, std::string_view what, int depth,
+  Status AppendMinified(simdjson::ondemand::value& value, std::string_view what, int depth,
                         std::string* out);
 
   NormalizerLimits limits_;
