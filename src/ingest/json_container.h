@@ -13,6 +13,10 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
+// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each element of a
+// root {"Records":[...]} document as the on-demand object inside this reader's parse, so the
+// record's bytes go through simdjson stage 1 once; if it declines one, the document is read
+// again the two-pass way from that element on.
 // Elements of Records are delivered as they stand in the input (no copy, no allocation); a
 // CloudTrailEvent or eventJson value goes through EmbeddedEvent (unescaped into a reused
 // padded buffer and checked to be one JSON object) before it is delivered.
