@@ -102,17 +102,7 @@ Status EventNormalizer::Normalize(std::string_view json, RowBatch* batch) {
 }
 
 Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
-  if (json.size() > limits_.max_record_bytes) {
-    return InvalidArgument("record is " + std::to_string(json.size()) +
-                           " bytes, over the limit of " + std::to_string(limits_.max_record_bytes));
-  }
-  shape_.clear();
-  residual_.clear();
-  seen_[0] = seen_[1] = 0;
-  has_event_time_ = false;
-  has_logstash_timestamp_ = false;
-  has_event_id_ = false;
-
+  if (json.size() > limits_.max_record_bytes) return RecordTooLarge(json.size());
   simdjson::padded_string_view view(json.data(), json.size(),
                                     json.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
@@ -126,12 +116,51 @@ Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
     }
     return JsonError(err, "");
   }
-  TB_RETURN_IF_ERROR(WalkStruct(obj, storage::kTopLevel, batch));
+  TB_RETURN_IF_ERROR(WalkEvent(obj, batch));
   const char* trailing = nullptr;
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
     return InvalidArgument("invalid JSON: unexpected content after the event object");
   }
+  TB_RETURN_IF_ERROR(CloseEvent(batch));
+  EndEvent(json, batch);
+  return Status::OK();
+}
 
+Status EventNormalizer::NormalizeParsed(simdjson::ondemand::object& object, RowBatch* batch) {
+  size_t row = batch->row_count();
+  Status s = WalkEvent(object, batch);
+  if (s.ok()) s = CloseEvent(batch);
+  if (!s.ok()) batch->TruncateRows(row);
+  return s;
+}
+
+Status EventNormalizer::FinishParsed(std::string_view json, RowBatch* batch) {
+  if (json.size() > limits_.max_record_bytes) {
+    batch->AbandonRow();
+    return RecordTooLarge(json.size());
+  }
+  EndEvent(json, batch);
+  return Status::OK();
+}
+
+void EventNormalizer::AbandonParsed(RowBatch* batch) { batch->AbandonRow(); }
+
+Status EventNormalizer::RecordTooLarge(size_t bytes) const {
+  return InvalidArgument("record is " + std::to_string(bytes) + " bytes, over the limit of " +
+                         std::to_string(limits_.max_record_bytes));
+}
+
+Status EventNormalizer::WalkEvent(simdjson::ondemand::object& obj, RowBatch* batch) {
+  shape_.clear();
+  residual_.clear();
+  seen_[0] = seen_[1] = 0;
+  has_event_time_ = false;
+  has_logstash_timestamp_ = false;
+  has_event_id_ = false;
+  return WalkStruct(obj, storage::kTopLevel, batch);
+}
+
+Status EventNormalizer::CloseEvent(RowBatch* batch) {
   const EventSchema& schema = EventSchema::Get();
   if (!has_event_time_) {
     if (!has_logstash_timestamp_) {
@@ -146,13 +175,16 @@ Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
   }
   batch->SetString(schema.shape_column(), shape_);
   if (!residual_.empty()) batch->SetString(schema.residual_column(), residual_);
-  uint64_t key = has_event_id_ ? DedupIndex::KeyOfEventId(event_id_)
-                               : XXH3_64bits_withSeed(json.data(), json.size(), 1);
-  batch->EndRow(key);
   return Status::OK();
 }
 
-Status EventNormalizer::WalkStruct(simdjson::ondemand::object obj, int parent, RowBatch* batch) {
+void EventNormalizer::EndEvent(std::string_view json, RowBatch* batch) {
+  uint64_t key = has_event_id_ ? DedupIndex::KeyOfEventId(event_id_)
+                               : XXH3_64bits_withSeed(json.data(), json.size(), 1);
+  batch->EndRow(key);
+}
+
+Status EventNormalizer::WalkStruct(simdjson::ondemand::object& obj, int parent, RowBatch* batch) {
   const EventSchema& schema = EventSchema::Get();
   for (auto field_result : obj) {
     simdjson::ondemand::field field;
@@ -184,7 +216,7 @@ Status EventNormalizer::WalkStruct(simdjson::ondemand::object obj, int parent, R
   return Status::OK();
 }
 
-Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value value,
+Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value& value,
                                    RowBatch* batch) {
   json_type type;
   if (auto err = value.type().get(type)) return JsonError(err, f.path);
@@ -271,7 +303,7 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
   return Status::OK();
 }
 
-Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value value,
+Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value,
                                        int parent) {
   json_type type;
   if (auto err = value.type().get(type)) return JsonError(err, FieldPath(parent, raw_key));
@@ -309,7 +341,7 @@ Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondem
   return Status::OK();
 }
 
-Status EventNormalizer::AppendMinified(simdjson::ondemand::value value, std::string_view what,
+Status EventNormalizer::AppendMinified(simdjson::ondemand::value& value, std::string_view what,
                                        int depth, std::string* out) {
   if (depth >= kMaxJsonDepth) {
     return InvalidArgument("invalid JSON in '" + std::string(what) + "': nested deeper than " +

@@ -50,15 +50,36 @@ class EventNormalizer {
   // bytes follow `json`. Errors: kInvalidArgument (bad record); the batch is unchanged.
   Status Normalize(std::string_view json, storage::RowBatch* batch);
 
+  // Single-pass form of Normalize for a record that is an on-demand object inside a parse the
+  // caller owns (a Records element of the container's document), so its bytes are not run
+  // through simdjson stage 1 again. NormalizeParsed reads `object` to its end and, when the
+  // record is good, leaves its row open; the caller then ends it with FinishParsed, passing
+  // the record's text (the same text Normalize would get: it keys events without an eventID
+  // and is checked against max_record_bytes), or drops it with AbandonParsed.
+  // Errors: as Normalize, with the batch unchanged; the object's iterator must not be used
+  // after an error. FinishParsed's only error is the record size (the row is then dropped).
+  // For any record, NormalizeParsed + FinishParsed accept exactly what Normalize accepts and
+  // store the same row.
+  Status NormalizeParsed(simdjson::ondemand::object& object, storage::RowBatch* batch);
+  Status FinishParsed(std::string_view json, storage::RowBatch* batch);
+  void AbandonParsed(storage::RowBatch* batch);
+
  private:
   Status NormalizeImpl(std::string_view json, storage::RowBatch* batch);
-  Status WalkStruct(simdjson::ondemand::object obj, int parent, storage::RowBatch* batch);
-  Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value value,
+  // Resets the per-record state and walks the event's members into the open row.
+  Status WalkEvent(simdjson::ondemand::object& obj, storage::RowBatch* batch);
+  // Checks the event time (or its Logstash stand-in) and sets the shape and residual.
+  Status CloseEvent(storage::RowBatch* batch);
+  // Ends the row with the event's dedup key (eventID, else a hash of `json`).
+  void EndEvent(std::string_view json, storage::RowBatch* batch);
+  Status RecordTooLarge(size_t bytes) const;
+  Status WalkStruct(simdjson::ondemand::object& obj, int parent, storage::RowBatch* batch);
+  Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value& value,
                     storage::RowBatch* batch);
-  Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value value, int parent);
+  Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value, int parent);
   // Validates `value` in full (the on-demand walk skips what it does not read) and appends
   // its minified text to `out`, in the same pass; `what` names the field in errors.
-  Status AppendMinified(simdjson::ondemand::value value, std::string_view what, int depth,
+  Status AppendMinified(simdjson::ondemand::value& value, std::string_view what, int depth,
                         std::string* out);
 
   NormalizerLimits limits_;

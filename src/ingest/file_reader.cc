@@ -35,6 +35,16 @@ class SinkProxy final : public RecordSink {
   void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
     sink_.OnRecordError(index, line, message);
   }
+  bool AcceptsParsedRecords() const override { return sink_.AcceptsParsedRecords(); }
+  bool TryParsedRecord(simdjson::ondemand::object& object) override {
+    return sink_.TryParsedRecord(object);
+  }
+  Status CommitParsedRecord(const RecordRef& record) override {
+    Status s = sink_.CommitParsedRecord(record);
+    if (!s.ok()) stopped_ = true;
+    return s;
+  }
+  void AbandonParsedRecord() override { sink_.AbandonParsedRecord(); }
   bool stopped() const { return stopped_; }
 
  private:

@@ -112,11 +112,32 @@ class Worker final : public RecordSink {
   }
 
   Status OnRecord(const RecordRef& record) override {
+    return Normalized(record, normalizer_.Normalize(record.json, &batch_));
+  }
+
+  // Records elements are normalised straight from the reader's parse (one simdjson stage-1
+  // pass per record); a record that does not go through cleanly is read again by OnRecord.
+  bool AcceptsParsedRecords() const override { return true; }
+  bool TryParsedRecord(simdjson::ondemand::object& object) override {
+    return normalizer_.NormalizeParsed(object, &batch_).ok();
+  }
+  Status CommitParsedRecord(const RecordRef& record) override {
+    return Normalized(record, normalizer_.FinishParsed(record.json, &batch_));
+  }
+  void AbandonParsedRecord() override { normalizer_.AbandonParsed(&batch_); }
+
+  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
+    ++file_records_;
+    ReportRecord(index, line, message);
+  }
+
+ private:
+  // Accounts for a record the normaliser took (`normalized` OK) or rejected.
+  Status Normalized(const RecordRef& record, const Status& normalized) {
     ++file_records_;
     if (shared_.progress != nullptr) shared_.progress->records.fetch_add(1, std::memory_order_relaxed);
-    Status s = normalizer_.Normalize(record.json, &batch_);
-    if (!s.ok()) {
-      ReportRecord(record.index, record.line, s.message());
+    if (!normalized.ok()) {
+      ReportRecord(record.index, record.line, normalized.message());
       return Status::OK();
     }
     if ((file_records_ & 63) == 0 && batch_.memory_bytes() >= 2 * budget_) {
@@ -128,12 +149,6 @@ class Worker final : public RecordSink {
     return Status::OK();
   }
 
-  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
-    ++file_records_;
-    ReportRecord(index, line, message);
-  }
-
- private:
   void ReportRecord(uint64_t index, uint64_t line, std::string_view message) {
     ++file_rejected_;
     std::lock_guard<std::mutex> lock(shared_.summary_mu);

@@ -117,6 +117,60 @@ TEST(IngestPipelineTest, BadInputsAreRejectedAndTheRestGoesOn) {
   EXPECT_EQ((*store)->Snapshot()->row_count(), 2u);
 }
 
+// Records elements are normalised from the reader's own parse (one simdjson pass); a record
+// that fails there makes the reader read the document again the two-pass way from that
+// record on. Each bad record must be reported with its index and the same message as the
+// two-pass path gives, its neighbours before and after it kept, and nothing stored twice.
+TEST(IngestPipelineTest, BadRecordsBetweenGoodOnesInRecordsFiles) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  auto event = [](int i, std::string_view extra) {
+    return R"({"eventTime":"2021-01-01T00:00:)" + std::string(i < 10 ? "0" : "") +
+           std::to_string(i) + R"(Z","eventID":"e)" + std::to_string(i) + "\"" +
+           std::string(extra) + "}";
+  };
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"(,"requestParameters":{"a":[1,2,]})", "invalid JSON in 'requestParameters'"},
+      {R"(,"readOnly":tru)", "invalid JSON in 'readOnly'"},
+      {R"(,"errorCode":1)", "field 'errorCode': expected string, got number"},
+      {R"(,"eventTime":"2021-01-01T00:00:00Z")", "duplicate member 'eventTime'"},
+      {R"(,"requestParameters":{"k":"\u12"})", "invalid JSON in 'requestParameters'"},
+      {R"(,"userIdentity":{"type":"Root","arn":[]})", "field 'userIdentity.arn': expected string"},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    int n = static_cast<int>(i) * 3;
+    std::string text = "{\"Records\":[\n" + event(n, "") + ",\n" + event(n + 1, bad[i].first) +
+                       ",\n" + event(n + 2, "") + "]}";
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/f" + std::to_string(i) + ".json", text).ok());
+  }
+  // Records without eventTime go through the single pass and fail only at its end.
+  ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/g.json",
+                                  "{\"Records\":[" + event(40, "") + R"(,{"eventID":"t"},)" +
+                                      event(41, "") + "]}")
+                  .ok());
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  IngestOptions options;
+  options.threads = 1;  // rejected records in input order
+  auto s = RunIngest(**store, {dir + "/in"}, options);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->files_rejected, 0u) << (s->rejected_files.empty() ? "" : s->rejected_files[0].reason);
+  EXPECT_EQ(s->records, 3 * bad.size() + 3);
+  EXPECT_EQ(s->events_added, 2 * bad.size() + 2);
+  ASSERT_EQ(s->rejected_records.size(), bad.size() + 1);
+  for (size_t i = 0; i < bad.size(); ++i) {
+    const std::string& r = s->rejected_records[i];
+    EXPECT_NE(r.find("f" + std::to_string(i) + ".json: record 1: " + bad[i].second),
+              std::string::npos)
+        << r;
+  }
+  EXPECT_NE(s->rejected_records.back().find(
+                "g.json: record 1: record has no eventTime (and no Logstash @timestamp)"),
+            std::string::npos)
+      << s->rejected_records.back();
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 2 * bad.size() + 2);
+}
+
 TEST(IngestPipelineTest, SmallBatchesGiveTheSameResult) {
   std::string dir = TempDir();
   auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);

@@ -91,6 +91,10 @@ struct JsonContainerReader::Scope {
   bool in_line = false;
   const char* counted_to = nullptr;  // LineAt's incremental newline count.
   uint64_t counted_lines = 1;
+  // Offer Records elements to the sink as parsed objects (RecordSink::TryParsedRecord).
+  bool single_pass = false;
+  // Records elements handled by a single-pass read that was then restarted: skipped.
+  uint64_t skip_records = 0;
 };
 
 enum class JsonContainerReader::ObjectKind {
@@ -201,6 +205,36 @@ Status JsonContainerReader::Deliver(Scope& scope, std::string_view json, uint64_
   return s;
 }
 
+Status JsonContainerReader::DeliverParsed(Scope& scope, ondemand::object& object,
+                                          const char* start) {
+  auto restart = [this]() {
+    restart_ = true;
+    return Internal("the single-pass read of Records restarts");
+  };
+  if (!scope.sink->TryParsedRecord(object)) return restart();
+  const char* end = nullptr;
+  if (scope.doc->current_location().get(end) != simdjson::SUCCESS || end < start) {
+    scope.sink->AbandonParsedRecord();
+    return restart();
+  }
+  std::string_view json =
+      RightTrimJsonSpace(std::string_view(start, static_cast<size_t>(end - start)));
+  // What Deliver would reject or report goes through the two-pass read, which words it.
+  if (json.size() < 2 || json.front() != '{' || json.back() != '}' ||
+      json.size() > limits_.max_record_bytes) {
+    scope.sink->AbandonParsedRecord();
+    return restart();
+  }
+  RecordRef record;
+  record.index = scope.state->next_index++;
+  record.line = scope.line;
+  record.json = json;
+  ++scope.state->records;
+  Status s = scope.sink->CommitParsedRecord(record);
+  if (!s.ok()) sink_stopped_ = true;
+  return s;
+}
+
 Status JsonContainerReader::DeliverEmbedded(Scope& scope, uint64_t error_line) {
   Result<std::string_view> event = embedded_.Decode();
   if (!event.ok()) {
@@ -274,6 +308,14 @@ Status JsonContainerReader::ReadRecordsArray(ondemand::value value, Scope& scope
     if (auto e = element.get(record)) {
       return JsonError(scope, e, "invalid JSON in Records[" + std::to_string(i) + "]");
     }
+    if (i < scope.skip_records) {
+      ++i;
+      continue;
+    }
+    const char* start = nullptr;
+    if (scope.single_pass && record.current_location().get(start) != simdjson::SUCCESS) {
+      start = nullptr;
+    }
     ondemand::object object;
     error = record.get_object().get(object);
     if (error == simdjson::INCORRECT_TYPE) {
@@ -281,6 +323,13 @@ Status JsonContainerReader::ReadRecordsArray(ondemand::value value, Scope& scope
       if (record.current_location().get(at) != simdjson::SUCCESS) at = nullptr;
       RecordError(scope, LineAt(scope, at),
                   "record is not a JSON object (found " + std::string(JsonTypeOf(record)) + ")");
+      ++i;
+      continue;
+    }
+    if (scope.single_pass && error == simdjson::SUCCESS && start != nullptr) {
+      Status s = DeliverParsed(scope, object, start);
+      if (restart_) restart_skip_ = i;
+      TB_RETURN_IF_ERROR(s);
       ++i;
       continue;
     }
@@ -544,11 +593,27 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
 
 Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink,
                                          ContainerState* state) {
+  restart_ = false;
+  Status s = ReadDocumentPass(text, sink, state, sink.AcceptsParsedRecords(), 0);
+  if (restart_) {
+    // A Records element the single-pass read could not take as it stood: read the document
+    // again the two-pass way from that element on, so it is reported (or accepted) exactly
+    // as before and its neighbours are kept.
+    restart_ = false;
+    s = ReadDocumentPass(text, sink, state, /*single_pass=*/false, restart_skip_);
+  }
+  return s;
+}
+
+Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& sink,
+                                             ContainerState* state, bool single_pass,
+                                             uint64_t skip_records) {
   sink_stopped_ = false;
   Scope scope;
   scope.sink = &sink;
   scope.state = state;
   scope.text = text;
+  scope.skip_records = skip_records;
   ondemand::document doc;
   if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
     return JsonError(scope, error, "invalid JSON");
@@ -558,6 +623,7 @@ Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink
   if (auto error = doc.type().get(type)) return JsonError(scope, error, "invalid JSON");
   Status s;
   if (type == ondemand::json_type::object) {
+    scope.single_pass = single_pass;
     s = ReadTopObject(doc, scope);
   } else if (type == ondemand::json_type::array) {
     s = ReadTopArray(doc, scope);

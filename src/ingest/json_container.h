@@ -13,6 +13,10 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
+// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each element of a
+// root {"Records":[...]} document as the on-demand object inside this reader's parse, so the
+// record's bytes go through simdjson stage 1 once; if it declines one, the document is read
+// again the two-pass way from that element on.
 // Elements of Records are delivered as they stand in the input (no copy, no allocation); a
 // CloudTrailEvent or eventJson value goes through EmbeddedEvent (unescaped into a reused
 // padded buffer and checked to be one JSON object) before it is delivered.
@@ -101,6 +105,11 @@ class JsonContainerReader {
   Status ReadQueryResultRows(simdjson::ondemand::value value, Scope& scope);
   Status DeliverEmbedded(Scope& scope, uint64_t error_line);
   Status Deliver(Scope& scope, std::string_view json, uint64_t line);
+  // Offers a Records element to the sink as a parsed object (RecordSink::TryParsedRecord);
+  // sets restart_ when the document must be read again the two-pass way from this element.
+  Status DeliverParsed(Scope& scope, simdjson::ondemand::object& object, const char* start);
+  Status ReadDocumentPass(std::string_view text, RecordSink& sink, ContainerState* state,
+                          bool single_pass, uint64_t skip_records);
   void RecordError(Scope& scope, uint64_t line, std::string_view message);
   Status JsonError(Scope& scope, simdjson::error_code error, std::string_view context);
   uint64_t LineAt(Scope& scope, const char* position);
@@ -109,6 +118,8 @@ class JsonContainerReader {
   simdjson::ondemand::parser parser_;
   EmbeddedEvent embedded_;     // The CloudTrailEvent / eventJson being read.
   bool sink_stopped_ = false;  // The last error Status came from the sink.
+  bool restart_ = false;       // The single-pass read of a document must start over.
+  uint64_t restart_skip_ = 0;  // Records elements it handled before that.
 };
 
 }  // namespace trailbook::ingest

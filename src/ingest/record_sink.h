@@ -2,13 +2,17 @@
 //
 // RecordSink: how the input readers hand events to the rest of ingest. A reader calls
 // OnRecord once per event of an input, in input order, with the event's JSON text, and
-// OnRecordError for each record it could not deliver. The normaliser implements it.
+// OnRecordError for each record it could not deliver. The normaliser implements it; it also
+// takes Records elements straight from the reader's parse (TryParsedRecord and the calls after
+// it), which saves a second simdjson pass over each record.
 //
 //   class CountingSink : public RecordSink {
 //     Status OnRecord(const RecordRef& r) override { ++n; return Status::OK(); }
 //     void OnRecordError(uint64_t index, uint64_t line, std::string_view msg) override {...}
 //   };
 #pragma once
+
+#include <simdjson.h>
 
 #include <cstdint>
 #include <string>
@@ -56,6 +60,27 @@ class RecordSink {
   // inside JSON documents when it can). `message` describes the problem and does not name the
   // input; FormatRecordError adds it. The reader goes on with the next record.
   virtual void OnRecordError(uint64_t index, uint64_t line, std::string_view message) = 0;
+
+  // Single-pass reading (optional; ingest's workers use it to avoid a second simdjson stage-1
+  // pass over every record). When AcceptsParsedRecords() is true, the reader offers each
+  // element of a root {"Records":[...]} document first as the simdjson on-demand object inside
+  // its own parse of the document:
+  //   - TryParsedRecord reads `object` to its end and returns true (the record is then
+  //     pending), or returns false and leaves no trace of the record; the object's iterator
+  //     must not be used afterwards (it may be in an error state).
+  //   - After true, the reader calls exactly one of CommitParsedRecord, with the RecordRef
+  //     that OnRecord would have received (its Status as OnRecord's), or AbandonParsedRecord,
+  //     which must undo the pending record without a trace.
+  // After false or AbandonParsedRecord the reader reads the document again without this path,
+  // skips the records already handled, and delivers this record and the rest through OnRecord
+  // and OnRecordError, so every record is handled exactly once and its errors read the same.
+  virtual bool AcceptsParsedRecords() const { return false; }
+  virtual bool TryParsedRecord(simdjson::ondemand::object& object) {
+    (void)object;
+    return false;
+  }
+  virtual Status CommitParsedRecord(const RecordRef& record) { return OnRecord(record); }
+  virtual void AbandonParsedRecord() {}
 };
 
 // Returns "<input>: record <index> (line <line>): <message>", without the line part when

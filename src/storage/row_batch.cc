@@ -61,21 +61,21 @@ void RowBatch::PadTo(Column& c, size_t rows) {
 void RowBatch::SetTimestamp(int column, int64_t micros) {
   Column& c = columns_[static_cast<size_t>(column)];
   TB_DCHECK(c.kind == BuilderKind::kTimestamp);
-  PadTo(c, row_count_);
+  if (c.i64.size() < row_count_) PadTo(c, row_count_);
   c.i64.push_back(micros);
 }
 
 void RowBatch::SetBool(int column, bool value) {
   Column& c = columns_[static_cast<size_t>(column)];
   TB_DCHECK(c.kind == BuilderKind::kBool);
-  PadTo(c, row_count_);
+  if (c.u8.size() < row_count_) PadTo(c, row_count_);
   c.u8.push_back(value ? 2 : 1);
 }
 
 void RowBatch::SetString(int column, std::string_view value) {
   Column& c = columns_[static_cast<size_t>(column)];
-  PadTo(c, row_count_);
   if (c.kind == BuilderKind::kInterned) {
+    if (c.ids.size() < row_count_) PadTo(c, row_count_);
     // Consecutive events often repeat a value (same principal, agent, region); compare with
     // the previous one before hashing.
     std::string_view last = c.last_id != 0 ? c.interner.Get(c.last_id) : std::string_view();
@@ -88,6 +88,7 @@ void RowBatch::SetString(int column, std::string_view value) {
     }
   } else {
     TB_DCHECK(c.kind == BuilderKind::kRaw);
+    if (c.ends.size() < row_count_) PadTo(c, row_count_);
     c.bytes.append(value);
     c.ends.push_back(c.bytes.size());
     c.u8.push_back(0);

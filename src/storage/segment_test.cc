@@ -373,6 +373,22 @@ TEST(SegmentTest, UuidParsing) {
   EXPECT_FALSE(ParseUuid("0123abcd-0000-1111-2222-33334444555", b, &upper));
   EXPECT_FALSE(ParseUuid("0123abcd00000-1111-2222-333344445555", b, &upper));
   EXPECT_FALSE(ParseUuid("0123abcg-0000-1111-2222-333344445555", b, &upper));
+  // Every non-hex byte is refused in every position, in the high and the low nibble.
+  const std::string good = "0123abcd-0000-1111-2222-333344445555";
+  for (int c = 0; c < 256; ++c) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    for (size_t pos : {size_t{0}, size_t{1}, size_t{9}, size_t{35}}) {
+      std::string s = good;
+      s[pos] = static_cast<char>(c);
+      bool mixed = c >= 'A' && c <= 'F';  // the rest of `good` is lower case
+      EXPECT_EQ(ParseUuid(s, b, &upper), hex && !mixed) << "byte " << c << " at " << pos;
+    }
+  }
+  ASSERT_TRUE(ParseUuid("fFfFfFfF-0000-1111-2222-333344445555", b, &upper) == false);
+  ASSERT_TRUE(ParseUuid("FEDCBA98-7654-3210-ABCD-EF0123456789", b, &upper));
+  EXPECT_TRUE(upper);
+  EXPECT_EQ(b[0], 0xfe);
+  EXPECT_EQ(b[15], 0x89);
 }
 
 TEST(SegmentTest, RebuildsEventJsonFromShape) {

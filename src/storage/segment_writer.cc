@@ -18,32 +18,44 @@
 
 namespace trailbook::storage {
 
+namespace {
+
+// Hex digit classes for ParseUuid: the digit's value, plus kUpperHex / kLowerHex for letters;
+// kNotHex for anything else.
+constexpr uint8_t kNotHex = 0xff;
+constexpr uint8_t kUpperHex = 0x10;
+constexpr uint8_t kLowerHex = 0x20;
+
+struct HexTable {
+  uint8_t v[256];
+  constexpr HexTable() : v() {
+    for (int c = 0; c < 256; ++c) v[c] = kNotHex;
+    for (int c = '0'; c <= '9'; ++c) v[c] = static_cast<uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) v[c] = static_cast<uint8_t>(c - 'a' + 10) | kLowerHex;
+    for (int c = 'A'; c <= 'F'; ++c) v[c] = static_cast<uint8_t>(c - 'A' + 10) | kUpperHex;
+  }
+};
+constexpr HexTable kHex;
+
+}  // namespace
+
 bool ParseUuid(std::string_view s, uint8_t out[16], bool* upper) {
   if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
     return false;
   }
   static constexpr int kPos[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
-  bool saw_lower = false, saw_upper = false;
-  auto nibble = [&](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') {
-      saw_lower = true;
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      saw_upper = true;
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
+  // One table look-up per character; OR-ing the classes tells whether any character was not
+  // hex and which letter cases occurred, checked once at the end.
+  uint8_t seen = 0;
   for (int k = 0; k < 16; ++k) {
-    int hi = nibble(s[static_cast<size_t>(kPos[k])]);
-    int lo = nibble(s[static_cast<size_t>(kPos[k] + 1)]);
-    if (hi < 0 || lo < 0) return false;
-    out[k] = static_cast<uint8_t>(hi << 4 | lo);
+    uint8_t hi = kHex.v[static_cast<uint8_t>(s[static_cast<size_t>(kPos[k])])];
+    uint8_t lo = kHex.v[static_cast<uint8_t>(s[static_cast<size_t>(kPos[k] + 1)])];
+    seen |= static_cast<uint8_t>(hi | lo);
+    out[k] = static_cast<uint8_t>((hi & 0x0f) << 4 | (lo & 0x0f));
   }
-  if (saw_lower && saw_upper) return false;
-  *upper = saw_upper;
+  if ((seen & ~(kUpperHex | kLowerHex | 0x0f)) != 0) return false;  // a non-hex character
+  if ((seen & kUpperHex) != 0 && (seen & kLowerHex) != 0) return false;
+  *upper = (seen & kUpperHex) != 0;
   return true;
 }
 
