@@ -1,5 +1,8 @@
 #include "server/query_slots.h"
 
+#include <algorithm>
+#include <string>
+
 #include "base/check.h"
 
 namespace trailbook::server {
@@ -28,36 +31,42 @@ Result<QuerySlots::Ticket> QuerySlots::Acquire() {
 
 Status QuerySlots::Enter() {
   std::unique_lock<std::mutex> lock(mu_);
-  if (running_ < concurrent_) {
+  if (running_ < concurrent_ && waiters_.empty()) {
     ++running_;
     return Status::OK();
   }
-  if (waiting_ >= queued_) {
+  if (waiters_.size() >= queued_) {
     return ResourceExhausted("too many queries: " + std::to_string(running_) + " running and " +
-                             std::to_string(waiting_) + " queued; retry later");
+                             std::to_string(waiters_.size()) + " queued; retry later");
   }
-  ++waiting_;
-  bool got = cv_.wait_for(lock, wait_, [this] { return running_ < concurrent_; });
-  --waiting_;
-  if (!got) {
+  Waiter self;
+  waiters_.push_back(&self);
+  if (!self.cv.wait_for(lock, wait_, [&self] { return self.granted; })) {
+    // Not granted under mu_, so `self` is still queued: leave the queue.
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &self));
     return ResourceExhausted("too many queries: no slot within " + std::to_string(wait_.count()) +
                              " ms; retry later");
   }
-  ++running_;
-  return Status::OK();
+  return Status::OK();  // Release counted the slot as running when it handed it over.
 }
 
 std::pair<size_t, size_t> QuerySlots::Counts() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {running_, waiting_};
+  return {running_, waiters_.size()};
 }
 
 void QuerySlots::Release() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (waiters_.empty()) {
     --running_;
+    return;
   }
-  cv_.notify_one();
+  // Hand the slot to the oldest waiter. Notified under mu_: the waiter (and its cv) cannot
+  // leave Enter before mu_ is released.
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  next->granted = true;
+  next->cv.notify_one();
 }
 
 }  // namespace trailbook::server

@@ -2,7 +2,10 @@
 //
 // QuerySlots: admission control for queries. At most `concurrent` queries run at once; up
 // to `queued` more wait (each at most `wait`) for a slot; beyond that a request is refused
-// at once (HTTP 429), so a burst never piles up unbounded work or threads.
+// at once (HTTP 429), so a burst never piles up unbounded work or threads. Waiters are
+// served first come, first served: a released slot is handed to the oldest waiter, and a new
+// arrival never takes a slot while others wait (no barging, so no request starves in the
+// queue while later ones overtake it).
 //
 //   TB_ASSIGN_OR_RETURN(QuerySlots::Ticket ticket, slots.Acquire());  // released on scope exit
 //
@@ -12,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <utility>
 
@@ -54,15 +58,20 @@ class QuerySlots final : public runbook::QueryAdmission {
   std::pair<size_t, size_t> Counts() const;
 
  private:
+  // One queued caller; lives on its stack while it waits in Enter.
+  struct Waiter {
+    std::condition_variable cv;
+    bool granted = false;  // Guarded by mu_: Release handed this waiter a slot.
+  };
+
   void Release();
 
   const size_t concurrent_;
   const size_t queued_;
   const std::chrono::milliseconds wait_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  size_t running_ = 0;  // Guarded by mu_.
-  size_t waiting_ = 0;  // Guarded by mu_.
+  size_t running_ = 0;             // Guarded by mu_. Includes slots handed to waiters.
+  std::deque<Waiter*> waiters_;    // Guarded by mu_. Oldest first.
 };
 
 }  // namespace trailbook::server

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "server/client_address.h"
 #include "server/query_slots.h"
@@ -146,6 +149,58 @@ TEST(ServerOptionsTest, QuerySlotsQueueThenRefuse) {
   QuerySlots timed(1, 4, std::chrono::milliseconds(20));
   auto held = timed.Acquire();
   EXPECT_EQ(timed.Acquire().status().code(), StatusCode::kResourceExhausted);  // Wait expired.
+}
+
+TEST(ServerOptionsTest, QuerySlotsServeWaitersInArrivalOrderWithoutBarging) {
+  QuerySlots slots(1, 8, std::chrono::milliseconds(10000));
+  auto first = slots.Acquire();
+  ASSERT_TRUE(first.ok());
+  std::mutex order_mu;
+  std::vector<int> order;
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 4; ++i) {
+    waiters.emplace_back([&, i] {
+      auto ticket = slots.Acquire();
+      ASSERT_TRUE(ticket.ok());
+      std::lock_guard<std::mutex> lock(order_mu);
+      order.push_back(i);
+    });  // The ticket is released when the thread ends, handing the slot on.
+    // Queue the waiters one at a time so their arrival order is known.
+    while (slots.Counts().second != static_cast<size_t>(i + 1)) std::this_thread::yield();
+  }
+  *first = QuerySlots::Ticket();
+  // The slot went straight to the oldest waiter: a caller arriving now finds it taken, and
+  // (with others still queued) has to queue behind them rather than take a free slot.
+  for (std::thread& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(slots.Counts(), std::make_pair(size_t{0}, size_t{0}));
+}
+
+TEST(ServerOptionsTest, QuerySlotsHandAReleasedSlotToTheWaiter) {
+  QuerySlots slots(1, 8, std::chrono::milliseconds(10000));
+  auto first = slots.Acquire();
+  ASSERT_TRUE(first.ok());
+  std::atomic<bool> release_waiter{false};
+  std::thread waiter([&] {
+    auto ticket = slots.Acquire();
+    EXPECT_TRUE(ticket.ok());
+    while (!release_waiter.load()) std::this_thread::yield();
+  });
+  while (slots.Counts().second != 1) std::this_thread::yield();
+  *first = QuerySlots::Ticket();
+  // Handed over at release, before the waiter even runs: still one running, none queued, so
+  // a new caller cannot slip into the slot (it times out here instead).
+  EXPECT_EQ(slots.Counts(), std::make_pair(size_t{1}, size_t{0}));
+  {
+    QuerySlots quick(1, 1, std::chrono::milliseconds(10));
+    auto a = quick.Acquire();
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(quick.Acquire().status().code(), StatusCode::kResourceExhausted);  // timed out
+    EXPECT_EQ(quick.Counts(), std::make_pair(size_t{1}, size_t{0}));  // left the queue
+  }
+  release_waiter = true;
+  waiter.join();
+  EXPECT_EQ(slots.Counts(), std::make_pair(size_t{0}, size_t{0}));
 }
 
 }  // namespace
