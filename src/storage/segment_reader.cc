@@ -237,6 +237,7 @@ inline int64_t DecodeTimestamp(const TimestampChunk& t, uint64_t stored) {
 }
 
 struct UuidChunk {
+  size_t rows = 0;
   const char* kinds = nullptr;
   const char* binary = nullptr;
   std::string_view exceptions;  // count + (row, value)...
@@ -245,27 +246,42 @@ struct UuidChunk {
 Status ParseUuidChunk(std::string_view chunk, size_t rows, UuidChunk* out) {
   size_t kinds_size = PackedSize(rows, 2);
   if (chunk.size() < kinds_size + rows * 16) return Corruption("uuid chunk too short");
+  out->rows = rows;
   out->kinds = chunk.data();
   out->binary = chunk.data() + kinds_size;
   out->exceptions = chunk.substr(kinds_size + rows * 16);
   return Status::OK();
 }
 
-Status UuidException(const UuidChunk& u, size_t row, std::string_view* out) {
+// Calls visit(row, text) for each exception of `u` in stored order until it returns false.
+// The exception list is checked against the block: no more entries than rows, each row
+// inside the block.
+template <typename Visit>
+Status ForEachUuidException(const UuidChunk& u, Visit visit) {
   ByteReader r(u.exceptions);
   uint64_t n = 0;
   TB_RETURN_IF_ERROR(r.ReadVarint64(&n));
+  if (n > u.rows) return Corruption("uuid exception count exceeds the block's rows");
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t at = 0;
     std::string_view v;
     TB_RETURN_IF_ERROR(r.ReadVarint64(&at));
     TB_RETURN_IF_ERROR(r.ReadLengthPrefixed(&v));
-    if (at == row) {
-      *out = v;
-      return Status::OK();
-    }
+    if (at >= u.rows) return Corruption("uuid exception row outside its block");
+    if (!visit(at, v)) break;
   }
-  return Corruption("uuid exception missing");
+  return Status::OK();
+}
+
+Status UuidException(const UuidChunk& u, size_t row, std::string_view* out) {
+  bool found = false;
+  TB_RETURN_IF_ERROR(ForEachUuidException(u, [&](uint64_t at, std::string_view v) {
+    if (at != row) return true;
+    *out = v;
+    found = true;
+    return false;
+  }));
+  return found ? Status::OK() : Corruption("uuid exception missing");
 }
 
 }  // namespace
@@ -787,22 +803,15 @@ Status SegmentReader::ScanUuidBlockForValue(int column_index, uint32_t b, const 
   }
   // Exceptions hold the verbatim text of values that are not canonical UUIDs (mixed case,
   // other shapes); compare them as text, as ReadStrings would return them.
-  ByteReader r(u.exceptions);
-  uint64_t n = 0;
-  TB_RETURN_IF_ERROR(r.ReadVarint64(&n));
-  if (n > count) return Error("uuid exception count exceeds the block's rows");
   bool added_exception = false;
-  for (uint64_t k = 0; k < n; ++k) {
-    uint64_t at = 0;
-    std::string_view v;
-    TB_RETURN_IF_ERROR(r.ReadVarint64(&at));
-    TB_RETURN_IF_ERROR(r.ReadLengthPrefixed(&v));
-    if (at >= count) return Error("uuid exception row outside its block");
+  s = ForEachUuidException(u, [&](uint64_t at, std::string_view v) {
     if (v == needle.text() && UnpackBit(u.kinds, 2, at) == kUuidException) {
       rows->push_back(row_start + static_cast<uint32_t>(at));
       added_exception = true;
     }
-  }
+    return true;
+  });
+  if (!s.ok()) return s.WithContext(path());
   if (added_exception) std::sort(rows->begin() + static_cast<std::ptrdiff_t>(first_new), rows->end());
   return Status::OK();
 }
