@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "auth/jwt/plain_json.h"
 #include "auth/jwt/signature.h"
 #include "crypto/digest.h"
 
@@ -122,6 +123,38 @@ RawClaims& ThreadClaims() {
   return claims;
 }
 
+// The general path of the header step: StrictJsonParser and ParseJoseHeader. On failure
+// records it (and skips every later step) and returns false.
+[[gnu::cold, gnu::noinline]] bool ParseHeaderSlow(std::string_view json, JoseHeader* out,
+                                                  StepTrail* trail) {
+  Result<JoseHeader> header = ParseJoseHeader(json, ThreadParser());
+  if (!header.ok()) {
+    trail->FailAndStop(header.status().message());
+    return false;
+  }
+  *out = std::move(header).value();
+  return true;
+}
+
+// The general path of the payload step: StrictJsonParser and ExtractClaims into *claims
+// (views into ThreadParser's document). On failure records it and returns false.
+[[gnu::cold, gnu::noinline]] bool ExtractClaimsSlow(std::string_view json, RawClaims* claims,
+                                                    StepTrail* trail) {
+  Result<simdjson::dom::element> root = ThreadParser().Parse(json, kMaxPayloadDepth);
+  if (!root.ok()) {
+    trail->FailAndStop(std::string("claims: ") + root.status().message());
+    return false;
+  }
+  simdjson::dom::object payload;
+  if (root->get_object().get(payload) != simdjson::SUCCESS) {
+    trail->FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) +
+                       ", not an object");
+    return false;
+  }
+  ExtractClaims(payload, claims);
+  return true;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(VerifierConfig config) {
@@ -205,7 +238,6 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   v.steps.Reserve(kStepNames.size());
   StepTrail trail(&v);
-  StrictJsonParser& parser = ThreadParser();
 
   // format (decoded into this thread's buffers, reused across tokens)
   thread_local CompactJws thread_jws;
@@ -216,29 +248,22 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   trail.Pass(Detail::kBytes, static_cast<int64_t>(token.size()));
 
-  // header
-  Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
-  if (!header.ok()) [[unlikely]] {
-    trail.FailAndStop(header.status().message());
-    return v;
+  // header: the plain-JSON reader decides the usual header in one pass; anything else
+  // (including every header that is rejected) takes the general strict parser.
+  thread_local JoseHeader thread_header;
+  JoseHeader* header = &thread_header;
+  if (!ReadPlainJoseHeader(jws->header_json, header)) [[unlikely]] {
+    if (!ParseHeaderSlow(jws->header_json, header, &trail)) return v;
   }
   v.alg = header->alg.substr(0, 32);
   if (header->kid) v.key_id = *header->kid;
   trail.Pass(header->kid ? Detail::kKidPresent : Detail::kNoKid);  // alg, kid: Verification.
 
-  // payload
-  Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
-  if (!root.ok()) [[unlikely]] {
-    trail.FailAndStop(std::string("claims: ") + root.status().message());
-    return v;
-  }
-  simdjson::dom::object payload;
-  if (root->get_object().get(payload) != simdjson::SUCCESS) [[unlikely]] {
-    trail.FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) + ", not an object");
-    return v;
-  }
+  // payload (as the header: plain JSON in one pass, else the general path)
   RawClaims& claims = ThreadClaims();
-  ExtractClaims(payload, &claims);
+  if (!ReadPlainClaims(jws->payload, &claims)) [[unlikely]] {
+    if (!ExtractClaimsSlow(jws->payload, &claims, &trail)) return v;
+  }
   trail.Pass(Detail::kBytes, static_cast<int64_t>(jws->payload.size()));
 
   // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
