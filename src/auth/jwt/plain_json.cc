@@ -12,6 +12,23 @@ constexpr size_t kMaxPlainMembers = 16;
 constexpr size_t kMaxPlainDigits = 18;       // < 10^18: no int64 overflow.
 constexpr size_t kMaxPairwiseEntries = 32;   // As ExtractClaims' duplicate check.
 
+// Bytes that may appear inside a plain string: printable ASCII except '"' and '\\'.
+constexpr std::array<bool, 256> MakePlainStringBytes() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x7F; ++c) table[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return table;
+}
+constexpr std::array<bool, 256> kPlainStringByte = MakePlainStringBytes();
+
+// Member-name equality without a library call (names are short).
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // A cursor over plain JSON. Every reading method returns false when the input at the cursor
 // is not plain JSON or not valid JSON; the readers then give up (the general path decides).
 class PlainCursor {
@@ -40,21 +57,17 @@ class PlainCursor {
     return p_ < end_ ? *p_ : '\0';
   }
 
-  // Reads a string without escapes (printable ASCII and DEL) as a view into the text.
+  // Reads a string of printable ASCII (0x20-0x7E) without escapes as a view into the text.
+  // Since such a string has no control character, a claim value read here satisfies
+  // ValidatePrintable as soon as it is non-empty and short enough (see PlainString).
   bool String(std::string_view* out) {
     if (!Consume('"')) return false;
     const char* start = p_;
-    while (p_ < end_) {
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        *out = std::string_view(start, static_cast<size_t>(p_ - start));
-        ++p_;
-        return true;
-      }
-      if (c < 0x20 || c >= 0x80 || c == '\\') return false;
-      ++p_;
-    }
-    return false;
+    while (p_ < end_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) ++p_;
+    if (p_ == end_ || *p_ != '"') return false;  // The end, or a byte outside the subset.
+    *out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
   }
 
   // Reads -?(0|[1-9][0-9]*) of at most kMaxPlainDigits digits, followed by a delimiter (a
@@ -114,7 +127,7 @@ class PlainCursor {
       std::string_view name;
       if (count == names.size() || !String(&name)) return false;
       for (size_t i = 0; i < count; ++i) {
-        if (names[i] == name) return false;
+        if (SameName(names[i], name)) return false;
       }
       names[count++] = name;
       if (!Consume(':') || !member(name)) return false;
@@ -159,11 +172,16 @@ class PlainCursor {
   const char* end_;
 };
 
+// A plain string that ValidatePrintable accepts: String() admits no control character, so
+// what remains of ValidatePrintable is the length.
+bool PlainPrintable(PlainCursor& cur, size_t max_bytes, std::string_view* out) {
+  return cur.String(out) && !out->empty() && out->size() <= max_bytes;
+}
+
 // A string claim as ExtractString accepts it.
-bool PlainString(PlainCursor& cur, std::string_view name, size_t max_bytes,
-                 Claim<std::string_view>* out) {
+bool PlainString(PlainCursor& cur, size_t max_bytes, Claim<std::string_view>* out) {
   std::string_view s;
-  if (!cur.String(&s) || !ValidatePrintable(name, s, max_bytes).ok()) return false;
+  if (!PlainPrintable(cur, max_bytes, &s)) return false;
   out->present = true;
   out->value = s;
   return true;
@@ -241,29 +259,27 @@ bool PlainConstraints(PlainCursor& cur, RawConstraints* c) {
 bool PlainClaim(PlainCursor& cur, std::string_view key, RawClaims& c) {
   switch (key.size()) {
     case 3:
-      if (key == "iss") return PlainString(cur, "iss", kMaxIssuerBytes, &c.iss);
-      if (key == "sub") return PlainString(cur, "sub", kMaxSubjectBytes, &c.sub);
-      if (key == "jti") return PlainString(cur, "jti", kMaxJtiBytes, &c.jti);
+      if (key == "iss") return PlainString(cur, kMaxIssuerBytes, &c.iss);
+      if (key == "sub") return PlainString(cur, kMaxSubjectBytes, &c.sub);
+      if (key == "jti") return PlainString(cur, kMaxJtiBytes, &c.jti);
       if (key == "exp") return PlainDate(cur, &c.exp);
       if (key == "iat") return PlainDate(cur, &c.iat);
       if (key == "nbf") return PlainDate(cur, &c.nbf);
       if (key == "aud") {
         c.aud.present = true;
-        auto valid = [](std::string_view a) {
-          return ValidatePrintable("aud", a, kMaxIssuerBytes).ok();
-        };
+        auto valid = [](std::string_view a) { return !a.empty() && a.size() <= kMaxIssuerBytes; };
         if (cur.Next() != '"') return PlainStringArray(cur, 2, kMaxAudiences, &c.aud.value, valid);
         std::string_view single;
-        if (!cur.String(&single) || !valid(single)) return false;
+        if (!PlainPrintable(cur, kMaxIssuerBytes, &single)) return false;
         c.aud.value.push_back(single);
         return true;
       }
       break;
     case 5:
-      if (key == "scope") return PlainString(cur, "scope", 4096, &c.scope);
+      if (key == "scope") return PlainString(cur, 4096, &c.scope);
       break;
     case 6:
-      if (key == "reason") return PlainString(cur, "reason", kMaxReasonBytes, &c.reason);
+      if (key == "reason") return PlainString(cur, kMaxReasonBytes, &c.reason);
       break;
     case 8:
       if (key == "runbooks") {

@@ -8,7 +8,7 @@
 // general path (StrictJsonParser, i.e. simdjson's two stages plus a checking walk, then an
 // extraction walk) is several times more code than this reader.
 //
-// Plain JSON: ASCII only; strings without backslash escapes or control characters; numbers
+// Plain JSON: ASCII only; strings of printable ASCII (0x20-0x7E) without escapes; numbers
 // that are integers of at most 18 digits (no fraction or exponent); at most 16 members per
 // object. Whitespace, nesting, arrays, true/false/null are as in RFC 8259.
 //
