@@ -62,38 +62,30 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   }
   int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
 
+  // The chain fields join additionalEventData; the small object is canonicalised again so
+  // they sit in key order among the caller's members.
+  std::string chained = additional.substr(0, additional.size() - 1);
+  if (chained.size() > 1) chained.push_back(',');
+  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
+                 ",\"previousEventHash\":");
+  json::AppendQuoted(&chained, stamp.previous_hash);
+  chained.push_back('}');
+  std::string additional_canonical;
+  Status chain_ok = canonical.Canonicalize(chained, &additional_canonical);
+  if (!chain_ok.ok()) return InvalidArgument("audit event additionalEventData: " + chain_ok.message());
+
+  // Written directly in canonical form (json/canonical_json.h), which makes the SHA-256 of
+  // the stored bytes the chain hash without a canonicalising pass over the whole event:
+  // members in byte order of their keys (the order below; RenderedEventIsCanonical in
+  // audit_event_json_test.cc checks it), nested objects already canonical, and strings
+  // escaped by JsonWriter exactly as the canonical form escapes them (invalid UTF-8 becomes
+  // U+FFFD, which the canonical form keeps).
   json::JsonWriter w;
   w.BeginObject();
-  w.Key("eventVersion");
-  w.String("1.09");
-  w.Key("userIdentity");
-  w.BeginObject();
-  w.Key("type");
-  w.String("JWT");
-  w.Key("principalId");
-  w.String(event.principal_id);
-  w.Key("details");
-  w.BeginObject();
-  w.Key("issuer");
-  w.String(event.issuer);
-  w.Key("tokenId");
-  w.String(event.token_id);
-  w.Key("tokenSha256");
-  w.String(event.token_sha256);
-  w.EndObject();
-  w.EndObject();
-  w.Key("eventTime");
-  w.String(FormatTimestamp(time_us));
-  w.Key("eventSource");
-  w.String(kAuditEventSource);
-  w.Key("eventName");
-  w.String(event.event_name);
+  w.Key("additionalEventData");
+  w.Raw(additional_canonical);
   w.Key("awsRegion");
   w.String(stamp.region);
-  w.Key("sourceIPAddress");
-  w.String(event.source_ip);
-  w.Key("userAgent");
-  w.String(event.user_agent);
   if (!event.error_code.empty()) {
     w.Key("errorCode");
     w.String(event.error_code);
@@ -102,6 +94,28 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
     w.Key("errorMessage");
     w.String(event.error_message);
   }
+  w.Key("eventCategory");
+  w.String("Management");
+  w.Key("eventID");
+  w.String(stamp.event_id);
+  w.Key("eventName");
+  w.String(event.event_name);
+  w.Key("eventSource");
+  w.String(kAuditEventSource);
+  w.Key("eventTime");
+  w.String(FormatTimestamp(time_us));
+  w.Key("eventType");
+  w.String("ActivityAuditLog");
+  w.Key("eventVersion");
+  w.String("1.09");
+  w.Key("managementEvent");
+  w.Bool(true);
+  w.Key("readOnly");
+  w.Bool(event.read_only);
+  w.Key("recipientAccountId");
+  w.String(stamp.account_id);
+  w.Key("requestID");
+  w.String(event.request_id.empty() ? stamp.request_id : event.request_id);
   w.Key("requestParameters");
   if (request_parameters.empty()) {
     w.Null();
@@ -114,36 +128,28 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   } else {
     w.Raw(response_elements);
   }
-  // The chain fields go last inside additionalEventData; `additional` is a canonical
-  // object, so splicing before its closing brace keeps it valid.
-  std::string chained = additional.substr(0, additional.size() - 1);
-  if (chained.size() > 1) chained.push_back(',');
-  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
-                 ",\"previousEventHash\":");
-  json::AppendQuoted(&chained, stamp.previous_hash);
-  chained.push_back('}');
-  w.Key("additionalEventData");
-  w.Raw(chained);
-  w.Key("requestID");
-  w.String(event.request_id.empty() ? stamp.request_id : event.request_id);
-  w.Key("eventID");
-  w.String(stamp.event_id);
-  w.Key("readOnly");
-  w.Bool(event.read_only);
-  w.Key("eventType");
-  w.String("ActivityAuditLog");
-  w.Key("managementEvent");
-  w.Bool(true);
-  w.Key("recipientAccountId");
-  w.String(stamp.account_id);
-  w.Key("eventCategory");
-  w.String("Management");
+  w.Key("sourceIPAddress");
+  w.String(event.source_ip);
+  w.Key("userAgent");
+  w.String(event.user_agent);
+  w.Key("userIdentity");
+  w.BeginObject();
+  w.Key("details");
+  w.BeginObject();
+  w.Key("issuer");
+  w.String(event.issuer);
+  w.Key("tokenId");
+  w.String(event.token_id);
+  w.Key("tokenSha256");
+  w.String(event.token_sha256);
   w.EndObject();
-  // Stored canonical, so the SHA-256 of the stored bytes is the chain hash (verifiers and
-  // third parties need no canonicaliser for events written this way).
-  std::string out;
-  Status canonicalized = canonical.Canonicalize(w.str(), &out);
-  if (!canonicalized.ok()) return InvalidArgument("audit event: " + canonicalized.message());
+  w.Key("principalId");
+  w.String(event.principal_id);
+  w.Key("type");
+  w.String("JWT");
+  w.EndObject();
+  w.EndObject();
+  std::string out = std::move(w).Take();
   return out;
 }
 
