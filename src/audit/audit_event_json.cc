@@ -11,6 +11,8 @@
 namespace trailbook::audit {
 namespace {
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 // Validates that `text` is a JSON object and returns it minified (canonical form).
 Result<std::string> ObjectMember(std::string_view name, std::string_view text,
                                  json::CanonicalJson* canonical) {
@@ -30,7 +32,7 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   if (event.event_name.empty()) return InvalidArgument("audit event has no eventName");
   std::optional<json::CanonicalJson> local;
   json::CanonicalJson& canonical = scratch != nullptr ? *scratch : local.emplace();
-  std::string request_parameters, response_elements, additional = "{}";
+  std::string request_parameters, response_elements;
   if (!event.request_parameters_json.empty()) {
     TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
                                                          event.request_parameters_json,
@@ -41,38 +43,56 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
                                                         event.response_elements_json,
                                                         &canonical));
   }
-  if (!event.additional_event_data_json.empty()) {
-    TB_ASSIGN_OR_RETURN(additional, ObjectMember("additionalEventData",
-                                                 event.additional_event_data_json, &canonical));
-    // Parsed only when a reserved name occurs at all (rare), to keep appends cheap.
-    if (additional.find("\"auditSequence\"") != std::string::npos ||
-        additional.find("\"previousEventHash\"") != std::string::npos) {
-      simdjson::dom::parser parser;
-      simdjson::dom::object object;
-      if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
-        return InvalidArgument("audit event additionalEventData: not a JSON object");
-      }
-      for (const char* reserved : {"auditSequence", "previousEventHash"}) {
-        if (object[reserved].error() == simdjson::SUCCESS) {
-          return InvalidArgument(std::string("audit event additionalEventData: member ") +
-                                 reserved + " is reserved for the audit chain");
-        }
+  // additionalEventData gets the chain fields spliced in before its one canonicalising
+  // pass, which puts them in key order and rejects the object if it is not one.
+  std::string_view raw = event.additional_event_data_json;
+  while (!raw.empty() && IsJsonSpace(raw.front())) raw.remove_prefix(1);
+  while (!raw.empty() && IsJsonSpace(raw.back())) raw.remove_suffix(1);
+  if (raw.empty()) raw = "{}";
+  if (raw.size() < 2 || raw.front() != '{' || raw.back() != '}') {
+    TB_RETURN_IF_ERROR(
+        ObjectMember("additionalEventData", event.additional_event_data_json, &canonical)
+            .status());
+    return InvalidArgument("audit event additionalEventData: not a JSON object");
+  }
+  // Checked precisely only when a reserved name occurs at all (rare), to keep appends cheap.
+  // (An escaped spelling of one is caught below as a duplicate key.)
+  if (raw.find("auditSequence") != std::string_view::npos ||
+      raw.find("previousEventHash") != std::string_view::npos) {
+    TB_ASSIGN_OR_RETURN(std::string additional,
+                        ObjectMember("additionalEventData", raw, &canonical));
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
+      return InvalidArgument("audit event additionalEventData: not a JSON object");
+    }
+    for (const char* reserved : {"auditSequence", "previousEventHash"}) {
+      if (object[reserved].error() == simdjson::SUCCESS) {
+        return InvalidArgument(std::string("audit event additionalEventData: member ") +
+                               reserved + " is reserved for the audit chain");
       }
     }
   }
-  int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
-
-  // The chain fields join additionalEventData; the small object is canonicalised again so
-  // they sit in key order among the caller's members.
-  std::string chained = additional.substr(0, additional.size() - 1);
-  if (chained.size() > 1) chained.push_back(',');
+  std::string_view members = raw.substr(1, raw.size() - 2);
+  bool no_members = true;
+  for (char c : members) no_members = no_members && IsJsonSpace(c);
+  std::string chained;
+  chained.reserve(raw.size() + 128);
+  chained.append(raw.substr(0, raw.size() - 1));
+  if (!no_members) chained.push_back(',');
   chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
                  ",\"previousEventHash\":");
   json::AppendQuoted(&chained, stamp.previous_hash);
   chained.push_back('}');
   std::string additional_canonical;
   Status chain_ok = canonical.Canonicalize(chained, &additional_canonical);
-  if (!chain_ok.ok()) return InvalidArgument("audit event additionalEventData: " + chain_ok.message());
+  if (!chain_ok.ok()) {
+    return InvalidArgument("audit event additionalEventData: " + chain_ok.message());
+  }
+  if (additional_canonical.empty() || additional_canonical.front() != '{') {
+    return InvalidArgument("audit event additionalEventData: not a JSON object");
+  }
+  int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
 
   // Written directly in canonical form (json/canonical_json.h), which makes the SHA-256 of
   // the stored bytes the chain hash without a canonicalising pass over the whole event:

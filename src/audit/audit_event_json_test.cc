@@ -106,6 +106,22 @@ TEST(AuditEventJsonTest, RejectsBadMembers) {
   ASSERT_FALSE(truncated.ok());
   EXPECT_NE(truncated.status().message().find("responseElements"), std::string::npos);
 
+  for (const char* bad : {"[1]", "{\"a\":", "{\"a\":1,}", "\"text\"", "{\"a\":\"}",
+                          "{\"a\":1} {\"b\":2}", "{\"audit\\u0053equence\":1}"}) {
+    e = FullEvent();
+    e.additional_event_data_json = bad;
+    Result<std::string> r = RenderAuditEventJson(e, Stamp());
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(r.status().message().find("additionalEventData"), std::string::npos)
+        << bad << ": " << r.status().message();
+  }
+  e = FullEvent();
+  e.additional_event_data_json = R"({"nested":{"previousEventHash":"mine"}})";
+  EXPECT_TRUE(RenderAuditEventJson(e, Stamp()).ok()) << "only top-level names are reserved";
+  e.additional_event_data_json = " \n{ }\t";
+  EXPECT_TRUE(RenderAuditEventJson(e, Stamp()).ok()) << "an empty object with whitespace";
+
   e = FullEvent();
   e.event_name.clear();
   EXPECT_EQ(RenderAuditEventJson(e, Stamp()).status().code(), StatusCode::kInvalidArgument);
