@@ -250,6 +250,12 @@ class EventScanSource {
                        plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
     }
     text_query_id_ = table_.text_blocks().NewQueryId();
+    // The journal's in-memory segments hold audit events alone; a caller that may not see
+    // them skips them here (up to a fold interval's worth of group commits, one segment
+    // each) rather than checking each one's eventSource dictionary in Prepare.
+    const auto& hidden = plan_->constraints.hidden_event_sources;
+    const bool hide_journal =
+        std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
     ScanCounters& c = context_->scan_counters();
     c.segments_total += segments.size();
     for (size_t s = 0; s < segments.size(); ++s) {
@@ -257,7 +263,8 @@ class EventScanSource {
       c.blocks_total += seg.num_blocks();
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
-                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id());
+                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id()) ||
+                 (hide_journal && (seg.id() & storage::kJournalSegmentIdBit) != 0);
       if (out) {
         c.segments_pruned += 1;
       } else {
