@@ -76,6 +76,10 @@ class EventNormalizer {
   Status WalkStruct(simdjson::ondemand::object& obj, int parent, storage::RowBatch* batch);
   Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value& value,
                     storage::RowBatch* batch);
+  // Reads a string value (REQUIRES: its type is string) into `out`, which points into the
+  // record when the string has no escapes and into the parser's buffer otherwise.
+  Status GetString(simdjson::ondemand::value& value, std::string_view what,
+                   std::string_view* out);
   Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value, int parent);
   // Validates `value` in full (the on-demand walk skips what it does not read) and appends
   // its minified text to `out`, in the same pass; `what` names the field in errors.
