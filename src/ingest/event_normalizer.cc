@@ -221,7 +221,7 @@ Status EventNormalizer::WalkEvent(simdjson::ondemand::object& obj, RowBatch* bat
 }
 
 Status EventNormalizer::CloseEvent(RowBatch* batch) {
-  const EventSchema& schema = EventSchema::Get();
+  const EventSchema& schema = schema_;
   if (!has_event_time_) {
     if (!has_logstash_timestamp_) {
       return InvalidArgument("record has no eventTime (and no Logstash @timestamp)");
@@ -245,7 +245,7 @@ void EventNormalizer::EndEvent(std::string_view json, RowBatch* batch) {
 }
 
 Status EventNormalizer::WalkStruct(simdjson::ondemand::object& obj, int parent, RowBatch* batch) {
-  const EventSchema& schema = EventSchema::Get();
+  const EventSchema& schema = schema_;
   for (auto field_result : obj) {
     // The field is used in place: copying it out of the result showed as a store-forwarding
     // stall in perf annotate (~4% of ingest CPU).
@@ -309,7 +309,7 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
                            std::string(ExpectedName(f.kind)) + ", got " +
                            std::string(TypeName(type)));
   };
-  const EventSchema& schema = EventSchema::Get();
+  const EventSchema& schema = schema_;
   switch (f.kind) {
     case FieldKind::kString: {
       if (type != json_type::string) return mismatch();

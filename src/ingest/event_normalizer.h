@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "storage/event_schema.h"
 #include "storage/row_batch.h"
 
 namespace trailbook::ingest {
@@ -87,6 +88,9 @@ class EventNormalizer {
                         std::string* out);
 
   NormalizerLimits limits_;
+  // Held once: EventSchema::Get() is an out-of-line call with a guard check, and the walk
+  // needs the schema for every struct and known field.
+  const storage::EventSchema& schema_ = storage::EventSchema::Get();
   simdjson::ondemand::parser parser_;
   std::string shape_;
   std::string residual_;
