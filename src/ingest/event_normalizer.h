@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "storage/event_schema.h"
 #include "storage/row_batch.h"
 
 namespace trailbook::ingest {
@@ -76,6 +77,10 @@ class EventNormalizer {
   Status WalkStruct(simdjson::ondemand::object& obj, int parent, storage::RowBatch* batch);
   Status KnownField(const storage::SchemaField& f, simdjson::ondemand::value& value,
                     storage::RowBatch* batch);
+  // Reads a string value (REQUIRES: its type is string) into `out`, which points into the
+  // record when the string has no escapes and into the parser's buffer otherwise.
+  Status GetString(simdjson::ondemand::value& value, std::string_view what,
+                   std::string_view* out);
   Status ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value, int parent);
   // Validates `value` in full (the on-demand walk skips what it does not read) and appends
   // its minified text to `out`, in the same pass; `what` names the field in errors.
@@ -83,6 +88,9 @@ class EventNormalizer {
                         std::string* out);
 
   NormalizerLimits limits_;
+  // Held once: EventSchema::Get() is an out-of-line call with a guard check, and the walk
+  // needs the schema for every struct and known field.
+  const storage::EventSchema& schema_ = storage::EventSchema::Get();
   simdjson::ondemand::parser parser_;
   std::string shape_;
   std::string residual_;

@@ -296,5 +296,58 @@ TEST(EventNormalizerTest, UnknownAndEscapedKeysGoToResidualVerbatim) {
             R"("userIdentity":{"type":"X","inScopeOf":{"a":"b"}},"z":-0.0})");
 }
 
+// The normaliser takes keys and escape-free strings straight from the record text when the
+// JSON is compact and falls back to simdjson's unescaping otherwise; both must store the same.
+TEST(EventNormalizerTest, KeysAndStringsReadTheSameCompactSpacedAndEscaped) {
+  const EventSchema& schema = EventSchema::Get();
+  const int name_col = schema.ColumnByPath("eventName");
+  const int agent_col = schema.ColumnByPath("userAgent");
+  const int arn_col = schema.ColumnByPath("userIdentity.arn");
+  // userAgent values (JSON text, then expected value): long enough for the 32-byte scan, with
+  // a backslash escape at the start, in the last 32-byte window, past it, or none.
+  const std::vector<std::pair<std::string, std::string>> agents = {
+      {"aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe/x86_64", "aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe/x86_64"},
+      {R"(\\aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe)", R"(\aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe)"},
+      {R"(aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe/x86_64 \"q\")", R"(aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe/x86_64 "q")"},
+      {R"(0123456789012345678901234567890123456789012345678901234567890123\n4)", "0123456789012345678901234567890123456789012345678901234567890123\n4"},
+      {R"(a\tb)", "a\tb"},
+      {"", ""},
+      {"01234567890123456789012345678901", "01234567890123456789012345678901"},
+      {R"(0123456789012345678901234567890\/)", "0123456789012345678901234567890/"},
+  };
+  for (const auto& [agent_json, agent] : agents) {
+    const std::string compact = R"({"eventTime":"2020-01-01T00:00:00Z","eventName":"GetObject",)"
+                                R"("userIdentity":{"arn":"arn:aws:iam::1:user/a"},"userAgent":")" +
+                                agent_json + R"("})";
+    const std::string spaced = "{ \"eventTime\" : \"2020-01-01T00:00:00Z\" ,\n\"eventName\"\t:\"GetObject\", " +
+                               std::string(R"("userIdentity": { "arn" :"arn:aws:iam::1:user/a" } ,)") +
+                               " \"userAgent\" :\"" + agent_json + "\" }";
+    const std::string escaped_keys = R"({"eventTime":"2020-01-01T00:00:00Z","event\u004eame":"GetObject",)"
+                                     R"("user\u0049dentity":{"\u0061rn":"arn:aws:iam::1:user/a"},"userAgent":")" +
+                                     agent_json + R"("})";
+    for (const std::string& text : {compact, spaced, escaped_keys}) {
+      EventNormalizer norm;
+      RowBatch batch;
+      Status s = NormalizeText(norm, text, &batch);
+      ASSERT_TRUE(s.ok()) << s.message() << " in " << text;
+      ASSERT_EQ(batch.row_count(), 1u);
+      EXPECT_EQ(batch.string(name_col, 0).value_or("<null>"), "GetObject") << text;
+      EXPECT_EQ(batch.string(arn_col, 0).value_or("<null>"), "arn:aws:iam::1:user/a") << text;
+      EXPECT_EQ(batch.string(agent_col, 0).value_or("<null>"), agent) << text;
+    }
+  }
+  // A bad escape is still rejected, wherever it sits.
+  for (const std::string bad : {R"(\x)", R"(0123456789012345678901234567890123456789\q)"}) {
+    EventNormalizer norm;
+    RowBatch batch;
+    const std::string text =
+        R"({"eventTime":"2020-01-01T00:00:00Z","userAgent":")" + bad + R"("})";
+    Status s = NormalizeText(norm, text, &batch);
+    EXPECT_FALSE(s.ok()) << text;
+    EXPECT_NE(s.message().find("userAgent"), std::string::npos) << s.message();
+    EXPECT_EQ(batch.row_count(), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace trailbook::ingest

@@ -168,24 +168,20 @@ EventSchema::EventSchema() {
   event_time_text_column_ = static_cast<int>(columns_.size());
   columns_.push_back(
       ColumnSpec{kEventTimeTextColumn, "$eventTimeText", ColumnType::kString, -1, false});
-  by_length_.resize(fields_.size() + 1);
+  TB_CHECK(fields_.size() * 2 <= kSlotCount) << "FindChild table too small";
   for (size_t i = 0; i < fields_.size(); ++i) {
     const SchemaField& f = fields_[i];
-    TB_CHECK(f.name.size() <= kMaxNameLength) << "field name too long";
-    by_length_[static_cast<size_t>(f.parent + 1)][f.name.size()].push_back(static_cast<int>(i));
+    TB_CHECK(!f.name.empty() && f.name.size() <= kMaxNameLength) << "bad field name length";
+    uint64_t head, tail;
+    KeyWords(f.name, &head, &tail);
+    size_t pos = SlotOf(f.parent, f.name.size(), head, tail);
+    while (child_slots_[pos].field >= 0) pos = (pos + 1) & kSlotMask;
+    child_slots_[pos] = ChildSlot{head, tail, static_cast<uint16_t>(f.name.size()),
+                                  static_cast<int16_t>(f.parent), static_cast<int16_t>(i)};
   }
   event_time_column_ = ColumnByPath("eventTime");
   event_id_column_ = ColumnByPath("eventID");
   TB_CHECK(event_time_column_ >= 0 && event_id_column_ >= 0) << "schema lacks core columns";
-}
-
-const SchemaField* EventSchema::FindChild(int parent, std::string_view name) const {
-  if (name.size() > kMaxNameLength) return nullptr;
-  for (int child : by_length_[static_cast<size_t>(parent + 1)][name.size()]) {
-    const SchemaField& f = fields_[static_cast<size_t>(child)];
-    if (BytesEqual(f.name.data(), name.data(), name.size())) return &f;
-  }
-  return nullptr;
 }
 
 std::span<const int> EventSchema::Children(int parent) const {

@@ -17,10 +17,13 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 
@@ -86,7 +89,23 @@ class EventSchema {
   const ColumnSpec& column(int index) const { return columns_[static_cast<size_t>(index)]; }
 
   // Returns the child of `parent` (or a top-level field for kTopLevel) named exactly `name`.
-  const SchemaField* FindChild(int parent, std::string_view name) const;
+  // Inline: ingest calls it for every member of every event.
+  const SchemaField* FindChild(int parent, std::string_view name) const {
+    if (name.size() > kMaxNameLength || name.empty()) return nullptr;
+    uint64_t head, tail;
+    KeyWords(name, &head, &tail);
+    for (size_t pos = SlotOf(parent, name.size(), head, tail);; pos = (pos + 1) & kSlotMask) {
+      const ChildSlot& s = child_slots_[pos];
+      if (s.field < 0) return nullptr;
+      if (s.head == head && s.tail == tail && s.length == name.size() && s.parent == parent) {
+        const SchemaField& f = fields_[static_cast<size_t>(s.field)];
+        // Names up to 16 bytes are covered by the two words; longer ones compare the middle.
+        if (name.size() <= 16 || BytesEqual(name.data() + 8, f.name.data() + 8, name.size() - 16)) {
+          return &f;
+        }
+      }
+    }
+  }
   // Returns the children of `parent` (top-level fields for kTopLevel).
   std::span<const int> Children(int parent) const;
   // Returns the field with shape token `token`, or nullptr.
@@ -111,11 +130,50 @@ class EventSchema {
 
   std::vector<SchemaField> fields_;
   std::vector<int> top_level_;
-  // FindChild's index: for each parent (index + 1; 0 = top level) and key length, the
-  // children with a name of that length. Keys rarely share a length within one struct, so a
-  // lookup is one length index and usually one comparison.
+  // FindChild's index: one open-addressing table over (parent, name) for the whole tree, in
+  // place. A slot holds the name's first and last eight bytes, so a lookup of a name of up to
+  // 16 bytes (most CloudTrail keys) is one hash and one slot compare, with no pointer chase.
+  // Invariants: at most half the slots are used; an empty slot has field < 0.
   static constexpr size_t kMaxNameLength = 40;
-  std::vector<std::array<std::vector<int>, kMaxNameLength + 1>> by_length_;
+  static constexpr size_t kSlotCount = 256;
+  static constexpr size_t kSlotMask = kSlotCount - 1;
+  struct ChildSlot {
+    uint64_t head = 0;  // KeyWords of the name
+    uint64_t tail = 0;
+    uint16_t length = 0;
+    int16_t parent = 0;
+    int16_t field = -1;  // index into fields_, -1 = empty
+  };
+  // Packs a non-empty name into two words that are equal for two names of the same length
+  // exactly when their first and last eight bytes are (all bytes, for names up to 16 bytes).
+  // Reads only the name's bytes.
+  static void KeyWords(std::string_view name, uint64_t* head, uint64_t* tail) {
+    const char* p = name.data();
+    const size_t n = name.size();
+    if (n >= 8) {
+      std::memcpy(head, p, 8);
+      std::memcpy(tail, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      *head = uint64_t{a} | uint64_t{b} << 32;
+      *tail = 0;
+    } else {
+      uint64_t h = 0;
+      for (size_t i = 0; i < n; ++i) h |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
+      *head = h;
+      *tail = 0;
+    }
+  }
+  static size_t SlotOf(int parent, size_t length, uint64_t head, uint64_t tail) {
+    constexpr uint64_t kMul1 = 0x9E3779B97F4A7C15u;
+    constexpr uint64_t kMul2 = 0xC2B2AE3D27D4EB4Fu;
+    const uint64_t p = static_cast<uint32_t>(parent + 1);
+    const uint64_t h = (head ^ (tail * kMul1) ^ (uint64_t{length} << 48) ^ p) * kMul2;
+    return static_cast<size_t>(h >> 56) & kSlotMask;
+  }
+  std::array<ChildSlot, kSlotCount> child_slots_;
   std::vector<ColumnSpec> columns_;
   std::vector<int> field_by_token_;
   int event_time_column_ = -1;

@@ -22,6 +22,9 @@ TEST(EventSchemaTest, FindChildFindsEveryFieldUnderItsOwnParentOnly) {
     std::string changed = name;
     changed.back() = changed.back() == 'z' ? 'y' : 'z';
     EXPECT_NE(schema.FindChild(f.parent, changed), &f) << f.path;
+    std::string middle = name;  // names over 16 bytes are not covered by the slot's words
+    middle[middle.size() / 2] = static_cast<char>(middle[middle.size() / 2] ^ 0x01);
+    EXPECT_NE(schema.FindChild(f.parent, middle), &f) << f.path;
     std::string upper = name;
     upper[0] = static_cast<char>(upper[0] ^ 0x20);
     EXPECT_NE(schema.FindChild(f.parent, upper), &f) << f.path;

@@ -133,37 +133,6 @@ void RowBatch::Clear() {
   row_count_ = 0;
 }
 
-int64_t RowBatch::timestamp(int column, size_t row) const {
-  const Column& c = columns_[static_cast<size_t>(column)];
-  return row < c.i64.size() ? c.i64[row] : kNullTimestamp;
-}
-
-uint8_t RowBatch::bool_code(int column, size_t row) const {
-  const Column& c = columns_[static_cast<size_t>(column)];
-  return row < c.u8.size() ? c.u8[row] : 0;
-}
-
-uint32_t RowBatch::interned_id(int column, size_t row) const {
-  const Column& c = columns_[static_cast<size_t>(column)];
-  return row < c.ids.size() ? c.ids[row] : 0;
-}
-
-const StringInterner& RowBatch::interner(int column) const {
-  return columns_[static_cast<size_t>(column)].interner;
-}
-
-std::optional<std::string_view> RowBatch::string(int column, size_t row) const {
-  const Column& c = columns_[static_cast<size_t>(column)];
-  if (c.kind == BuilderKind::kInterned) {
-    uint32_t id = row < c.ids.size() ? c.ids[row] : 0;
-    if (id == 0) return std::nullopt;
-    return c.interner.Get(id);
-  }
-  if (row >= c.ends.size() || c.u8[row] != 0) return std::nullopt;
-  uint64_t begin = row == 0 ? 0 : c.ends[row - 1];
-  return std::string_view(c.bytes.data() + begin, c.ends[row] - begin);
-}
-
 size_t RowBatch::memory_bytes() const {
   size_t total = dedup_keys_.size() * 8;
   for (const Column& c : columns_) {

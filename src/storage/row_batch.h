@@ -67,15 +67,37 @@ class RowBatch {
 
   void Clear();
 
-  // Readers. Rows past a column's end are NULL.
-  int64_t timestamp(int column, size_t row) const;
+  // Readers. Rows past a column's end are NULL. Inline: the segment writer calls them for
+  // every row of every column.
+  int64_t timestamp(int column, size_t row) const {
+    const Column& c = columns_[static_cast<size_t>(column)];
+    return row < c.i64.size() ? c.i64[row] : kNullTimestamp;
+  }
   // Returns 0 = NULL, 1 = false, 2 = true.
-  uint8_t bool_code(int column, size_t row) const;
+  uint8_t bool_code(int column, size_t row) const {
+    const Column& c = columns_[static_cast<size_t>(column)];
+    return row < c.u8.size() ? c.u8[row] : 0;
+  }
   // Returns the interned id (0 = NULL) of an interned column.
-  uint32_t interned_id(int column, size_t row) const;
-  const StringInterner& interner(int column) const;
+  uint32_t interned_id(int column, size_t row) const {
+    const Column& c = columns_[static_cast<size_t>(column)];
+    return row < c.ids.size() ? c.ids[row] : 0;
+  }
+  const StringInterner& interner(int column) const {
+    return columns_[static_cast<size_t>(column)].interner;
+  }
   // Returns the value of any string/JSON column, or nullopt for NULL.
-  std::optional<std::string_view> string(int column, size_t row) const;
+  std::optional<std::string_view> string(int column, size_t row) const {
+    const Column& c = columns_[static_cast<size_t>(column)];
+    if (c.kind == BuilderKind::kInterned) {
+      uint32_t id = row < c.ids.size() ? c.ids[row] : 0;
+      if (id == 0) return std::nullopt;
+      return c.interner.Get(id);
+    }
+    if (row >= c.ends.size() || c.u8[row] != 0) return std::nullopt;
+    uint64_t begin = row == 0 ? 0 : c.ends[row - 1];
+    return std::string_view(c.bytes.data() + begin, c.ends[row] - begin);
+  }
 
   uint64_t dedup_key(size_t row) const { return dedup_keys_[row]; }
   int64_t event_time(size_t row) const { return timestamp(event_time_column_, row); }

@@ -127,9 +127,11 @@ void EncodeCodes(std::span<const uint32_t> codes, std::string* out) {
 }
 
 // Encodes text values: [codec][raw_len][payload]; payload = varint(len+1 or 0=NULL)... bytes.
+// `raw` and `packed` are scratch buffers kept by the caller across calls.
 void EncodeTextPayload(std::span<const std::optional<std::string_view>> values,
-                       ZstdCodec& codec, std::string* out) {
-  std::string raw;
+                       ZstdCodec& codec, std::string* out, std::string& raw,
+                       std::string& packed) {
+  raw.clear();
   size_t total = 0;
   for (const auto& v : values) {
     PutVarint64(&raw, v ? v->size() + 1 : 0);
@@ -141,7 +143,7 @@ void EncodeTextPayload(std::span<const std::optional<std::string_view>> values,
   }
   PutVarint64(out, raw.size());
   if (raw.size() >= 128) {
-    std::string packed;
+    packed.clear();
     codec.Compress(raw, &packed);
     if (packed.size() < raw.size()) {
       out->push_back(static_cast<char>(Codec::kZstd));
@@ -313,7 +315,7 @@ class SegmentEncoder {
     entries.reserve(used.size());
     for (uint32_t id : used) entries.emplace_back(interner.Get(id));
     std::string dict;
-    EncodeTextPayload(entries, codec_, &dict);
+    EncodeTextPayload(entries, codec_, &dict, raw_scratch_, packed_scratch_);
     meta->dictionary_size = static_cast<uint32_t>(used.size());
     meta->dictionary = sink_.Add(dict);
 
@@ -442,7 +444,8 @@ class SegmentEncoder {
     for (size_t f = 0; f < nframes; ++f) {
       size_t begin = f * frame_rows;
       size_t end = std::min(values.size(), begin + frame_rows);
-      EncodeTextPayload(values.subspan(begin, end - begin), codec_, &frames[f]);
+      EncodeTextPayload(values.subspan(begin, end - begin), codec_, &frames[f], raw_scratch_,
+                        packed_scratch_);
       PutVarint64(out, frames[f].size());
     }
     for (const std::string& f : frames) out->append(f);
@@ -452,6 +455,8 @@ class SegmentEncoder {
   std::span<const uint32_t> rows_;
   const SegmentWriteOptions& options_;
   ZstdCodec& codec_;
+  std::string raw_scratch_;     // EncodeTextPayload's buffers, reused across columns
+  std::string packed_scratch_;
   std::string file_;
   ChunkSink sink_;
   SegmentFooter footer_;

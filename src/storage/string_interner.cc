@@ -1,62 +1,67 @@
 #include "storage/string_interner.h"
 
+// Inlined XXH3: interned values are short, and the call through the shared library showed
+// in profiles.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
-
-#include <cstring>
 
 #include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 
-StringInterner::StringInterner() { Clear(); }
+namespace {
+constexpr size_t kInitialSlots = 64;
+}  // namespace
+
+StringInterner::StringInterner() {
+  table_.assign(kInitialSlots, Slot{});
+  mask_ = kInitialSlots - 1;
+}
 
 void StringInterner::Clear() {
   bytes_.clear();
   entries_.clear();
-  table_.assign(64, 0);
-  mask_ = 63;
+  std::fill(table_.begin(), table_.end(), Slot{});
+}
+
+const StringInterner::Slot& StringInterner::Probe(std::string_view s, uint64_t h) const {
+  for (uint64_t pos = h & mask_;; pos = (pos + 1) & mask_) {
+    const Slot& slot = table_[pos];
+    if (slot.id == 0) return slot;
+    if (slot.hash == h && slot.length == s.size() &&
+        BytesEqual(bytes_.data() + slot.offset, s.data(), s.size())) {
+      return slot;
+    }
+  }
 }
 
 uint32_t StringInterner::Find(std::string_view s) const {
-  uint64_t h = XXH3_64bits(s.data(), s.size());
-  for (uint64_t pos = h & mask_;; pos = (pos + 1) & mask_) {
-    uint32_t slot = table_[pos];
-    if (slot == 0) return 0;
-    const Entry& e = entries_[slot - 1];
-    if (e.hash == h && e.length == s.size() &&
-        BytesEqual(bytes_.data() + e.offset, s.data(), s.size())) {
-      return slot;
-    }
-  }
+  return Probe(s, XXH3_64bits(s.data(), s.size())).id;
 }
 
 uint32_t StringInterner::Intern(std::string_view s) {
-  uint64_t h = XXH3_64bits(s.data(), s.size());
-  uint64_t pos = h & mask_;
-  for (;; pos = (pos + 1) & mask_) {
-    uint32_t slot = table_[pos];
-    if (slot == 0) break;
-    const Entry& e = entries_[slot - 1];
-    if (e.hash == h && e.length == s.size() &&
-        BytesEqual(bytes_.data() + e.offset, s.data(), s.size())) {
-      return slot;
-    }
-  }
-  entries_.push_back(Entry{h, bytes_.size(), static_cast<uint32_t>(s.size())});
+  const uint64_t h = XXH3_64bits(s.data(), s.size());
+  const Slot& found = Probe(s, h);
+  if (found.id != 0) return found.id;
+  Slot& slot = table_[static_cast<size_t>(&found - table_.data())];
+  entries_.push_back(Entry{bytes_.size(), s.size()});
+  slot = Slot{h, bytes_.size(), static_cast<uint32_t>(s.size()),
+              static_cast<uint32_t>(entries_.size())};
   bytes_.append(s);
-  uint32_t id = static_cast<uint32_t>(entries_.size());
-  table_[pos] = id;
+  const uint32_t id = slot.id;
   if (entries_.size() * 2 > table_.size()) Grow();
   return id;
 }
 
 void StringInterner::Grow() {
-  table_.assign(table_.size() * 2, 0);
+  std::vector<Slot> old(table_.size() * 2, Slot{});
+  old.swap(table_);
   mask_ = table_.size() - 1;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    uint64_t pos = entries_[i].hash & mask_;
-    while (table_[pos] != 0) pos = (pos + 1) & mask_;
-    table_[pos] = static_cast<uint32_t>(i + 1);
+  for (const Slot& slot : old) {
+    if (slot.id == 0) continue;
+    uint64_t pos = slot.hash & mask_;
+    while (table_[pos].id != 0) pos = (pos + 1) & mask_;
+    table_[pos] = slot;
   }
 }
 

@@ -32,6 +32,13 @@ TEST(StringInternerTest, SurvivesGrowth) {
   in.Clear();
   EXPECT_EQ(in.size(), 0u);
   EXPECT_EQ(in.Find("k1"), 0u);
+  // Clear keeps the grown table: ids start again at 1 and lookups still work.
+  EXPECT_EQ(in.Intern("k5"), 1u);
+  EXPECT_EQ(in.Intern("k6"), 2u);
+  EXPECT_EQ(in.Intern("k5"), 1u);
+  EXPECT_EQ(in.Find("k6"), 2u);
+  EXPECT_EQ(in.Find("k7"), 0u);
+  EXPECT_EQ(in.Get(2), "k6");
 }
 
 TEST(StringInternerTest, BytesEqualFindsADifferenceAtEveryPositionAndLength) {

@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 #include "base/check.h"
 
 namespace trailbook::storage {
@@ -9,6 +11,10 @@ namespace trailbook::storage {
 struct ZstdCodec::Contexts {
   ZSTD_CCtx* cctx = nullptr;
   ZSTD_DCtx* dctx = nullptr;
+  // Compression output, kept across calls: growing `out` to the bound first would zero-fill
+  // the whole bound (std::string::resize), several times the compressed size.
+  std::unique_ptr<char[]> scratch;
+  size_t scratch_size = 0;
 };
 
 ZstdCodec::ZstdCodec(int level) : contexts_(new Contexts), level_(level) {}
@@ -24,13 +30,15 @@ void ZstdCodec::Compress(std::string_view input, std::string* out) {
     contexts_->cctx = ZSTD_createCCtx();
     TB_CHECK(contexts_->cctx != nullptr) << "ZSTD_createCCtx";
   }
-  size_t start = out->size();
-  size_t bound = ZSTD_compressBound(input.size());
-  out->resize(start + bound);
-  size_t n = ZSTD_compressCCtx(contexts_->cctx, out->data() + start, bound, input.data(),
+  const size_t bound = ZSTD_compressBound(input.size());
+  if (contexts_->scratch_size < bound) {
+    contexts_->scratch = std::make_unique_for_overwrite<char[]>(bound);
+    contexts_->scratch_size = bound;
+  }
+  size_t n = ZSTD_compressCCtx(contexts_->cctx, contexts_->scratch.get(), bound, input.data(),
                                input.size(), level_);
   TB_CHECK(!ZSTD_isError(n)) << "zstd compress failed: " << ZSTD_getErrorName(n);
-  out->resize(start + n);
+  out->append(contexts_->scratch.get(), n);
 }
 
 Status ZstdCodec::Decompress(std::string_view input, size_t raw_size, std::string* out) {
