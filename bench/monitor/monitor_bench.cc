@@ -290,7 +290,12 @@ int Throughput(int argc, char** argv) {
       const double due =
           static_cast<double>(produced.load()) / static_cast<double>(rate) - backlog_s;
       const double elapsed = Seconds(Steady::now() - start);
-      if (elapsed >= seconds) break;
+      // With a backlog, stop by count: writing the backlog may take longer than it covers.
+      if (backlog_s > 0 ? static_cast<double>(produced.load()) >=
+                              (backlog_s + seconds) * static_cast<double>(rate)
+                        : elapsed >= seconds) {
+        break;
+      }
       if (elapsed < due) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
         continue;
