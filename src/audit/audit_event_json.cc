@@ -11,6 +11,8 @@
 namespace trailbook::audit {
 namespace {
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 // Validates that `text` is a JSON object and returns it minified (canonical form).
 Result<std::string> ObjectMember(std::string_view name, std::string_view text,
                                  json::CanonicalJson* canonical) {
@@ -30,7 +32,7 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   if (event.event_name.empty()) return InvalidArgument("audit event has no eventName");
   std::optional<json::CanonicalJson> local;
   json::CanonicalJson& canonical = scratch != nullptr ? *scratch : local.emplace();
-  std::string request_parameters, response_elements, additional = "{}";
+  std::string request_parameters, response_elements;
   if (!event.request_parameters_json.empty()) {
     TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
                                                          event.request_parameters_json,
@@ -41,59 +43,69 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
                                                         event.response_elements_json,
                                                         &canonical));
   }
-  if (!event.additional_event_data_json.empty()) {
-    TB_ASSIGN_OR_RETURN(additional, ObjectMember("additionalEventData",
-                                                 event.additional_event_data_json, &canonical));
-    // Parsed only when a reserved name occurs at all (rare), to keep appends cheap.
-    if (additional.find("\"auditSequence\"") != std::string::npos ||
-        additional.find("\"previousEventHash\"") != std::string::npos) {
-      simdjson::dom::parser parser;
-      simdjson::dom::object object;
-      if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
-        return InvalidArgument("audit event additionalEventData: not a JSON object");
-      }
-      for (const char* reserved : {"auditSequence", "previousEventHash"}) {
-        if (object[reserved].error() == simdjson::SUCCESS) {
-          return InvalidArgument(std::string("audit event additionalEventData: member ") +
-                                 reserved + " is reserved for the audit chain");
-        }
+  // additionalEventData gets the chain fields spliced in before its one canonicalising
+  // pass, which puts them in key order and rejects the object if it is not one.
+  std::string_view raw = event.additional_event_data_json;
+  while (!raw.empty() && IsJsonSpace(raw.front())) raw.remove_prefix(1);
+  while (!raw.empty() && IsJsonSpace(raw.back())) raw.remove_suffix(1);
+  if (raw.empty()) raw = "{}";
+  if (raw.size() < 2 || raw.front() != '{' || raw.back() != '}') {
+    TB_RETURN_IF_ERROR(
+        ObjectMember("additionalEventData", event.additional_event_data_json, &canonical)
+            .status());
+    return InvalidArgument("audit event additionalEventData: not a JSON object");
+  }
+  // Checked precisely only when a reserved name occurs at all (rare), to keep appends cheap.
+  // (An escaped spelling of one is caught below as a duplicate key.)
+  if (raw.find("auditSequence") != std::string_view::npos ||
+      raw.find("previousEventHash") != std::string_view::npos) {
+    TB_ASSIGN_OR_RETURN(std::string additional,
+                        ObjectMember("additionalEventData", raw, &canonical));
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
+      return InvalidArgument("audit event additionalEventData: not a JSON object");
+    }
+    for (const char* reserved : {"auditSequence", "previousEventHash"}) {
+      if (object[reserved].error() == simdjson::SUCCESS) {
+        return InvalidArgument(std::string("audit event additionalEventData: member ") +
+                               reserved + " is reserved for the audit chain");
       }
     }
   }
+  std::string_view members = raw.substr(1, raw.size() - 2);
+  bool no_members = true;
+  for (char c : members) no_members = no_members && IsJsonSpace(c);
+  std::string chained;
+  chained.reserve(raw.size() + 128);
+  chained.append(raw.substr(0, raw.size() - 1));
+  if (!no_members) chained.push_back(',');
+  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
+                 ",\"previousEventHash\":");
+  json::AppendQuoted(&chained, stamp.previous_hash);
+  chained.push_back('}');
+  std::string additional_canonical;
+  Status chain_ok = canonical.Canonicalize(chained, &additional_canonical);
+  if (!chain_ok.ok()) {
+    return InvalidArgument("audit event additionalEventData: " + chain_ok.message());
+  }
+  if (additional_canonical.empty() || additional_canonical.front() != '{') {
+    return InvalidArgument("audit event additionalEventData: not a JSON object");
+  }
   int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
 
+  // Written directly in canonical form (json/canonical_json.h), which makes the SHA-256 of
+  // the stored bytes the chain hash without a canonicalising pass over the whole event:
+  // members in byte order of their keys (the order below; RenderedEventIsCanonical in
+  // audit_event_json_test.cc checks it), nested objects already canonical, and strings
+  // escaped by JsonWriter exactly as the canonical form escapes them (invalid UTF-8 becomes
+  // U+FFFD, which the canonical form keeps).
   json::JsonWriter w;
   w.BeginObject();
-  w.Key("eventVersion");
-  w.String("1.09");
-  w.Key("userIdentity");
-  w.BeginObject();
-  w.Key("type");
-  w.String("JWT");
-  w.Key("principalId");
-  w.String(event.principal_id);
-  w.Key("details");
-  w.BeginObject();
-  w.Key("issuer");
-  w.String(event.issuer);
-  w.Key("tokenId");
-  w.String(event.token_id);
-  w.Key("tokenSha256");
-  w.String(event.token_sha256);
-  w.EndObject();
-  w.EndObject();
-  w.Key("eventTime");
-  w.String(FormatTimestamp(time_us));
-  w.Key("eventSource");
-  w.String(kAuditEventSource);
-  w.Key("eventName");
-  w.String(event.event_name);
+  w.Key("additionalEventData");
+  w.Raw(additional_canonical);
   w.Key("awsRegion");
   w.String(stamp.region);
-  w.Key("sourceIPAddress");
-  w.String(event.source_ip);
-  w.Key("userAgent");
-  w.String(event.user_agent);
   if (!event.error_code.empty()) {
     w.Key("errorCode");
     w.String(event.error_code);
@@ -102,6 +114,28 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
     w.Key("errorMessage");
     w.String(event.error_message);
   }
+  w.Key("eventCategory");
+  w.String("Management");
+  w.Key("eventID");
+  w.String(stamp.event_id);
+  w.Key("eventName");
+  w.String(event.event_name);
+  w.Key("eventSource");
+  w.String(kAuditEventSource);
+  w.Key("eventTime");
+  w.String(FormatTimestamp(time_us));
+  w.Key("eventType");
+  w.String("ActivityAuditLog");
+  w.Key("eventVersion");
+  w.String("1.09");
+  w.Key("managementEvent");
+  w.Bool(true);
+  w.Key("readOnly");
+  w.Bool(event.read_only);
+  w.Key("recipientAccountId");
+  w.String(stamp.account_id);
+  w.Key("requestID");
+  w.String(event.request_id.empty() ? stamp.request_id : event.request_id);
   w.Key("requestParameters");
   if (request_parameters.empty()) {
     w.Null();
@@ -114,36 +148,28 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   } else {
     w.Raw(response_elements);
   }
-  // The chain fields go last inside additionalEventData; `additional` is a canonical
-  // object, so splicing before its closing brace keeps it valid.
-  std::string chained = additional.substr(0, additional.size() - 1);
-  if (chained.size() > 1) chained.push_back(',');
-  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
-                 ",\"previousEventHash\":");
-  json::AppendQuoted(&chained, stamp.previous_hash);
-  chained.push_back('}');
-  w.Key("additionalEventData");
-  w.Raw(chained);
-  w.Key("requestID");
-  w.String(event.request_id.empty() ? stamp.request_id : event.request_id);
-  w.Key("eventID");
-  w.String(stamp.event_id);
-  w.Key("readOnly");
-  w.Bool(event.read_only);
-  w.Key("eventType");
-  w.String("ActivityAuditLog");
-  w.Key("managementEvent");
-  w.Bool(true);
-  w.Key("recipientAccountId");
-  w.String(stamp.account_id);
-  w.Key("eventCategory");
-  w.String("Management");
+  w.Key("sourceIPAddress");
+  w.String(event.source_ip);
+  w.Key("userAgent");
+  w.String(event.user_agent);
+  w.Key("userIdentity");
+  w.BeginObject();
+  w.Key("details");
+  w.BeginObject();
+  w.Key("issuer");
+  w.String(event.issuer);
+  w.Key("tokenId");
+  w.String(event.token_id);
+  w.Key("tokenSha256");
+  w.String(event.token_sha256);
   w.EndObject();
-  // Stored canonical, so the SHA-256 of the stored bytes is the chain hash (verifiers and
-  // third parties need no canonicaliser for events written this way).
-  std::string out;
-  Status canonicalized = canonical.Canonicalize(w.str(), &out);
-  if (!canonicalized.ok()) return InvalidArgument("audit event: " + canonicalized.message());
+  w.Key("principalId");
+  w.String(event.principal_id);
+  w.Key("type");
+  w.String("JWT");
+  w.EndObject();
+  w.EndObject();
+  std::string out = std::move(w).Take();
   return out;
 }
 

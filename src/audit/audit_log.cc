@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string_view>
 
 #include "audit/audit_digest.h"
 #include "audit/audit_event_json.h"
@@ -30,6 +31,10 @@
 #include "storage/zstd_codec.h"
 
 namespace trailbook::audit {
+
+static_assert(std::string_view(kAuditEventSource) == storage::kJournalEventSource,
+              "queries skip journal segments by this source; the two must agree");
+
 namespace {
 
 // The chain head as known from the journal.

@@ -115,6 +115,29 @@ TEST(AuditLogTest, LongLivedStoreHandleSeesNewEvents) {
   EXPECT_EQ(snap->row_count(), 1u);  // An old snapshot never changes.
 }
 
+// The store keeps the journal open between snapshots once it exists; a store opened before
+// the first audit event (no journal file yet) must still pick the journal up later.
+TEST(AuditLogTest, StoreOpenedBeforeTheJournalExistsSeesLaterEvents) {
+  std::string dir = TempDir();
+  {
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+  }
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  ASSERT_FALSE(io::Exists(dir + "/" + storage::kAuditJournalName));
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 0u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 0u);
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().message();
+  for (uint64_t n = 1; n <= 3; ++n) {
+    ASSERT_TRUE((*log)->Append(Event("VerifyToken")).ok());
+    auto snap = (*store)->Snapshot();
+    EXPECT_EQ(snap->row_count(), n);
+    EXPECT_EQ(snap->journal_last_sequence(), n);
+  }
+}
+
 TEST(AuditLogTest, RejectsBadCallerJsonWithoutBreakingTheChain) {
   std::string dir = TempDir();
   auto log = AuditLog::Open(dir, {});

@@ -1,9 +1,12 @@
 #include "server/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
@@ -15,6 +18,12 @@ namespace {
 
 constexpr size_t kChunkedThreshold = 256 * 1024;
 constexpr size_t kChunkBytes = 64 * 1024;
+// Pending-connection queue of the listening socket (the kernel caps it at
+// net.core.somaxconn). httplib listens with a backlog of 5: a burst of connects (a load
+// balancer's pool, a client reconnecting 64 connections) overflows it, the kernel drops the
+// handshake's last ACK, and those clients wait for a SYN-ACK retransmission (1 s, then 3 s)
+// before their first request is even read.
+constexpr int kListenBacklog = 1024;
 
 bool IsGoodRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -92,6 +101,14 @@ void HttpServer::Install() {
   s.set_keep_alive_timeout(l.keep_alive_timeout.count());
   s.set_keep_alive_max_count(1000);
   s.set_tcp_nodelay(true);
+  // Replaces httplib's default options (SO_REUSEPORT, which would let a second server bind
+  // the same port silently) with SO_REUSEADDR, and remembers the listening socket so Bind
+  // can widen its backlog.
+  s.set_socket_options([this](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd_.store(sock);
+  });
   size_t workers = l.worker_threads;
   // httplib takes ownership of the queue it is given (its API requires a raw pointer).
   s.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
@@ -191,6 +208,12 @@ Result<uint16_t> HttpServer::Bind() {
   }
   if (port <= 0) {
     return IOError("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  }
+  // listen() again on a listening socket only changes its backlog.
+  int fd = listen_fd_.load();
+  if (fd < 0 || ::listen(fd, kListenBacklog) != 0) {
+    return IOError("cannot set the listen backlog on " + options_.host + ":" +
+                   std::to_string(port) + ": " + std::strerror(fd < 0 ? EBADF : errno));
   }
   return static_cast<uint16_t>(port);
 }

@@ -72,6 +72,8 @@ class HttpServer {
   bool served_ = false;  // Guarded by mu_.
   std::thread deadline_thread_;
   std::mutex log_mu_;  // Serialises access-log lines.
+  // The listening socket, set by httplib's socket-options callback during Bind (-1 before).
+  std::atomic<int> listen_fd_{-1};
 };
 
 }  // namespace trailbook::server

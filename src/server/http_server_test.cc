@@ -5,7 +5,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -76,6 +79,65 @@ int Connect(int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   return fd;
+}
+
+// A burst of connects completes its handshakes in the kernel's accept queue even before the
+// server accepts any: with httplib's own backlog (5) all but a handful would wait for a SYN
+// retransmission (1 s), which showed as a 1.2 s p99 under load.
+TEST(HttpServerTest, ListenBacklogHoldsABurstOfConnects) {
+  Env env;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.access_log = false;
+  auto server = HttpServer::Create(options, *env.handler);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto port = (*server)->Bind();  // Bound and listening, but not serving: nothing accepts.
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  constexpr int kBurst = 200;
+  std::vector<int> fds;
+  for (int i = 0; i < kBurst; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(*port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ASSERT_TRUE(rc == 0 || errno == EINPROGRESS) << std::strerror(errno);
+    fds.push_back(fd);
+  }
+  int connected = 0;
+  for (int fd : fds) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 500) == 1) {
+      int err = 0;
+      socklen_t len = sizeof(err);
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err == 0) ++connected;
+    }
+    ::close(fd);
+  }
+  EXPECT_EQ(connected, kBurst);
+}
+
+// The port is the server's alone: a second server on it fails to bind with a clear error
+// (httplib's default SO_REUSEPORT would have let both listen and split the connections).
+TEST(HttpServerTest, SecondServerOnTheSamePortFailsToBind) {
+  Env env;
+  RunningServer first(env, {});
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = static_cast<uint16_t>(first.port());
+  auto second = HttpServer::Create(options, *env.handler);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  auto port = (*second)->Bind();
+  ASSERT_FALSE(port.ok());
+  EXPECT_EQ(port.status().code(), StatusCode::kIOError);
+  EXPECT_NE(port.status().message().find("cannot listen on 127.0.0.1:" +
+                                         std::to_string(first.port())),
+            std::string::npos)
+      << port.status().message();
 }
 
 TEST(HttpServerTest, ServesTheApiAndEchoesRequestIds) {

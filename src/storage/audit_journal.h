@@ -40,6 +40,10 @@ inline constexpr char kAuditFoldedHashProperty[] = "audit.folded_hash";
 // Segments built from the journal carry ids with this bit set (never allocated by the
 // store), so they never collide with committed segments.
 inline constexpr uint64_t kJournalSegmentIdBit = uint64_t{1} << 62;
+// The eventSource of every event in the journal: only the audit log writes it, and it
+// writes only audit events (audit::kAuditEventSource, asserted equal in audit_log.cc). A
+// scan that hides this source skips journal segments without reading them.
+inline constexpr char kJournalEventSource[] = "trailbook.audit";
 inline constexpr uint32_t kMaxJournalRecordSize = 64u << 20;
 
 // One parsed record; the views point into the scanned bytes.

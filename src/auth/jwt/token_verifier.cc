@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "auth/jwt/plain_json.h"
 #include "auth/jwt/signature.h"
 #include "crypto/digest.h"
 
@@ -122,6 +123,79 @@ RawClaims& ThreadClaims() {
   return claims;
 }
 
+// Reads a scope claim made only of known scopes separated by single spaces (the usual
+// claim) into *scopes and their VerificationSteps::kScopeBits mask; returns false for any
+// other claim, which ScopeSlow then handles (unknown scopes, syntax errors).
+bool KnownScopesOnly(std::string_view scope, std::set<std::string, std::less<>>* scopes,
+                     int64_t* mask) {
+  const auto& bits = VerificationSteps::kScopeBits;
+  int64_t found = 0;
+  size_t start = 0;
+  while (true) {
+    size_t end = scope.find(' ', start);
+    std::string_view token = scope.substr(start, end == std::string_view::npos ? end : end - start);
+    size_t i = 0;
+    while (i < bits.size() && bits[i] != token) ++i;
+    if (i == bits.size()) return false;  // Unknown or empty: the general path reports it.
+    found |= int64_t{1} << i;
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  for (size_t i = 0; i < bits.size(); ++i) {  // Ascending = the set's order: hinted inserts.
+    if ((found & (int64_t{1} << i)) != 0) scopes->emplace_hint(scopes->end(), bits[i]);
+  }
+  *mask = found;
+  return true;
+}
+
+// The general path of the scope step: ParseScope, recording unknown scopes or the error.
+[[gnu::cold, gnu::noinline]] void ScopeSlow(std::string_view scope,
+                                            std::set<std::string, std::less<>>* scopes,
+                                            StepTrail* trail) {
+  std::vector<std::string> ignored;
+  Result<std::set<std::string, std::less<>>> parsed = ParseScope(scope, &ignored);
+  if (!parsed.ok()) {
+    trail->Fail(parsed.status().message());
+    return;
+  }
+  *scopes = std::move(parsed).value();
+  trail->Pass(Detail::kScope, VerificationSteps::ScopeMask(*scopes), 0,
+              ignored.empty() ? std::string()
+                              : std::string("; ignored unknown [") + JoinQuoted(ignored) + "]");
+}
+
+// The general path of the header step: StrictJsonParser and ParseJoseHeader. On failure
+// records it (and skips every later step) and returns false.
+[[gnu::cold, gnu::noinline]] bool ParseHeaderSlow(std::string_view json, JoseHeader* out,
+                                                  StepTrail* trail) {
+  Result<JoseHeader> header = ParseJoseHeader(json, ThreadParser());
+  if (!header.ok()) {
+    trail->FailAndStop(header.status().message());
+    return false;
+  }
+  *out = std::move(header).value();
+  return true;
+}
+
+// The general path of the payload step: StrictJsonParser and ExtractClaims into *claims
+// (views into ThreadParser's document). On failure records it and returns false.
+[[gnu::cold, gnu::noinline]] bool ExtractClaimsSlow(std::string_view json, RawClaims* claims,
+                                                    StepTrail* trail) {
+  Result<simdjson::dom::element> root = ThreadParser().Parse(json, kMaxPayloadDepth);
+  if (!root.ok()) {
+    trail->FailAndStop(std::string("claims: ") + root.status().message());
+    return false;
+  }
+  simdjson::dom::object payload;
+  if (root->get_object().get(payload) != simdjson::SUCCESS) {
+    trail->FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) +
+                       ", not an object");
+    return false;
+  }
+  ExtractClaims(payload, claims);
+  return true;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(VerifierConfig config) {
@@ -205,7 +279,6 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   v.steps.Reserve(kStepNames.size());
   StepTrail trail(&v);
-  StrictJsonParser& parser = ThreadParser();
 
   // format (decoded into this thread's buffers, reused across tokens)
   thread_local CompactJws thread_jws;
@@ -216,29 +289,22 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
   }
   trail.Pass(Detail::kBytes, static_cast<int64_t>(token.size()));
 
-  // header
-  Result<JoseHeader> header = ParseJoseHeader(jws->header_json, parser);
-  if (!header.ok()) [[unlikely]] {
-    trail.FailAndStop(header.status().message());
-    return v;
+  // header: the plain-JSON reader decides the usual header in one pass; anything else
+  // (including every header that is rejected) takes the general strict parser.
+  thread_local JoseHeader thread_header;
+  JoseHeader* header = &thread_header;
+  if (!ReadPlainJoseHeader(jws->header_json, header)) [[unlikely]] {
+    if (!ParseHeaderSlow(jws->header_json, header, &trail)) return v;
   }
   v.alg = header->alg.substr(0, 32);
   if (header->kid) v.key_id = *header->kid;
   trail.Pass(header->kid ? Detail::kKidPresent : Detail::kNoKid);  // alg, kid: Verification.
 
-  // payload
-  Result<simdjson::dom::element> root = parser.Parse(jws->payload, kMaxPayloadDepth);
-  if (!root.ok()) [[unlikely]] {
-    trail.FailAndStop(std::string("claims: ") + root.status().message());
-    return v;
-  }
-  simdjson::dom::object payload;
-  if (root->get_object().get(payload) != simdjson::SUCCESS) [[unlikely]] {
-    trail.FailAndStop(std::string("claims are a JSON ") + std::string(JsonTypeName(*root)) + ", not an object");
-    return v;
-  }
+  // payload (as the header: plain JSON in one pass, else the general path)
   RawClaims& claims = ThreadClaims();
-  ExtractClaims(payload, &claims);
+  if (!ReadPlainClaims(jws->payload, &claims)) [[unlikely]] {
+    if (!ExtractClaimsSlow(jws->payload, &claims, &trail)) return v;
+  }
   trail.Pass(Detail::kBytes, static_cast<int64_t>(jws->payload.size()));
 
   // issuer (chosen from the not yet verified "iss"; confirmed by the issuer's key below)
@@ -362,17 +428,10 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
     trail.Pass(Detail::kNoScope);
   } else if (!claims.scope.problem.empty()) [[unlikely]] {
     trail.Fail(claims.scope.problem);
+  } else if (int64_t mask = 0; KnownScopesOnly(claims.scope.value, &scopes, &mask)) [[likely]] {
+    trail.Pass(Detail::kScope, mask, 0, std::string());
   } else {
-    std::vector<std::string> ignored;
-    Result<std::set<std::string, std::less<>>> parsed = ParseScope(claims.scope.value, &ignored);
-    if (!parsed.ok()) [[unlikely]] {
-      trail.Fail(parsed.status().message());
-    } else {
-      scopes = std::move(parsed).value();
-      trail.Pass(Detail::kScope, VerificationSteps::ScopeMask(scopes), 0,
-                 ignored.empty() ? std::string()
-                                 : std::string("; ignored unknown [") + JoinQuoted(ignored) + "]");
-    }
+    ScopeSlow(claims.scope.value, &scopes, &trail);
   }
   if (!claims.constraints.present) {
     trail.Pass(Detail::kNoConstraints);

@@ -733,5 +733,39 @@ TEST(TokenVerifierTest, MintRejectsInvalidSpecs) {
   }
 }
 
+// The usual token takes the one-pass plain-JSON reader and the known-scopes path; the same
+// claims written outside the plain subset (escapes, an unknown scope) take the general
+// path. Both must give the same Principal and the same step text.
+TEST(TokenVerifierTest, FastAndGeneralPathsAgree) {
+  auto verifier = MakeVerifier();
+  std::string plain = SignEs(ClaimSet::Valid(kNow)
+                                 .Set("sub", R"("alice@example.com")")
+                                 .Set("scope", R"("snapshot:read audit:read query:adhoc runbook:run runbook:run")")
+                                 .ToJson());
+  std::string general = SignEs(ClaimSet::Valid(kNow)
+                                   .Set("sub", R"("alice\u0040example.com")")
+                                   .Set("scope", R"("snapshot:read audit:read query:adhoc runbook:run openid")")
+                                   .ToJson());
+  Verification a = VerifyAt(*verifier, plain, kNow + 10);
+  Verification b = VerifyAt(*verifier, general, kNow + 10);
+  ASSERT_TRUE(a.principal) << a.deny_reason;
+  ASSERT_TRUE(b.principal) << b.deny_reason;
+  EXPECT_EQ(a.principal->subject, "alice@example.com");
+  EXPECT_EQ(b.principal->subject, "alice@example.com");
+  EXPECT_EQ(a.principal->scopes, b.principal->scopes);
+  EXPECT_EQ(a.principal->scopes.size(), 4u);
+  EXPECT_EQ(a.principal->runbooks, b.principal->runbooks);
+  EXPECT_EQ(a.principal->audiences, b.principal->audiences);
+  EXPECT_EQ(a.steps[16].detail, "granted [audit:read query:adhoc runbook:run snapshot:read]");
+  EXPECT_EQ(b.steps[16].detail,
+            "granted [audit:read query:adhoc runbook:run snapshot:read]; ignored unknown [\"openid\"]");
+  // A duplicate claim is plain JSON but not strict: the fast path must not accept it.
+  Verification dup = VerifyAt(*verifier, SignEs(ClaimSet::Valid(kNow).Append("sub", R"("bob")").ToJson()),
+                              kNow + 10);
+  EXPECT_FALSE(dup.principal);
+  EXPECT_EQ(testing::FailedStep(dup), "payload");
+  EXPECT_NE(dup.deny_reason.find("duplicate JSON member name \"sub\""), std::string::npos) << dup.deny_reason;
+}
+
 }  // namespace
 }  // namespace trailbook::auth

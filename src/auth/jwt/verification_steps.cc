@@ -9,8 +9,9 @@ namespace trailbook::auth {
 namespace {
 
 // The known scopes in std::set order, which is the order "granted [...]" lists them in.
-constexpr std::array<std::string_view, 4> kSortedScopes = {kScopeAuditRead, kScopeQueryAdhoc,
-                                                           kScopeRunbookRun, kScopeSnapshotRead};
+constexpr const std::array<std::string_view, 4>& kSortedScopes = VerificationSteps::kScopeBits;
+static_assert(kSortedScopes[0] == kScopeAuditRead && kSortedScopes[1] == kScopeQueryAdhoc &&
+              kSortedScopes[2] == kScopeRunbookRun && kSortedScopes[3] == kScopeSnapshotRead);
 static_assert(kSortedScopes[0] < kSortedScopes[1] && kSortedScopes[1] < kSortedScopes[2] &&
               kSortedScopes[2] < kSortedScopes[3]);
 

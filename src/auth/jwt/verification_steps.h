@@ -12,6 +12,7 @@
 //   std::vector<VerificationStep> copy = std::move(verification.steps);
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -64,6 +65,10 @@ class VerificationSteps {
   };
 
   VerificationSteps() = default;
+
+  // The known scopes of claims.h in std::set order: bit i of a kScope mask is kScopeBits[i].
+  static constexpr std::array<std::string_view, 4> kScopeBits = {
+      "audit:read", "query:adhoc", "runbook:run", "snapshot:read"};
 
   // Returns the kScope mask of `scopes` (only the known scopes of claims.h have bits).
   static int64_t ScopeMask(const std::set<std::string, std::less<>>& scopes);

@@ -4,18 +4,19 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <list>
-#include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
+#include "base/byte_lru_cache.h"
 #include "base/thread_annotations.h"
 #include "base/timestamp.h"
 #include "sql/exec/expression_evaluator.h"
 #include "sql/exec/text_block_cache.h"
 #include "sql/exec/value_ops.h"
 #include "storage/audit_journal.h"
+#include "storage/dictionary_cache.h"
 #include "storage/event_json.h"
 #include "storage/event_schema.h"
 #include "storage/row_batch.h"
@@ -144,12 +145,11 @@ std::string ScanConstraints::ToString() const {
   return s;
 }
 
-// Segment dictionaries as vectors (entry 0 is NULL, so stored codes index them directly),
-// shared by every query of a process; keyed by segment id and column.
-// Decoded dictionaries as SQL vectors, by (segment id, column), least recently used first
-// out once over `capacity_bytes` (each entry charged for its vector and its dictionary;
-// the newest entry always stays). A store that keeps receiving segments (the monitor)
-// would otherwise keep one entry per segment and column ever scanned.
+// Decoded dictionaries as SQL vectors (entry 0 is NULL, so stored codes index them
+// directly), shared by every query of a process, by (segment id, column), least recently
+// used first out once over `capacity_bytes` (each entry charged for its vector and its
+// dictionary; the newest entry always stays). A store that keeps receiving segments (the
+// monitor) would otherwise keep one entry per segment and column ever scanned.
 class DictionaryCache {
  public:
   struct Entry {
@@ -157,18 +157,11 @@ class DictionaryCache {
     uint64_t id = 0;
   };
 
-  explicit DictionaryCache(size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
+  explicit DictionaryCache(size_t capacity_bytes) : cache_(capacity_bytes) {}
 
   Result<Entry> Get(const storage::SegmentReader& segment, int column) {
-    const Key key(segment.id(), column);  // ids use all 64 bits
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = index_.find(key);
-      if (it != index_.end()) {
-        if (it->second != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second);
-        return it->second->entry;
-      }
-    }
+    const storage::SegmentColumn key(segment.id(), column);
+    if (std::optional<Entry> hit = cache_.Find(key)) return *std::move(hit);
     TB_ASSIGN_OR_RETURN(std::shared_ptr<const storage::Dictionary> dict, segment.GetDictionary(column));
     auto v = std::make_shared<Vector>(LogicalType::Varchar());
     v->Resize(dict->size() + 1);
@@ -177,33 +170,12 @@ class DictionaryCache {
     v->KeepAlive(dict);
     const size_t bytes =
         dict->memory_bytes() + (size_t{dict->size()} + 1) * (sizeof(StringRef) + 1) + 256;
-    Entry e{std::move(v), NewDictionaryId()};
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = index_.find(key);
-    if (it != index_.end()) return it->second->entry;  // another scan thread was first
-    lru_.push_front(Slot{key, e, bytes});
-    index_.emplace(key, lru_.begin());
-    bytes_ += bytes;
-    while (bytes_ > capacity_bytes_ && lru_.size() > 1) {
-      bytes_ -= lru_.back().bytes;
-      index_.erase(lru_.back().key);
-      lru_.pop_back();
-    }
-    return e;
+    // Another scan thread may have been first: every query then uses its vector (and id).
+    return cache_.Insert(key, Entry{std::move(v), NewDictionaryId()}, bytes, OnResident::kKeep);
   }
 
  private:
-  using Key = std::pair<uint64_t, int>;
-  struct Slot {
-    Key key;
-    Entry entry;
-    size_t bytes = 0;
-  };
-  std::mutex mu_;
-  const size_t capacity_bytes_;
-  size_t bytes_ TB_GUARDED_BY(mu_) = 0;
-  std::list<Slot> lru_ TB_GUARDED_BY(mu_);  // most recently used first
-  std::map<Key, std::list<Slot>::iterator> index_ TB_GUARDED_BY(mu_);
+  ByteLruCache<storage::SegmentColumn, Entry> cache_;
 };
 
 EventTable::EventTable(const storage::Store& store, size_t text_cache_bytes,
@@ -278,6 +250,12 @@ class EventScanSource {
                        plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
     }
     text_query_id_ = table_.text_blocks().NewQueryId();
+    // The journal's in-memory segments hold audit events alone; a caller that may not see
+    // them skips them here (up to a fold interval's worth of group commits, one segment
+    // each) rather than checking each one's eventSource dictionary in Prepare.
+    const auto& hidden = plan_->constraints.hidden_event_sources;
+    const bool hide_journal =
+        std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
     ScanCounters& c = context_->scan_counters();
     c.segments_total += segments.size();
     for (size_t s = 0; s < segments.size(); ++s) {
@@ -285,7 +263,8 @@ class EventScanSource {
       c.blocks_total += seg.num_blocks();
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
-                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id());
+                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id()) ||
+                 (hide_journal && (seg.id() & storage::kJournalSegmentIdBit) != 0);
       if (out) {
         c.segments_pruned += 1;
       } else {

@@ -98,10 +98,29 @@ QueryEngine::QueryEngine(const storage::Store& store, EngineOptions options)
 
 QueryEngine::~QueryEngine() = default;
 
+Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(std::string_view sql) const {
+  const bool cacheable = sql.size() <= kMaxCachedStatementBytes;
+  std::string key;
+  if (cacheable) {
+    key.assign(sql);
+    std::lock_guard<std::mutex> lock(statements_mu_);
+    auto it = statements_.find(key);
+    if (it != statements_.end()) return it->second;
+  }
+  TB_ASSIGN_OR_RETURN(std::unique_ptr<Statement> parsed, Parse(sql));
+  std::shared_ptr<const Statement> statement(std::move(parsed));
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(statements_mu_);
+    if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+    statements_.emplace(std::move(key), statement);
+  }
+  return statement;
+}
+
 Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
                                                           const QueryOptions& options) const {
   auto start = std::chrono::steady_clock::now();
-  TB_ASSIGN_OR_RETURN(std::unique_ptr<Statement> statement, Parse(sql));
+  TB_ASSIGN_OR_RETURN(std::shared_ptr<const Statement> statement, ParseCached(sql));
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock();
   int64_t now_us = clock.NowMicros();
   BinderContext bc;

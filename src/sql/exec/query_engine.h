@@ -33,12 +33,15 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "base/thread_annotations.h"
 #include "sql/exec/event_scan.h"
 #include "sql/functions/function_registry.h"
 #include "sql/types/data_chunk.h"
@@ -49,6 +52,8 @@ class Store;
 }  // namespace trailbook::storage
 
 namespace trailbook::sql {
+
+struct Statement;
 
 struct QueryOptions {
   // Values of `:name` parameters, bound as typed constants (never spliced into the text).
@@ -133,8 +138,20 @@ class QueryEngine {
   const FunctionRegistry& functions() const { return functions_; }
 
  private:
+  // Returns the parsed form of `sql`, from the statement cache when the same text was parsed
+  // before. Parsing depends on the text alone (parameters, constraints and now() are bound
+  // later, per execution), and parsed trees are immutable, so one tree serves every
+  // execution of a runbook's query. Errors: as Parse (failures are not cached).
+  Result<std::shared_ptr<const Statement>> ParseCached(std::string_view sql) const;
+
   EventTable table_;
   FunctionRegistry functions_;
+  // Parsed statements by query text; at most kMaxCachedStatements (cleared when full).
+  static constexpr size_t kMaxCachedStatements = 256;
+  static constexpr size_t kMaxCachedStatementBytes = 64 * 1024;  // Longer texts: not cached.
+  mutable std::mutex statements_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const Statement>> statements_
+      TB_GUARDED_BY(statements_mu_);
 };
 
 }  // namespace trailbook::sql

@@ -92,6 +92,49 @@ const std::vector<std::string>& TextQueries() {
   return queries;
 }
 
+// The statement cache keeps only the parsed text: parameters are bound per execution, so
+// one cached statement run with different values gives each value's own answer (the same
+// as the literal query), and a text that does not parse fails every time.
+TEST_F(QueryEngineTest, CachedStatementBindsEachExecutionsParameters) {
+  QueryEngine engine(*store_);
+  const std::string sql = "SELECT eventID FROM events WHERE eventName = :name ORDER BY eventID";
+  auto run = [&](const std::string& name) {
+    QueryOptions options;
+    options.threads = 1;
+    options.parameters["name"] = Value::Varchar(name);
+    auto result = engine.Execute(sql, options);
+    EXPECT_TRUE(result.ok()) << result.status().message();
+    if (!result.ok()) return std::string();
+    QueryResult& r = **result;
+    ResultWriter writer(ResultFormat::kNdjson, r.column_names(), r.column_types());
+    std::string out;
+    DataChunk chunk;
+    while (true) {
+      auto more = r.Next(&chunk);
+      EXPECT_TRUE(more.ok());
+      if (!more.ok() || !*more) break;
+      writer.Write(chunk, &out);
+    }
+    writer.Finish(&out);
+    return out;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string name : {"ConsoleLogin", "GetObject", "NoSuchEvent"}) {
+      std::string literal = Run(engine, "SELECT eventID FROM events WHERE eventName = '" + name +
+                                            "' ORDER BY eventID");
+      EXPECT_EQ(run(name), literal) << name << " round " << round;
+    }
+  }
+  EXPECT_NE(run("ConsoleLogin"), run("NoSuchEvent"));
+  QueryOptions unbound;
+  EXPECT_EQ(engine.Execute(sql, unbound).status().code(), StatusCode::kInvalidArgument)
+      << "a cached statement still needs its parameters";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(engine.Execute("SELEC eventID FROM events", {}).status().code(),
+              StatusCode::kInvalidArgument);
+  }
+}
+
 TEST_F(QueryEngineTest, TextBlockCacheGivesTheSameAnswersAtAnyBudget) {
   QueryEngine uncached(*store_, EngineOptions{.text_block_cache_bytes = 0});
   QueryEngine cached(*store_);

@@ -1,6 +1,6 @@
 #include "sql/functions/like_pattern.h"
 
-#include "sql/functions/utf8.h"
+#include "base/utf8.h"
 
 namespace trailbook::sql {
 namespace {

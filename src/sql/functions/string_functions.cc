@@ -12,7 +12,7 @@
 #include "sql/functions/function_families.h"
 #include "sql/functions/internal/array_binds.h"
 #include "sql/functions/kernel_templates.h"
-#include "sql/functions/utf8.h"
+#include "base/utf8.h"
 
 namespace trailbook::sql {
 namespace {

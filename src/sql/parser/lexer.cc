@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace trailbook::sql {
 namespace {
 
@@ -502,28 +504,10 @@ bool DecodeUnicodeEscapes(std::string_view body, char escape, std::string* out,
       *error = "invalid Unicode escape: " + CodePointName(cp) + " is not a valid code point";
       return false;
     }
-    AppendUtf8(cp, out);
+    AppendUtf8(out, static_cast<int32_t>(cp));
     i = p - 1;
   }
   return true;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace trailbook::sql

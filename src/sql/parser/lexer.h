@@ -93,7 +93,4 @@ std::string DecodeQuoted(std::string_view raw, char quote, size_t prefix = 0);
 // Returns false with `*error` set on a malformed escape or an invalid code point.
 bool DecodeUnicodeEscapes(std::string_view body, char escape, std::string* out, std::string* error);
 
-// Appends the UTF-8 encoding of `code_point`. REQUIRES: a valid Unicode scalar value.
-void AppendUtf8(uint32_t code_point, std::string* out);
-
 }  // namespace trailbook::sql

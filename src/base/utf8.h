@@ -1,7 +1,7 @@
-// File: sql/functions/utf8.h
+// File: base/utf8.h
 //
-// UTF-8 primitives for the string functions: code point decoding and encoding, counting and
-// offsets. Trino measures and indexes strings in code points, so length(), substr(), strpos()
+// UTF-8 primitives: code point decoding and encoding, counting and offsets, used by the SQL
+// lexer (U&'' escapes) and the string functions. Trino measures and indexes strings in code points, so length(), substr(), strpos()
 // and lpad() count with these. Invalid bytes count as one code point each (as Trino's
 // countCodePoints does), so every function stays total on arbitrary bytes.
 //
@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace trailbook::sql {
+namespace trailbook {
 
 // Returns true for the bytes that continue a multi-byte UTF-8 sequence.
 inline bool IsUtf8Continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -106,4 +106,4 @@ inline void AppendUtf8(std::string* out, int32_t cp) {
   }
 }
 
-}  // namespace trailbook::sql
+}  // namespace trailbook
