@@ -39,6 +39,12 @@ void PrintPass(const monitor::PassReport& pass, bool quiet) {
     for (const auto& f : pass.ingest.rejected_files) PrintError(f.path + ": " + f.reason);
     for (const auto& r : pass.ingest.rejected_records) PrintError(r);
   }
+  if (pass.cycle.keys_evicted > 0) {
+    PrintError("detection state at max_keys_per_rule: forgot the " +
+               std::to_string(pass.cycle.keys_evicted) + " coldest group keys (" +
+               std::to_string(pass.cycle.rows_evicted) +
+               " rows); their later candidates are judged without those rows");
+  }
   if (quiet) return;
   bool activity = pass.ingest.events_added > 0 || pass.cycle.alerts_new > 0 ||
                   pass.cycle.deliveries > 0 || pass.cycle.dead_letters > 0;

@@ -41,6 +41,95 @@ std::string RowId(const AlertRule& rule, const DetectionRow& row) {
   return "sha256:" + crypto::ToHex(hasher.Finish());
 }
 
+uint64_t IdHash(std::string_view id) { return std::hash<std::string_view>()(id); }
+
+// Splits a group key into its group_by values; empty when a value holds the separator (then
+// no value is derived from the key).
+std::vector<std::string_view> SplitKey(std::string_view key) {
+  std::vector<std::string_view> parts;
+  size_t begin = 0;
+  while (true) {
+    size_t end = key.find(kKeySeparator, begin);
+    parts.push_back(key.substr(begin, end == std::string_view::npos ? end : end - begin));
+    if (end == std::string_view::npos) break;
+    begin = end + 1;
+  }
+  return parts;
+}
+
+std::vector<std::string_view> KeyParts(std::string_view key, size_t group_columns) {
+  if (group_columns == 0) return {};
+  std::vector<std::string_view> parts = SplitKey(key);
+  if (parts.size() != group_columns) parts.clear();
+  return parts;
+}
+
+bool RowLess(const RememberedRow& a, const RememberedRow& b) {
+  return a.time_us != b.time_us ? a.time_us < b.time_us : a.id < b.id;
+}
+
+// Returns the row of `group` with this time and id, or nullptr. REQUIRES: group sorted.
+const RememberedRow* FindSorted(const RowGroup& group, int64_t time_us, const std::string& id) {
+  RememberedRow probe;
+  probe.time_us = time_us;
+  probe.id = id;
+  auto it = std::lower_bound(group.rows.begin(), group.rows.end(), probe, RowLess);
+  return it != group.rows.end() && it->time_us == time_us && it->id == id ? &*it : nullptr;
+}
+
+// Builds the compact form of `row` (group `group_key`), adding its schema to `rs` if new.
+RememberedRow Remember(const AlertRule& rule, RuleState* rs, const std::string& group_key,
+                       std::string id, int64_t time_us, DetectionRow row) {
+  RowSchema schema;
+  schema.columns.reserve(row.fields.size());
+  for (const auto& [name, cell] : row.fields) {
+    uint8_t role = static_cast<uint8_t>(ColumnRole::kStored);
+    if (name == rule.row_id_column) {
+      role = static_cast<uint8_t>(ColumnRole::kRowId);
+    } else if (name == rule.time_column) {
+      role = static_cast<uint8_t>(ColumnRole::kTime);
+    } else {
+      const auto& group_by = rule.threshold.group_by;
+      for (size_t k = 0; k < group_by.size() && k < 200; ++k) {
+        if (group_by[k] == name) {
+          role = static_cast<uint8_t>(static_cast<size_t>(ColumnRole::kGroupPart) + k);
+          break;
+        }
+      }
+    }
+    schema.columns.emplace_back(name, role);
+  }
+  RememberedRow out;
+  auto known = std::find(rs->schemas.begin(), rs->schemas.end(), schema);
+  out.schema = static_cast<uint16_t>(known - rs->schemas.begin());
+  if (known == rs->schemas.end()) rs->schemas.push_back(std::move(schema));
+  const RowSchema& columns = rs->schemas[out.schema];
+  const std::vector<std::string_view> parts = KeyParts(group_key, rule.threshold.group_by.size());
+  for (size_t i = 0; i < row.fields.size(); ++i) {
+    Cell& cell = row.fields[i].second;
+    const uint8_t role = columns.columns[i].second;
+    bool derived = false;
+    if (i < 32) {
+      if (role == static_cast<uint8_t>(ColumnRole::kRowId)) {
+        derived = cell.type == CellType::kString && cell.text == id;
+      } else if (role == static_cast<uint8_t>(ColumnRole::kTime)) {
+        derived = cell.type == CellType::kTimestamp && cell.int_value == time_us;
+      } else if (role >= static_cast<uint8_t>(ColumnRole::kGroupPart)) {
+        const size_t k = role - static_cast<size_t>(ColumnRole::kGroupPart);
+        derived = cell.type == CellType::kString && k < parts.size() && cell.text == parts[k];
+      }
+    }
+    if (derived) {
+      out.derived |= uint32_t{1} << i;
+    } else {
+      out.cells.push_back(std::move(cell));
+    }
+  }
+  out.time_us = time_us;
+  out.id = std::move(id);
+  return out;
+}
+
 QueryParams RowParams(const DetectionRow& row) {
   QueryParams params;
   for (const auto& [name, cell] : row.fields) params.emplace_back(name, cell);
@@ -69,6 +158,38 @@ std::string_view CandidateOutcomeName(CandidateOutcome outcome) {
     case CandidateOutcome::kUnconfirmed: return "unconfirmed";
   }
   return "unknown";
+}
+
+size_t RuleState::row_count() const {
+  size_t n = 0;
+  for (const auto& [key, group] : groups) n += group.rows.size();
+  return n;
+}
+
+DetectionRow RuleState::Expand(const std::string& group_key, const RememberedRow& row) const {
+  const RowSchema& schema = schemas[row.schema];
+  std::vector<std::string_view> parts;
+  DetectionRow out;
+  out.fields.reserve(schema.columns.size());
+  size_t next = 0;
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    const auto& [name, role] = schema.columns[i];
+    if (i < 32 && ((row.derived >> i) & 1u) != 0) {
+      if (role == static_cast<uint8_t>(ColumnRole::kRowId)) {
+        out.fields.emplace_back(name, Cell::String(row.id));
+      } else if (role == static_cast<uint8_t>(ColumnRole::kTime)) {
+        out.fields.emplace_back(name, Cell::Timestamp(row.time_us));
+      } else {
+        const size_t k = role - static_cast<size_t>(ColumnRole::kGroupPart);
+        if (parts.empty()) parts = SplitKey(group_key);
+        out.fields.emplace_back(name, Cell::String(std::string(k < parts.size() ? parts[k] : "")));
+      }
+    } else {
+      out.fields.emplace_back(name, next < row.cells.size() ? row.cells[next] : Cell::Null());
+      ++next;
+    }
+  }
+  return out;
 }
 
 std::string ExpandLink(std::string_view link_template, const Alert& alert) {
@@ -105,11 +226,13 @@ AlertEngine::AlertEngine(std::vector<AlertRule> rules, QuerySource& source, cons
                          EngineOptions options)
     : rules_(std::move(rules)), source_(source), clock_(clock), options_(options) {}
 
-// Invariant: every row in `consumed` was unconsumed before the run; rows are not pruned
-// until every step that can fail has passed.
+// What a run changes in the remembered rows, so that a failed run leaves them as they were:
+// new rows are staged here and merged into RuleState::groups only once every step that can
+// fail has passed. Invariant: every row in `consumed` was unconsumed before the run.
 struct AlertEngine::RowChanges {
-  std::vector<std::string> inserted;  // Row ids added.
-  std::vector<CachedRow*> consumed;   // Rows marked consumed (pointers into the map).
+  std::map<std::string, std::vector<RememberedRow>> staged;  // New rows by group key.
+  std::unordered_set<std::string> staged_ids;
+  std::vector<RememberedRow*> consumed;  // Rows marked consumed (live or staged).
 };
 
 TickOutput AlertEngine::RunOnce() {
@@ -137,12 +260,15 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
   saved.pending = live.pending;
   saved.open = live.open;
   saved.suppress_until = live.suppress_until;
+  saved.keys_evicted = live.keys_evicted;
+  saved.rows_evicted = live.rows_evicted;
   RowChanges changes;
   TickOutput local;
   if (Status s = RunRuleAt(*rule, clock_.NowMicros(), &live, &local, &changes); !s.ok()) {
-    for (CachedRow* row : changes.consumed) row->consumed = false;
-    for (const std::string& id : changes.inserted) live.rows.erase(id);
-    saved.rows = std::move(live.rows);
+    for (RememberedRow* row : changes.consumed) row->consumed = false;
+    saved.groups = std::move(live.groups);
+    saved.schemas = std::move(live.schemas);
+    saved.id_hashes = std::move(live.id_hashes);
     live = std::move(saved);
     return s;
   }
@@ -150,6 +276,8 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
   for (CandidateRecord& c : local.candidates) out->candidates.push_back(std::move(c));
   out->rows_new += local.rows_new;
   out->rows_seen += local.rows_seen;
+  out->keys_evicted += local.keys_evicted;
+  out->rows_evicted += local.rows_evicted;
   return Status::OK();
 }
 
@@ -180,7 +308,31 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     TB_ASSIGN_OR_RETURN(rows, source_.Run(rule, rule.query, params));
   }
   out->rows_seen += rows.size();
-  std::vector<std::string> touched_groups;
+  size_t remembered = rs->row_count();
+  if (rs->id_hashes.size() != remembered) {  // A state just loaded: rebuild the index.
+    rs->id_hashes.clear();
+    rs->id_hashes.reserve(remembered);
+    for (const auto& [key, group] : rs->groups) {
+      for (const RememberedRow& r : group.rows) rs->id_hashes.insert(IdHash(r.id));
+    }
+  }
+  // Returns whether a row with this id is remembered (or staged by this run).
+  auto known = [&](const std::string& group_key, const std::string& id, int64_t time_us) {
+    if (changes->staged_ids.count(id) > 0) return true;
+    if (rs->id_hashes.count(IdHash(id)) == 0) return false;
+    auto group = rs->groups.find(group_key);
+    if (group != rs->groups.end() && FindSorted(group->second, time_us, id) != nullptr) {
+      return true;
+    }
+    // Not where the same event would be: a hash collision or the same id on another
+    // event; look everywhere (rare).
+    for (const auto& [key, g] : rs->groups) {
+      for (const RememberedRow& r : g.rows) {
+        if (r.id == id) return true;
+      }
+    }
+    return false;
+  };
   for (DetectionRow& row : rows) {
     const Cell* t = row.Find(rule.time_column);
     if (t == nullptr) {
@@ -198,64 +350,61 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
                              "' is not a timestamp: '" + t->ToString() + "'");
     }
     std::string id = RowId(rule, row);
-    if (rs->rows.count(id) > 0) continue;
+    std::string group_key = JoinColumns(row, rule.threshold.group_by);
+    if (known(group_key, id, time_us)) continue;
     if (time_us < start) continue;  // Outside the reach; an earlier run already judged it.
-    if (rs->rows.size() >= options_.max_cached_rows_per_rule) {
+    if (remembered >= options_.max_cached_rows_per_rule) {
       return ResourceExhausted("more than " + std::to_string(options_.max_cached_rows_per_rule) +
                                " detection rows within window + lookback; narrow the query");
     }
-    CachedRow cached;
-    cached.time_us = time_us;
-    cached.group_key = JoinColumns(row, rule.threshold.group_by);
-    cached.row = std::move(row);
-    touched_groups.push_back(cached.group_key);
-    changes->inserted.push_back(id);
-    rs->rows.emplace(std::move(id), std::move(cached));
+    changes->staged_ids.insert(id);
+    changes->staged[group_key].push_back(
+        Remember(rule, rs, group_key, std::move(id), time_us, std::move(row)));
+    ++remembered;
     ++out->rows_new;
   }
-  std::sort(touched_groups.begin(), touched_groups.end());
-  touched_groups.erase(std::unique(touched_groups.begin(), touched_groups.end()),
-                       touched_groups.end());
 
   // 2. Threshold, per touched group, over unconsumed rows in time order.
   const std::vector<std::string>& dedup_columns =
       rule.dedup_key.empty() ? rule.threshold.group_by : rule.dedup_key;
   std::vector<PendingCandidate> fresh;
-  std::map<std::string_view, std::vector<std::pair<std::string_view, CachedRow*>>> by_group;
-  for (const std::string& group : touched_groups) by_group[group];
-  for (auto& [id, cached] : rs->rows) {
-    if (cached.consumed) continue;
-    auto group = by_group.find(cached.group_key);
-    if (group != by_group.end()) group->second.emplace_back(id, &cached);
-  }
-  for (auto& [group_view, members] : by_group) {
-    const std::string group(group_view);
-    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
-      return a.second->time_us != b.second->time_us ? a.second->time_us < b.second->time_us
-                                                     : a.first < b.first;
-    });
+  for (auto& [group, staged] : changes->staged) {
+    std::sort(staged.begin(), staged.end(), RowLess);
+    std::vector<RememberedRow*> members;
+    auto live = rs->groups.find(group);
+    if (live != rs->groups.end()) {
+      for (RememberedRow& r : live->second.rows) {
+        if (!r.consumed) members.push_back(&r);
+      }
+    }
+    const size_t old_members = members.size();
+    for (RememberedRow& r : staged) members.push_back(&r);
+    std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(old_members),
+                       members.end(), [](const RememberedRow* x, const RememberedRow* y) {
+                         return RowLess(*x, *y);
+                       });
     size_t first = 0;
     for (size_t j = 0; j < members.size(); ++j) {
       while (rule.threshold.window_us > 0 &&
-             members[j].second->time_us - members[first].second->time_us >
-                 rule.threshold.window_us) {
+             members[j]->time_us - members[first]->time_us > rule.threshold.window_us) {
         ++first;
       }
       if (j + 1 - first < rule.threshold.min_rows) continue;
       PendingCandidate c;
       c.group_key = group;
-      c.dedup_value = JoinColumns(members[j].second->row, dedup_columns);
-      c.id = CandidateId(rule, c.dedup_value, std::string(members[first].first),
-                         members[first].second->time_us);
+      c.dedup_value = JoinColumns(rs->Expand(group, *members[j]), dedup_columns);
+      c.id = CandidateId(rule, c.dedup_value, members[first]->id, members[first]->time_us);
       c.created_us = now;
       c.due_us = now + rule.confirm.delay_us;
-      c.window_start_us = members[first].second->time_us;
-      c.window_end_us = members[j].second->time_us;
+      c.window_start_us = members[first]->time_us;
+      c.window_end_us = members[j]->time_us;
       c.row_count = j + 1 - first;
       for (size_t k = first; k <= j; ++k) {
-        members[k].second->consumed = true;
-        changes->consumed.push_back(members[k].second);
-        if (c.rows.size() < options_.max_rows_per_alert) c.rows.push_back(members[k].second->row);
+        members[k]->consumed = true;
+        changes->consumed.push_back(members[k]);
+        if (c.rows.size() < options_.max_rows_per_alert) {
+          c.rows.push_back(rs->Expand(group, *members[k]));
+        }
       }
       fresh.push_back(std::move(c));
       first = j + 1;
@@ -359,11 +508,72 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     it = it->second <= now ? rs->suppress_until.erase(it) : std::next(it);
   }
 
-  // 6. Forget rows no later run can return (older than the next run's reach) and no row
-  // the next run accepts can share a window with (older than that by one window).
+  // 6. Nothing fails from here: keep the new rows. Then forget rows no later run can return
+  // (older than the next run's reach) and no row the next run accepts can share a window
+  // with (older than that by one window).
+  for (auto& [key, staged] : changes->staged) {
+    std::vector<RememberedRow>& kept = rs->groups[key].rows;
+    const size_t old_size = kept.size();
+    for (RememberedRow& r : staged) {
+      rs->id_hashes.insert(IdHash(r.id));
+      kept.push_back(std::move(r));
+    }
+    std::inplace_merge(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(old_size),
+                       kept.end(), RowLess);
+  }
+  changes->staged.clear();
+  changes->consumed.clear();
+  auto forget = [&](const RememberedRow& r) {
+    auto hash = rs->id_hashes.find(IdHash(r.id));
+    if (hash != rs->id_hashes.end()) rs->id_hashes.erase(hash);
+  };
   const int64_t horizon = now - reach - rule.threshold.window_us;
-  for (auto it = rs->rows.begin(); it != rs->rows.end();) {
-    it = it->second.time_us < horizon ? rs->rows.erase(it) : std::next(it);
+  for (auto it = rs->groups.begin(); it != rs->groups.end();) {
+    std::vector<RememberedRow>& group_rows = it->second.rows;
+    auto keep = std::find_if(group_rows.begin(), group_rows.end(),
+                             [&](const RememberedRow& r) { return r.time_us >= horizon; });
+    std::for_each(group_rows.begin(), keep, forget);
+    group_rows.erase(group_rows.begin(), keep);
+    it = group_rows.empty() ? rs->groups.erase(it) : std::next(it);
+  }
+  // 7. The key bound: forget the coldest keys, those least likely to reach the threshold.
+  // A source that re-reads its reach would bring a forgotten consumed row back unconsumed
+  // (counting it twice), so there keys holding consumed rows go last.
+  if (rs->groups.size() > options_.max_keys_per_rule) {
+    const bool rereads = !position.has_value();
+    struct Heat {
+      bool keep_longer;
+      size_t unconsumed;
+      int64_t newest;
+      std::map<std::string, RowGroup>::iterator group;
+    };
+    std::vector<Heat> heat;
+    heat.reserve(rs->groups.size());
+    for (auto it = rs->groups.begin(); it != rs->groups.end(); ++it) {
+      const std::vector<RememberedRow>& group_rows = it->second.rows;
+      size_t unconsumed = static_cast<size_t>(std::count_if(
+          group_rows.begin(), group_rows.end(), [](const RememberedRow& r) { return !r.consumed; }));
+      heat.push_back(Heat{rereads && unconsumed < group_rows.size(), unconsumed,
+                          group_rows.back().time_us, it});
+    }
+    const size_t excess = rs->groups.size() - options_.max_keys_per_rule;
+    auto colder = [](const Heat& x, const Heat& y) {
+      if (x.keep_longer != y.keep_longer) return y.keep_longer;
+      if (x.unconsumed != y.unconsumed) return x.unconsumed < y.unconsumed;
+      if (x.newest != y.newest) return x.newest < y.newest;
+      return x.group->first < y.group->first;
+    };
+    std::nth_element(heat.begin(), heat.begin() + static_cast<std::ptrdiff_t>(excess - 1),
+                     heat.end(), colder);
+    for (size_t i = 0; i < excess; ++i) {
+      const std::vector<RememberedRow>& group_rows = heat[i].group->second.rows;
+      std::for_each(group_rows.begin(), group_rows.end(), forget);
+      out->rows_evicted += group_rows.size();
+      rs->rows_evicted += group_rows.size();
+      rs->groups.erase(heat[i].group);
+    }
+    out->keys_evicted += excess;
+    rs->keys_evicted += excess;
   }
   rs->watermark_us = now;
   if (position) rs->ingest_position = *position;

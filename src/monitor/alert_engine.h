@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,14 +91,44 @@ struct EngineOptions {
   int64_t lookback_us = 15LL * 60 * 1'000'000;  // How late an event may arrive and still count.
   size_t max_rows_per_alert = 100;              // Rows carried by one alert (the rest counted).
   size_t max_cached_rows_per_rule = 1'000'000;  // Memory bound; exceeded: kResourceExhausted.
+  // Memory bound: the group_by keys a rule remembers rows for. Above it, at the end of a run,
+  // the coldest keys are forgotten (fewest unconsumed rows first, then least recently seen)
+  // and counted in TickOutput::keys_evicted / rows_evicted and RuleState::keys_evicted; a
+  // later candidate of a forgotten key is judged without the forgotten rows.
+  size_t max_keys_per_rule = 20'000;
 };
 
-// A row remembered between runs. Invariant: time_us >= the rule's prune horizon.
-struct CachedRow {
+// The role of a detection query column in a remembered row: a cell whose value equals what
+// its role derives is not stored (the row id, the time, the group_by values).
+// DO NOT CHANGE the numeric values: stored in the monitor state file (docs/monitor.md).
+enum class ColumnRole : uint8_t {
+  kStored = 0,   // Always stored.
+  kRowId = 1,    // A string equal to the row id.
+  kTime = 2,     // A timestamp equal to the row time.
+  kGroupPart = 3,  // kGroupPart + k: a string equal to the k-th group_by value.
+};
+
+// The column names (and roles) of detection rows; rows refer to one by index.
+struct RowSchema {
+  std::vector<std::pair<std::string, uint8_t>> columns;  // Name, ColumnRole value.
+  bool operator==(const RowSchema& other) const = default;
+};
+
+// A row remembered between runs, compactly: the cells its schema can derive (bit i of
+// `derived` set: column i equals what its role derives) are not stored.
+// Invariant: time_us >= the rule's prune horizon; cells.size() == columns - popcount(derived).
+struct RememberedRow {
   int64_t time_us = 0;
-  std::string group_key;
+  std::string id;
+  uint32_t derived = 0;
+  uint16_t schema = 0;  // Index into RuleState::schemas.
   bool consumed = false;
-  DetectionRow row;
+  std::vector<Cell> cells;  // The columns not derived, in order.
+};
+
+// The rows of one group_by key. Invariant: rows sorted by (time_us, id), ids unique.
+struct RowGroup {
+  std::vector<RememberedRow> rows;
 };
 
 // A candidate waiting for its confirmation delay.
@@ -128,7 +159,19 @@ struct RuleState {
   // Incremental sources: the ingestion position read up to by the last successful run
   // (0: nothing read yet). The next run reads positions above it.
   uint64_t ingest_position = 0;
-  std::map<std::string, CachedRow> rows;          // By row id.
+  // The remembered rows by group key (the group_by values joined by '\x1f'), at most
+  // EngineOptions::max_keys_per_rule keys after a run, and the row schemas they use.
+  std::map<std::string, RowGroup> groups;
+  std::vector<RowSchema> schemas;
+  uint64_t keys_evicted = 0;  // Keys forgotten at the key bound, ever (with their rows).
+  uint64_t rows_evicted = 0;
+  // Derived, not persisted: hashes of the remembered row ids (finds rows read again).
+  // Rebuilt by the engine when its size differs from the row count.
+  std::unordered_multiset<uint64_t> id_hashes;
+
+  size_t row_count() const;
+  // Returns the remembered row as the detection query returned it.
+  DetectionRow Expand(const std::string& group_key, const RememberedRow& row) const;
   std::vector<PendingCandidate> pending;
   std::map<std::string, OpenAlert> open;          // By dedup value.
   std::map<std::string, int64_t> suppress_until;  // Closed alerts still suppressing, by dedup value.
@@ -177,6 +220,8 @@ struct TickOutput {
   std::vector<CandidateRecord> candidates;
   uint64_t rows_new = 0;      // Rows not seen by an earlier run.
   uint64_t rows_seen = 0;     // Rows the detection queries returned.
+  uint64_t keys_evicted = 0;  // Group keys forgotten at the key bound (with rows_evicted rows).
+  uint64_t rows_evicted = 0;
   std::vector<Status> rule_errors;  // Rules whose run failed (their state is unchanged).
 };
 

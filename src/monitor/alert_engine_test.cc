@@ -249,7 +249,7 @@ TEST(AlertEngineTest, LateAndOutOfOrderEventsAreNeitherMissedNorDoubleCounted) {
   for (const Alert& a : alerts) ids.insert(a.id);
   EXPECT_EQ(ids.size(), alerts.size());
   // The engine forgets rows beyond the horizon: memory stays bounded.
-  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).rows.empty());
+  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).groups.empty());
 }
 
 // The same stream, read incrementally: each run reads only what arrived since the previous
@@ -294,7 +294,7 @@ TEST(AlertEngineTest, IncrementalReadsSeeEachEventOnceAndGiveTheExactAlerts) {
   // Runs with nothing new read nothing: the 15 events arrive within 8 of the 61 runs
   // (those at minutes 1-6, 10 and 43).
   EXPECT_EQ(source.ingested_reads(), 8);
-  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).rows.empty());
+  EXPECT_TRUE(engine.state().rules.at(rule.runbook_id).groups.empty());
 }
 
 // A generated stream with late, out-of-order delivery, noise and a restart (state saved and
@@ -736,6 +736,114 @@ TEST(AlertEngineTest, RowCacheBoundIsEnforced) {
   TickOutput out = engine.RunOnce();
   ASSERT_EQ(out.rule_errors.size(), 1u);
   EXPECT_EQ(out.rule_errors[0].code(), StatusCode::kResourceExhausted);
+}
+
+// The key bound: above max_keys_per_rule the coldest keys (fewest unconsumed rows, then least
+// recently seen) are forgotten and counted; a key close to its threshold is kept and alerts.
+TEST(AlertEngineTest, KeyBoundForgetsTheColdestKeysAndCountsThem) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.set_incremental(true);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  // A hot key: 4 failures in the first minute, the 5th at minute 6.
+  for (int i = 0; i < 4; ++i) {
+    source.Add({"hot" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
+                "ConsoleLoginFailure", "203.0.113.1", "u"});
+  }
+  source.Add({"hot4", kT0 + 6 * kMinute, kT0 + 6 * kMinute, "ConsoleLoginFailure", "203.0.113.1",
+              "u"});
+  // Spray: one failure each from 30 addresses, minute after minute.
+  for (int i = 0; i < 30; ++i) {
+    const int64_t t = kT0 + (i / 6 + 1) * kMinute;
+    source.Add({"s" + std::to_string(i), t, t, "ConsoleLoginFailure",
+                "198.51.100." + std::to_string(i), "u"});
+  }
+  EngineOptions options;
+  options.max_keys_per_rule = 3;
+  AlertEngine engine({FailedLoginRule()}, source, clock, options);
+  std::vector<Alert> alerts;
+  uint64_t keys_evicted = 0, rows_evicted = 0;
+  for (int tick = 0; tick <= 8; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+    keys_evicted += out.keys_evicted;
+    rows_evicted += out.rows_evicted;
+    const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
+    EXPECT_LE(rs.groups.size(), 3u) << "tick " << tick;
+    if (tick >= 1 && tick <= 5) {
+      EXPECT_TRUE(rs.groups.count("203.0.113.1") > 0) << "tick " << tick;
+    }
+    for (const auto& [key, group] : rs.groups) {
+      for (const RememberedRow& row : group.rows) {
+        // eventID, eventTime and sourceIPAddress are derived; eventName and userName kept.
+        EXPECT_EQ(row.cells.size(), 2u);
+        EXPECT_EQ(row.derived, 0b01011u);
+      }
+    }
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].dedup_key, "203.0.113.1");
+  EXPECT_EQ(alerts[0].row_count, 5u);
+  // 31 keys were seen; at most 3 are kept at the end of each run. Every key but the hot one
+  // holds one row, so the evicted rows equal the evicted keys.
+  const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
+  EXPECT_EQ(keys_evicted, rs.keys_evicted);
+  EXPECT_EQ(rows_evicted, rs.rows_evicted);
+  EXPECT_EQ(keys_evicted, 31u - rs.groups.size());
+  EXPECT_EQ(rows_evicted, keys_evicted);
+}
+
+// Remembered rows are kept compactly (the id, time and group_by cells are derived, not
+// stored), and a candidate's rows come back exactly as the query returned them, whatever
+// the cell types (a numeric group value and an id that is not a string are stored).
+TEST(AlertEngineTest, CompactRowsComeBackExactly) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("mixed", [](const QueryParams&, const std::vector<Event>& events) {
+    std::vector<DetectionRow> rows;
+    for (const Event& e : events) {
+      DetectionRow row = ToRow(e);
+      if (e.user == "numeric") {
+        row.Set("eventID", Cell::Int(std::stoll(e.id)));
+        row.Set("sourceIPAddress", Cell::Int(7));
+      }
+      row.Set("extra", Cell::Double(1.5));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  });
+  AlertRule rule = FailedLoginRule();
+  rule.query = "mixed";
+  rule.threshold.min_rows = 3;
+  for (int i = 0; i < 3; ++i) {
+    source.Add({"a" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond, "X", "ip\x1fodd",
+                "plain"});
+    source.Add({std::to_string(100 + i), kT0 + i * kSecond, kT0 + i * kSecond, "X", "7",
+                "numeric"});
+  }
+  AlertEngine engine({rule}, source, clock, EngineOptions{});
+  clock.Set(kT0 + kMinute);
+  TickOutput out = engine.RunOnce();
+  ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+  ASSERT_EQ(out.alerts.size(), 2u);
+  for (const Alert& a : out.alerts) {
+    ASSERT_EQ(a.rows.size(), 3u);
+    for (const DetectionRow& row : a.rows) {
+      const Cell* id = row.Find("eventID");
+      ASSERT_NE(id, nullptr);
+      Event e{id->ToString(), row.Find("eventTime")->int_value, 0, "X",
+              a.dedup_key == "7" ? "7" : "ip\x1fodd", a.dedup_key == "7" ? "numeric" : "plain"};
+      DetectionRow expected = ToRow(e);
+      if (e.user == "numeric") {
+        expected.Set("eventID", Cell::Int(std::stoll(e.id)));
+        expected.Set("sourceIPAddress", Cell::Int(7));
+      }
+      expected.Set("extra", Cell::Double(1.5));
+      EXPECT_EQ(row, expected);
+    }
+  }
 }
 
 // Saving and reloading the state between every run (a restart each minute) produces exactly

@@ -101,6 +101,8 @@ Result<CycleReport> AlertPipeline::RunCycle() {
   TickOutput out = engine_.RunOnce();
   report.rule_errors = std::move(out.rule_errors);
   report.rows_new = out.rows_new;
+  report.keys_evicted = out.keys_evicted;
+  report.rows_evicted = out.rows_evicted;
   report.candidates = out.candidates.size();
   for (const Alert& alert : out.alerts) {
     TB_RETURN_IF_ERROR(Enqueue(alert));

@@ -54,6 +54,9 @@ struct CycleReport {
   size_t dead_letters = 0;
   size_t candidates = 0;
   uint64_t rows_new = 0;
+  // Group keys (and their rows) the rules forgot at EngineOptions::max_keys_per_rule.
+  uint64_t keys_evicted = 0;
+  uint64_t rows_evicted = 0;
   std::vector<Status> rule_errors;
   std::vector<Status> delivery_errors;
 };

@@ -70,6 +70,12 @@ struct MonitorConfig {
   uint32_t dedup_keys = 8u << 20;
   int64_t dedup_bucket_us = 60'000'000;
   uint32_t dictionary_cache_mb = 32;
+  // Each rule remembers its matching rows for lookback + 2 x window, for at most
+  // max_keys_per_rule group_by keys (the coldest are forgotten, counted and reported) and
+  // max_rows_per_rule rows (above it the rule's run fails with kResourceExhausted). See
+  // EngineOptions in monitor/alert_engine.h.
+  uint32_t max_keys_per_rule = 20'000;
+  uint32_t max_rows_per_rule = 1'000'000;
 };
 
 // Parses a configuration; `base_dir` resolves relative paths, `source` names the file in

@@ -133,6 +133,8 @@ Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, cons
   options.default_sinks = config.default_deliver;
   options.max_attempts = config.max_attempts;
   options.engine.lookback_us = config.lookback_us;
+  options.engine.max_keys_per_rule = config.max_keys_per_rule;
+  options.engine.max_cached_rows_per_rule = config.max_rows_per_rule;
   TB_ASSIGN_OR_RETURN(m->pipeline_, AlertPipeline::Open(options, m->detections_->rules,
                                                         *m->source_, clock, std::move(sinks)));
   return m;

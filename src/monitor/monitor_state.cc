@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "base/timestamp.h"
 #include "io/file.h"
 #include "json/json_writer.h"
@@ -154,7 +156,7 @@ Result<std::vector<std::string>> ReadStrings(const element& e, std::string_view 
   return out;
 }
 
-Result<RuleState> ReadRuleState(const object& o) {
+Result<RuleState> ReadRuleState(const object& o, int64_t version) {
   RuleState rs;
   TB_ASSIGN_OR_RETURN(rs.watermark_us, IntField(o, "watermark"));
   // Absent in states written before incremental detection: 0 reads every segment once, and
@@ -162,19 +164,115 @@ Result<RuleState> ReadRuleState(const object& o) {
   if (element position; o.at_key("ingest_position").get(position) == simdjson::SUCCESS) {
     TB_ASSIGN_OR_RETURN(rs.ingest_position, Get<uint64_t>(position, "ingest_position"));
   }
-  TB_ASSIGN_OR_RETURN(element rows, Field(o, "rows"));
-  TB_ASSIGN_OR_RETURN(array rows_array, Get<array>(rows, "rows"));
-  for (element r : rows_array) {
-    TB_ASSIGN_OR_RETURN(object ro, Get<object>(r, "rows[]"));
-    CachedRow cached;
-    TB_ASSIGN_OR_RETURN(std::string id, StringField(ro, "id"));
-    TB_ASSIGN_OR_RETURN(cached.time_us, IntField(ro, "time"));
-    TB_ASSIGN_OR_RETURN(cached.group_key, StringField(ro, "group"));
-    TB_ASSIGN_OR_RETURN(element consumed, Field(ro, "consumed"));
-    TB_ASSIGN_OR_RETURN(cached.consumed, Get<bool>(consumed, "consumed"));
-    TB_ASSIGN_OR_RETURN(element row, Field(ro, "row"));
-    TB_ASSIGN_OR_RETURN(cached.row, ReadRow(row));
-    rs.rows.emplace(std::move(id), std::move(cached));
+  if (version == 1) {
+    // Version 1 kept full rows: each becomes a compact row with every cell stored.
+    TB_ASSIGN_OR_RETURN(element rows, Field(o, "rows"));
+    TB_ASSIGN_OR_RETURN(array rows_array, Get<array>(rows, "rows"));
+    for (element r : rows_array) {
+      TB_ASSIGN_OR_RETURN(object ro, Get<object>(r, "rows[]"));
+      RememberedRow remembered;
+      TB_ASSIGN_OR_RETURN(remembered.id, StringField(ro, "id"));
+      TB_ASSIGN_OR_RETURN(remembered.time_us, IntField(ro, "time"));
+      TB_ASSIGN_OR_RETURN(std::string group, StringField(ro, "group"));
+      TB_ASSIGN_OR_RETURN(element consumed, Field(ro, "consumed"));
+      TB_ASSIGN_OR_RETURN(remembered.consumed, Get<bool>(consumed, "consumed"));
+      TB_ASSIGN_OR_RETURN(element row_e, Field(ro, "row"));
+      TB_ASSIGN_OR_RETURN(DetectionRow row, ReadRow(row_e));
+      RowSchema schema;
+      for (auto& [name, cell] : row.fields) {
+        schema.columns.emplace_back(name, static_cast<uint8_t>(ColumnRole::kStored));
+        remembered.cells.push_back(std::move(cell));
+      }
+      auto known = std::find(rs.schemas.begin(), rs.schemas.end(), schema);
+      remembered.schema = static_cast<uint16_t>(known - rs.schemas.begin());
+      if (known == rs.schemas.end()) rs.schemas.push_back(std::move(schema));
+      rs.groups[group].rows.push_back(std::move(remembered));
+    }
+  } else {
+    TB_ASSIGN_OR_RETURN(element schemas, Field(o, "schemas"));
+    TB_ASSIGN_OR_RETURN(array schemas_array, Get<array>(schemas, "schemas"));
+    for (element sc : schemas_array) {
+      TB_ASSIGN_OR_RETURN(array columns, Get<array>(sc, "schemas[]"));
+      RowSchema schema;
+      for (element column : columns) {
+        TB_ASSIGN_OR_RETURN(array pair, Get<array>(column, "schemas[] column"));
+        if (pair.size() != 2) return Bad("schemas[] column");
+        TB_ASSIGN_OR_RETURN(std::string_view name,
+                            Get<std::string_view>(pair.at(0).value_unsafe(), "column name"));
+        TB_ASSIGN_OR_RETURN(uint64_t role, Get<uint64_t>(pair.at(1).value_unsafe(), "column role"));
+        if (role > 255) return Bad("column role");
+        schema.columns.emplace_back(std::string(name), static_cast<uint8_t>(role));
+      }
+      rs.schemas.push_back(std::move(schema));
+    }
+    if (rs.schemas.size() > 65535) return Bad("schemas");
+    TB_ASSIGN_OR_RETURN(element groups, Field(o, "groups"));
+    TB_ASSIGN_OR_RETURN(array groups_array, Get<array>(groups, "groups"));
+    for (element g : groups_array) {
+      TB_ASSIGN_OR_RETURN(array pair, Get<array>(g, "groups[]"));
+      if (pair.size() != 2) return Bad("groups[]");
+      TB_ASSIGN_OR_RETURN(std::string_view key,
+                          Get<std::string_view>(pair.at(0).value_unsafe(), "group key"));
+      const size_t key_parts =
+          static_cast<size_t>(std::count(key.begin(), key.end(), '\x1f')) + 1;
+      TB_ASSIGN_OR_RETURN(array rows_array, Get<array>(pair.at(1).value_unsafe(), "group rows"));
+      RowGroup& group = rs.groups[std::string(key)];
+      for (element r : rows_array) {
+        // [time, id, consumed, schema, derived, cell...]
+        TB_ASSIGN_OR_RETURN(array fields, Get<array>(r, "group row"));
+        if (fields.size() < 5) return Bad("group row");
+        RememberedRow row;
+        auto it = fields.begin();
+        TB_ASSIGN_OR_RETURN(row.time_us, Get<int64_t>(*it, "row time"));
+        ++it;
+        TB_ASSIGN_OR_RETURN(std::string_view id, Get<std::string_view>(*it, "row id"));
+        row.id = std::string(id);
+        ++it;
+        TB_ASSIGN_OR_RETURN(bool consumed, Get<bool>(*it, "row consumed"));
+        row.consumed = consumed;
+        ++it;
+        TB_ASSIGN_OR_RETURN(uint64_t schema, Get<uint64_t>(*it, "row schema"));
+        if (schema >= rs.schemas.size()) return Bad("row schema");
+        row.schema = static_cast<uint16_t>(schema);
+        ++it;
+        TB_ASSIGN_OR_RETURN(uint64_t derived, Get<uint64_t>(*it, "row derived"));
+        ++it;
+        const auto& columns = rs.schemas[row.schema].columns;
+        size_t derived_count = 0;
+        for (size_t i = 0; i < 64; ++i) {
+          if (((derived >> i) & 1u) == 0) continue;
+          if (i >= columns.size() || i >= 32 ||
+              columns[i].second == static_cast<uint8_t>(ColumnRole::kStored)) {
+            return Bad("row derived");
+          }
+          if (columns[i].second >= static_cast<uint8_t>(ColumnRole::kGroupPart) &&
+              columns[i].second - static_cast<size_t>(ColumnRole::kGroupPart) >= key_parts) {
+            return Bad("row derived");
+          }
+          ++derived_count;
+        }
+        row.derived = static_cast<uint32_t>(derived);
+        for (; it != fields.end(); ++it) {
+          TB_ASSIGN_OR_RETURN(Cell cell, ReadCell(*it));
+          row.cells.push_back(std::move(cell));
+        }
+        if (row.cells.size() + derived_count != columns.size()) return Bad("row cells");
+        group.rows.push_back(std::move(row));
+      }
+      if (group.rows.empty()) return Bad("group rows");
+    }
+    if (element e; o.at_key("keys_evicted").get(e) == simdjson::SUCCESS) {
+      TB_ASSIGN_OR_RETURN(rs.keys_evicted, Get<uint64_t>(e, "keys_evicted"));
+    }
+    if (element e; o.at_key("rows_evicted").get(e) == simdjson::SUCCESS) {
+      TB_ASSIGN_OR_RETURN(rs.rows_evicted, Get<uint64_t>(e, "rows_evicted"));
+    }
+  }
+  for (auto& [key, group] : rs.groups) {
+    std::sort(group.rows.begin(), group.rows.end(),
+              [](const RememberedRow& a, const RememberedRow& b) {
+                return a.time_us != b.time_us ? a.time_us < b.time_us : a.id < b.id;
+              });
   }
   TB_ASSIGN_OR_RETURN(element pending, Field(o, "pending"));
   TB_ASSIGN_OR_RETURN(array pending_array, Get<array>(pending, "pending"));
@@ -238,21 +336,41 @@ std::string EncodeMonitorState(const MonitorState& state) {
     w.Int(rs.watermark_us);
     w.Key("ingest_position");
     w.UInt(rs.ingest_position);
-    w.Key("rows");
+    w.Key("keys_evicted");
+    w.UInt(rs.keys_evicted);
+    w.Key("rows_evicted");
+    w.UInt(rs.rows_evicted);
+    w.Key("schemas");
     w.BeginArray();
-    for (const auto& [row_id, cached] : rs.rows) {
-      w.BeginObject();
-      w.Key("id");
-      w.String(row_id);
-      w.Key("time");
-      w.Int(cached.time_us);
-      w.Key("group");
-      w.String(cached.group_key);
-      w.Key("consumed");
-      w.Bool(cached.consumed);
-      w.Key("row");
-      WriteRow(w, cached.row);
-      w.EndObject();
+    for (const RowSchema& schema : rs.schemas) {
+      w.BeginArray();
+      for (const auto& [name, role] : schema.columns) {
+        w.BeginArray();
+        w.String(name);
+        w.UInt(role);
+        w.EndArray();
+      }
+      w.EndArray();
+    }
+    w.EndArray();
+    w.Key("groups");
+    w.BeginArray();
+    for (const auto& [key, group] : rs.groups) {
+      w.BeginArray();
+      w.String(key);
+      w.BeginArray();
+      for (const RememberedRow& row : group.rows) {
+        w.BeginArray();
+        w.Int(row.time_us);
+        w.String(row.id);
+        w.Bool(row.consumed);
+        w.UInt(row.schema);
+        w.UInt(row.derived);
+        for (const Cell& cell : row.cells) WriteCell(w, cell);
+        w.EndArray();
+      }
+      w.EndArray();
+      w.EndArray();
     }
     w.EndArray();
     w.Key("pending");
@@ -346,7 +464,7 @@ Result<MonitorState> DecodeMonitorState(std::string_view text) {
   }
   TB_ASSIGN_OR_RETURN(object o, Get<object>(root, "state"));
   TB_ASSIGN_OR_RETURN(int64_t version, IntField(o, "version"));
-  if (version != kMonitorStateVersion) {
+  if (version != 1 && version != kMonitorStateVersion) {  // 1: rows kept whole.
     return Corruption("monitor state: unsupported version " + std::to_string(version));
   }
   MonitorState state;
@@ -356,7 +474,7 @@ Result<MonitorState> DecodeMonitorState(std::string_view text) {
   TB_ASSIGN_OR_RETURN(object rules_object, Get<object>(rules, "rules"));
   for (auto [key, value] : rules_object) {
     TB_ASSIGN_OR_RETURN(object ro, Get<object>(value, "rules[]"));
-    Result<RuleState> rs = ReadRuleState(ro);
+    Result<RuleState> rs = ReadRuleState(ro, version);
     if (!rs.ok()) return rs.status().WithContext("rule " + std::string(key));
     state.engine.rules.emplace(std::string(key), std::move(rs).value());
   }

@@ -24,7 +24,15 @@ MonitorState SampleState() {
   row.Set("d", Cell::Double(2.5));
   row.Set("b", Cell::Bool(true));
   row.Set("z", Cell::Null());
-  rs.rows["e1"] = CachedRow{1'700'000'000'000'001, "g\x1fh", true, row};
+  rs.schemas.push_back(RowSchema{{{"eventID", 1}, {"eventTime", 2}, {"n", 0}, {"d", 0},
+                                  {"b", 0}, {"z", 4}}});
+  RememberedRow remembered;
+  remembered.time_us = 1'700'000'000'000'001;
+  remembered.id = "e1 \"quoted\" \n";
+  remembered.consumed = true;
+  remembered.derived = 0b000011;  // eventID and eventTime; z (role: group part 1) is stored
+  remembered.cells = {Cell::Int(-3), Cell::Double(2.5), Cell::Bool(true), Cell::Null()};
+  rs.groups["g\x1fh"].rows.push_back(remembered);
   rs.pending.push_back(PendingCandidate{"cid", "k", "g", 1, 2, 3, 4, 5, {row}});
   rs.open["k2"] = OpenAlert{"aid", 10, 11, 12, 13, row};
   rs.suppress_until["k3"] = 99;
@@ -40,7 +48,10 @@ TEST(MonitorStateTest, RoundTripsEveryField) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(EncodeMonitorState(*back), text);
   const RuleState& rs = back->engine.rules.at("detect.x");
-  EXPECT_EQ(rs.rows.at("e1").row, state.engine.rules.at("detect.x").rows.at("e1").row);
+  const RuleState& original = state.engine.rules.at("detect.x");
+  EXPECT_EQ(rs.Expand("g\x1fh", rs.groups.at("g\x1fh").rows.at(0)),
+            original.Expand("g\x1fh", original.groups.at("g\x1fh").rows.at(0)));
+  EXPECT_EQ(rs.Expand("g\x1fh", rs.groups.at("g\x1fh").rows.at(0)), original.pending[0].rows[0]);
   EXPECT_EQ(back->outbox[0].pending_sinks, (std::vector<std::string>{"stdout", "hook"}));
 }
 
@@ -49,17 +60,42 @@ TEST(MonitorStateTest, RejectsCorruptState) {
       "",
       "not json",
       "[]",
-      R"({"version":2,"runs":0,"rules":{},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{},"outbox":[],"delivered":[]})",
       R"({"version":1,"runs":0,"rules":{},"outbox":[]})",
       R"({"version":1,"runs":0,"rules":{"r":{"watermark":"x"}},"outbox":[],"delivered":[]})",
       R"({"version":1,"runs":0,"rules":{"r":{"watermark":1,"rows":[{"id":"a","time":1,"group":"","consumed":false,"row":[["c",[9,1]]]}],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
       R"({"version":1,"runs":0,"rules":{},"outbox":[{"id":"a"}],"delivered":[]})",
+      // Version 2 rows: schema out of range, a stored column marked derived, too few cells,
+      // a group part the key does not have, a group without rows.
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["id",1]]],"groups":[["k",[[1,"a",false,5,0]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["c",0]]],"groups":[["k",[[1,"a",false,0,1]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["c",0]]],"groups":[["k",[[1,"a",false,0,0]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["g",5]]],"groups":[["k",[[1,"a",false,0,1]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
   };
   for (const char* text : bad) {
     Result<MonitorState> r = DecodeMonitorState(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << text;
   }
+}
+
+// A version 1 file (rows kept whole) still loads: its rows keep every cell.
+TEST(MonitorStateTest, ReadsVersionOneRows) {
+  Result<MonitorState> state = DecodeMonitorState(
+      R"({"version":1,"runs":3,"rules":{"r":{"watermark":1,"rows":[{"id":"a","time":5,)"
+      R"("group":"10.0.0.1","consumed":false,"row":[["eventID",[4,"a"]],["eventTime",[5,5]]]}],)"
+      R"("pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const RuleState& rs = state->engine.rules.at("r");
+  ASSERT_EQ(rs.row_count(), 1u);
+  const RememberedRow& row = rs.groups.at("10.0.0.1").rows.at(0);
+  EXPECT_EQ(row.id, "a");
+  EXPECT_EQ(row.time_us, 5);
+  DetectionRow expected;
+  expected.Set("eventID", Cell::String("a"));
+  expected.Set("eventTime", Cell::Timestamp(5));
+  EXPECT_EQ(rs.Expand("10.0.0.1", row), expected);
 }
 
 TEST(MonitorStateTest, SavesAtomicallyWithOwnerOnlyPermissions) {
