@@ -24,41 +24,14 @@ int HexValue(char c) {
   return c - 'A' + 10;
 }
 
-// Decodes the well-formed UTF-8 sequence at `pos`; returns its length (0 if malformed).
-size_t DecodeUtf8(std::string_view s, size_t pos, uint32_t* code_point) {
-  auto byte = [&](size_t i) -> uint32_t { return static_cast<unsigned char>(s[i]); };
-  uint32_t c = byte(pos);
-  if (c < 0x80) {
-    *code_point = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t cp;
-  uint32_t min;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-    min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-    min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (pos + len > s.size()) return 0;
-  for (size_t i = 1; i < len; ++i) {
-    uint32_t b = byte(pos + i);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  *code_point = cp;
-  return len;
+// Decodes the well-formed UTF-8 sequence at `pos` (base/utf8.h's decoder); returns its
+// length (0 if malformed). REQUIRES: pos < s.size().
+size_t Utf8SequenceAt(std::string_view s, size_t pos, uint32_t* code_point) {
+  size_t end = pos;
+  const int32_t cp = DecodeUtf8(s, &end);
+  if (cp < 0) return 0;
+  *code_point = static_cast<uint32_t>(cp);
+  return end - pos;
 }
 
 std::string CodePointName(uint32_t cp) {
@@ -71,7 +44,7 @@ std::string CodePointName(uint32_t cp) {
 // culprits (typographic quotes, non-breaking spaces).
 std::string UnexpectedCharacter(std::string_view s, size_t pos) {
   uint32_t cp = 0;
-  size_t len = DecodeUtf8(s, pos, &cp);
+  size_t len = Utf8SequenceAt(s, pos, &cp);
   if (len == 0) return "invalid UTF-8";
   if (cp < 0x20 || cp == 0x7F) return "unexpected control character " + CodePointName(cp);
   std::string out = "unexpected character '";
@@ -383,7 +356,7 @@ Token Lexer::LexOther(const SourceLocation& start, std::string* error) {
       break;
   }
   uint32_t cp = 0;
-  size_t len = DecodeUtf8(source_, pos_, &cp);
+  size_t len = Utf8SequenceAt(source_, pos_, &cp);
   SourceLocation at = start;
   at.length = static_cast<uint32_t>(len == 0 ? 1 : len);
   if (c == ':') {
@@ -433,7 +406,7 @@ Status ValidateUtf8(std::string_view source) {
       continue;
     }
     uint32_t cp = 0;
-    size_t len = DecodeUtf8(source, i, &cp);
+    size_t len = Utf8SequenceAt(source, i, &cp);
     if (len == 0) {
       char detail[48];
       std::snprintf(detail, sizeof(detail), "invalid UTF-8 byte 0x%02X in query text",
