@@ -64,16 +64,12 @@ std::vector<std::string_view> KeyParts(std::string_view key, size_t group_column
   return parts;
 }
 
-bool RowLess(const RememberedRow& a, const RememberedRow& b) {
-  return a.time_us != b.time_us ? a.time_us < b.time_us : a.id < b.id;
-}
-
 // Returns the row of `group` with this time and id, or nullptr. REQUIRES: group sorted.
 const RememberedRow* FindSorted(const RowGroup& group, int64_t time_us, const std::string& id) {
   RememberedRow probe;
   probe.time_us = time_us;
   probe.id = id;
-  auto it = std::lower_bound(group.rows.begin(), group.rows.end(), probe, RowLess);
+  auto it = std::lower_bound(group.rows.begin(), group.rows.end(), probe, RememberedRowLess);
   return it != group.rows.end() && it->time_us == time_us && it->id == id ? &*it : nullptr;
 }
 
@@ -100,9 +96,7 @@ RememberedRow Remember(const AlertRule& rule, RuleState* rs, const std::string& 
     schema.columns.emplace_back(name, role);
   }
   RememberedRow out;
-  auto known = std::find(rs->schemas.begin(), rs->schemas.end(), schema);
-  out.schema = static_cast<uint16_t>(known - rs->schemas.begin());
-  if (known == rs->schemas.end()) rs->schemas.push_back(std::move(schema));
+  out.schema = rs->SchemaIndex(std::move(schema));
   const RowSchema& columns = rs->schemas[out.schema];
   const std::vector<std::string_view> parts = KeyParts(group_key, rule.threshold.group_by.size());
   for (size_t i = 0; i < row.fields.size(); ++i) {
@@ -158,6 +152,17 @@ std::string_view CandidateOutcomeName(CandidateOutcome outcome) {
     case CandidateOutcome::kUnconfirmed: return "unconfirmed";
   }
   return "unknown";
+}
+
+bool RememberedRowLess(const RememberedRow& a, const RememberedRow& b) {
+  return a.time_us != b.time_us ? a.time_us < b.time_us : a.id < b.id;
+}
+
+uint16_t RuleState::SchemaIndex(RowSchema schema) {
+  auto known = std::find(schemas.begin(), schemas.end(), schema);
+  const auto index = static_cast<uint16_t>(known - schemas.begin());
+  if (known == schemas.end()) schemas.push_back(std::move(schema));
+  return index;
 }
 
 size_t RuleState::row_count() const {
@@ -369,7 +374,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       rule.dedup_key.empty() ? rule.threshold.group_by : rule.dedup_key;
   std::vector<PendingCandidate> fresh;
   for (auto& [group, staged] : changes->staged) {
-    std::sort(staged.begin(), staged.end(), RowLess);
+    std::sort(staged.begin(), staged.end(), RememberedRowLess);
     std::vector<RememberedRow*> members;
     auto live = rs->groups.find(group);
     if (live != rs->groups.end()) {
@@ -381,7 +386,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     for (RememberedRow& r : staged) members.push_back(&r);
     std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(old_members),
                        members.end(), [](const RememberedRow* x, const RememberedRow* y) {
-                         return RowLess(*x, *y);
+                         return RememberedRowLess(*x, *y);
                        });
     size_t first = 0;
     for (size_t j = 0; j < members.size(); ++j) {
@@ -519,7 +524,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       kept.push_back(std::move(r));
     }
     std::inplace_merge(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(old_size),
-                       kept.end(), RowLess);
+                       kept.end(), RememberedRowLess);
   }
   changes->staged.clear();
   changes->consumed.clear();

@@ -126,6 +126,9 @@ struct RememberedRow {
   std::vector<Cell> cells;  // The columns not derived, in order.
 };
 
+// The order of a group's rows: by time, then id.
+bool RememberedRowLess(const RememberedRow& a, const RememberedRow& b);
+
 // The rows of one group_by key. Invariant: rows sorted by (time_us, id), ids unique.
 struct RowGroup {
   std::vector<RememberedRow> rows;
@@ -170,6 +173,8 @@ struct RuleState {
   std::unordered_multiset<uint64_t> id_hashes;
 
   size_t row_count() const;
+  // Returns the index of `schema` in `schemas`, appending it when it is new.
+  uint16_t SchemaIndex(RowSchema schema);
   // Returns the remembered row as the detection query returned it.
   DetectionRow Expand(const std::string& group_key, const RememberedRow& row) const;
   std::vector<PendingCandidate> pending;

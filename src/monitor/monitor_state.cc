@@ -183,9 +183,7 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
         schema.columns.emplace_back(name, static_cast<uint8_t>(ColumnRole::kStored));
         remembered.cells.push_back(std::move(cell));
       }
-      auto known = std::find(rs.schemas.begin(), rs.schemas.end(), schema);
-      remembered.schema = static_cast<uint16_t>(known - rs.schemas.begin());
-      if (known == rs.schemas.end()) rs.schemas.push_back(std::move(schema));
+      remembered.schema = rs.SchemaIndex(std::move(schema));
       rs.groups[group].rows.push_back(std::move(remembered));
     }
   } else {
@@ -269,10 +267,7 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
     }
   }
   for (auto& [key, group] : rs.groups) {
-    std::sort(group.rows.begin(), group.rows.end(),
-              [](const RememberedRow& a, const RememberedRow& b) {
-                return a.time_us != b.time_us ? a.time_us < b.time_us : a.id < b.id;
-              });
+    std::sort(group.rows.begin(), group.rows.end(), RememberedRowLess);
   }
   TB_ASSIGN_OR_RETURN(element pending, Field(o, "pending"));
   TB_ASSIGN_OR_RETURN(array pending_array, Get<array>(pending, "pending"));
