@@ -13,10 +13,14 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
-// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each element of a
-// root {"Records":[...]} document as the on-demand object inside this reader's parse, so the
-// record's bytes go through simdjson stage 1 once; if it declines one, the document is read
-// again the two-pass way from that element on.
+// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each record as an
+// on-demand object inside a parse this reader makes anyway, so the record's bytes go through
+// simdjson stage 1 once: elements of a root {"Records":[...]} or root array (if the sink
+// declines one, the document is read again the two-pass way from that element on), the
+// object of an NDJSON line or single-event document (scanned once to classify it, then
+// rewound; a declined one is delivered from its text), and the event parsed out of a
+// CloudTrailEvent / eventJson value (the parse that checks it is one object; a declined one
+// is decoded again and delivered from its text).
 // Elements of Records are delivered as they stand in the input (no copy, no allocation); a
 // CloudTrailEvent or eventJson value goes through EmbeddedEvent (unescaped into a reused
 // padded buffer and checked to be one JSON object) before it is delivered.
