@@ -5,9 +5,11 @@
 // same record errors), and every delivered record must honour the RecordRef contract: non-empty
 // text from '{' to '}', within the record limit, kPadding readable bytes after it, strictly
 // increasing indices. A third and fourth read normalise the records: once the two-pass way
-// (RecordSink::OnRecord) and once through the single-pass path (RecordSink::TryParsedRecord,
-// which falls back to the two-pass read for a record it cannot take); both must give the same
-// outcome, the same accepted and rejected records with the same messages, and the same rows.
+// (RecordSink::OnRecord) and once through the single-pass paths (RecordSink::TryParsedRecord
+// on Records elements, root JSON-array elements, NDJSON lines, single-event documents and
+// embedded CloudTrailEvent / eventJson events, with the reader's fallback to the two-pass way
+// for a record the sink declines); both must give the same outcome, the same accepted and
+// rejected records with the same messages, and the same rows.
 // Any violation aborts.
 #include <cstdint>
 #include <cstdio>

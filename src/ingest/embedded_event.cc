@@ -88,6 +88,23 @@ Result<std::string_view> EmbeddedEvent::Decode() {
   return RightTrimJsonSpace(raw);
 }
 
+ondemand::object* EmbeddedEvent::ParseObject() {
+  if (!error_.empty()) return nullptr;
+  std::string_view text = TrimJsonSpace(text_.view());
+  if (text.empty() || text.size() > max_record_bytes_) return nullptr;
+  if (parser_.iterate(PaddedView(text)).get(doc_) != simdjson::SUCCESS) return nullptr;
+  if (doc_.get_object().get(object_) != simdjson::SUCCESS) return nullptr;
+  parsed_text_ = text;
+  return &object_;
+}
+
+bool EmbeddedEvent::FinishObject(std::string_view* json) {
+  const char* after = nullptr;
+  if (doc_.current_location().get(after) == simdjson::SUCCESS) return false;
+  *json = parsed_text_;
+  return true;
+}
+
 void EmbeddedEvent::ShrinkTo(uint64_t keep_bytes) {
   if (parser_.capacity() > keep_bytes) parser_ = ondemand::parser();
   text_.ShrinkTo(static_cast<size_t>(keep_bytes));

@@ -41,6 +41,18 @@ class EmbeddedEvent {
   // cannot allocate.
   Result<std::string_view> Decode();
 
+  // Single-pass form of Decode, for a reader whose sink walks the event itself: parses the
+  // captured event and returns its root object, which the caller reads to its end and then
+  // passes to FinishObject; the object is valid until the next Capture, Decode or
+  // ParseObject. Returns nullptr for anything Decode would not accept at once (an unusable
+  // value, an empty or oversized text, a parse error, not an object); Decode then says why.
+  simdjson::ondemand::object* ParseObject();
+
+  // After the object from ParseObject was read to its end: returns true and sets `*json` to
+  // the event's text (what Decode returns) when nothing follows the object; false otherwise
+  // (Decode then says why).
+  bool FinishObject(std::string_view* json);
+
   // Frees memory beyond `keep_bytes`.
   void ShrinkTo(uint64_t keep_bytes);
 
@@ -50,6 +62,9 @@ class EmbeddedEvent {
   std::string error_;  // Why the captured value is unusable; empty when it may be usable.
   PaddedBuffer text_;
   simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;    // ParseObject's parse.
+  simdjson::ondemand::object object_;   // Its root object.
+  std::string_view parsed_text_;        // Its text, trimmed.
 };
 
 }  // namespace trailbook::ingest

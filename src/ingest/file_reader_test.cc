@@ -810,6 +810,106 @@ TEST_P(FileReaderTest, LakeCsvWithBrokenQuotingIsRejected) {
                                      "inside a quoted field opened on line 3"));
 }
 
+// A sink that takes records from the reader's parse (RecordSink::TryParsedRecord): it reads
+// the object to its end, declines one with a "decline" member, and checks every committed
+// record like OnRecord does.
+class ParsedSink final : public RecordSink {
+ public:
+  Status OnRecord(const RecordRef& r) override { return plain.OnRecord(r); }
+  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
+    plain.OnRecordError(index, line, message);
+  }
+  bool AcceptsParsedRecords() const override { return true; }
+  bool TryParsedRecord(simdjson::ondemand::object& object) override {
+    EXPECT_FALSE(pending_);
+    for (auto field : object) {
+      simdjson::ondemand::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return false;
+      if (key.unsafe_is_equal("decline")) return false;
+    }
+    pending_ = true;
+    return true;
+  }
+  Status CommitParsedRecord(const RecordRef& r) override {
+    EXPECT_TRUE(pending_);
+    pending_ = false;
+    ++committed;
+    return plain.OnRecord(r);
+  }
+  void AbandonParsedRecord() override {
+    EXPECT_TRUE(pending_);
+    pending_ = false;
+    ++abandoned;
+  }
+
+  CollectingSink plain;
+  size_t committed = 0;
+  size_t abandoned = 0;
+
+ private:
+  bool pending_ = false;
+};
+
+// Every container offers its records to a sink that accepts parsed records, one simdjson pass
+// per record; records the sink declines or that fail a check after the walk (content after
+// an embedded event) come through OnRecord / OnRecordError exactly as on the two-pass path.
+TEST_P(FileReaderTest, ParsedRecordsOnEveryPathMatchTheTwoPassRead) {
+  struct Case {
+    std::string name;
+    std::string text;
+  };
+  auto cases = [&](std::string_view extra) {
+    auto lookup_of = [](const std::string& inner) {
+      return "{\"EventId\":\"x\",\"CloudTrailEvent\":\"" + JsonEscape(inner) + "\"}";
+    };
+    return std::vector<Case>{
+        {"records.json", "{\"Records\":[" + Event(0) + "," + Event(1, extra) + "," + Event(2) +
+                             "]}"},
+        {"lines.jsonl", Event(0) + "\n" + Event(1, extra) + "\n{\"foo\":1}\n" + Event(2) + "\n" +
+                            lookup_of(Event(3, extra)) + "\n"},
+        {"array.json", "[" + Event(0) + "," + Event(1, extra) + ",7," + lookup_of(Event(2)) +
+                           "," + Event(3) + "]"},
+        {"single.json", Event(0, extra)},
+        {"lookup.json", "{\"Events\":[" + lookup_of(Event(0)) + "," + lookup_of(Event(1, extra)) +
+                            "," + lookup_of(Event(2) + " {}") + "," + lookup_of("[1]") + "," +
+                            lookup_of(Event(3)) + "]}"},
+        {"lake.json", "{\"QueryResultRows\":[[{\"eventJson\":\"" + JsonEscape(Event(0)) +
+                          "\"}],[{\"eventJson\":\"" + JsonEscape(Event(1, extra)) + "\"}]]}"},
+        {"result.csv", "eventJson\n" + CsvQuote(Event(0)) + "\n" + CsvQuote(Event(1, extra)) +
+                           "\n"},
+    };
+  };
+  for (std::string_view extra : {std::string_view(""), std::string_view(",\"decline\":1")}) {
+    for (const Case& c : cases(extra)) {
+      SCOPED_TRACE(c.name + std::string(extra));
+      ASSERT_TRUE(Read(c.text, c.name).ok());
+      ParsedSink parsed;
+      FileInfo info;
+      ASSERT_TRUE(reader_.ReadBytes(c.name, c.text, parsed, &info).ok());
+      EXPECT_EQ(parsed.plain.records, sink_.records);
+      EXPECT_EQ(parsed.plain.indices, sink_.indices);
+      EXPECT_EQ(parsed.plain.lines, sink_.lines);
+      ASSERT_EQ(parsed.plain.errors.size(), sink_.errors.size());
+      for (size_t i = 0; i < sink_.errors.size(); ++i) {
+        EXPECT_EQ(parsed.plain.errors[i].index, sink_.errors[i].index);
+        EXPECT_EQ(parsed.plain.errors[i].line, sink_.errors[i].line);
+        EXPECT_EQ(parsed.plain.errors[i].message, sink_.errors[i].message);
+      }
+      EXPECT_EQ(info.records, info_.records);
+      EXPECT_EQ(info.record_errors, info_.record_errors);
+      EXPECT_GT(sink_.records.size(), 0u);
+      if (extra.empty()) {
+        // Nothing declined: every record came from the reader's parse.
+        EXPECT_EQ(parsed.committed, sink_.records.size());
+      } else {
+        EXPECT_LT(parsed.committed, sink_.records.size());
+      }
+      // Only the embedded event with content after it is walked and then abandoned.
+      EXPECT_EQ(parsed.abandoned, c.name == "lookup.json" ? 1u : 0u);
+    }
+  }
+}
+
 TEST_P(FileReaderTest, SinkErrorStopsTheReadUnchanged) {
   sink_ = CollectingSink();
   sink_.StopAfter(2);

@@ -171,6 +171,79 @@ TEST(IngestPipelineTest, BadRecordsBetweenGoodOnesInRecordsFiles) {
   EXPECT_EQ((*store)->Snapshot()->row_count(), 2 * bad.size() + 2);
 }
 
+// NDJSON lines, root JSON-array elements and the events inside LookupEvents records are
+// also normalised from a parse the reader already made (one simdjson pass per record; for
+// LookupEvents one pass over the unescaped CloudTrailEvent). A bad record there must read
+// exactly as on the two-pass path, name its record (and line), and keep its neighbours.
+TEST(IngestPipelineTest, BadRecordsBetweenGoodOnesInLinesArraysAndLookupEvents) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(io::CreateDirectories(dir + "/in").ok());
+  auto event = [](int i, std::string_view extra) {
+    std::string second = std::to_string(i % 60);
+    return R"({"eventTime":"2021-01-01T00:0)" + std::to_string(i / 60) + ":" +
+           (second.size() < 2 ? "0" : "") + second + R"(Z","eventID":"e)" + std::to_string(i) +
+           "\"" + std::string(extra) + "}";
+  };
+  auto quoted = [](std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"(,"requestParameters":{"a":[1,2,]})", "invalid JSON in 'requestParameters'"},
+      {R"(,"readOnly":tru)", "invalid JSON in 'readOnly'"},
+      {R"(,"errorCode":1)", "field 'errorCode': expected string, got number"},
+      {R"(,"eventTime":"2021-01-01T00:00:00Z")", "duplicate member 'eventTime'"},
+      {R"(,"requestParameters":{"k":"\u12"})", "invalid JSON in 'requestParameters'"},
+      {R"(,"userIdentity":{"type":"Root","arn":[]})", "field 'userIdentity.arn': expected string"},
+      {R"(,"sourceIPAddress":{"a":1})", "field 'sourceIPAddress': expected string"},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    int n = static_cast<int>(i) * 9;
+    std::string suffix = std::to_string(i);
+    std::string lines =
+        event(n, "") + "\n" + event(n + 1, bad[i].first) + "\n" + event(n + 2, "") + "\n";
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/l" + suffix + ".jsonl", lines).ok());
+    std::string array = "[\n" + event(n + 3, "") + ",\n" + event(n + 4, bad[i].first) + ",\n" +
+                        event(n + 5, "") + "]";
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/a" + suffix + ".json", array).ok());
+    std::string lookup = "{\"Events\":[";
+    for (int k = 6; k < 9; ++k) {
+      if (k > 6) lookup += ",\n";
+      lookup += R"({"EventId":"x","CloudTrailEvent":)" +
+                quoted(event(n + k, k == 7 ? bad[i].first : "")) + "}";
+    }
+    lookup += "]}";
+    ASSERT_TRUE(io::WriteFileAtomic(dir + "/in/k" + suffix + ".json", lookup).ok());
+  }
+  auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  IngestOptions options;
+  options.threads = 1;
+  auto s = RunIngest(**store, {dir + "/in"}, options);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->files_rejected, 0u) << (s->rejected_files.empty() ? "" : s->rejected_files[0].reason);
+  EXPECT_EQ(s->records, 9 * bad.size());
+  EXPECT_EQ(s->events_added, 6 * bad.size());
+  ASSERT_EQ(s->rejected_records.size(), 3 * bad.size());
+  auto has = [&](const std::string& needle) {
+    for (const std::string& r : s->rejected_records) {
+      if (r.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    std::string suffix = std::to_string(i);
+    EXPECT_TRUE(has("l" + suffix + ".jsonl: record 1 (line 2): " + bad[i].second)) << i;
+    EXPECT_TRUE(has("a" + suffix + ".json: record 1: " + bad[i].second)) << i;
+    EXPECT_TRUE(has("k" + suffix + ".json: record 1: " + bad[i].second)) << i;
+  }
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 6 * bad.size());
+}
+
 TEST(IngestPipelineTest, SmallBatchesGiveTheSameResult) {
   std::string dir = TempDir();
   auto store = storage::Store::Open(dir + "/store", storage::Store::Mode::kReadWrite);

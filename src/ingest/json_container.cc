@@ -95,6 +95,14 @@ struct JsonContainerReader::Scope {
   bool single_pass = false;
   // Records elements handled by a single-pass read that was then restarted: skipped.
   uint64_t skip_records = 0;
+  // Offer the event elements of a root array to the sink as parsed objects.
+  bool single_pass_elements = false;
+  // Root array elements handled by a single-pass read that was then restarted: skipped.
+  uint64_t skip_elements = 0;
+  // Offer a root event object (an NDJSON line, a single-event document) and embedded events
+  // (CloudTrailEvent, eventJson) to the sink as parsed objects. Neither needs the document
+  // to be read again when the sink declines: the record is then delivered from its text.
+  bool single_pass_events = false;
 };
 
 enum class JsonContainerReader::ObjectKind {
@@ -205,26 +213,12 @@ Status JsonContainerReader::Deliver(Scope& scope, std::string_view json, uint64_
   return s;
 }
 
-Status JsonContainerReader::DeliverParsed(Scope& scope, ondemand::object& object,
-                                          const char* start) {
-  auto restart = [this]() {
-    restart_ = true;
-    return Internal("the single-pass read of Records restarts");
-  };
-  if (!scope.sink->TryParsedRecord(object)) return restart();
-  const char* end = nullptr;
-  if (scope.doc->current_location().get(end) != simdjson::SUCCESS || end < start) {
-    scope.sink->AbandonParsedRecord();
-    return restart();
-  }
-  std::string_view json =
-      RightTrimJsonSpace(std::string_view(start, static_cast<size_t>(end - start)));
-  // What Deliver would reject or report goes through the two-pass read, which words it.
-  if (json.size() < 2 || json.front() != '{' || json.back() != '}' ||
-      json.size() > limits_.max_record_bytes) {
-    scope.sink->AbandonParsedRecord();
-    return restart();
-  }
+bool JsonContainerReader::DeliverableAsIs(std::string_view json) const {
+  return json.size() >= 2 && json.front() == '{' && json.back() == '}' &&
+         json.size() <= limits_.max_record_bytes;
+}
+
+Status JsonContainerReader::CommitParsed(Scope& scope, std::string_view json) {
   RecordRef record;
   record.index = scope.state->next_index++;
   record.line = scope.line;
@@ -235,7 +229,77 @@ Status JsonContainerReader::DeliverParsed(Scope& scope, ondemand::object& object
   return s;
 }
 
+Status JsonContainerReader::DeliverParsed(Scope& scope, ondemand::object& object,
+                                          const char* start) {
+  auto restart = [this]() {
+    restart_ = true;
+    return Internal("the single-pass read of the document restarts");
+  };
+  if (!scope.sink->TryParsedRecord(object)) return restart();
+  const char* end = nullptr;
+  if (scope.doc->current_location().get(end) != simdjson::SUCCESS || end < start) {
+    scope.sink->AbandonParsedRecord();
+    return restart();
+  }
+  std::string_view json =
+      RightTrimJsonSpace(std::string_view(start, static_cast<size_t>(end - start)));
+  // What Deliver would reject or report goes through the two-pass read, which words it.
+  if (!DeliverableAsIs(json)) {
+    scope.sink->AbandonParsedRecord();
+    return restart();
+  }
+  return CommitParsed(scope, json);
+}
+
+Status JsonContainerReader::DeliverParsedElement(Scope& scope, ondemand::object& object,
+                                                 std::string_view json) {
+  auto restart = [this]() {
+    restart_ = true;
+    return Internal("the single-pass read of the document restarts");
+  };
+  // ScanObject has read the element to its end: go back to its first member.
+  bool not_empty = false;
+  if (object.reset().get(not_empty) != simdjson::SUCCESS) return restart();
+  if (!scope.sink->TryParsedRecord(object)) return restart();
+  // The sink must have left the iterator where the scan did, right after the element.
+  const char* end = nullptr;
+  if (scope.doc->current_location().get(end) != simdjson::SUCCESS ||
+      end < json.data() + json.size()) {
+    scope.sink->AbandonParsedRecord();
+    return restart();
+  }
+  return CommitParsed(scope, json);
+}
+
+Status JsonContainerReader::DeliverRootEvent(Scope& scope, ondemand::object& object,
+                                             std::string_view json) {
+  if (scope.single_pass_events && DeliverableAsIs(json)) {
+    // ScanObject has read the object to its end: go back to its first member. Nothing
+    // after it is read any more, so a record the sink declines is simply delivered from
+    // its text.
+    bool not_empty = false;
+    if (object.reset().get(not_empty) == simdjson::SUCCESS &&
+        scope.sink->TryParsedRecord(object)) {
+      return CommitParsed(scope, json);
+    }
+  }
+  return Deliver(scope, json, scope.line);
+}
+
 Status JsonContainerReader::DeliverEmbedded(Scope& scope, uint64_t error_line) {
+  if (scope.single_pass_events) {
+    // One parse of the embedded event for both the check that it is one JSON object and the
+    // sink. Anything that does not go through cleanly (a bad event, a record the sink
+    // declines) is decoded again the two-pass way below, which words its error.
+    simdjson::ondemand::object* object = embedded_.ParseObject();
+    if (object != nullptr && scope.sink->TryParsedRecord(*object)) {
+      std::string_view json;
+      if (embedded_.FinishObject(&json) && DeliverableAsIs(json)) {
+        return CommitParsed(scope, json);
+      }
+      scope.sink->AbandonParsedRecord();
+    }
+  }
   Result<std::string_view> event = embedded_.Decode();
   if (!event.ok()) {
     if (event.status().code() == StatusCode::kResourceExhausted) return event.status();
@@ -503,7 +567,7 @@ Status JsonContainerReader::ReadTopObject(ondemand::document& doc, Scope& scope)
       if (state.format == ContainerFormat::kUnknown) {
         state.format = scope.in_line ? ContainerFormat::kNdjson : ContainerFormat::kSingleEvent;
       }
-      return Deliver(scope, TrimJsonSpace(scope.text), scope.line);
+      return DeliverRootEvent(scope, object, TrimJsonSpace(scope.text));
     case ObjectKind::kUnknown:
       break;
   }
@@ -532,6 +596,10 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
     std::string context = "invalid JSON in array element " + std::to_string(i);
     ondemand::value item;
     if (auto e = element.get(item)) return JsonError(scope, e, context);
+    if (i < scope.skip_elements) {
+      ++i;
+      continue;
+    }
     const char* start = nullptr;
     if (item.current_location().get(start) != simdjson::SUCCESS) start = nullptr;
     ondemand::object object;
@@ -566,6 +634,12 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
         if (state.format == ContainerFormat::kUnknown) state.format = ContainerFormat::kJsonArray;
         std::string_view text(start, static_cast<size_t>(end - start));
         text = RightTrimJsonSpace(text);
+        if (scope.single_pass_elements && DeliverableAsIs(text)) {
+          Status s = DeliverParsedElement(scope, object, text);
+          if (restart_) restart_skip_ = i;
+          TB_RETURN_IF_ERROR(s);
+          break;
+        }
         uint64_t error_line = text.size() > limits_.max_record_bytes ? LineAt(scope, start) : 0;
         TB_RETURN_IF_ERROR(Deliver(scope, text, error_line));
         break;
@@ -596,9 +670,9 @@ Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink
   restart_ = false;
   Status s = ReadDocumentPass(text, sink, state, sink.AcceptsParsedRecords(), 0);
   if (restart_) {
-    // A Records element the single-pass read could not take as it stood: read the document
-    // again the two-pass way from that element on, so it is reported (or accepted) exactly
-    // as before and its neighbours are kept.
+    // A Records or root array element the single-pass read could not take as it stood: read
+    // the document again the two-pass way from that element on, so it is reported (or
+    // accepted) exactly as before and its neighbours are kept.
     restart_ = false;
     s = ReadDocumentPass(text, sink, state, /*single_pass=*/false, restart_skip_);
   }
@@ -607,13 +681,14 @@ Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink
 
 Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& sink,
                                              ContainerState* state, bool single_pass,
-                                             uint64_t skip_records) {
+                                             uint64_t skip) {
   sink_stopped_ = false;
   Scope scope;
   scope.sink = &sink;
   scope.state = state;
   scope.text = text;
-  scope.skip_records = skip_records;
+  // Embedded events never need the document read again, so the restarted read keeps them.
+  scope.single_pass_events = sink.AcceptsParsedRecords();
   ondemand::document doc;
   if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
     return JsonError(scope, error, "invalid JSON");
@@ -624,8 +699,11 @@ Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& 
   Status s;
   if (type == ondemand::json_type::object) {
     scope.single_pass = single_pass;
+    scope.skip_records = skip;
     s = ReadTopObject(doc, scope);
   } else if (type == ondemand::json_type::array) {
+    scope.single_pass_elements = single_pass;
+    scope.skip_elements = skip;
     s = ReadTopArray(doc, scope);
   } else {
     s = InvalidArgument("unrecognised format: the JSON document is " +
@@ -645,6 +723,7 @@ Status JsonContainerReader::ReadLine(std::string_view line, uint64_t line_number
   scope.text = text;
   scope.line = line_number;
   scope.in_line = true;
+  scope.single_pass_events = sink.AcceptsParsedRecords();
   ondemand::document doc;
   Status s;
   if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
@@ -697,6 +776,7 @@ Status JsonContainerReader::ReadEmbeddedEvent(std::string_view text, std::string
   scope.state = state;
   scope.line = line;
   scope.in_line = true;
+  scope.single_pass_events = sink.AcceptsParsedRecords();
   embedded_.CaptureText(text, what);
   return DeliverEmbedded(scope, line);
 }

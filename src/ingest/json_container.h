@@ -13,10 +13,14 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
-// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each element of a
-// root {"Records":[...]} document as the on-demand object inside this reader's parse, so the
-// record's bytes go through simdjson stage 1 once; if it declines one, the document is read
-// again the two-pass way from that element on.
+// A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each record as an
+// on-demand object inside a parse this reader makes anyway, so the record's bytes go through
+// simdjson stage 1 once: elements of a root {"Records":[...]} or root array (if the sink
+// declines one, the document is read again the two-pass way from that element on), the
+// object of an NDJSON line or single-event document (scanned once to classify it, then
+// rewound; a declined one is delivered from its text), and the event parsed out of a
+// CloudTrailEvent / eventJson value (the parse that checks it is one object; a declined one
+// is decoded again and delivered from its text).
 // Elements of Records are delivered as they stand in the input (no copy, no allocation); a
 // CloudTrailEvent or eventJson value goes through EmbeddedEvent (unescaped into a reused
 // padded buffer and checked to be one JSON object) before it is delivered.
@@ -105,11 +109,26 @@ class JsonContainerReader {
   Status ReadQueryResultRows(simdjson::ondemand::value value, Scope& scope);
   Status DeliverEmbedded(Scope& scope, uint64_t error_line);
   Status Deliver(Scope& scope, std::string_view json, uint64_t line);
+  // True when Deliver would deliver `json` as it stands (no error to word).
+  bool DeliverableAsIs(std::string_view json) const;
+  // Delivers `json` through RecordSink::CommitParsedRecord (the sink holds it pending).
+  Status CommitParsed(Scope& scope, std::string_view json);
   // Offers a Records element to the sink as a parsed object (RecordSink::TryParsedRecord);
   // sets restart_ when the document must be read again the two-pass way from this element.
   Status DeliverParsed(Scope& scope, simdjson::ondemand::object& object, const char* start);
+  // Offers a root array element that ScanObject has read and classified as an event, with
+  // text `json` (DeliverableAsIs), rewound to its start; sets restart_ as DeliverParsed.
+  Status DeliverParsedElement(Scope& scope, simdjson::ondemand::object& object,
+                              std::string_view json);
+  // Delivers the root object of a line or document, classified as an event with text
+  // `json`: offered as a parsed object (rewound to its start) when single_pass_events,
+  // delivered from its text when the sink declines it or Deliver has something to report.
+  Status DeliverRootEvent(Scope& scope, simdjson::ondemand::object& object,
+                          std::string_view json);
+  // Reads the document; with `single_pass`, Records elements and root array elements are
+  // offered to the sink parsed. Skips the first `skip` of them (a restarted read).
   Status ReadDocumentPass(std::string_view text, RecordSink& sink, ContainerState* state,
-                          bool single_pass, uint64_t skip_records);
+                          bool single_pass, uint64_t skip);
   void RecordError(Scope& scope, uint64_t line, std::string_view message);
   Status JsonError(Scope& scope, simdjson::error_code error, std::string_view context);
   uint64_t LineAt(Scope& scope, const char* position);
@@ -119,7 +138,7 @@ class JsonContainerReader {
   EmbeddedEvent embedded_;     // The CloudTrailEvent / eventJson being read.
   bool sink_stopped_ = false;  // The last error Status came from the sink.
   bool restart_ = false;       // The single-pass read of a document must start over.
-  uint64_t restart_skip_ = 0;  // Records elements it handled before that.
+  uint64_t restart_skip_ = 0;  // Records / root array elements it handled before that.
 };
 
 }  // namespace trailbook::ingest

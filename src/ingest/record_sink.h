@@ -3,8 +3,8 @@
 // RecordSink: how the input readers hand events to the rest of ingest. A reader calls
 // OnRecord once per event of an input, in input order, with the event's JSON text, and
 // OnRecordError for each record it could not deliver. The normaliser implements it; it also
-// takes Records elements straight from the reader's parse (TryParsedRecord and the calls after
-// it), which saves a second simdjson pass over each record.
+// takes records straight from the reader's parse (TryParsedRecord and the calls after it),
+// which saves a second simdjson pass over each record.
 //
 //   class CountingSink : public RecordSink {
 //     Status OnRecord(const RecordRef& r) override { ++n; return Status::OK(); }
@@ -63,17 +63,21 @@ class RecordSink {
 
   // Single-pass reading (optional; ingest's workers use it to avoid a second simdjson stage-1
   // pass over every record). When AcceptsParsedRecords() is true, the reader offers each
-  // element of a root {"Records":[...]} document first as the simdjson on-demand object inside
-  // its own parse of the document:
+  // record first as the simdjson on-demand object inside a parse it has made anyway: an
+  // element of a root {"Records":[...]} document or of a root JSON array, the object of an
+  // NDJSON line or of a single-event document (these it has scanned once to classify them,
+  // and rewinds), and the object it parses out of a CloudTrailEvent or eventJson value:
   //   - TryParsedRecord reads `object` to its end and returns true (the record is then
   //     pending), or returns false and leaves no trace of the record; the object's iterator
   //     must not be used afterwards (it may be in an error state).
   //   - After true, the reader calls exactly one of CommitParsedRecord, with the RecordRef
   //     that OnRecord would have received (its Status as OnRecord's), or AbandonParsedRecord,
   //     which must undo the pending record without a trace.
-  // After false or AbandonParsedRecord the reader reads the document again without this path,
-  // skips the records already handled, and delivers this record and the rest through OnRecord
-  // and OnRecordError, so every record is handled exactly once and its errors read the same.
+  // After false or AbandonParsedRecord the reader delivers this record through OnRecord or
+  // OnRecordError as if the sink did not accept parsed records: for a Records or root array
+  // element it reads the document again without this path from that element on (skipping
+  // the records already handled); a line, single event or embedded event it delivers from
+  // its text. So every record is handled exactly once and its errors read the same.
   virtual bool AcceptsParsedRecords() const { return false; }
   virtual bool TryParsedRecord(simdjson::ondemand::object& object) {
     (void)object;
