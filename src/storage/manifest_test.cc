@@ -10,7 +10,7 @@ Commit SampleCommit(uint64_t seq) {
   c.sequence = seq;
   c.time_us = 123;
   c.next_segment_id = 10 + seq;
-  c.added.push_back(SegmentInfo{seq, 19000, 100, 1, 2, 4096});
+  c.added.push_back(SegmentInfo{seq, 19000, 100, 1, 2, 4096, 0});
   c.ledger.push_back(LedgerEntry{"/logs/a" + std::to_string(seq) + ".json.gz", 10, 20,
                                  "abc" + std::to_string(seq), 5, 4, 1, 0, 99});
   c.properties.emplace_back("k", "v" + std::to_string(seq));
