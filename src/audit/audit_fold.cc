@@ -115,6 +115,8 @@ Result<FoldResult> FoldAuditJournal(storage::Store& store) {
                           storage::WriteSegment(dir, store.AllocateSegmentId(), day, rows,
                                                 std::span<const uint32_t>(day_rows).subspan(start, n),
                                                 options, codec));
+      // The journal holds trailbook audit events alone (AuditLog writes nothing else).
+      info.flags |= storage::kSegmentAuditOnly;
       commit.added.push_back(info);
     }
   }

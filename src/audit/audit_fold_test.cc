@@ -10,6 +10,10 @@
 #include "audit/audit_log.h"
 #include "audit/audit_verifier.h"
 #include "audit/testing/audit_test_support.h"
+#include "ingest/ingest_pipeline.h"
+#include "io/file.h"
+#include "sql/exec/query_engine.h"
+#include "storage/manifest.h"
 #include "storage/store.h"
 
 namespace trailbook::audit {
@@ -66,6 +70,171 @@ TEST(AuditFoldTest, FoldMovesEventsIntoSegmentsWithoutDuplicates) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok());
   EXPECT_EQ(report->last_sequence, 7u);
+}
+
+// Runs `sql` and returns its first column as strings, with the query's stats.
+std::vector<std::string> RunQuery(const storage::Store& store, const std::string& sql,
+                             const sql::QueryOptions& options, sql::QueryStats* stats) {
+  sql::QueryEngine engine(store);
+  auto result = engine.Execute(sql, options);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  if (!result.ok()) return {};
+  std::vector<std::string> out;
+  sql::DataChunk chunk;
+  while (true) {
+    auto more = (*result)->Next(&chunk);
+    EXPECT_TRUE(more.ok());
+    if (!more.ok() || !*more) break;
+    for (size_t r = 0; r < chunk.size; ++r) out.push_back(chunk.columns[0].GetValue(r).ToString());
+  }
+  *stats = (*result)->stats();
+  return out;
+}
+
+sql::QueryOptions HidingAudit() {
+  sql::QueryOptions options;
+  options.constraints.hidden_event_sources.push_back(kAuditEventSource);
+  return options;
+}
+
+constexpr char kNeedleQuery[] =
+    "SELECT eventID FROM events WHERE eventName = 'GetObject' ORDER BY eventID";
+
+// A store with one ingested dataset and `folds` audit folds of one event each (a server's
+// fold per busy second).
+std::string StoreWithFolds(int folds, size_t* ingest_segments) {
+  std::string dir = TempDir();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+  EXPECT_TRUE(store.ok());
+  if (!store.ok()) return dir;
+  ingest::IngestProgress progress;
+  std::vector<std::string> paths = {"tests/data/datasets/otrf-ec2-proxy-s3-exfil"};
+  auto ingested = ingest::Ingest(**store, paths, {}, &progress);
+  EXPECT_TRUE(ingested.ok()) << ingested.status().ToString();
+  *ingest_segments = (*store)->Snapshot()->infos().size();
+  auto log = AuditLog::Open(dir, {});
+  EXPECT_TRUE(log.ok());
+  if (!log.ok()) return dir;
+  for (int i = 1; i <= folds; ++i) {
+    EXPECT_TRUE((*log)->Append(Event(i)).ok());
+    auto folded = FoldAuditJournal(**store);
+    EXPECT_TRUE(folded.ok());
+    if (folded.ok()) {
+      EXPECT_EQ(folded->segments, 1u);
+    }
+  }
+  return dir;
+}
+
+TEST(AuditFoldTest, FoldMarksItsSegmentsAuditOnlyAndIngestDoesNot) {
+  constexpr int kFolds = 12;
+  size_t ingest_segments = 0;
+  std::string dir = StoreWithFolds(kFolds, &ingest_segments);
+  ASSERT_GT(ingest_segments, 0u);
+  // The flag survives a manifest replay (a fresh read-only handle).
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  size_t flagged = 0, plain = 0;
+  for (const storage::SegmentInfo& info : (*store)->Snapshot()->infos()) {
+    ((info.flags & storage::kSegmentAuditOnly) != 0 ? flagged : plain) += 1;
+  }
+  EXPECT_EQ(flagged, static_cast<size_t>(kFolds));
+  EXPECT_EQ(plain, ingest_segments);
+  // Every flagged segment holds audit events only: hiding them loses no other row.
+  sql::QueryStats stats;
+  auto audit = RunQuery(**store, "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'",
+                   {}, &stats);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0], std::to_string(kFolds));
+  auto all = RunQuery(**store, "SELECT count(*) FROM events", {}, &stats);
+  auto hidden = RunQuery(**store, "SELECT count(*) FROM events", HidingAudit(), &stats);
+  ASSERT_EQ(all.size(), 1u);
+  ASSERT_EQ(hidden.size(), 1u);
+  EXPECT_EQ(std::stoll(all[0]) - std::stoll(hidden[0]), kFolds);
+}
+
+TEST(AuditFoldTest, HiddenAuditSegmentsArePrunedWithoutBeingOpened) {
+  constexpr int kFolds = 40;
+  size_t ingest_segments = 0;
+  std::string dir = StoreWithFolds(kFolds, &ingest_segments);
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  sql::QueryStats shown, hidden;
+  auto seen = RunQuery(**store, kNeedleQuery, {}, &shown);
+  auto rows = RunQuery(**store, kNeedleQuery, HidingAudit(), &hidden);
+  EXPECT_FALSE(rows.empty());
+  EXPECT_EQ(rows, seen);
+  EXPECT_EQ(hidden.segments_total, ingest_segments + kFolds);
+  // Only the ingested segments are prepared; the fold segments leave the list unread.
+  EXPECT_LE(hidden.segments_prepared, ingest_segments);
+  EXPECT_EQ(shown.segments_prepared, ingest_segments + kFolds);
+  std::printf("needle query over %zu ingest + %d fold segments: prepared %llu (audit:read) vs "
+              "%llu (audit hidden)\n",
+              ingest_segments, kFolds, static_cast<unsigned long long>(shown.segments_prepared),
+              static_cast<unsigned long long>(hidden.segments_prepared));
+
+  // A store written before segment flags existed (types 2/3 only, flags 0) still opens and
+  // answers identically; there the fold segments are pruned one by one in Prepare instead.
+  std::string manifest = dir + "/MANIFEST";
+  auto bytes = io::ReadFile(manifest);
+  ASSERT_TRUE(bytes.ok());
+  storage::ManifestState state;
+  size_t valid = 0;
+  ASSERT_TRUE(storage::ReplayManifest(*bytes, &state, &valid).ok());
+  for (auto& [id, info] : state.segments) info.flags = 0;
+  std::string header = storage::EncodeStoreCreated(state.store_id, state.created_us);
+  std::string old_log = header + storage::EncodeSnapshot(state);
+  ASSERT_EQ(static_cast<uint8_t>(old_log[header.size() + storage::kRecordHeaderSize]),
+            storage::kRecordSnapshot);
+  ASSERT_TRUE(io::WriteFileAtomic(manifest, old_log).ok());
+  auto old_store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(old_store.ok()) << old_store.status().ToString();
+  for (const storage::SegmentInfo& info : (*old_store)->Snapshot()->infos()) {
+    EXPECT_EQ(info.flags, 0u);
+  }
+  sql::QueryStats old_shown, old_hidden;
+  EXPECT_EQ(RunQuery(**old_store, kNeedleQuery, {}, &old_shown), seen);
+  EXPECT_EQ(RunQuery(**old_store, kNeedleQuery, HidingAudit(), &old_hidden), rows);
+  EXPECT_EQ(old_hidden.segments_prepared, hidden.segments_prepared + kFolds);
+  std::printf("same store, manifest without flags: prepared %llu (audit hidden)\n",
+              static_cast<unsigned long long>(old_hidden.segments_prepared));
+}
+
+TEST(AuditFoldTest, PinnedSegmentsRerunIdenticallyAndAuditVerifyIsUnchanged) {
+  constexpr int kFolds = 5;
+  size_t ingest_segments = 0;
+  std::string dir = StoreWithFolds(kFolds, &ingest_segments);
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  sql::QueryOptions pinned = HidingAudit();
+  std::vector<uint64_t> ids;
+  for (const storage::SegmentInfo& info : (*store)->Snapshot()->infos()) ids.push_back(info.id);
+  std::sort(ids.begin(), ids.end());
+  pinned.constraints.segment_ids = ids;
+  sql::QueryStats first, second, all_stats;
+  auto a = RunQuery(**store, "SELECT eventID FROM events ORDER BY eventID", pinned, &first);
+  // More folds after the pin change nothing the pinned run reads.
+  {
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok());
+    auto log = AuditLog::Open(dir, {});
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append(Event(100)).ok());
+    ASSERT_TRUE(FoldAuditJournal(**writer).ok());
+  }
+  ASSERT_TRUE((*store)->Refresh().ok());
+  auto b = RunQuery(**store, "SELECT eventID FROM events ORDER BY eventID", pinned, &second);
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(second.segments_prepared, first.segments_prepared);
+  sql::QueryOptions pinned_all;
+  pinned_all.constraints.segment_ids = ids;
+  auto c = RunQuery(**store, "SELECT eventID FROM events ORDER BY eventID", pinned_all, &all_stats);
+  EXPECT_EQ(c.size(), a.size() + kFolds);
+  auto report = VerifyAuditTrail(dir, {});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+  EXPECT_EQ(report->last_sequence, static_cast<uint64_t>(kFolds + 1));
 }
 
 TEST(AuditFoldTest, WriterSnapshotFollowsAppendsAndFolds) {

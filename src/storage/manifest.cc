@@ -5,22 +5,30 @@
 namespace trailbook::storage {
 namespace {
 
-void PutSegment(std::string* out, const SegmentInfo& s) {
+// `with_flags`: the record is a kRecordCommitFlags / kRecordSnapshotFlags one, whose
+// segment_info ends with varint flags.
+void PutSegment(std::string* out, const SegmentInfo& s, bool with_flags) {
   PutVarint64(out, s.id);
   PutVarintSigned(out, s.day);
   PutVarint64(out, s.rows);
   PutVarintSigned(out, s.min_time);
   PutVarintSigned(out, s.max_time);
   PutVarint64(out, s.bytes);
+  if (with_flags) PutVarint64(out, s.flags);
 }
 
-Status ReadSegment(ByteReader& r, SegmentInfo* s) {
+Status ReadSegment(ByteReader& r, SegmentInfo* s, bool with_flags) {
   TB_RETURN_IF_ERROR(r.ReadVarint64(&s->id));
   TB_RETURN_IF_ERROR(r.ReadVarintSigned(&s->day));
   TB_RETURN_IF_ERROR(r.ReadVarint64(&s->rows));
   TB_RETURN_IF_ERROR(r.ReadVarintSigned(&s->min_time));
   TB_RETURN_IF_ERROR(r.ReadVarintSigned(&s->max_time));
-  return r.ReadVarint64(&s->bytes);
+  TB_RETURN_IF_ERROR(r.ReadVarint64(&s->bytes));
+  // Unknown bits (a newer writer's) are kept but mean nothing here: every flag only narrows
+  // what a scan reads for some callers, so ignoring one never shows a hidden row.
+  s->flags = 0;
+  if (with_flags) TB_RETURN_IF_ERROR(r.ReadVarint64(&s->flags));
+  return Status::OK();
 }
 
 void PutLedger(std::string* out, const LedgerEntry& e) {
@@ -61,11 +69,13 @@ Status ReadList(ByteReader& r, std::vector<T>* out, F read_one) {
   return Status::OK();
 }
 
-Status DecodeCommitBody(ByteReader& r, Commit* c) {
+Status DecodeCommitBody(ByteReader& r, Commit* c, bool with_flags) {
   TB_RETURN_IF_ERROR(r.ReadVarint64(&c->sequence));
   TB_RETURN_IF_ERROR(r.ReadVarintSigned(&c->time_us));
   TB_RETURN_IF_ERROR(r.ReadVarint64(&c->next_segment_id));
-  TB_RETURN_IF_ERROR(ReadList(r, &c->added, ReadSegment));
+  TB_RETURN_IF_ERROR(ReadList(r, &c->added, [with_flags](ByteReader& br, SegmentInfo* s) {
+    return ReadSegment(br, s, with_flags);
+  }));
   TB_RETURN_IF_ERROR(ReadList(r, &c->removed, [](ByteReader& br, uint64_t* id) {
     return br.ReadVarint64(id);
   }));
@@ -81,12 +91,12 @@ Status DecodeCommitBody(ByteReader& r, Commit* c) {
                   });
 }
 
-void EncodeCommitBody(const Commit& c, std::string* out) {
+void EncodeCommitBody(const Commit& c, std::string* out, bool with_flags) {
   PutVarint64(out, c.sequence);
   PutVarintSigned(out, c.time_us);
   PutVarint64(out, c.next_segment_id);
   PutVarint64(out, c.added.size());
-  for (const SegmentInfo& s : c.added) PutSegment(out, s);
+  for (const SegmentInfo& s : c.added) PutSegment(out, s, with_flags);
   PutVarint64(out, c.removed.size());
   for (uint64_t id : c.removed) PutVarint64(out, id);
   PutVarint64(out, c.ledger.size());
@@ -96,6 +106,15 @@ void EncodeCommitBody(const Commit& c, std::string* out) {
     PutLengthPrefixed(out, k);
     PutLengthPrefixed(out, v);
   }
+}
+
+// Records without segment flags keep the original format, so a store that never held a
+// flagged segment stays readable by builds that predate the flags.
+bool AnyFlags(const std::vector<SegmentInfo>& segments) {
+  for (const SegmentInfo& s : segments) {
+    if (s.flags != 0) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -131,24 +150,26 @@ std::string EncodeStoreCreated(const std::string& store_id, int64_t created_us) 
 
 std::string EncodeCommit(const Commit& c) {
   std::string p;
-  p.push_back(static_cast<char>(kRecordCommit));
-  EncodeCommitBody(c, &p);
+  bool flags = AnyFlags(c.added);
+  p.push_back(static_cast<char>(flags ? kRecordCommitFlags : kRecordCommit));
+  EncodeCommitBody(c, &p, flags);
   return FrameRecord(p);
 }
 
 std::string EncodeSnapshot(const ManifestState& s) {
-  std::string p;
-  p.push_back(static_cast<char>(kRecordSnapshot));
-  PutVarint64(&p, s.format_version);
-  PutLengthPrefixed(&p, s.store_id);
-  PutVarintSigned(&p, s.created_us);
   Commit c;
   c.sequence = s.last_sequence;
   c.next_segment_id = s.next_segment_id;
   for (const auto& [id, seg] : s.segments) c.added.push_back(seg);
   for (const auto& [path, e] : s.ledger) c.ledger.push_back(e);
   for (const auto& [k, v] : s.properties) c.properties.emplace_back(k, v);
-  EncodeCommitBody(c, &p);
+  bool flags = AnyFlags(c.added);
+  std::string p;
+  p.push_back(static_cast<char>(flags ? kRecordSnapshotFlags : kRecordSnapshot));
+  PutVarint64(&p, s.format_version);
+  PutLengthPrefixed(&p, s.store_id);
+  PutVarintSigned(&p, s.created_us);
+  EncodeCommitBody(c, &p, flags);
   return FrameRecord(p);
 }
 
@@ -174,7 +195,9 @@ Status ReplayManifest(std::string_view log, ManifestState* state, size_t* valid_
     uint8_t type = 0;
     TB_RETURN_IF_ERROR(r.ReadByte(&type));
     std::string where = "MANIFEST record at byte " + std::to_string(pos);
-    if (type == kRecordStoreCreated || type == kRecordSnapshot) {
+    const bool snapshot = type == kRecordSnapshot || type == kRecordSnapshotFlags;
+    const bool with_flags = type == kRecordCommitFlags || type == kRecordSnapshotFlags;
+    if (type == kRecordStoreCreated || snapshot) {
       uint32_t version = 0;
       std::string_view id;
       Status s = r.ReadVarint32(&version);
@@ -186,9 +209,9 @@ Status ReplayManifest(std::string_view log, ManifestState* state, size_t* valid_
       }
       state->format_version = version;
       state->store_id = id;
-      if (type == kRecordSnapshot) {
+      if (snapshot) {
         Commit c;
-        s = DecodeCommitBody(r, &c);
+        s = DecodeCommitBody(r, &c, with_flags);
         if (!s.ok()) return s.WithContext(where);
         ManifestState fresh;
         fresh.store_id = state->store_id;
@@ -197,10 +220,10 @@ Status ReplayManifest(std::string_view log, ManifestState* state, size_t* valid_
         *state = std::move(fresh);
         state->Apply(c);
       }
-    } else if (type == kRecordCommit) {
+    } else if (type == kRecordCommit || type == kRecordCommitFlags) {
       if (state->store_id.empty()) return Corruption(where + ": commit before store header");
       Commit c;
-      Status s = DecodeCommitBody(r, &c);
+      Status s = DecodeCommitBody(r, &c, with_flags);
       if (!s.ok()) return s.WithContext(where);
       state->Apply(c);
     } else {

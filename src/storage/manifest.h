@@ -28,6 +28,10 @@ inline constexpr uint32_t kStoreFormatVersion = 1;
 inline constexpr uint8_t kRecordStoreCreated = 1;
 inline constexpr uint8_t kRecordCommit = 2;
 inline constexpr uint8_t kRecordSnapshot = 3;
+// Commit / Snapshot whose segment_info entries end with varint flags (kSegment* bits).
+// Written only when some segment has flags, so older stores keep types 2 and 3.
+inline constexpr uint8_t kRecordCommitFlags = 4;
+inline constexpr uint8_t kRecordSnapshotFlags = 5;
 inline constexpr size_t kRecordHeaderSize = 12;  // u32 length + u64 checksum
 inline constexpr uint32_t kMaxRecordSize = 256u << 20;
 

@@ -503,7 +503,7 @@ Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t da
   }
   TB_RETURN_IF_ERROR(io::RenameFile(tmp, path));
   if (options.sync) DropCachedPages(path);
-  return SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size()};
+  return SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size(), 0};
 }
 
 }  // namespace trailbook::storage

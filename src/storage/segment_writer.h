@@ -24,6 +24,12 @@ struct SegmentWriteOptions {
   bool sync = true;            // fsync the file before renaming it into place.
 };
 
+// SegmentInfo::flags bits (stored in MANIFEST, docs/format/manifest.md; DO NOT CHANGE).
+// kSegmentAuditOnly: every row is a trailbook audit event (eventSource trailbook.audit);
+// set by the audit fold only, so a scan that hides audit events drops the segment from its
+// list without reading it.
+inline constexpr uint64_t kSegmentAuditOnly = 1;
+
 // What the manifest records about a segment.
 struct SegmentInfo {
   uint64_t id = 0;
@@ -32,6 +38,7 @@ struct SegmentInfo {
   int64_t min_time = 0;
   int64_t max_time = 0;
   uint64_t bytes = 0;
+  uint64_t flags = 0;  // kSegment* bits; 0 in stores written before flags existed
 };
 
 // Writes rows `rows` of `batch` (all in UTC day `day`, sorted by eventTime) as segment `id`

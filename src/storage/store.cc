@@ -322,6 +322,7 @@ void Store::RefreshJournalTail() const {
       info.min_time = f.min_time;
       info.max_time = f.max_time;
       info.bytes = record.segments[i].size();
+      info.flags = kSegmentAuditOnly;
       batch.infos.push_back(info);
       batch.readers.push_back(std::move(*reader));
     }

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "base/byte_lru_cache.h"
+#include "base/check.h"
 #include "base/thread_annotations.h"
 #include "base/timestamp.h"
 #include "sql/exec/expression_evaluator.h"
@@ -250,12 +251,15 @@ class EventScanSource {
                        plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
     }
     text_query_id_ = table_.text_blocks().NewQueryId();
-    // The journal's in-memory segments hold audit events alone; a caller that may not see
-    // them skips them here (up to a fold interval's worth of group commits, one segment
-    // each) rather than checking each one's eventSource dictionary in Prepare.
+    // Segments of audit events alone (the journal's in-memory ones, and folded ones whose
+    // manifest entry says kSegmentAuditOnly) are skipped here for a caller that may not see
+    // audit events: a long-running server has thousands of folds, and checking each one's
+    // eventSource dictionary in Prepare would open them all on every query.
     const auto& hidden = plan_->constraints.hidden_event_sources;
-    const bool hide_journal =
+    const bool hide_audit =
         std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
+    const auto& infos = snapshot_->infos();
+    TB_CHECK(infos.size() == segments.size());
     ScanCounters& c = context_->scan_counters();
     c.segments_total += segments.size();
     for (size_t s = 0; s < segments.size(); ++s) {
@@ -264,7 +268,8 @@ class EventScanSource {
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
                  seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id()) ||
-                 (hide_journal && (seg.id() & storage::kJournalSegmentIdBit) != 0);
+                 (hide_audit && ((seg.id() & storage::kJournalSegmentIdBit) != 0 ||
+                                 (infos[s].flags & storage::kSegmentAuditOnly) != 0));
       if (out) {
         c.segments_pruned += 1;
       } else {
@@ -342,6 +347,7 @@ class EventScanSource {
     const TableCatalog& cat = EventTableCatalog();
     const EventSchema& schema = EventSchema::Get();
     ScanCounters& counters = context_->scan_counters();
+    counters.segments_prepared += 1;
     auto prune = [&] {
       st->pruned = true;
       counters.segments_pruned += 1;

@@ -66,6 +66,7 @@ class TrackedMemory {
 struct ScanCounters {
   std::atomic<uint64_t> segments_total{0};
   std::atomic<uint64_t> segments_pruned{0};
+  std::atomic<uint64_t> segments_prepared{0};   // segments whose metadata a scan read
   std::atomic<uint64_t> blocks_total{0};
   std::atomic<uint64_t> blocks_read{0};
   std::atomic<uint64_t> rows_examined{0};

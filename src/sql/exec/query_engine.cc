@@ -55,6 +55,7 @@ QueryStats QueryResult::stats() const {
   QueryStats st;
   st.segments_total = c.segments_total.load();
   st.segments_pruned = c.segments_pruned.load();
+  st.segments_prepared = c.segments_prepared.load();
   st.blocks_total = c.blocks_total.load();
   st.blocks_read = c.blocks_read.load();
   st.rows_examined = c.rows_examined.load();

@@ -74,6 +74,9 @@ struct QueryOptions {
 struct QueryStats {
   uint64_t segments_total = 0;
   uint64_t segments_pruned = 0;
+  // Segments the scans opened for pruning (dictionaries, needle indexes); the rest of the
+  // pruned ones were dropped from manifest data alone.
+  uint64_t segments_prepared = 0;
   uint64_t blocks_total = 0;
   uint64_t blocks_read = 0;
   uint64_t rows_examined = 0;   // rows the scans looked at after index lookups
