@@ -513,7 +513,16 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     it = it->second <= now ? rs->suppress_until.erase(it) : std::next(it);
   }
 
-  // 6. Nothing fails from here: keep the new rows. Then forget rows no later run can return
+  // 6. Nothing fails from here. A row consumed now never joins a candidate again, so only its
+  // time and id (which recognise it when read again) are still needed.
+  if (options_.compact_consumed_rows) {
+    for (RememberedRow* r : changes->consumed) {
+      r->schema = kNoEvidence;
+      r->derived = 0;
+      std::vector<Cell>().swap(r->cells);
+    }
+  }
+  // Keep the new rows. Then forget rows no later run can return
   // (older than the next run's reach) and no row the next run accepts can share a window
   // with (older than that by one window).
   for (auto& [key, staged] : changes->staged) {
@@ -532,13 +541,27 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     auto hash = rs->id_hashes.find(IdHash(r.id));
     if (hash != rs->id_hashes.end()) rs->id_hashes.erase(hash);
   };
+  // A consumed row only recognises itself when read again, and no later run accepts a row
+  // older than its reach, so consumed rows go one window earlier.
   const int64_t horizon = now - reach - rule.threshold.window_us;
+  const int64_t consumed_horizon = options_.compact_consumed_rows ? now - reach : horizon;
   for (auto it = rs->groups.begin(); it != rs->groups.end();) {
     std::vector<RememberedRow>& group_rows = it->second.rows;
     auto keep = std::find_if(group_rows.begin(), group_rows.end(),
                              [&](const RememberedRow& r) { return r.time_us >= horizon; });
     std::for_each(group_rows.begin(), keep, forget);
     group_rows.erase(group_rows.begin(), keep);
+    auto stale = std::find_if(group_rows.begin(), group_rows.end(), [&](const RememberedRow& r) {
+      return r.consumed && r.time_us < consumed_horizon;
+    });
+    if (stale != group_rows.end()) {
+      auto last = std::remove_if(stale, group_rows.end(), [&](const RememberedRow& r) {
+        if (!r.consumed || r.time_us >= consumed_horizon) return false;
+        forget(r);
+        return true;
+      });
+      group_rows.erase(last, group_rows.end());
+    }
     it = group_rows.empty() ? rs->groups.erase(it) : std::next(it);
   }
   // 7. The key bound: forget the coldest keys, those least likely to reach the threshold.

@@ -96,7 +96,18 @@ struct EngineOptions {
   // and counted in TickOutput::keys_evicted / rows_evicted and RuleState::keys_evicted; a
   // later candidate of a forgotten key is judged without the forgotten rows.
   size_t max_keys_per_rule = 20'000;
+  // Memory: a consumed row is kept only as what recognises it when read again (time and id,
+  // its evidence cells dropped, see kNoEvidence) and only while a later run can still return
+  // it (lookback + window), not for the extra window an unconsumed row is kept. Neither
+  // changes an alert: consumed rows never join a candidate again. false keeps every row
+  // whole until the common horizon (for comparison in tests).
+  bool compact_consumed_rows = true;
 };
+
+// RememberedRow::schema of a consumed row whose cells were dropped: it holds no cells and
+// derives none (Expand is never called on it). DO NOT CHANGE: stored in the monitor state
+// file (docs/monitor.md).
+inline constexpr uint16_t kNoEvidence = 0xFFFF;
 
 // The role of a detection query column in a remembered row: a cell whose value equals what
 // its role derives is not stored (the row id, the time, the group_by values).
@@ -116,7 +127,8 @@ struct RowSchema {
 
 // A row remembered between runs, compactly: the cells its schema can derive (bit i of
 // `derived` set: column i equals what its role derives) are not stored.
-// Invariant: time_us >= the rule's prune horizon; cells.size() == columns - popcount(derived).
+// Invariant: time_us >= the rule's prune horizon; cells.size() == columns - popcount(derived),
+// or schema == kNoEvidence, consumed, derived == 0 and no cells.
 struct RememberedRow {
   int64_t time_us = 0;
   std::string id;

@@ -230,11 +230,18 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
         row.consumed = consumed;
         ++it;
         TB_ASSIGN_OR_RETURN(uint64_t schema, Get<uint64_t>(*it, "row schema"));
-        if (schema >= rs.schemas.size()) return Bad("row schema");
-        row.schema = static_cast<uint16_t>(schema);
         ++it;
         TB_ASSIGN_OR_RETURN(uint64_t derived, Get<uint64_t>(*it, "row derived"));
         ++it;
+        if (schema == kNoEvidence) {
+          // A consumed row kept without its evidence: time and id only.
+          if (!row.consumed || derived != 0 || it != fields.end()) return Bad("row schema");
+          row.schema = kNoEvidence;
+          group.rows.push_back(std::move(row));
+          continue;
+        }
+        if (schema >= rs.schemas.size()) return Bad("row schema");
+        row.schema = static_cast<uint16_t>(schema);
         const auto& columns = rs.schemas[row.schema].columns;
         size_t derived_count = 0;
         for (size_t i = 0; i < 64; ++i) {

@@ -72,12 +72,39 @@ TEST(MonitorStateTest, RejectsCorruptState) {
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["c",0]]],"groups":[["k",[[1,"a",false,0,0]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[[["g",5]]],"groups":[["k",[[1,"a",false,0,1]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      // A row without evidence (schema 65535) that is unconsumed, has cells or derives one.
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",false,65535,0]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",true,65535,0,[4,"x"]]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",true,65535,1]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
   };
   for (const char* text : bad) {
     Result<MonitorState> r = DecodeMonitorState(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << text;
   }
+}
+
+// A consumed row kept without its evidence (time and id only) round-trips as such.
+TEST(MonitorStateTest, RoundTripsConsumedRowsWithoutEvidence) {
+  MonitorState state;
+  RuleState& rs = state.engine.rules["detect.x"];
+  rs.watermark_us = 7;
+  RememberedRow row;
+  row.time_us = 5;
+  row.id = "e1";
+  row.consumed = true;
+  row.schema = kNoEvidence;
+  rs.groups["10.0.0.1"].rows.push_back(row);
+  std::string text = EncodeMonitorState(state);
+  Result<MonitorState> back = DecodeMonitorState(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(EncodeMonitorState(*back), text);
+  const RememberedRow& loaded = back->engine.rules.at("detect.x").groups.at("10.0.0.1").rows.at(0);
+  EXPECT_EQ(loaded.schema, kNoEvidence);
+  EXPECT_EQ(loaded.id, "e1");
+  EXPECT_EQ(loaded.time_us, 5);
+  EXPECT_TRUE(loaded.consumed);
+  EXPECT_TRUE(loaded.cells.empty());
 }
 
 // A version 1 file (rows kept whole) still loads: its rows keep every cell.
