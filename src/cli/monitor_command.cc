@@ -31,7 +31,8 @@ Status WriteStdout(std::string_view text) {
   return Status::OK();
 }
 
-void PrintPass(const monitor::PassReport& pass, bool quiet) {
+// `warned_budget`: whether the row budget warning was printed (once per process).
+void PrintPass(const monitor::PassReport& pass, bool quiet, bool* warned_budget) {
   for (const Status& s : pass.cycle.rule_errors) PrintError(s.message());
   for (const Status& s : pass.cycle.delivery_errors) PrintError(s.message());
   if (pass.digest && !pass.digest->ok()) PrintError("audit digest: " + pass.digest->status().message());
@@ -44,6 +45,14 @@ void PrintPass(const monitor::PassReport& pass, bool quiet) {
                std::to_string(pass.cycle.keys_evicted) + " coldest group keys (" +
                std::to_string(pass.cycle.rows_evicted) +
                " rows); their later candidates are judged without those rows");
+  }
+  if (pass.cycle.evidence_dropped > 0 && !*warned_budget) {
+    *warned_budget = true;
+    PrintError("detection state at max_rows_per_rule: kept " +
+               std::to_string(pass.cycle.evidence_dropped) +
+               " of the oldest rows as counts only (alerts stay exact but carry fewer evidence "
+               "rows; the state file counts them as evidence_dropped per rule); this warning is "
+               "printed once");
   }
   if (quiet) return;
   bool activity = pass.ingest.events_added > 0 || pass.cycle.alerts_new > 0 ||
@@ -71,13 +80,14 @@ int RunMonitor(const MonitorFlags& flags) {
     PrintError(m.status().message());
     return ToInt(ExitCodeFor(m.status()));
   }
+  bool warned_budget = false;
   if (flags.once) {
     Result<monitor::PassReport> pass = (*m)->RunPass(/*force_detect=*/true);
     if (!pass.ok()) {
       PrintError(pass.status().message());
       return ToInt(ExitCodeFor(pass.status()));
     }
-    PrintPass(*pass, flags.quiet);
+    PrintPass(*pass, flags.quiet, &warned_budget);
     if (Status closed = (*m)->Close(); !closed.ok()) {
       PrintError(closed.message());
       return ToInt(ExitCodeFor(closed));
@@ -95,7 +105,9 @@ int RunMonitor(const MonitorFlags& flags) {
     std::fprintf(stderr, "trailbook monitor: %zu detection runbooks; watching %zu paths\n",
                  (*m)->rule_count(), config->watch.size());
   }
-  Status s = (*m)->Run(g_stop, [&](const monitor::PassReport& pass) { PrintPass(pass, flags.quiet); });
+  Status s = (*m)->Run(g_stop, [&](const monitor::PassReport& pass) {
+    PrintPass(pass, flags.quiet, &warned_budget);
+  });
   if (!s.ok()) {
     PrintError(s.message());
     return ToInt(ExitCodeFor(s));

@@ -1,6 +1,7 @@
 #include "monitor/alert_engine.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
@@ -124,22 +125,71 @@ RememberedRow Remember(const AlertRule& rule, RuleState* rs, const std::string& 
   return out;
 }
 
+}  // namespace
+
+DetectionRow ParamRow(const AlertRule& rule, const PendingCandidate& c) {
+  if (!c.rows.empty()) return c.rows.back();
+  DetectionRow row;
+  const std::vector<std::string_view> parts = KeyParts(c.group_key, rule.threshold.group_by.size());
+  for (size_t k = 0; k < rule.threshold.group_by.size(); ++k) {
+    row.Set(rule.threshold.group_by[k],
+            k < parts.size() ? Cell::String(std::string(parts[k])) : Cell::Null());
+  }
+  row.Set(rule.time_column, Cell::Timestamp(c.window_end_us));
+  return row;
+}
+
+namespace {
+
 QueryParams RowParams(const DetectionRow& row) {
   QueryParams params;
   for (const auto& [name, cell] : row.fields) params.emplace_back(name, cell);
   return params;
 }
 
-std::string CandidateId(const AlertRule& rule, const std::string& dedup_value,
-                        const std::string& first_row_id, int64_t first_time) {
+// The id of a candidate: its rule, dedup value, first and last row times and `ordinal`, the
+// rows of its group at its first time consumed before it. Row ids are not used, so a row the
+// row budget kept as a count (TimeTally) gives the same id as one kept whole.
+std::string CandidateId(const AlertRule& rule, const std::string& dedup_value, int64_t first_time,
+                        uint64_t ordinal, int64_t last_time) {
   std::string material = rule.runbook_id;
   material += '\0';
   material += dedup_value;
   material += '\0';
-  material += first_row_id;
-  material += '\0';
   material += std::to_string(first_time);
+  material += '\0';
+  material += std::to_string(ordinal);
+  material += '\0';
+  material += std::to_string(last_time);
   return crypto::ToHex(crypto::Sha256(material)).substr(0, 32);
+}
+
+// Returns the tally of `tallies` at `time_us`, or nullptr. REQUIRES: tallies sorted.
+TimeTally* FindTally(std::vector<TimeTally>& tallies, int64_t time_us) {
+  auto it = std::lower_bound(tallies.begin(), tallies.end(), time_us,
+                             [](const TimeTally& t, int64_t v) { return t.time_us < v; });
+  return it != tallies.end() && it->time_us == time_us ? &*it : nullptr;
+}
+
+// Adds `unconsumed` and `consumed` rows at `time_us` to `tallies`, keeping them sorted.
+void AddTally(std::vector<TimeTally>& tallies, int64_t time_us, uint32_t unconsumed,
+              uint32_t consumed) {
+  auto it = std::lower_bound(tallies.begin(), tallies.end(), time_us,
+                             [](const TimeTally& t, int64_t v) { return t.time_us < v; });
+  if (it == tallies.end() || it->time_us != time_us) {
+    it = tallies.insert(it, TimeTally{time_us, 0, 0});
+  }
+  it->unconsumed += unconsumed;
+  it->consumed += consumed;
+}
+
+// Returns the rows of `rows` at `time_us` that are consumed. REQUIRES: rows sorted.
+uint64_t ConsumedAt(const std::vector<RememberedRow>& rows, int64_t time_us) {
+  auto it = std::lower_bound(rows.begin(), rows.end(), time_us,
+                             [](const RememberedRow& r, int64_t v) { return r.time_us < v; });
+  uint64_t n = 0;
+  for (; it != rows.end() && it->time_us == time_us; ++it) n += it->consumed ? 1u : 0u;
+  return n;
 }
 
 }  // namespace
@@ -168,6 +218,14 @@ uint16_t RuleState::SchemaIndex(RowSchema schema) {
 size_t RuleState::row_count() const {
   size_t n = 0;
   for (const auto& [key, group] : groups) n += group.rows.size();
+  return n;
+}
+
+size_t RuleState::tallied_row_count() const {
+  size_t n = 0;
+  for (const auto& [key, group] : groups) {
+    for (const TimeTally& t : group.tallies) n += size_t{t.unconsumed} + t.consumed;
+  }
   return n;
 }
 
@@ -238,6 +296,7 @@ struct AlertEngine::RowChanges {
   std::map<std::string, std::vector<RememberedRow>> staged;  // New rows by group key.
   std::unordered_set<std::string> staged_ids;
   std::vector<RememberedRow*> consumed;  // Rows marked consumed (live or staged).
+  std::vector<std::pair<TimeTally*, uint32_t>> tallied;  // Tally rows marked consumed.
 };
 
 TickOutput AlertEngine::RunOnce() {
@@ -267,10 +326,15 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
   saved.suppress_until = live.suppress_until;
   saved.keys_evicted = live.keys_evicted;
   saved.rows_evicted = live.rows_evicted;
+  saved.evidence_dropped = live.evidence_dropped;
   RowChanges changes;
   TickOutput local;
   if (Status s = RunRuleAt(*rule, clock_.NowMicros(), &live, &local, &changes); !s.ok()) {
     for (RememberedRow* row : changes.consumed) row->consumed = false;
+    for (auto [tally, n] : changes.tallied) {
+      tally->unconsumed += n;
+      tally->consumed -= n;
+    }
     saved.groups = std::move(live.groups);
     saved.schemas = std::move(live.schemas);
     saved.id_hashes = std::move(live.id_hashes);
@@ -283,6 +347,7 @@ Status AlertEngine::RunRule(const std::string& runbook_id, TickOutput* out) {
   out->rows_seen += local.rows_seen;
   out->keys_evicted += local.keys_evicted;
   out->rows_evicted += local.rows_evicted;
+  out->evidence_dropped += local.evidence_dropped;
   return Status::OK();
 }
 
@@ -358,7 +423,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     std::string group_key = JoinColumns(row, rule.threshold.group_by);
     if (known(group_key, id, time_us)) continue;
     if (time_us < start) continue;  // Outside the reach; an earlier run already judged it.
-    if (remembered >= options_.max_cached_rows_per_rule) {
+    if (!position && remembered >= options_.max_cached_rows_per_rule) {
       return ResourceExhausted("more than " + std::to_string(options_.max_cached_rows_per_rule) +
                                " detection rows within window + lookback; narrow the query");
     }
@@ -369,50 +434,106 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     ++out->rows_new;
   }
 
-  // 2. Threshold, per touched group, over unconsumed rows in time order.
+  // 2. Threshold, per touched group, over its unconsumed rows in time order: remembered
+  // rows one by one, tallied rows (TimeTally) as runs of equal time, first at their time.
+  // Rows of one time are interchangeable for the count, so a run is taken in part when a
+  // candidate ends inside it; the result equals that of taking the rows one by one.
   const std::vector<std::string>& dedup_columns =
       rule.dedup_key.empty() ? rule.threshold.group_by : rule.dedup_key;
   std::vector<PendingCandidate> fresh;
+  struct Unit {
+    int64_t time_us;
+    uint32_t rows;        // Unconsumed rows in the unit.
+    RememberedRow* row;   // A remembered row (rows == 1), or nullptr ...
+    TimeTally* tally;     // ... a run of tallied rows.
+  };
+  const uint64_t min_rows = std::max<uint64_t>(rule.threshold.min_rows, 1);
   for (auto& [group, staged] : changes->staged) {
     std::sort(staged.begin(), staged.end(), RememberedRowLess);
-    std::vector<RememberedRow*> members;
+    std::vector<Unit> units;
     auto live = rs->groups.find(group);
     if (live != rs->groups.end()) {
+      for (TimeTally& t : live->second.tallies) {
+        if (t.unconsumed > 0) units.push_back(Unit{t.time_us, t.unconsumed, nullptr, &t});
+      }
       for (RememberedRow& r : live->second.rows) {
-        if (!r.consumed) members.push_back(&r);
+        if (!r.consumed) units.push_back(Unit{r.time_us, 1, &r, nullptr});
       }
     }
-    const size_t old_members = members.size();
-    for (RememberedRow& r : staged) members.push_back(&r);
-    std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(old_members),
-                       members.end(), [](const RememberedRow* x, const RememberedRow* y) {
-                         return RememberedRowLess(*x, *y);
-                       });
+    for (RememberedRow& r : staged) units.push_back(Unit{r.time_us, 1, &r, nullptr});
+    std::sort(units.begin(), units.end(), [](const Unit& x, const Unit& y) {
+      if (x.time_us != y.time_us) return x.time_us < y.time_us;
+      if ((x.row == nullptr) != (y.row == nullptr)) return x.row == nullptr;
+      return x.row != nullptr && x.row->id < y.row->id;
+    });
+    // The consumed rows of this group at `time_us` so far (a candidate id's ordinal).
+    auto consumed_at = [&](int64_t time_us) {
+      uint64_t n = ConsumedAt(staged, time_us);
+      if (live != rs->groups.end()) {
+        n += ConsumedAt(live->second.rows, time_us);
+        if (TimeTally* t = FindTally(live->second.tallies, time_us)) n += t->consumed;
+      }
+      return n;
+    };
+    // Window: units [first, j], less the `skip` rows of unit `first` taken by the previous
+    // candidate; `count` rows in it.
     size_t first = 0;
-    for (size_t j = 0; j < members.size(); ++j) {
+    uint64_t skip = 0;
+    uint64_t count = 0;
+    for (size_t j = 0; j < units.size(); ++j) {
+      count += units[j].rows;
       while (rule.threshold.window_us > 0 &&
-             members[j]->time_us - members[first]->time_us > rule.threshold.window_us) {
+             units[j].time_us - units[first].time_us > rule.threshold.window_us) {
+        count -= units[first].rows - skip;
+        skip = 0;
         ++first;
       }
-      if (j + 1 - first < rule.threshold.min_rows) continue;
-      PendingCandidate c;
-      c.group_key = group;
-      c.dedup_value = JoinColumns(rs->Expand(group, *members[j]), dedup_columns);
-      c.id = CandidateId(rule, c.dedup_value, members[first]->id, members[first]->time_us);
-      c.created_us = now;
-      c.due_us = now + rule.confirm.delay_us;
-      c.window_start_us = members[first]->time_us;
-      c.window_end_us = members[j]->time_us;
-      c.row_count = j + 1 - first;
-      for (size_t k = first; k <= j; ++k) {
-        members[k]->consumed = true;
-        changes->consumed.push_back(members[k]);
-        if (c.rows.size() < options_.max_rows_per_alert) {
-          c.rows.push_back(rs->Expand(group, *members[k]));
+      while (count >= min_rows) {
+        PendingCandidate c;
+        c.group_key = group;
+        c.created_us = now;
+        c.due_us = now + rule.confirm.delay_us;
+        c.window_start_us = units[first].time_us;
+        c.window_end_us = units[j].time_us;
+        c.row_count = min_rows;
+        const uint64_t ordinal = consumed_at(c.window_start_us);
+        // Take min_rows rows from `first` on; the last is in unit j (count was below
+        // min_rows before it).
+        const RememberedRow* last_evidence = nullptr;
+        uint64_t need = min_rows;
+        while (need > 0) {
+          Unit& u = units[first];
+          const uint64_t take = std::min<uint64_t>(need, u.rows - skip);
+          if (u.row != nullptr) {
+            u.row->consumed = true;
+            changes->consumed.push_back(u.row);
+            last_evidence = u.row;
+            if (c.rows.size() < options_.max_rows_per_alert) {
+              c.rows.push_back(rs->Expand(group, *u.row));
+            }
+          } else {
+            const auto n = static_cast<uint32_t>(take);
+            u.tally->unconsumed -= n;
+            u.tally->consumed += n;
+            changes->tallied.emplace_back(u.tally, n);
+            c.rows_without_evidence += take;
+          }
+          need -= take;
+          skip += take;
+          if (skip == u.rows) {
+            skip = 0;
+            ++first;
+          }
         }
+        count -= min_rows;
+        // The dedup value: from the candidate's last row with evidence (the last row when
+        // the budget did not bite), else from the group key (ParamRow).
+        c.dedup_value = JoinColumns(
+            last_evidence != nullptr ? rs->Expand(group, *last_evidence) : ParamRow(rule, c),
+            dedup_columns);
+        c.id = CandidateId(rule, c.dedup_value, c.window_start_us, ordinal, c.window_end_us);
+        fresh.push_back(std::move(c));
       }
-      fresh.push_back(std::move(c));
-      first = j + 1;
     }
   }
 
@@ -426,7 +547,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     if (open != rs->open.end()) {
       ++open->second.suppressed;
       open->second.last_candidate_us = now;
-      open->second.last_row = c.rows.back();
+      open->second.last_row = ParamRow(rule, c);
       record(c, CandidateOutcome::kSuppressed, "open alert " + open->second.alert_id);
       continue;
     }
@@ -475,7 +596,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       open.created_us = now;
       open.last_candidate_us = now;
       open.suppress_until_us = now + rule.suppress_for_us;
-      open.last_row = c.rows.back();
+      open.last_row = ParamRow(rule, c);
       rs->open.emplace(c.dedup_value, std::move(open));
     }
     out->alerts.push_back(std::move(alert));
@@ -547,10 +668,17 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
   const int64_t consumed_horizon = options_.compact_consumed_rows ? now - reach : horizon;
   for (auto it = rs->groups.begin(); it != rs->groups.end();) {
     std::vector<RememberedRow>& group_rows = it->second.rows;
+    std::vector<TimeTally>& tallies = it->second.tallies;
     auto keep = std::find_if(group_rows.begin(), group_rows.end(),
                              [&](const RememberedRow& r) { return r.time_us >= horizon; });
     std::for_each(group_rows.begin(), keep, forget);
     group_rows.erase(group_rows.begin(), keep);
+    tallies.erase(tallies.begin(),
+                  std::find_if(tallies.begin(), tallies.end(),
+                               [&](const TimeTally& t) { return t.time_us >= horizon; }));
+    // A consumed row older than the next run's reach is kept as a count only: its id
+    // recognises nothing any more, its count still numbers the candidates that start at
+    // its time (CandidateId's ordinal) until the horizon.
     auto stale = std::find_if(group_rows.begin(), group_rows.end(), [&](const RememberedRow& r) {
       return r.consumed && r.time_us < consumed_horizon;
     });
@@ -558,11 +686,12 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       auto last = std::remove_if(stale, group_rows.end(), [&](const RememberedRow& r) {
         if (!r.consumed || r.time_us >= consumed_horizon) return false;
         forget(r);
+        AddTally(tallies, r.time_us, 0, 1);
         return true;
       });
       group_rows.erase(last, group_rows.end());
     }
-    it = group_rows.empty() ? rs->groups.erase(it) : std::next(it);
+    it = group_rows.empty() && tallies.empty() ? rs->groups.erase(it) : std::next(it);
   }
   // 7. The key bound: forget the coldest keys, those least likely to reach the threshold.
   // A source that re-reads its reach would bring a forgotten consumed row back unconsumed
@@ -579,10 +708,17 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     heat.reserve(rs->groups.size());
     for (auto it = rs->groups.begin(); it != rs->groups.end(); ++it) {
       const std::vector<RememberedRow>& group_rows = it->second.rows;
+      const std::vector<TimeTally>& tallies = it->second.tallies;
       size_t unconsumed = static_cast<size_t>(std::count_if(
           group_rows.begin(), group_rows.end(), [](const RememberedRow& r) { return !r.consumed; }));
-      heat.push_back(Heat{rereads && unconsumed < group_rows.size(), unconsumed,
-                          group_rows.back().time_us, it});
+      bool has_consumed = unconsumed < group_rows.size();
+      int64_t newest = group_rows.empty() ? std::numeric_limits<int64_t>::min() : group_rows.back().time_us;
+      for (const TimeTally& t : tallies) {
+        unconsumed += t.unconsumed;
+        has_consumed = has_consumed || t.consumed > 0;
+      }
+      if (!tallies.empty()) newest = std::max(newest, tallies.back().time_us);
+      heat.push_back(Heat{rereads && has_consumed, unconsumed, newest, it});
     }
     const size_t excess = rs->groups.size() - options_.max_keys_per_rule;
     auto colder = [](const Heat& x, const Heat& y) {
@@ -594,14 +730,48 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     std::nth_element(heat.begin(), heat.begin() + static_cast<std::ptrdiff_t>(excess - 1),
                      heat.end(), colder);
     for (size_t i = 0; i < excess; ++i) {
-      const std::vector<RememberedRow>& group_rows = heat[i].group->second.rows;
-      std::for_each(group_rows.begin(), group_rows.end(), forget);
-      out->rows_evicted += group_rows.size();
-      rs->rows_evicted += group_rows.size();
+      const RowGroup& group = heat[i].group->second;
+      std::for_each(group.rows.begin(), group.rows.end(), forget);
+      uint64_t evicted = group.rows.size();
+      for (const TimeTally& t : group.tallies) evicted += uint64_t{t.unconsumed} + t.consumed;
+      out->rows_evicted += evicted;
+      rs->rows_evicted += evicted;
       rs->groups.erase(heat[i].group);
     }
     out->keys_evicted += excess;
     rs->keys_evicted += excess;
+  }
+  // 8. The row budget (incremental sources: nothing is read twice, so no row id is needed to
+  // recognise a row): above it, the oldest rows keep only their counts. Each group's rows are
+  // sorted by time, so what goes is a prefix of each group.
+  const size_t evidence_rows = rs->row_count();
+  if (position && evidence_rows > options_.max_cached_rows_per_rule) {
+    const size_t excess = evidence_rows - options_.max_cached_rows_per_rule;
+    std::vector<int64_t> times;
+    times.reserve(evidence_rows);
+    for (const auto& [key, group] : rs->groups) {
+      for (const RememberedRow& r : group.rows) times.push_back(r.time_us);
+    }
+    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(excess - 1),
+                     times.end());
+    const int64_t cutoff = times[excess - 1];
+    size_t at_cutoff = excess - static_cast<size_t>(std::count_if(
+                                    times.begin(), times.end(),
+                                    [&](int64_t t) { return t < cutoff; }));
+    for (auto& [key, group] : rs->groups) {
+      size_t n = 0;
+      while (n < group.rows.size() &&
+             (group.rows[n].time_us < cutoff || (group.rows[n].time_us == cutoff && at_cutoff > 0))) {
+        const RememberedRow& r = group.rows[n];
+        if (r.time_us == cutoff) --at_cutoff;
+        forget(r);
+        AddTally(group.tallies, r.time_us, r.consumed ? 0 : 1, r.consumed ? 1 : 0);
+        ++n;
+      }
+      group.rows.erase(group.rows.begin(), group.rows.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    out->evidence_dropped += excess;
+    rs->evidence_dropped += excess;
   }
   rs->watermark_us = now;
   if (position) rs->ingest_position = *position;
@@ -610,7 +780,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
 
 Result<bool> AlertEngine::Confirm(const AlertRule& rule, const PendingCandidate& c, int64_t now,
                                   std::vector<DetectionRow>* confirm_rows) {
-  QueryParams params = RowParams(c.rows.back());
+  QueryParams params = RowParams(ParamRow(rule, c));
   params.emplace_back("window_start", Cell::Timestamp(c.window_start_us));
   params.emplace_back("window_end", Cell::Timestamp(c.window_end_us));
   params.emplace_back("candidate_time", Cell::Timestamp(c.created_us));
@@ -681,6 +851,7 @@ Alert AlertEngine::MakeAlert(const AlertRule& rule, const PendingCandidate& c, i
   alert.window_end_us = c.window_end_us;
   alert.row_count = c.row_count;
   alert.rows = c.rows;
+  alert.rows_without_evidence = c.rows_without_evidence;
   if (confirm_rows.size() > options_.max_rows_per_alert) {
     confirm_rows.resize(options_.max_rows_per_alert);
   }

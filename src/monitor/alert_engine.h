@@ -90,7 +90,14 @@ class QuerySource {
 struct EngineOptions {
   int64_t lookback_us = 15LL * 60 * 1'000'000;  // How late an event may arrive and still count.
   size_t max_rows_per_alert = 100;              // Rows carried by one alert (the rest counted).
-  size_t max_cached_rows_per_rule = 1'000'000;  // Memory bound; exceeded: kResourceExhausted.
+  // Memory bound: the rows a rule keeps with their evidence (row id and cells). Above it, at
+  // the end of a run of an incremental source, the oldest rows lose their evidence and are
+  // kept only as counts per time (TimeTally), which keeps every threshold, count, time and
+  // alert id exact; their alerts carry fewer evidence rows (Alert::rows_without_evidence).
+  // The rows dropped are counted in TickOutput / RuleState::evidence_dropped. A source that
+  // re-reads its reach (IngestPosition() is nullopt) needs every row id to recognise rows
+  // read again: above the bound its runs fail with kResourceExhausted.
+  size_t max_cached_rows_per_rule = 20'000;
   // Memory bound: the group_by keys a rule remembers rows for. Above it, at the end of a run,
   // the coldest keys are forgotten (fewest unconsumed rows first, then least recently seen)
   // and counted in TickOutput::keys_evicted / rows_evicted and RuleState::keys_evicted; a
@@ -141,9 +148,23 @@ struct RememberedRow {
 // The order of a group's rows: by time, then id.
 bool RememberedRowLess(const RememberedRow& a, const RememberedRow& b);
 
-// The rows of one group_by key. Invariant: rows sorted by (time_us, id), ids unique.
+// Rows of one group_by key at one time whose evidence (row id and cells) the row budget
+// dropped (EngineOptions::max_cached_rows_per_rule): only their counts are kept, which is
+// all a threshold needs (window membership depends on time alone). Unconsumed rows of a
+// tally sort before the remembered rows of the same time.
+struct TimeTally {
+  int64_t time_us = 0;
+  uint32_t unconsumed = 0;
+  uint32_t consumed = 0;
+  bool operator==(const TimeTally& other) const = default;
+};
+
+// The rows of one group_by key.
+// Invariants: rows sorted by (time_us, id), ids unique; tallies sorted by time_us, times
+// unique, no tally with both counts 0; rows and tallies not both empty.
 struct RowGroup {
   std::vector<RememberedRow> rows;
+  std::vector<TimeTally> tallies;
 };
 
 // A candidate waiting for its confirmation delay.
@@ -156,7 +177,8 @@ struct PendingCandidate {
   int64_t window_start_us = 0;
   int64_t window_end_us = 0;
   uint64_t row_count = 0;
-  std::vector<DetectionRow> rows;
+  std::vector<DetectionRow> rows;      // Evidence rows (at most max_rows_per_alert); may be empty.
+  uint64_t rows_without_evidence = 0;  // Rows of the candidate the row budget kept as counts.
 };
 
 // An alert that fired and has not resolved yet.
@@ -180,11 +202,15 @@ struct RuleState {
   std::vector<RowSchema> schemas;
   uint64_t keys_evicted = 0;  // Keys forgotten at the key bound, ever (with their rows).
   uint64_t rows_evicted = 0;
+  uint64_t evidence_dropped = 0;  // Rows kept as counts at the row budget, ever.
   // Derived, not persisted: hashes of the remembered row ids (finds rows read again).
   // Rebuilt by the engine when its size differs from the row count.
   std::unordered_multiset<uint64_t> id_hashes;
 
+  // Returns the rows kept with their evidence (the row budget's measure).
   size_t row_count() const;
+  // Returns the rows kept as counts only (TimeTally), consumed or not.
+  size_t tallied_row_count() const;
   // Returns the index of `schema` in `schemas`, appending it when it is new.
   uint16_t SchemaIndex(RowSchema schema);
   // Returns the remembered row as the detection query returned it.
@@ -213,6 +239,7 @@ struct Alert {
   int64_t window_end_us = 0;
   uint64_t row_count = 0;                   // Rows in the triggering window.
   std::vector<DetectionRow> rows;           // The triggering rows (capped).
+  uint64_t rows_without_evidence = 0;       // Of row_count, rows the row budget kept as counts.
   std::vector<DetectionRow> confirm_rows;   // Rows of the confirming query (capped).
   uint64_t suppressed = 0;                  // kResolved: candidates folded into the alert.
   std::string snapshot_id;                  // Evidence snapshot; "" when none was taken.
@@ -239,6 +266,7 @@ struct TickOutput {
   uint64_t rows_seen = 0;     // Rows the detection queries returned.
   uint64_t keys_evicted = 0;  // Group keys forgotten at the key bound (with rows_evicted rows).
   uint64_t rows_evicted = 0;
+  uint64_t evidence_dropped = 0;  // Rows kept as counts only at the row budget.
   std::vector<Status> rule_errors;  // Rules whose run failed (their state is unchanged).
 };
 
@@ -257,7 +285,7 @@ class AlertEngine {
 
   // Runs the rule `runbook_id` once. Errors: kNotFound (no such rule), the query's error,
   // kInvalidArgument when the query output lacks the time column or it is not a timestamp,
-  // kResourceExhausted when the row cache bound is exceeded.
+  // kResourceExhausted when a source that re-reads its reach exceeds the row bound.
   Status RunRule(const std::string& runbook_id, TickOutput* out);
 
   const EngineState& state() const { return state_; }
@@ -283,6 +311,12 @@ class AlertEngine {
   EngineOptions options_;
   EngineState state_;
 };
+
+// Returns the row whose columns parameterise the candidate's confirm query and its alert's
+// resolve query: its last evidence row (Alert::rows is capped, so at most the
+// max_rows_per_alert-th), else, when the row budget kept all its rows as counts, a row of its
+// group_by values and the time column (= window end).
+DetectionRow ParamRow(const AlertRule& rule, const PendingCandidate& c);
 
 // Replaces {alert_id}, {runbook_id} and {dedup_key} in `link_template`.
 std::string ExpandLink(std::string_view link_template, const Alert& alert);

@@ -936,6 +936,150 @@ TEST(AlertEngineTest, CompactConsumedRowsGiveTheSameAlertsAndKeepFewerRows) {
   }
 }
 
+// What an alert decides, without its evidence: id, status, key, times and counts.
+std::string Decision(const Alert& a) {
+  return a.id + (a.status == AlertStatus::kFiring ? " firing " : " resolved ") + a.dedup_key +
+         " " + std::to_string(a.created_us) + " " + std::to_string(a.window_start_us) + ".." +
+         std::to_string(a.window_end_us) + " rows " + std::to_string(a.row_count) + " folded " +
+         std::to_string(a.suppressed);
+}
+
+// The row budget: above max_cached_rows_per_rule the oldest rows keep only their counts per
+// time, and no alert changes (ids, keys, times, counts), on a stream of same-second bursts
+// delivered up to 14 minutes late and out of order, the budgeted engine restarted from its
+// saved state before every run (a kill between runs). Evidence is capped and its loss is
+// recorded in the alert ("N of M evidence rows"); confirm queries still get the group's values.
+TEST(AlertEngineTest, RowBudgetKeepsEveryAlertExactAndCapsTheEvidence) {
+  auto build = [](FakeSource& source) {
+    source.set_incremental(true);
+    source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+    source.On("confirm", [](const QueryParams& p, const std::vector<Event>&) {
+      std::vector<DetectionRow> rows;
+      // Confirms every key but ip3: depends only on the group's value.
+      if (ParamText(p, "sourceIPAddress") != "ip3") rows.push_back(DetectionRow());
+      return rows;
+    });
+    uint64_t x = 4242;
+    auto next = [&x](uint64_t n) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      return (x >> 33) % n;
+    };
+    int id = 0;
+    for (int burst = 0; burst < 700; ++burst) {
+      // 1-4 events of one key in the same second: runs of equal time that candidates split.
+      const int64_t t = kT0 + static_cast<int64_t>(next(3 * 3600)) * kSecond;
+      const std::string ip = "ip" + std::to_string(next(8));
+      const uint64_t n = 1 + next(4);
+      for (uint64_t k = 0; k < n; ++k) {
+        const int64_t delay = static_cast<int64_t>(next(14 * 60)) * kSecond;
+        const char* name = next(6) == 0 ? "ConsoleLogin" : "ConsoleLoginFailure";
+        source.Add({"r" + std::to_string(id++), t, t + delay, name, ip, "u"});
+      }
+    }
+  };
+  AlertRule rule = FailedLoginRule();
+  rule.threshold.min_rows = 6;
+  rule.suppress_for_us = 15 * kMinute;
+  rule.resolve.quiet_for_us = 10 * kMinute;
+  rule.confirm.kind = ConfirmKind::kQuery;
+  rule.confirm.query = "confirm";
+
+  std::vector<std::string> expected;
+  {
+    FakeClock clock(kT0);
+    FakeSource source(clock);
+    build(source);
+    EngineOptions options;
+    options.max_cached_rows_per_rule = 1'000'000;
+    AlertEngine whole({rule}, source, clock, options);
+    for (int tick = 0; tick <= 200; ++tick) {
+      clock.Set(kT0 + tick * kMinute);
+      TickOutput out = whole.RunOnce();
+      ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+      EXPECT_EQ(out.evidence_dropped, 0u);
+      for (const Alert& a : out.alerts) {
+        expected.push_back(Decision(a));
+        if (a.status == AlertStatus::kFiring) {
+          EXPECT_EQ(a.rows_without_evidence, 0u);
+        }
+      }
+    }
+  }
+  for (size_t budget : {size_t{0}, size_t{3}, size_t{40}}) {
+    SCOPED_TRACE("budget " + std::to_string(budget));
+    FakeClock clock(kT0);
+    FakeSource source(clock);
+    build(source);
+    EngineOptions options;
+    options.max_cached_rows_per_rule = budget;
+    std::vector<std::string> budgeted;
+    uint64_t dropped = 0, without_evidence = 0, evidence = 0;
+    std::string saved = EncodeMonitorState(MonitorState{});
+    for (int tick = 0; tick <= 200; ++tick) {
+      clock.Set(kT0 + tick * kMinute);
+      Result<MonitorState> state = DecodeMonitorState(saved);
+      ASSERT_TRUE(state.ok()) << state.status().ToString();
+      AlertEngine fresh({rule}, source, clock, options);
+      fresh.set_state(std::move(state->engine));
+      TickOutput out = fresh.RunOnce();
+      ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+      dropped += out.evidence_dropped;
+      for (const Alert& a : out.alerts) {
+        budgeted.push_back(Decision(a));
+        if (a.status != AlertStatus::kFiring) continue;
+        EXPECT_EQ(a.rows.size() + a.rows_without_evidence, a.row_count) << Decision(a);
+        without_evidence += a.rows_without_evidence;
+        evidence += a.rows.size();
+        EXPECT_THAT(AlertToJson(a),
+                    ::testing::HasSubstr(a.rows_without_evidence > 0
+                                             ? "\"rows_without_evidence\":" +
+                                                   std::to_string(a.rows_without_evidence)
+                                             : "\"rows\":"));
+      }
+      const RuleState& rs = fresh.state().rules.at(rule.runbook_id);
+      EXPECT_LE(rs.row_count(), budget) << "tick " << tick;
+      EXPECT_EQ(rs.evidence_dropped, dropped);
+      saved = EncodeMonitorState({fresh.state(), {}, {}, 0});
+    }
+    EXPECT_GE(expected.size(), 10u);
+    EXPECT_EQ(budgeted, expected);
+    EXPECT_GT(dropped, 100u) << "the budget must bite";
+    EXPECT_GT(without_evidence, 0u);
+    if (budget == 0) {  // Only the rows read by the alert's own run have evidence.
+      EXPECT_LT(evidence, without_evidence);
+    } else if (budget == 40) {
+      EXPECT_GT(evidence, 0u);
+    }
+  }
+}
+
+// A source that re-reads its reach needs every row id (to recognise rows read again), so
+// there the bound still fails the run rather than dropping evidence.
+TEST(AlertEngineTest, RowBudgetFailsTheRunOfASourceThatReReads) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  for (int i = 0; i < 20; ++i) {
+    source.Add({"m" + std::to_string(i), kT0, kT0, "ConsoleLoginFailure", std::to_string(i), "u"});
+  }
+  EngineOptions options;
+  options.max_cached_rows_per_rule = 10;
+  {
+    AlertEngine engine({FailedLoginRule()}, source, clock, options);
+    TickOutput out = engine.RunOnce();
+    ASSERT_EQ(out.rule_errors.size(), 1u);
+    EXPECT_EQ(out.rule_errors[0].code(), StatusCode::kResourceExhausted);
+  }
+  source.set_incremental(true);
+  AlertEngine engine({FailedLoginRule()}, source, clock, options);
+  TickOutput out = engine.RunOnce();
+  ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+  EXPECT_EQ(out.evidence_dropped, 10u);
+  const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
+  EXPECT_EQ(rs.row_count(), 10u);
+  EXPECT_EQ(rs.tallied_row_count(), 10u);
+}
+
 TEST(AlertEngineTest, RestartFromSavedStateReproducesTheSameAlerts) {
   auto build = [](FakeSource& source) {
     source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));

@@ -103,6 +103,7 @@ Result<CycleReport> AlertPipeline::RunCycle() {
   report.rows_new = out.rows_new;
   report.keys_evicted = out.keys_evicted;
   report.rows_evicted = out.rows_evicted;
+  report.evidence_dropped = out.evidence_dropped;
   report.candidates = out.candidates.size();
   for (const Alert& alert : out.alerts) {
     TB_RETURN_IF_ERROR(Enqueue(alert));

@@ -57,6 +57,9 @@ struct CycleReport {
   // Group keys (and their rows) the rules forgot at EngineOptions::max_keys_per_rule.
   uint64_t keys_evicted = 0;
   uint64_t rows_evicted = 0;
+  // Rows the rules kept as counts only at EngineOptions::max_cached_rows_per_rule (their
+  // alerts stay exact; they carry fewer evidence rows).
+  uint64_t evidence_dropped = 0;
   std::vector<Status> rule_errors;
   std::vector<Status> delivery_errors;
 };

@@ -71,11 +71,12 @@ struct MonitorConfig {
   int64_t dedup_bucket_us = 60'000'000;
   uint32_t dictionary_cache_mb = 32;
   // Each rule remembers its matching rows for lookback + 2 x window, for at most
-  // max_keys_per_rule group_by keys (the coldest are forgotten, counted and reported) and
-  // max_rows_per_rule rows (above it the rule's run fails with kResourceExhausted). See
-  // EngineOptions in monitor/alert_engine.h.
+  // max_keys_per_rule group_by keys (the coldest are forgotten, counted and reported), and
+  // keeps the evidence (row id and cells) of at most max_rows_per_rule of them: older rows
+  // are kept as counts per time, which changes no alert, only the evidence rows it carries.
+  // See EngineOptions in monitor/alert_engine.h.
   uint32_t max_keys_per_rule = 20'000;
-  uint32_t max_rows_per_rule = 1'000'000;
+  uint32_t max_rows_per_rule = 20'000;
 };
 
 // Parses a configuration; `base_dir` resolves relative paths, `source` names the file in

@@ -691,6 +691,7 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
   EXPECT_EQ(bounds->max_keys_per_rule, 500u);
   EXPECT_EQ(bounds->max_rows_per_rule, 9000u);
   EXPECT_EQ(ok->max_keys_per_rule, 20'000u);
+  EXPECT_EQ(ok->max_rows_per_rule, 20'000u);
   std::system(("rm -rf " + dir).c_str());
 }
 

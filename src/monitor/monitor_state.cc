@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "base/timestamp.h"
 #include "io/file.h"
@@ -208,7 +209,8 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
     TB_ASSIGN_OR_RETURN(array groups_array, Get<array>(groups, "groups"));
     for (element g : groups_array) {
       TB_ASSIGN_OR_RETURN(array pair, Get<array>(g, "groups[]"));
-      if (pair.size() != 2) return Bad("groups[]");
+      // [key, rows] or, from version 3, [key, rows, tallies].
+      if (pair.size() != 2 && (pair.size() != 3 || version < 3)) return Bad("groups[]");
       TB_ASSIGN_OR_RETURN(std::string_view key,
                           Get<std::string_view>(pair.at(0).value_unsafe(), "group key"));
       const size_t key_parts =
@@ -264,13 +266,38 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
         if (row.cells.size() + derived_count != columns.size()) return Bad("row cells");
         group.rows.push_back(std::move(row));
       }
-      if (group.rows.empty()) return Bad("group rows");
+      if (pair.size() == 3) {
+        // Flat [time delta, unconsumed, consumed, ...], times ascending, the first delta from 0.
+        TB_ASSIGN_OR_RETURN(array flat, Get<array>(pair.at(2).value_unsafe(), "group tallies"));
+        std::vector<int64_t> numbers;
+        for (element n : flat) {
+          TB_ASSIGN_OR_RETURN(int64_t v, Get<int64_t>(n, "group tallies"));
+          numbers.push_back(v);
+        }
+        if (numbers.empty() || numbers.size() % 3 != 0) return Bad("group tallies");
+        int64_t time_us = 0;
+        constexpr int64_t kMaxCount = std::numeric_limits<uint32_t>::max();
+        for (size_t i = 0; i < numbers.size(); i += 3) {
+          if ((i > 0 && numbers[i] <= 0) || numbers[i + 1] < 0 || numbers[i + 2] < 0 ||
+              numbers[i + 1] > kMaxCount || numbers[i + 2] > kMaxCount ||
+              numbers[i + 1] + numbers[i + 2] == 0 ||
+              __builtin_add_overflow(time_us, numbers[i], &time_us)) {
+            return Bad("group tallies");
+          }
+          group.tallies.push_back(TimeTally{time_us, static_cast<uint32_t>(numbers[i + 1]),
+                                            static_cast<uint32_t>(numbers[i + 2])});
+        }
+      }
+      if (group.rows.empty() && group.tallies.empty()) return Bad("group rows");
     }
     if (element e; o.at_key("keys_evicted").get(e) == simdjson::SUCCESS) {
       TB_ASSIGN_OR_RETURN(rs.keys_evicted, Get<uint64_t>(e, "keys_evicted"));
     }
     if (element e; o.at_key("rows_evicted").get(e) == simdjson::SUCCESS) {
       TB_ASSIGN_OR_RETURN(rs.rows_evicted, Get<uint64_t>(e, "rows_evicted"));
+    }
+    if (element e; o.at_key("evidence_dropped").get(e) == simdjson::SUCCESS) {
+      TB_ASSIGN_OR_RETURN(rs.evidence_dropped, Get<uint64_t>(e, "evidence_dropped"));
     }
   }
   for (auto& [key, group] : rs.groups) {
@@ -292,7 +319,11 @@ Result<RuleState> ReadRuleState(const object& o, int64_t version) {
     c.row_count = static_cast<uint64_t>(count);
     TB_ASSIGN_OR_RETURN(element rows_e, Field(po, "rows"));
     TB_ASSIGN_OR_RETURN(c.rows, ReadRows(rows_e));
-    if (c.rows.empty()) return Bad("pending.rows");
+    if (element e; po.at_key("rows_without_evidence").get(e) == simdjson::SUCCESS) {
+      TB_ASSIGN_OR_RETURN(c.rows_without_evidence, Get<uint64_t>(e, "rows_without_evidence"));
+    }
+    // A candidate has rows with evidence unless the row budget kept all of them as counts.
+    if (c.rows.empty() && c.rows_without_evidence == 0) return Bad("pending.rows");
     rs.pending.push_back(std::move(c));
   }
   TB_ASSIGN_OR_RETURN(element open, Field(o, "open"));
@@ -342,6 +373,8 @@ std::string EncodeMonitorState(const MonitorState& state) {
     w.UInt(rs.keys_evicted);
     w.Key("rows_evicted");
     w.UInt(rs.rows_evicted);
+    w.Key("evidence_dropped");
+    w.UInt(rs.evidence_dropped);
     w.Key("schemas");
     w.BeginArray();
     for (const RowSchema& schema : rs.schemas) {
@@ -372,6 +405,17 @@ std::string EncodeMonitorState(const MonitorState& state) {
         w.EndArray();
       }
       w.EndArray();
+      if (!group.tallies.empty()) {
+        w.BeginArray();
+        int64_t previous = 0;
+        for (const TimeTally& t : group.tallies) {
+          w.Int(t.time_us - previous);
+          w.UInt(t.unconsumed);
+          w.UInt(t.consumed);
+          previous = t.time_us;
+        }
+        w.EndArray();
+      }
       w.EndArray();
     }
     w.EndArray();
@@ -397,6 +441,10 @@ std::string EncodeMonitorState(const MonitorState& state) {
       w.UInt(c.row_count);
       w.Key("rows");
       WriteRows(w, c.rows);
+      if (c.rows_without_evidence > 0) {
+        w.Key("rows_without_evidence");
+        w.UInt(c.rows_without_evidence);
+      }
       w.EndObject();
     }
     w.EndArray();
@@ -466,7 +514,8 @@ Result<MonitorState> DecodeMonitorState(std::string_view text) {
   }
   TB_ASSIGN_OR_RETURN(object o, Get<object>(root, "state"));
   TB_ASSIGN_OR_RETURN(int64_t version, IntField(o, "version"));
-  if (version != 1 && version != kMonitorStateVersion) {  // 1: rows kept whole.
+  // 1: rows kept whole; 2: no tallies.
+  if (version != 1 && version != 2 && version != kMonitorStateVersion) {
     return Corruption("monitor state: unsupported version " + std::to_string(version));
   }
   MonitorState state;
@@ -539,6 +588,11 @@ std::string AlertToJson(const Alert& alert) {
   if (alert.status == AlertStatus::kFiring) {
     w.Key("row_count");
     w.UInt(alert.row_count);
+    if (alert.rows_without_evidence > 0) {
+      // "rows" holds rows.size() of row_count rows; these had only their counts kept.
+      w.Key("rows_without_evidence");
+      w.UInt(alert.rows_without_evidence);
+    }
     w.Key("rows");
     w.BeginArray();
     for (const DetectionRow& r : alert.rows) WriteRowObject(w, r);

@@ -40,9 +40,9 @@ struct MonitorState {
 };
 
 // DO NOT CHANGE: stored in the state file (docs/monitor.md). Version 2 keeps remembered
-// rows compactly (schemas, rows by group key, derived cells left out); version 1 files
-// (rows kept whole) are still read.
-inline constexpr int kMonitorStateVersion = 2;
+// rows compactly (schemas, rows by group key, derived cells left out); version 3 adds the
+// rows kept as counts (TimeTally) to a group; version 1 and 2 files are still read.
+inline constexpr int kMonitorStateVersion = 3;
 
 // Returns the state as JSON.
 std::string EncodeMonitorState(const MonitorState& state);

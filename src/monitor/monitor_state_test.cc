@@ -60,7 +60,7 @@ TEST(MonitorStateTest, RejectsCorruptState) {
       "",
       "not json",
       "[]",
-      R"({"version":3,"runs":0,"rules":{},"outbox":[],"delivered":[]})",
+      R"({"version":4,"runs":0,"rules":{},"outbox":[],"delivered":[]})",
       R"({"version":1,"runs":0,"rules":{},"outbox":[]})",
       R"({"version":1,"runs":0,"rules":{"r":{"watermark":"x"}},"outbox":[],"delivered":[]})",
       R"({"version":1,"runs":0,"rules":{"r":{"watermark":1,"rows":[{"id":"a","time":1,"group":"","consumed":false,"row":[["c",[9,1]]]}],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
@@ -76,6 +76,19 @@ TEST(MonitorStateTest, RejectsCorruptState) {
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",false,65535,0]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",true,65535,0,[4,"x"]]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
       R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[[1,"a",true,65535,1]]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      // Tallies (version 3): in a version 2 file, empty, not triples, times not ascending,
+      // negative or empty counts, a count above 32 bits, a time that overflows.
+      R"({"version":2,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,1,0]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,1]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,1,0,0,1,0]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,-1,2]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,0,0]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[5,4294967296,0]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],[9223372036854775807,1,0,1,1,0]]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[["k",[],"x"]],"pending":[],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
+      // A pending candidate without rows that does not say its rows were kept as counts.
+      R"({"version":3,"runs":0,"rules":{"r":{"watermark":1,"schemas":[],"groups":[],"pending":[{"id":"c","dedup":"k","group":"k","created":1,"due":2,"window_start":1,"window_end":1,"row_count":5,"rows":[]}],"open":[],"suppress_until":{}}},"outbox":[],"delivered":[]})",
   };
   for (const char* text : bad) {
     Result<MonitorState> r = DecodeMonitorState(text);
@@ -105,6 +118,41 @@ TEST(MonitorStateTest, RoundTripsConsumedRowsWithoutEvidence) {
   EXPECT_EQ(loaded.time_us, 5);
   EXPECT_TRUE(loaded.consumed);
   EXPECT_TRUE(loaded.cells.empty());
+}
+
+// Rows kept as counts (TimeTally) round-trip, and so does a pending candidate whose rows
+// were all kept as counts.
+TEST(MonitorStateTest, RoundTripsTalliesAndCandidatesWithoutEvidence) {
+  MonitorState state;
+  RuleState& rs = state.engine.rules["detect.x"];
+  rs.watermark_us = 7;
+  rs.evidence_dropped = 12;
+  RowGroup& group = rs.groups["10.0.0.1"];
+  group.tallies = {{1'700'000'000'000'000, 3, 0}, {1'700'000'001'000'000, 0, 4},
+                   {1'700'000'005'000'000, 1, 1}};
+  rs.groups["10.0.0.2"].tallies = {{-5, 1, 0}};
+  PendingCandidate c;
+  c.id = "c1";
+  c.dedup_value = c.group_key = "10.0.0.1";
+  c.created_us = 9;
+  c.due_us = 10;
+  c.window_start_us = c.window_end_us = 1'700'000'000'000'000;
+  c.row_count = 3;
+  c.rows_without_evidence = 3;
+  rs.pending.push_back(c);
+  std::string text = EncodeMonitorState(state);
+  Result<MonitorState> back = DecodeMonitorState(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString() << "\n" << text;
+  EXPECT_EQ(EncodeMonitorState(*back), text);
+  const RuleState& loaded = back->engine.rules.at("detect.x");
+  EXPECT_EQ(loaded.groups.at("10.0.0.1").tallies, group.tallies);
+  EXPECT_EQ(loaded.groups.at("10.0.0.2").tallies, rs.groups["10.0.0.2"].tallies);
+  EXPECT_EQ(loaded.tallied_row_count(), 10u);
+  EXPECT_EQ(loaded.row_count(), 0u);
+  EXPECT_EQ(loaded.evidence_dropped, 12u);
+  ASSERT_EQ(loaded.pending.size(), 1u);
+  EXPECT_TRUE(loaded.pending[0].rows.empty());
+  EXPECT_EQ(loaded.pending[0].rows_without_evidence, 3u);
 }
 
 // A version 1 file (rows kept whole) still loads: its rows keep every cell.
