@@ -11,15 +11,17 @@
 //       every 10 s; ingested events/s, detection pass times and peak RSS. Target: >= 50,000
 //       events/s, bounded memory. Progress (RSS, anonymous and file) every --report-every
 //       seconds on stderr; input files are deleted once ingested. --backlog S: S seconds of
-//       events wait before the monitor starts, so its first pass drains a backlog. The rules remember their rows for lookback + 2 * window
-//       (monitor/alert_engine.h), so their memory plateaus only after that long: a shorter
-//       --window/--lookback shows the plateau within a short run.
+//       events wait before the monitor starts, so its first pass drains a backlog. The rules
+//       keep at most max_rows_per_rule rows with evidence (default 20,000 each, full within
+//       a few minutes here) and older rows as counts per (key, second) for lookback +
+//       2 * window (monitor/alert_engine.h); progress reports the rows kept as counts.
 //
 // Prints one JSON line of results (and progress on stderr); throughput also reports what the
 // detection runs scanned (rows examined per ingested event per rule: about 1 when each run
 // reads only what was ingested since the previous one) and the load average. The machine is shared: the
 // numbers are only comparable within one run; the lead runs the final ones.
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +73,12 @@ long StatusKb(const char* field) {
 }
 
 long CurrentRssKb() { return StatusKb("VmRSS"); }
+
+// The size of a file in bytes, or 0 when it cannot be read.
+long long FileBytes(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+}
 
 // The 1-minute load average (the machine is shared; see the header comment).
 double LoadAverage() {
@@ -324,6 +332,7 @@ int Throughput(int argc, char** argv) {
   }
   std::atomic<uint64_t> ingested{0};
   std::atomic<uint64_t> dedup_loads{0}, dedup_evictions{0};
+  std::atomic<uint64_t> evidence_dropped{0};
   std::vector<double> detect_pass_s;
   double max_pass_s = 0;
   long max_rss_kb = 0;
@@ -356,6 +365,7 @@ int Throughput(int argc, char** argv) {
         ingested.fetch_add(pass.ingest.events_added);
         last_ingest = Steady::now();
       }
+      evidence_dropped.fetch_add(pass.cycle.evidence_dropped);
       for (const Status& e : pass.cycle.rule_errors) {
         std::fprintf(stderr, "rule error: %s\n", e.ToString().c_str());
       }
@@ -368,14 +378,17 @@ int Throughput(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(report_every));
     std::fprintf(stderr,
                  "%5.0f s: produced %llu, ingested %llu, rss %ld MB (anon %ld, file %ld), "
-                 "cpu %.1f s, dedup loads %llu evictions %llu\n",
+                 "cpu %.1f s, dedup loads %llu evictions %llu, rows kept as counts %llu, "
+                 "state.json %.1f MB\n",
                  Seconds(Steady::now() - start),
                  static_cast<unsigned long long>(produced.load()),
                  static_cast<unsigned long long>(ingested.load()), CurrentRssKb() / 1024,
                  StatusKb("RssAnon") / 1024, StatusKb("RssFile") / 1024,
                  CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start,
                  static_cast<unsigned long long>(dedup_loads.load()),
-                 static_cast<unsigned long long>(dedup_evictions.load()));
+                 static_cast<unsigned long long>(dedup_evictions.load()),
+                 static_cast<unsigned long long>(evidence_dropped.load()),
+                 static_cast<double>(FileBytes(s.dir + "/state/state.json")) / 1e6);
   }
   producer.join();
   // Drain: wait until everything produced is ingested (at most 5 minutes).

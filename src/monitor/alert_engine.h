@@ -27,8 +27,11 @@
 //      for tuning and never becomes an alert.
 //   5. Resolve open alerts whose resolve condition holds (a "resolved" notice is emitted).
 // A rule's run is all or nothing: when a query fails, that rule's state is left as it was,
-// so the next run repeats the same work. Alert ids are derived from the rule, dedup key and
-// first row, so a repeated run produces the same ids (deliveries are idempotent by id).
+// so the next run repeats the same work. Alert ids are derived from the rule, dedup key,
+// window times and the group's rows consumed before at the first time (not row ids), so a
+// repeated run produces the same ids (deliveries are idempotent by id).
+// Memory: EngineOptions bounds the keys and the rows with evidence; beyond the row budget
+// rows are kept as counts per time (TimeTally), which keeps every alert exact.
 //
 // Thread safety: not thread-safe; one thread drives an engine.
 #pragma once
