@@ -1,7 +1,6 @@
 #include "audit/audit_log.h"
 
 #include <fcntl.h>
-#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +21,6 @@
 #include "auth/jwks/key_files.h"
 #include "base/timestamp.h"
 #include "crypto/digest.h"
-#include "ingest/event_normalizer.h"
 #include "io/file.h"
 #include "storage/audit_journal.h"
 #include "storage/row_batch.h"
@@ -103,7 +101,7 @@ class JournalAuditLog final : public AuditLog {
   Head head_ TB_GUARDED_BY(commit_mu_);
   bool head_valid_ TB_GUARDED_BY(commit_mu_) = true;
   storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
-  ingest::EventNormalizer normalizer_ TB_GUARDED_BY(commit_mu_);
+  AuditEventRenderer renderer_ TB_GUARDED_BY(commit_mu_);
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
 };
 
@@ -265,7 +263,6 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
   uint64_t sequence = head_.sequence;
   std::string previous = head_.hash;
   storage::RowBatch rows;
-  std::string padded;
   for (Pending* p : batch) {
     AuditStamp stamp;
     stamp.sequence = sequence + 1;
@@ -278,21 +275,15 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     stamp.event_time_us = now;
     stamp.account_id = options_.account_id;
     stamp.region = options_.region;
-    Result<std::string> json = RenderAuditEventJson(*p->event, stamp, &canonical_);
-    if (!json.ok()) {
-      p->result = json.status();  // The caller's bad input; the rest of the batch goes on.
+    // The row is built from the event's fields, not parsed back from the JSON.
+    std::string json;
+    Status rendered = renderer_.Render(*p->event, stamp, &json, &rows);
+    if (!rendered.ok()) {
+      p->result = rendered;  // The caller's bad input; the rest of the batch goes on.
       continue;
     }
     // Rendered canonical: the chain hash is over the bytes as stored.
-    std::string hash = crypto::ToHex(crypto::Sha256(*json));
-    padded.assign(*json);
-    padded.append(simdjson::SIMDJSON_PADDING, '\0');
-    Status normalized =
-        normalizer_.Normalize(std::string_view(padded.data(), json->size()), &rows);
-    if (!normalized.ok()) {
-      p->result = normalized.WithContext("audit event");
-      continue;
-    }
+    std::string hash = crypto::ToHex(crypto::Sha256(json));
     sequence = stamp.sequence;
     previous = hash;
     AuditReceipt receipt;
@@ -301,7 +292,7 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     receipt.event_hash = std::move(hash);
     receipts.push_back(std::move(receipt));
     accepted.push_back(p);
-    events.push_back(std::move(*json));
+    events.push_back(std::move(json));
   }
   if (accepted.empty()) return Status::OK();
 
