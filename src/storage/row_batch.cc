@@ -1,7 +1,6 @@
 #include "storage/row_batch.h"
 
 #include "base/check.h"
-#include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 
@@ -76,16 +75,7 @@ void RowBatch::SetString(int column, std::string_view value) {
   Column& c = columns_[static_cast<size_t>(column)];
   if (c.kind == BuilderKind::kInterned) {
     if (c.ids.size() < row_count_) PadTo(c, row_count_);
-    // Consecutive events often repeat a value (same principal, agent, region); compare with
-    // the previous one before hashing.
-    std::string_view last = c.last_id != 0 ? c.interner.Get(c.last_id) : std::string_view();
-    if (c.last_id != 0 && last.size() == value.size() &&
-        BytesEqual(last.data(), value.data(), value.size())) {
-      c.ids.push_back(c.last_id);
-    } else {
-      c.last_id = c.interner.Intern(value);
-      c.ids.push_back(c.last_id);
-    }
+    c.ids.push_back(c.interner.Intern(value));
   } else {
     TB_DCHECK(c.kind == BuilderKind::kRaw);
     if (c.ends.size() < row_count_) PadTo(c, row_count_);
@@ -125,7 +115,6 @@ void RowBatch::Clear() {
     c.u8.clear();
     c.ids.clear();
     c.interner.Clear();
-    c.last_id = 0;
     c.bytes.clear();
     c.ends.clear();
   }

@@ -113,7 +113,6 @@ class RowBatch {
     std::vector<uint8_t> u8;       // kBool; kRaw null flags (1 = null)
     std::vector<uint32_t> ids;     // kInterned
     StringInterner interner;       // kInterned
-    uint32_t last_id = 0;          // kInterned: id of the previous value (runs are common)
     std::string bytes;             // kRaw
     std::vector<uint64_t> ends;    // kRaw: end offset of each row in `bytes`
     size_t size() const;
