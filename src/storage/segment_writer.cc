@@ -307,11 +307,16 @@ class SegmentEncoder {
   void EncodeDictionary(int column, const ColumnSpec& spec, ColumnMeta* meta) {
     meta->encoding = ColumnEncoding::kDictionary;
     const StringInterner& interner = batch_.interner(column);
+    // The batch ids in segment row order, gathered once: the passes below (used ids, block
+    // codes, postings) then read them in sequence instead of through the row permutation.
+    ids_scratch_.resize(rows_.size());
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      ids_scratch_[i] = batch_.interned_id(column, rows_[i]);
+    }
     // Map batch ids to segment codes 1..n in sorted string order.
     std::vector<uint32_t> code_of(interner.size() + 1, 0);
     std::vector<uint32_t> used;
-    for (uint32_t row : rows_) {
-      uint32_t id = batch_.interned_id(column, row);
+    for (uint32_t id : ids_scratch_) {
       if (id == 0) {
         ++meta->null_count;
       } else if (code_of[id] == 0) {
@@ -339,9 +344,7 @@ class SegmentEncoder {
     std::string chunk;
     for (const BlockMeta& b : footer_.blocks) {
       codes.resize(b.row_count);
-      for (uint32_t i = 0; i < b.row_count; ++i) {
-        codes[i] = code_of[batch_.interned_id(column, rows_[b.row_start + i])];
-      }
+      for (uint32_t i = 0; i < b.row_count; ++i) codes[i] = code_of[ids_scratch_[b.row_start + i]];
       EncodeCodes(codes, &chunk, runs_scratch_);
       meta->blocks.push_back(sink_.Add(chunk));
     }
@@ -350,7 +353,7 @@ class SegmentEncoder {
       // (bit-packed, one entry per code plus one) gives direct access to any code's list.
       std::vector<std::vector<uint32_t>> lists(used.size() + 1);
       for (size_t r = 0; r < rows_.size(); ++r) {
-        uint32_t code = code_of[batch_.interned_id(column, rows_[r])];
+        uint32_t code = code_of[ids_scratch_[r]];
         if (code != 0) lists[code].push_back(static_cast<uint32_t>(r));
       }
       std::string postings;
@@ -472,6 +475,7 @@ class SegmentEncoder {
   const SegmentWriteOptions& options_;
   ZstdCodec& codec_;
   CodeRuns runs_scratch_;       // EncodeCodes' run buffers, reused across blocks
+  std::vector<uint32_t> ids_scratch_;  // EncodeDictionary's ids in row order
   std::string raw_scratch_;     // EncodeTextPayload's buffers, reused across columns
   std::string packed_scratch_;
   std::string file_;

@@ -66,7 +66,7 @@ TEST(StringInternerTest, RepeatMemoAnswersOnlyTheSameBytes) {
 }
 
 TEST(StringInternerTest, BytesEqualFindsADifferenceAtEveryPositionAndLength) {
-  for (size_t n = 0; n <= 40; ++n) {
+  for (size_t n = 0; n <= 80; ++n) {
     std::string a(n, 'x');
     for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
     std::string b = a;
