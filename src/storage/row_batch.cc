@@ -85,13 +85,40 @@ void RowBatch::SetString(int column, std::string_view value) {
   }
 }
 
+void RowBatch::SetStringDeferred(int column, std::string_view value) {
+  Column& c = columns_[static_cast<size_t>(column)];
+  if (c.kind != BuilderKind::kInterned) {
+    SetString(column, value);
+    return;
+  }
+  // A repeat of the column's previous value needs no lookup.
+  const uint32_t repeat = c.interner.RepeatId(value);
+  if (repeat != 0) {
+    if (c.ids.size() < row_count_) PadTo(c, row_count_);
+    c.ids.push_back(repeat);
+    return;
+  }
+  deferred_.push_back(Deferred{column, c.interner.HashAndPrefetch(value), value});
+}
+
+void RowBatch::ResolveDeferred() {
+  for (const Deferred& d : deferred_) {
+    Column& c = columns_[static_cast<size_t>(d.column)];
+    if (c.ids.size() < row_count_) PadTo(c, row_count_);
+    c.ids.push_back(c.interner.InternHashed(d.value, d.hash));
+  }
+  deferred_.clear();
+}
+
 void RowBatch::EndRow(uint64_t dedup_key) {
+  if (!deferred_.empty()) ResolveDeferred();
   dedup_keys_.push_back(dedup_key);
   ++row_count_;
 }
 
 void RowBatch::TruncateRows(size_t rows) {
   TB_CHECK(rows <= row_count_) << "truncate beyond end";
+  deferred_.clear();
   for (Column& c : columns_) {
     if (c.size() <= rows) continue;
     switch (c.kind) {
@@ -119,6 +146,7 @@ void RowBatch::Clear() {
     c.ends.clear();
   }
   dedup_keys_.clear();
+  deferred_.clear();
   row_count_ = 0;
 }
 

@@ -56,6 +56,17 @@ class RowBatch {
   void SetBool(int column, bool value);
   void SetString(int column, std::string_view value);
 
+  // Sets a string column like SetString, but an interned column's table lookup may be
+  // deferred: the value is hashed and its table slot prefetched now, and it is interned by
+  // ResolveDeferred (or EndRow), so the cache miss overlaps the caller's work on the rest
+  // of the row. REQUIRES: the bytes of `value` stay valid and unchanged until
+  // ResolveDeferred, DiscardDeferred, EndRow, AbandonRow or TruncateRows.
+  void SetStringDeferred(int column, std::string_view value);
+  // Interns the deferred values of the current row.
+  void ResolveDeferred();
+  // Drops the deferred values of the current row (a record rejected half-way).
+  void DiscardDeferred() { deferred_.clear(); }
+
   // Finishes the row. `dedup_key` identifies the event for deduplication (hash of eventID).
   void EndRow(uint64_t dedup_key);
 
@@ -119,7 +130,15 @@ class RowBatch {
   };
   void PadTo(Column& c, size_t rows);
 
+  // A value of the current row waiting for its interner lookup (SetStringDeferred).
+  struct Deferred {
+    int column;
+    uint64_t hash;
+    std::string_view value;
+  };
+
   std::vector<Column> columns_;
+  std::vector<Deferred> deferred_;
   std::vector<uint64_t> dedup_keys_;
   size_t row_count_ = 0;
   int event_time_column_;

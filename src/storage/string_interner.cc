@@ -40,8 +40,17 @@ uint32_t StringInterner::Find(std::string_view s) const {
   return Probe(s, XXH3_64bits(s.data(), s.size())).id;
 }
 
-uint32_t StringInterner::InternNew(std::string_view s) {
+uint64_t StringInterner::HashAndPrefetch(std::string_view s) const {
   const uint64_t h = XXH3_64bits(s.data(), s.size());
+  __builtin_prefetch(&table_[h & mask_]);
+  return h;
+}
+
+uint32_t StringInterner::InternNew(std::string_view s) {
+  return InternHashed(s, XXH3_64bits(s.data(), s.size()));
+}
+
+uint32_t StringInterner::InternHashed(std::string_view s, uint64_t h) {
   const Slot& found = Probe(s, h);
   if (found.id != 0) {
     last_offset_ = found.offset;

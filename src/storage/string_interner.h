@@ -36,12 +36,23 @@ class StringInterner {
   // of the last id, offset and length held in the interner itself, without hashing and
   // without touching the entry list.
   uint32_t Intern(std::string_view s) {
+    const uint32_t repeat = RepeatId(s);
+    return repeat != 0 ? repeat : InternNew(s);
+  }
+  // The same split in steps, so a caller can start the table's cache miss early and do other
+  // work before the lookup: RepeatId answers from the memo (0 = no hit), HashAndPrefetch
+  // returns the hash of `s` and prefetches its table slot, InternHashed(s, hash) is Intern
+  // without the memo and with the hash given.
+  uint32_t RepeatId(std::string_view s) const {
     if (last_id_ != 0 && s.size() == last_length_ &&
         BytesEqual(bytes_.data() + last_offset_, s.data(), s.size())) {
       return last_id_;
     }
-    return InternNew(s);
+    return 0;
   }
+  uint64_t HashAndPrefetch(std::string_view s) const;
+  uint32_t InternHashed(std::string_view s, uint64_t hash);
+
   // Returns the id of `s`, or 0 when absent.
   uint32_t Find(std::string_view s) const;
   // REQUIRES: 1 <= id <= size().
