@@ -118,12 +118,15 @@ class RowBatch {
   size_t memory_bytes() const;
 
  private:
-  struct Column {
+  // Cache-line aligned, with what an interned value needs (kind, ids, the interner's memo
+  // and bytes) in the first line: the normaliser touches ~40 columns per event, and the
+  // column records fell out of L1 between events.
+  struct alignas(64) Column {
     BuilderKind kind;
-    std::vector<int64_t> i64;      // kTimestamp
-    std::vector<uint8_t> u8;       // kBool; kRaw null flags (1 = null)
     std::vector<uint32_t> ids;     // kInterned
     StringInterner interner;       // kInterned
+    std::vector<int64_t> i64;      // kTimestamp
+    std::vector<uint8_t> u8;       // kBool; kRaw null flags (1 = null)
     std::string bytes;             // kRaw
     std::vector<uint64_t> ends;    // kRaw: end offset of each row in `bytes`
     size_t size() const;

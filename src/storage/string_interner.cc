@@ -54,7 +54,7 @@ uint32_t StringInterner::InternHashed(std::string_view s, uint64_t h) {
   const Slot& found = Probe(s, h);
   if (found.id != 0) {
     last_offset_ = found.offset;
-    last_length_ = found.length;
+    last_length_ = found.length;  // slot lengths are 32-bit
     last_id_ = found.id;
     return found.id;
   }

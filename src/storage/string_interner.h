@@ -85,13 +85,15 @@ class StringInterner {
   uint32_t InternNew(std::string_view s);
   void Grow();
 
+  // The memo and the string bytes come first: a repeated value touches only the interner's
+  // first 40 bytes (RowBatch keeps them in one cache line with the column's ids).
+  uint32_t last_id_ = 0;  // memo of the last Intern: its id (0 = no memo), length, offset
+  uint32_t last_length_ = 0;
+  uint64_t last_offset_ = 0;
   std::string bytes_;
-  std::vector<Entry> entries_;
-  std::vector<Slot> table_;
   uint64_t mask_;
-  uint64_t last_offset_ = 0;  // memo of the last Intern: its bytes in bytes_ and its id
-  uint64_t last_length_ = 0;
-  uint32_t last_id_ = 0;  // 0 = no memo
+  std::vector<Slot> table_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace trailbook::storage
