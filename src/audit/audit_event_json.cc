@@ -2,11 +2,18 @@
 
 #include <simdjson.h>
 
+#include <bitset>
 #include <optional>
+#include <vector>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
+#include "ingest/dedup_index.h"
+#include "ingest/event_normalizer.h"
 #include "json/json_writer.h"
+#include "storage/coding.h"
+#include "storage/event_schema.h"
+#include "storage/row_batch.h"
 
 namespace trailbook::audit {
 namespace {
@@ -25,14 +32,22 @@ Result<std::string> ObjectMember(std::string_view name, std::string_view text,
   return out;
 }
 
-}  // namespace
+// The caller's JSON-valued members in canonical form, ready to be written verbatim.
+struct CanonicalMembers {
+  std::string request_parameters;  // "" when absent
+  std::string response_elements;   // "" when absent
+  std::string additional;          // with the chain fields
+};
 
-Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp,
-                                         json::CanonicalJson* scratch) {
+// Validates the event and canonicalises its JSON-valued members (the chain fields spliced
+// into additionalEventData). Errors: as RenderAuditEventJson.
+Status PrepareMembers(const AuditEvent& event, const AuditStamp& stamp,
+                      json::CanonicalJson& canonical, CanonicalMembers* out) {
   if (event.event_name.empty()) return InvalidArgument("audit event has no eventName");
-  std::optional<json::CanonicalJson> local;
-  json::CanonicalJson& canonical = scratch != nullptr ? *scratch : local.emplace();
-  std::string request_parameters, response_elements;
+  std::string& request_parameters = out->request_parameters;
+  std::string& response_elements = out->response_elements;
+  request_parameters.clear();
+  response_elements.clear();
   if (!event.request_parameters_json.empty()) {
     TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
                                                          event.request_parameters_json,
@@ -73,9 +88,9 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
       }
     }
   }
-  std::string_view members = raw.substr(1, raw.size() - 2);
+  std::string_view inner = raw.substr(1, raw.size() - 2);
   bool no_members = true;
-  for (char c : members) no_members = no_members && IsJsonSpace(c);
+  for (char c : inner) no_members = no_members && IsJsonSpace(c);
   std::string chained;
   chained.reserve(raw.size() + 128);
   chained.append(raw.substr(0, raw.size() - 1));
@@ -84,7 +99,8 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
                  ",\"previousEventHash\":");
   json::AppendQuoted(&chained, stamp.previous_hash);
   chained.push_back('}');
-  std::string additional_canonical;
+  std::string& additional_canonical = out->additional;
+  additional_canonical.clear();
   Status chain_ok = canonical.Canonicalize(chained, &additional_canonical);
   if (!chain_ok.ok()) {
     return InvalidArgument("audit event additionalEventData: " + chain_ok.message());
@@ -92,7 +108,18 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   if (additional_canonical.empty() || additional_canonical.front() != '{') {
     return InvalidArgument("audit event additionalEventData: not a JSON object");
   }
+  return Status::OK();
+}
+
+// Writes the event through `w` (a JsonWriter, or a sink with its interface that also
+// builds the stored row), in canonical form.
+template <typename Writer>
+void WriteEvent(const AuditEvent& event, const AuditStamp& stamp,
+                const CanonicalMembers& members, Writer& w) {
   int64_t time_us = event.event_time_us != 0 ? event.event_time_us : stamp.event_time_us;
+  const std::string& additional_canonical = members.additional;
+  const std::string& request_parameters = members.request_parameters;
+  const std::string& response_elements = members.response_elements;
 
   // Written directly in canonical form (json/canonical_json.h), which makes the SHA-256 of
   // the stored bytes the chain hash without a canonicalising pass over the whole event:
@@ -100,7 +127,6 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   // audit_event_json_test.cc checks it), nested objects already canonical, and strings
   // escaped by JsonWriter exactly as the canonical form escapes them (invalid UTF-8 becomes
   // U+FFFD, which the canonical form keeps).
-  json::JsonWriter w;
   w.BeginObject();
   w.Key("additionalEventData");
   w.Raw(additional_canonical);
@@ -169,8 +195,290 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
   w.String("JWT");
   w.EndObject();
   w.EndObject();
-  std::string out = std::move(w).Take();
-  return out;
+}
+
+
+}  // namespace
+
+Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditStamp& stamp,
+                                         json::CanonicalJson* scratch) {
+  std::optional<json::CanonicalJson> local;
+  json::CanonicalJson& canonical = scratch != nullptr ? *scratch : local.emplace();
+  CanonicalMembers members;
+  TB_RETURN_IF_ERROR(PrepareMembers(event, stamp, canonical, &members));
+  json::JsonWriter w;
+  WriteEvent(event, stamp, members, w);
+  return std::move(w).Take();
+}
+
+namespace {
+
+// Above these, events go through the normaliser, whose limits (record 1 MiB, field 512 KiB,
+// nesting 256 levels) then decide exactly as at ingest. A rendered event within both cannot
+// reach any of them: no field is longer than the event, and no value nests deeper than
+// the event holds '{' and '[' bytes.
+constexpr size_t kDirectMaxBytes = 64 << 10;
+constexpr size_t kDirectMaxOpenBrackets = 200;
+
+// A JsonWriter front that also builds the event's store row the way ingest::EventNormalizer
+// does (ingest/event_normalizer.cc): known fields set their columns and add their shape
+// token in member order, a struct's members are bracketed by its token and kShapeEnd, null
+// known fields add token | kShapeNullFlag, unknown members go verbatim ("key":value) into
+// the residual, and the dedup key is that of the eventID. Whatever it does not model
+// exactly sets fallback(), and the caller normalises the JSON instead; the JSON is written
+// in full either way. Keys passed to Key must outlive the sink.
+class RowSink {
+ public:
+  RowSink(json::JsonWriter& w, storage::RowBatch& rows) : w_(w), rows_(rows) {}
+
+  void BeginObject() {
+    if (frames_.empty()) {
+      w_.BeginObject();
+      frames_.push_back({Frame::kStruct, storage::kTopLevel, nullptr, 0, {}});
+      return;
+    }
+    if (InVerbatim()) {
+      w_.BeginObject();
+      frames_.push_back({Frame::kNested, 0, nullptr, 0, {}});
+      return;
+    }
+    const storage::SchemaField* f = Member();
+    size_t start = w_.str().size();
+    w_.BeginObject();
+    if (f != nullptr && f->kind == storage::FieldKind::kStruct) {
+      shape_.push_back(static_cast<char>(f->token));
+      frames_.push_back({Frame::kStruct, schema_.FieldIndex(*f), nullptr, 0, {}});
+      return;
+    }
+    if (f != nullptr && f->kind != storage::FieldKind::kJsonObject &&
+        f->kind != storage::FieldKind::kJsonAny) {
+      fallback_ = true;  // A type mismatch: the normaliser names it.
+    }
+    frames_.push_back({Frame::kVerbatim, 0, f, start, key_});
+  }
+
+  void EndObject() {
+    Frame frame = frames_.back();
+    frames_.pop_back();
+    w_.EndObject();
+    switch (frame.kind) {
+      case Frame::kStruct:
+        if (frame.field != storage::kTopLevel) shape_.push_back(static_cast<char>(storage::kShapeEnd));
+        break;
+      case Frame::kVerbatim: {
+        std::string_view text = std::string_view(w_.str()).substr(frame.start);
+        if (frame.known == nullptr) {
+          Residual(frame.key, text);
+        } else {
+          Column(*frame.known, text);
+        }
+        break;
+      }
+      case Frame::kNested: break;
+    }
+  }
+
+  // REQUIRES: `key` outlives the sink.
+  void Key(std::string_view key) {
+    w_.Key(key);
+    key_ = key;
+  }
+
+  void String(std::string_view value) {
+    if (InVerbatim()) return w_.String(value);
+    const storage::SchemaField* f = Member();
+    size_t start = w_.str().size();
+    w_.String(value);
+    if (f == nullptr) return Residual(key_, std::string_view(w_.str()).substr(start));
+    if (f->kind == storage::FieldKind::kString) {
+      // JSON escaping round-trips valid UTF-8 exactly; invalid bytes became U+FFFD.
+      if (!json::IsValidUtf8(value)) {
+        fallback_ = true;
+        return;
+      }
+      rows_.SetString(f->column, value);
+      if (f->column == schema_.event_id_column()) {
+        event_id_.assign(value);
+        has_event_id_ = true;
+      }
+    } else if (f->kind == storage::FieldKind::kTimestamp) {
+      std::optional<int64_t> t = ParseTimestamp(value);
+      if (!t) {
+        fallback_ = true;
+        return;
+      }
+      rows_.SetTimestamp(f->column, *t);
+      if (!IsCanonicalTimestampText(value, *t)) {
+        rows_.SetString(schema_.event_time_text_column(), value);
+      }
+      has_event_time_ = true;
+    } else {
+      fallback_ = true;
+      return;
+    }
+    shape_.push_back(static_cast<char>(f->token));
+  }
+
+  void Bool(bool value) {
+    if (InVerbatim()) return w_.Bool(value);
+    const storage::SchemaField* f = Member();
+    size_t start = w_.str().size();
+    w_.Bool(value);
+    if (f == nullptr) return Residual(key_, std::string_view(w_.str()).substr(start));
+    if (f->kind != storage::FieldKind::kBool) {
+      fallback_ = true;
+      return;
+    }
+    rows_.SetBool(f->column, value);
+    shape_.push_back(static_cast<char>(f->token));
+  }
+
+  void Null() {
+    if (InVerbatim()) return w_.Null();
+    const storage::SchemaField* f = Member();
+    size_t start = w_.str().size();
+    w_.Null();
+    if (f == nullptr) return Residual(key_, std::string_view(w_.str()).substr(start));
+    shape_.push_back(static_cast<char>(f->token | storage::kShapeNullFlag));
+  }
+
+  // REQUIRES: `json` is a JSON object or array in canonical form (minified).
+  void Raw(std::string_view json) {
+    if (InVerbatim()) return w_.Raw(json);
+    const storage::SchemaField* f = Member();
+    w_.Raw(json);
+    if (f == nullptr) return Residual(key_, json);
+    Column(*f, json);
+  }
+
+  // Ends the row (REQUIRES: the event object is closed). Returns false, leaving the row
+  // open for the caller to drop, when the row is not exactly the normaliser's.
+  bool Finish() {
+    if (fallback_ || !has_event_time_ || !has_event_id_) return false;
+    rows_.SetString(schema_.shape_column(), shape_);
+    if (!residual_.empty()) rows_.SetString(schema_.residual_column(), residual_);
+    rows_.EndRow(ingest::DedupIndex::KeyOfEventId(event_id_));
+    return true;
+  }
+
+ private:
+  struct Frame {
+    enum Kind { kStruct, kVerbatim, kNested } kind;
+    int field;                             // kStruct: schema index of the struct, or kTopLevel
+    const storage::SchemaField* known;     // kVerbatim: the JSON column, or nullptr: residual
+    size_t start;                          // kVerbatim: offset of the object's text
+    std::string_view key;                  // kVerbatim: its member key
+  };
+
+  bool InVerbatim() const {
+    return frames_.back().kind != Frame::kStruct;
+  }
+
+  // Returns the schema field of the member whose key was just written (nullptr: unknown,
+  // kept in the residual), and falls back on a key the normaliser treats specially.
+  const storage::SchemaField* Member() {
+    int parent = frames_.back().field;
+    const storage::SchemaField* f = schema_.FindChild(parent, key_);
+    if (f != nullptr) {
+      uint8_t token = f->token;
+      if (seen_[token]) fallback_ = true;  // A duplicate member; the normaliser rejects it.
+      seen_[token] = true;
+      return f;
+    }
+    // Residual keys are stored as their raw (escaped) JSON text, and "@timestamp" stands in
+    // for a missing eventTime: both are left to the normaliser.
+    for (char c : key_) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) fallback_ = true;
+    }
+    if (parent == storage::kTopLevel && key_ == "@timestamp") fallback_ = true;
+    return nullptr;
+  }
+
+  // Sets a JSON-text column (kJsonObject/kJsonAny/kJsonArray) from the value's minified text.
+  void Column(const storage::SchemaField& f, std::string_view text) {
+    bool object = !text.empty() && text.front() == '{';
+    bool array = !text.empty() && text.front() == '[';
+    bool fits = (f.kind == storage::FieldKind::kJsonObject && object) ||
+                (f.kind == storage::FieldKind::kJsonArray && array) ||
+                (f.kind == storage::FieldKind::kJsonAny && (object || array));
+    if (!fits) {
+      fallback_ = true;
+      return;
+    }
+    rows_.SetString(f.column, text);
+    shape_.push_back(static_cast<char>(f.token));
+  }
+
+  void Residual(std::string_view key, std::string_view value_text) {
+    member_.clear();
+    member_.push_back('"');
+    member_.append(key);
+    member_.append("\":");
+    member_.append(value_text);
+    storage::PutLengthPrefixed(&residual_, member_);
+    shape_.push_back(static_cast<char>(storage::kShapeResidual));
+  }
+
+  json::JsonWriter& w_;
+  storage::RowBatch& rows_;
+  const storage::EventSchema& schema_ = storage::EventSchema::Get();
+  std::vector<Frame> frames_;
+  std::string_view key_;
+  std::string shape_;
+  std::string residual_;
+  std::string member_;
+  std::string event_id_;
+  std::bitset<256> seen_;
+  bool has_event_id_ = false;
+  bool has_event_time_ = false;
+  bool fallback_ = false;
+};
+
+}  // namespace
+
+struct AuditEventRenderer::Impl {
+  json::CanonicalJson canonical;
+  CanonicalMembers members;
+  json::JsonWriter writer;
+  ingest::EventNormalizer normalizer;
+  std::string padded;
+  uint64_t direct_rows = 0;
+  uint64_t normalized_rows = 0;
+};
+
+AuditEventRenderer::AuditEventRenderer() : impl_(std::make_unique<Impl>()) {}
+AuditEventRenderer::~AuditEventRenderer() = default;
+
+uint64_t AuditEventRenderer::direct_rows() const { return impl_->direct_rows; }
+uint64_t AuditEventRenderer::normalized_rows() const { return impl_->normalized_rows; }
+
+Status AuditEventRenderer::Render(const AuditEvent& event, const AuditStamp& stamp,
+                                  std::string* json, storage::RowBatch* rows) {
+  Impl& m = *impl_;
+  TB_RETURN_IF_ERROR(PrepareMembers(event, stamp, m.canonical, &m.members));
+  const size_t row = rows->row_count();
+  m.writer.Clear();
+  RowSink sink(m.writer, *rows);
+  WriteEvent(event, stamp, m.members, sink);
+  const std::string& text = m.writer.str();
+  bool direct = sink.Finish() && text.size() <= kDirectMaxBytes;
+  if (direct) {
+    size_t open = 0;
+    for (char c : text) open += (c == '{' || c == '[') ? 1u : 0u;
+    direct = open <= kDirectMaxOpenBrackets;
+  }
+  json->assign(text);
+  if (direct) {
+    ++m.direct_rows;
+    return Status::OK();
+  }
+  rows->TruncateRows(row);
+  m.padded.assign(text);
+  m.padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  TB_RETURN_IF_ERROR(m.normalizer.Normalize(std::string_view(m.padded.data(), text.size()), rows)
+                         .WithContext("audit event"));
+  ++m.normalized_rows;
+  return Status::OK();
 }
 
 Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJson* canonical) {

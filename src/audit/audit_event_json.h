@@ -10,6 +10,12 @@
 //   AuditStamp stamp{.sequence = 7, .previous_hash = head, .event_id = uuid, ...};
 //   TB_ASSIGN_OR_RETURN(std::string json, RenderAuditEventJson(event, stamp));
 //   TB_ASSIGN_OR_RETURN(std::string hash, HashAuditEventJson(json, &canonical));
+//
+// The audit log stores each event both as this JSON (the chain) and as a store row
+// (queries); AuditEventRenderer makes both in one pass:
+//
+//   AuditEventRenderer renderer;
+//   TB_RETURN_IF_ERROR(renderer.Render(event, stamp, &json, &rows));
 #pragma once
 
 #include <cstdint>
@@ -20,6 +26,10 @@
 #include "audit/audit_log.h"
 #include "base/status.h"
 #include "json/canonical_json.h"
+
+namespace trailbook::storage {
+class RowBatch;
+}  // namespace trailbook::storage
 
 namespace trailbook::audit {
 
@@ -50,6 +60,37 @@ Result<std::string> RenderAuditEventJson(const AuditEvent& event, const AuditSta
 // Returns the hex SHA-256 of the canonical form of `json` (the chain link). `canonical`
 // is scratch reused across calls. Errors: kInvalidArgument for invalid JSON.
 Result<std::string> HashAuditEventJson(std::string_view json, json::CanonicalJson* canonical);
+
+// Renders audit events and builds their store rows from the event's own fields, without
+// parsing the rendered text back: the row is the one ingest::EventNormalizer::Normalize
+// (default limits) makes of the rendered JSON, every column and the dedup key equal, so
+// queries, folds and `audit verify` see the same data either way. Events the direct build
+// does not model exactly (invalid UTF-8 text, which the JSON carries as U+FFFD; rendered
+// events over 64 KiB or with deep nesting, where the normaliser's limits apply) are
+// normalised from the rendered JSON instead.
+//
+// Thread safety: not thread-safe; one renderer per thread (the audit log's committer).
+class AuditEventRenderer {
+ public:
+  AuditEventRenderer();
+  ~AuditEventRenderer();
+  AuditEventRenderer(const AuditEventRenderer&) = delete;
+  AuditEventRenderer& operator=(const AuditEventRenderer&) = delete;
+
+  // Sets `*json` to RenderAuditEventJson(event, stamp) and appends the event's row to
+  // `rows`. Errors: those of RenderAuditEventJson, and kInvalidArgument from the normaliser
+  // for an event it rejects (over its size or nesting limits); `rows` is unchanged on error.
+  Status Render(const AuditEvent& event, const AuditStamp& stamp, std::string* json,
+                storage::RowBatch* rows);
+
+  // Rows built directly, and rows normalised from the JSON (counters for tests).
+  uint64_t direct_rows() const;
+  uint64_t normalized_rows() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The chain fields of a stored audit event.
 struct AuditChainFields {

@@ -1,13 +1,14 @@
 #include "audit/audit_log.h"
 
 #include <fcntl.h>
-#include <simdjson.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -20,9 +21,9 @@
 #include "audit/audit_journal_io.h"
 #include "auth/jwks/jwk_json.h"
 #include "auth/jwks/key_files.h"
+#include "base/check.h"
 #include "base/timestamp.h"
 #include "crypto/digest.h"
-#include "ingest/event_normalizer.h"
 #include "io/file.h"
 #include "storage/audit_journal.h"
 #include "storage/row_batch.h"
@@ -37,6 +38,21 @@ static_assert(std::string_view(kAuditEventSource) == storage::kJournalEventSourc
 
 namespace {
 
+// Sleeps while `word` holds `expected` (returns at once when it does not; may return
+// spuriously). A bare futex: std::atomic::wait first spins with sched_yield, and on a busy
+// machine each yield is a context switch more per waiting caller.
+void FutexWait(std::atomic<uint32_t>& word, uint32_t expected) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+            nullptr, 0);
+}
+
+// Wakes the one thread sleeping on `word`, if any.
+void FutexWake(std::atomic<uint32_t>& word) {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+            nullptr, 0);
+}
+
 // The chain head as known from the journal.
 struct Head {
   uint64_t end_offset = 0;  // Journal bytes read and validated.
@@ -46,9 +62,12 @@ struct Head {
 
 // JournalAuditLog: the AuditLog over the store's audit journal.
 //
-// Appends from many threads are grouped: the first waiting thread becomes the leader,
-// takes every queued event (up to max_batch_events), and commits them as one journal record
-// with one fdatasync under the cross-process journal lock, then wakes the others.
+// Appends from many threads are grouped: a caller that finds no leader leads at once; it
+// takes every queued event (up to max_batch_events), commits them as one journal record
+// with one fdatasync under the cross-process journal lock, then wakes exactly the callers
+// of its batch (their events are durable) and hands the lead to the first caller queued
+// behind the batch. Each waiting caller sleeps on its own futex word, so a wake is one
+// switch with no mutex to retake, and no caller is woken before its event is durable.
 class JournalAuditLog final : public AuditLog {
  public:
   JournalAuditLog(std::string store_dir, AuditLogOptions options, const Clock& clock)
@@ -62,17 +81,33 @@ class JournalAuditLog final : public AuditLog {
   Result<DigestReceipt> WriteDigest() override;
 
  private:
+  // Where a caller of Append sleeps until its event is committed or it must lead. Owned by
+  // the log (waiters_), not by the caller, because the committer wakes it after storing
+  // the state, when the caller may already have returned: the object outlives every such
+  // wake. The caller itself gives its waiter back, after reading the state, so a waiter is
+  // never reused while its previous caller could still read it.
+  struct Waiter {
+    static constexpr uint32_t kWaiting = 0;
+    static constexpr uint32_t kDone = 1;  // The Pending's result is set.
+    static constexpr uint32_t kLead = 2;  // At the head of the queue with no leader: lead.
+    std::atomic<uint32_t> state{kWaiting};
+  };
+
   // One caller's event while it waits in Append. Lives on that caller's stack; the leader
-  // touches it only under mu_ (done, cv) or while it is in the leader's batch (result).
+  // touches it only while it is queued or in the leader's batch, and not after storing
+  // kDone to its waiter.
   struct Pending {
     const AuditEvent* event = nullptr;
+    Waiter* waiter = nullptr;
     Result<AuditReceipt> result = Status(StatusCode::kInternal, "audit event not committed");
-    bool done = false;
-    // Signalled when the event is committed (done) or when this caller is at the head of
-    // the queue with no leader active, so it must lead. Each caller has its own, so a commit
-    // wakes exactly the callers it made durable plus the next leader, never every waiter.
-    std::condition_variable cv;
   };
+
+  // Commits the batch at the head of the queue, which starts with `self`, wakes the batch's
+  // callers and hands the lead to the next queued caller, if any. REQUIRES: the caller
+  // leads (leader_active_ is set on its behalf).
+  void Lead(Pending* self);
+  Waiter* TakeWaiter();
+  void ReturnWaiter(Waiter* w);
 
   // Commits `batch` (leader only). Sets each Pending's result.
   void CommitBatch(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
@@ -96,6 +131,9 @@ class JournalAuditLog final : public AuditLog {
   std::mutex mu_;
   std::deque<Pending*> queue_ TB_GUARDED_BY(mu_);
   bool leader_active_ TB_GUARDED_BY(mu_) = false;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Waiter>> waiters_ TB_GUARDED_BY(pool_mu_);  // Every one made.
+  std::vector<Waiter*> free_waiters_ TB_GUARDED_BY(pool_mu_);
 
   // Held by the leader while committing, and by WriteDigest.
   std::mutex commit_mu_;
@@ -103,7 +141,7 @@ class JournalAuditLog final : public AuditLog {
   Head head_ TB_GUARDED_BY(commit_mu_);
   bool head_valid_ TB_GUARDED_BY(commit_mu_) = true;
   storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
-  ingest::EventNormalizer normalizer_ TB_GUARDED_BY(commit_mu_);
+  AuditEventRenderer renderer_ TB_GUARDED_BY(commit_mu_);
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
 };
 
@@ -211,37 +249,88 @@ Status JournalAuditLog::WriteAll(std::string_view bytes) {
   return Status::OK();
 }
 
+JournalAuditLog::Waiter* JournalAuditLog::TakeWaiter() {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (free_waiters_.empty()) {
+    waiters_.push_back(std::make_unique<Waiter>());
+    return waiters_.back().get();
+  }
+  Waiter* w = free_waiters_.back();
+  free_waiters_.pop_back();
+  return w;
+}
+
+void JournalAuditLog::ReturnWaiter(Waiter* w) {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  free_waiters_.push_back(w);
+}
+
 Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
   Pending pending;
   pending.event = &event;
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&pending);
-  while (true) {
-    while (!pending.done && (leader_active_ || queue_.front() != &pending)) pending.cv.wait(lock);
-    if (pending.done) break;
-    // This caller leads: it commits everything queued (itself first) in one record.
-    leader_active_ = true;
-    std::vector<Pending*> batch;
+  pending.waiter = TakeWaiter();
+  pending.waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
+  bool lead = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(&pending);
+    if (!leader_active_) {
+      // An empty queue before this push: lead at once, without a handoff.
+      leader_active_ = true;
+      lead = true;
+    }
+  }
+  if (!lead) {
+    // Sleeps on the waiter's own word (a futex), so a committer's wake costs this thread one
+    // switch in and no mutex: mu_ is not retaken here.
+    uint32_t state;
+    while ((state = pending.waiter->state.load(std::memory_order_acquire)) == Waiter::kWaiting) {
+      FutexWait(pending.waiter->state, Waiter::kWaiting);
+    }
+    lead = state == Waiter::kLead;
+  }
+  if (lead) Lead(&pending);
+  ReturnWaiter(pending.waiter);
+  return std::move(pending.result);
+}
+
+void JournalAuditLog::Lead(Pending* self) {
+  std::vector<Pending*> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    TB_CHECK(!queue_.empty() && queue_.front() == self) << "the audit leader is not queued first";
     while (!queue_.empty() && batch.size() < options_.max_batch_events) {
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
-    lock.unlock();
-    {
-      std::lock_guard<std::mutex> commit(commit_mu_);
-      CommitBatch(batch);
-    }
-    lock.lock();
-    // Notified under mu_: a waiter's Pending (and its cv) lives until it sees done, which
-    // it cannot do before mu_ is released.
-    for (Pending* p : batch) {
-      p->done = true;
-      if (p != &pending) p->cv.notify_one();
-    }
-    leader_active_ = false;
-    if (!queue_.empty()) queue_.front()->cv.notify_one();
   }
-  return std::move(pending.result);
+  {
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    CommitBatch(batch);
+  }
+  // Read before any kDone: a Pending may be gone once its waiter says done.
+  std::vector<Waiter*> woken;
+  woken.reserve(batch.size());
+  for (Pending* p : batch) woken.push_back(p->waiter);
+  Waiter* next = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // leader_active_ stays set through the handoff, so no arrival leads beside `next`.
+    if (queue_.empty()) {
+      leader_active_ = false;
+    } else {
+      next = queue_.front()->waiter;
+    }
+  }
+  for (Waiter* w : woken) {
+    if (w == self->waiter) continue;
+    w->state.store(Waiter::kDone, std::memory_order_release);
+    FutexWake(w->state);
+  }
+  if (next != nullptr) {
+    next->state.store(Waiter::kLead, std::memory_order_release);
+    FutexWake(next->state);
+  }
 }
 
 void JournalAuditLog::CommitBatch(std::vector<Pending*>& batch) {
@@ -265,7 +354,6 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
   uint64_t sequence = head_.sequence;
   std::string previous = head_.hash;
   storage::RowBatch rows;
-  std::string padded;
   for (Pending* p : batch) {
     AuditStamp stamp;
     stamp.sequence = sequence + 1;
@@ -278,21 +366,15 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     stamp.event_time_us = now;
     stamp.account_id = options_.account_id;
     stamp.region = options_.region;
-    Result<std::string> json = RenderAuditEventJson(*p->event, stamp, &canonical_);
-    if (!json.ok()) {
-      p->result = json.status();  // The caller's bad input; the rest of the batch goes on.
+    // The row is built from the event's fields, not parsed back from the JSON.
+    std::string json;
+    Status rendered = renderer_.Render(*p->event, stamp, &json, &rows);
+    if (!rendered.ok()) {
+      p->result = rendered;  // The caller's bad input; the rest of the batch goes on.
       continue;
     }
     // Rendered canonical: the chain hash is over the bytes as stored.
-    std::string hash = crypto::ToHex(crypto::Sha256(*json));
-    padded.assign(*json);
-    padded.append(simdjson::SIMDJSON_PADDING, '\0');
-    Status normalized =
-        normalizer_.Normalize(std::string_view(padded.data(), json->size()), &rows);
-    if (!normalized.ok()) {
-      p->result = normalized.WithContext("audit event");
-      continue;
-    }
+    std::string hash = crypto::ToHex(crypto::Sha256(json));
     sequence = stamp.sequence;
     previous = hash;
     AuditReceipt receipt;
@@ -301,7 +383,7 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     receipt.event_hash = std::move(hash);
     receipts.push_back(std::move(receipt));
     accepted.push_back(p);
-    events.push_back(std::move(*json));
+    events.push_back(std::move(json));
   }
   if (accepted.empty()) return Status::OK();
 

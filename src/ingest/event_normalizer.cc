@@ -217,7 +217,13 @@ Status EventNormalizer::WalkEvent(simdjson::ondemand::object& obj, RowBatch* bat
   has_event_time_ = false;
   has_logstash_timestamp_ = false;
   has_event_id_ = false;
-  return WalkStruct(obj, storage::kTopLevel, batch);
+  Status s = WalkStruct(obj, storage::kTopLevel, batch);
+  if (s.ok()) {
+    batch->ResolveDeferred();
+  } else {
+    batch->DiscardDeferred();
+  }
+  return s;
 }
 
 Status EventNormalizer::CloseEvent(RowBatch* batch) {
@@ -320,7 +326,9 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
                                " bytes, over the limit of " +
                                std::to_string(limits_.max_field_bytes));
       }
-      batch->SetString(f.column, s);
+      // `s` points into the record or the parser's string buffer, both valid until the
+      // walk ends, where WalkEvent resolves the deferred lookups.
+      batch->SetStringDeferred(f.column, s);
       if (f.column == schema.event_id_column()) {
         event_id_.assign(s);
         has_event_id_ = true;

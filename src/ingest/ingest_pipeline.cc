@@ -264,24 +264,36 @@ class Worker final : public RecordSink {
     // and name within the hour, then by time. Blocks span hours either way, so zone maps
     // prune as well as with pure time order, while similar events sit together: their JSON
     // compresses better and their name/source codes form runs.
-    std::vector<int64_t> days(n), hours(n);
-    std::vector<uint64_t> kinds(n);
+    // The sort keys sit beside each row id, so comparisons read one contiguous record
+    // instead of three arrays and the batch's time column at random rows.
+    struct SortKey {
+      int64_t day;
+      int64_t hour;
+      uint64_t kind;  // eventSource id << 32 | eventName id
+      int64_t time;
+      uint32_t row;
+    };
+    std::vector<int64_t> days(n);
+    std::vector<SortKey> keys;
+    keys.reserve(rows.size());
     const storage::EventSchema& schema = storage::EventSchema::Get();
     const int source_col = schema.ColumnByPath("eventSource");
     const int name_col = schema.ColumnByPath("eventName");
     for (uint32_t r : rows) {
       int64_t t = batch_.event_time(r);
       days[r] = DayOf(t);
-      hours[r] = (t - days[r] * kMicrosPerDay) / (3600 * kMicrosPerSecond);
-      kinds[r] = uint64_t{batch_.interned_id(source_col, r)} << 32 | batch_.interned_id(name_col, r);
+      keys.push_back(SortKey{
+          days[r], (t - days[r] * kMicrosPerDay) / (3600 * kMicrosPerSecond),
+          uint64_t{batch_.interned_id(source_col, r)} << 32 | batch_.interned_id(name_col, r),
+          t, r});
     }
-    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-      if (days[a] != days[b]) return days[a] < days[b];
-      if (hours[a] != hours[b]) return hours[a] < hours[b];
-      if (kinds[a] != kinds[b]) return kinds[a] < kinds[b];
-      int64_t ta = batch_.event_time(a), tb = batch_.event_time(b);
-      return ta != tb ? ta < tb : a < b;
+    std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+      if (a.day != b.day) return a.day < b.day;
+      if (a.hour != b.hour) return a.hour < b.hour;
+      if (a.kind != b.kind) return a.kind < b.kind;
+      return a.time != b.time ? a.time < b.time : a.row < b.row;
     });
+    for (size_t i = 0; i < keys.size(); ++i) rows[i] = keys[i].row;
     storage::Commit commit;
     uint64_t segment_bytes = 0;
     for (size_t start = 0; start < rows.size();) {

@@ -16,13 +16,26 @@ void PackImpl(std::span<const T> values, uint32_t width, std::string* out) {
     }
     return;
   }
-  size_t bit = 0;
-  for (size_t i = 0; i < values.size(); ++i, bit += width) {
-    uint64_t word = 0;
-    std::memcpy(&word, dst + bit / 8, 8);
-    word |= static_cast<uint64_t>(values[i]) << (bit % 8);
-    std::memcpy(dst + bit / 8, &word, 8);
+  // Values are gathered in a register and stored a whole word at a time: writing each value
+  // with a read-modify-write of the word at its bit offset made every store wait on the
+  // previous one (a store-forwarding stall per value).
+  uint64_t acc = 0;
+  uint32_t filled = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint64_t v = values[i];
+    acc |= v << filled;
+    filled += width;
+    if (filled >= 64) {
+      std::memcpy(dst, &acc, 8);
+      dst += 8;
+      filled -= 64;
+      // width <= kMaxPackedWidth < 64, so the shift is defined; it is v >> width = 0 when
+      // the word ended exactly at this value.
+      acc = v >> (width - filled);
+    }
   }
+  // The buffer's padding holds the whole last word: dst + 8 <= end of the packed region.
+  if (filled > 0) std::memcpy(dst, &acc, 8);
 }
 
 template <typename T>

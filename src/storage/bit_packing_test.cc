@@ -38,6 +38,29 @@ TEST(BitPackingTest, ThirtyTwoBitVariant) {
   EXPECT_EQ(out, values);
 }
 
+TEST(BitPackingTest, ThirtyTwoBitRoundTripsEveryWidthAndCount) {
+  // Counts around word boundaries: the packer stores whole 64-bit words and then the tail.
+  std::mt19937 rng(11);
+  for (uint32_t width = 1; width <= 32; ++width) {
+    for (size_t count : {size_t{1}, size_t{2}, size_t{63}, size_t{64}, size_t{65}, size_t{2048}}) {
+      std::vector<uint32_t> values(count);
+      uint64_t mask = (uint64_t{1} << width) - 1;
+      for (auto& v : values) v = static_cast<uint32_t>(rng() & mask);
+      values[0] = static_cast<uint32_t>(mask);  // the widest value at the start
+      std::string buf = "prefix";
+      PackBits32(values, width, &buf);
+      ASSERT_EQ(buf.size(), 6 + PackedSize(count, width)) << width << "/" << count;
+      EXPECT_EQ(buf.substr(0, 6), "prefix");
+      std::vector<uint32_t> out(count);
+      UnpackBits32(buf.data() + 6, width, 0, count, out.data());
+      EXPECT_EQ(out, values) << width << "/" << count;
+      // Padding stays zero, so whole-word reads past the last value see no stray bits.
+      EXPECT_EQ(buf.substr(buf.size() - kBitPackPadding), std::string(kBitPackPadding, '\0'))
+          << width << "/" << count;
+    }
+  }
+}
+
 TEST(BitPackingTest, BitWidth) {
   EXPECT_EQ(BitWidth(0), 0u);
   EXPECT_EQ(BitWidth(1), 1u);

@@ -1,7 +1,6 @@
 #include "storage/row_batch.h"
 
 #include "base/check.h"
-#include "storage/bytes_equal.h"
 
 namespace trailbook::storage {
 
@@ -76,16 +75,7 @@ void RowBatch::SetString(int column, std::string_view value) {
   Column& c = columns_[static_cast<size_t>(column)];
   if (c.kind == BuilderKind::kInterned) {
     if (c.ids.size() < row_count_) PadTo(c, row_count_);
-    // Consecutive events often repeat a value (same principal, agent, region); compare with
-    // the previous one before hashing.
-    std::string_view last = c.last_id != 0 ? c.interner.Get(c.last_id) : std::string_view();
-    if (c.last_id != 0 && last.size() == value.size() &&
-        BytesEqual(last.data(), value.data(), value.size())) {
-      c.ids.push_back(c.last_id);
-    } else {
-      c.last_id = c.interner.Intern(value);
-      c.ids.push_back(c.last_id);
-    }
+    c.ids.push_back(c.interner.Intern(value));
   } else {
     TB_DCHECK(c.kind == BuilderKind::kRaw);
     if (c.ends.size() < row_count_) PadTo(c, row_count_);
@@ -95,13 +85,40 @@ void RowBatch::SetString(int column, std::string_view value) {
   }
 }
 
+void RowBatch::SetStringDeferred(int column, std::string_view value) {
+  Column& c = columns_[static_cast<size_t>(column)];
+  if (c.kind != BuilderKind::kInterned) {
+    SetString(column, value);
+    return;
+  }
+  // A repeat of the column's previous value needs no lookup.
+  const uint32_t repeat = c.interner.RepeatId(value);
+  if (repeat != 0) {
+    if (c.ids.size() < row_count_) PadTo(c, row_count_);
+    c.ids.push_back(repeat);
+    return;
+  }
+  deferred_.push_back(Deferred{column, c.interner.HashAndPrefetch(value), value});
+}
+
+void RowBatch::ResolveDeferred() {
+  for (const Deferred& d : deferred_) {
+    Column& c = columns_[static_cast<size_t>(d.column)];
+    if (c.ids.size() < row_count_) PadTo(c, row_count_);
+    c.ids.push_back(c.interner.InternHashed(d.value, d.hash));
+  }
+  deferred_.clear();
+}
+
 void RowBatch::EndRow(uint64_t dedup_key) {
+  if (!deferred_.empty()) ResolveDeferred();
   dedup_keys_.push_back(dedup_key);
   ++row_count_;
 }
 
 void RowBatch::TruncateRows(size_t rows) {
   TB_CHECK(rows <= row_count_) << "truncate beyond end";
+  deferred_.clear();
   for (Column& c : columns_) {
     if (c.size() <= rows) continue;
     switch (c.kind) {
@@ -125,11 +142,11 @@ void RowBatch::Clear() {
     c.u8.clear();
     c.ids.clear();
     c.interner.Clear();
-    c.last_id = 0;
     c.bytes.clear();
     c.ends.clear();
   }
   dedup_keys_.clear();
+  deferred_.clear();
   row_count_ = 0;
 }
 

@@ -85,40 +85,56 @@ class ChunkSink {
   std::string* file_;
 };
 
-// Encodes one block of codes (dictionary, bool): constant or bit-packed.
-void EncodeCodes(std::span<const uint32_t> codes, std::string* out) {
+// Run values and run ends of a block of codes; kept by the encoder across blocks and columns
+// so a block costs no allocation.
+struct CodeRuns {
+  std::vector<uint32_t> values;
+  std::vector<uint32_t> ends;
+};
+
+// Encodes one block of codes (dictionary, bool): constant, run-length or bit-packed.
+void EncodeCodes(std::span<const uint32_t> codes, std::string* out, CodeRuns& runs) {
   out->clear();
-  uint32_t max = 0;
-  bool constant = true;
-  for (uint32_t c : codes) {
-    max = std::max(max, c);
-    constant = constant && c == codes[0];
-  }
-  if (constant) {
+  if (codes.empty()) {
     out->push_back(static_cast<char>(kCodesConstant));
-    PutVarint64(out, codes.empty() ? 0 : codes[0]);
+    PutVarint64(out, 0);
+    return;
+  }
+  // One pass for the maximum and the number of runs; the runs themselves are built only
+  // when run-length coding is chosen.
+  uint32_t max = codes[0];
+  size_t nruns = 1;
+  for (size_t i = 1; i < codes.size(); ++i) {
+    max = std::max(max, codes[i]);
+    nruns += codes[i] != codes[i - 1] ? size_t{1} : size_t{0};
+  }
+  if (nruns == 1) {
+    out->push_back(static_cast<char>(kCodesConstant));
+    PutVarint64(out, codes[0]);
     return;
   }
   uint32_t width = BitWidth(max);
   // Runs (clustered rows repeat names, sources, identities) are stored as run values and
   // run ends when that is clearly smaller; run ends allow O(log runs) random access.
-  std::vector<uint32_t> values, ends;
-  for (size_t i = 0; i < codes.size(); ++i) {
-    if (i == 0 || codes[i] != codes[i - 1]) {
-      if (i > 0) ends.push_back(static_cast<uint32_t>(i));
-      values.push_back(codes[i]);
-    }
-  }
-  ends.push_back(static_cast<uint32_t>(codes.size()));
   uint32_t end_width = BitWidth(codes.size());
-  size_t rle = PackedSize(values.size(), width) + PackedSize(ends.size(), end_width) + 4;
+  size_t rle = PackedSize(nruns, width) + PackedSize(nruns, end_width) + 4;
   if (rle * 10 < PackedSize(codes.size(), width) * 7) {
+    runs.values.clear();
+    runs.ends.clear();
+    runs.values.push_back(codes[0]);
+    for (size_t i = 1; i < codes.size(); ++i) {
+      if (codes[i] != codes[i - 1]) {
+        runs.ends.push_back(static_cast<uint32_t>(i));
+        runs.values.push_back(codes[i]);
+      }
+    }
+    runs.ends.push_back(static_cast<uint32_t>(codes.size()));
     out->push_back(static_cast<char>(kCodesRle));
     out->push_back(static_cast<char>(width));
     out->push_back(static_cast<char>(end_width));
-    PutVarint64(out, values.size());
-    PackBits32(values, width, out);
-    PackBits32(ends, end_width, out);
+    PutVarint64(out, runs.values.size());
+    PackBits32(runs.values, width, out);
+    PackBits32(runs.ends, end_width, out);
     return;
   }
   out->push_back(static_cast<char>(kCodesPacked));
@@ -283,7 +299,7 @@ class SegmentEncoder {
         codes[i] = batch_.bool_code(column, rows_[b.row_start + i]);
         if (codes[i] == 0) ++meta->null_count;
       }
-      EncodeCodes(codes, &chunk);
+      EncodeCodes(codes, &chunk, runs_scratch_);
       meta->blocks.push_back(sink_.Add(chunk));
     }
   }
@@ -291,11 +307,16 @@ class SegmentEncoder {
   void EncodeDictionary(int column, const ColumnSpec& spec, ColumnMeta* meta) {
     meta->encoding = ColumnEncoding::kDictionary;
     const StringInterner& interner = batch_.interner(column);
+    // The batch ids in segment row order, gathered once: the passes below (used ids, block
+    // codes, postings) then read them in sequence instead of through the row permutation.
+    ids_scratch_.resize(rows_.size());
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      ids_scratch_[i] = batch_.interned_id(column, rows_[i]);
+    }
     // Map batch ids to segment codes 1..n in sorted string order.
     std::vector<uint32_t> code_of(interner.size() + 1, 0);
     std::vector<uint32_t> used;
-    for (uint32_t row : rows_) {
-      uint32_t id = batch_.interned_id(column, row);
+    for (uint32_t id : ids_scratch_) {
       if (id == 0) {
         ++meta->null_count;
       } else if (code_of[id] == 0) {
@@ -323,10 +344,8 @@ class SegmentEncoder {
     std::string chunk;
     for (const BlockMeta& b : footer_.blocks) {
       codes.resize(b.row_count);
-      for (uint32_t i = 0; i < b.row_count; ++i) {
-        codes[i] = code_of[batch_.interned_id(column, rows_[b.row_start + i])];
-      }
-      EncodeCodes(codes, &chunk);
+      for (uint32_t i = 0; i < b.row_count; ++i) codes[i] = code_of[ids_scratch_[b.row_start + i]];
+      EncodeCodes(codes, &chunk, runs_scratch_);
       meta->blocks.push_back(sink_.Add(chunk));
     }
     if (spec.needle_index) {
@@ -334,7 +353,7 @@ class SegmentEncoder {
       // (bit-packed, one entry per code plus one) gives direct access to any code's list.
       std::vector<std::vector<uint32_t>> lists(used.size() + 1);
       for (size_t r = 0; r < rows_.size(); ++r) {
-        uint32_t code = code_of[batch_.interned_id(column, rows_[r])];
+        uint32_t code = code_of[ids_scratch_[r]];
         if (code != 0) lists[code].push_back(static_cast<uint32_t>(r));
       }
       std::string postings;
@@ -455,6 +474,8 @@ class SegmentEncoder {
   std::span<const uint32_t> rows_;
   const SegmentWriteOptions& options_;
   ZstdCodec& codec_;
+  CodeRuns runs_scratch_;       // EncodeCodes' run buffers, reused across blocks
+  std::vector<uint32_t> ids_scratch_;  // EncodeDictionary's ids in row order
   std::string raw_scratch_;     // EncodeTextPayload's buffers, reused across columns
   std::string packed_scratch_;
   std::string file_;

@@ -23,14 +23,36 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/bytes_equal.h"
+
 namespace trailbook::storage {
 
 class StringInterner {
  public:
   StringInterner();
 
-  // Returns the id of `s` (>= 1), adding it when new.
-  uint32_t Intern(std::string_view s);
+  // Returns the id of `s` (>= 1), adding it when new. A value equal to the previous one
+  // (consecutive events often repeat a principal, agent or region) is answered from a memo
+  // of the last id, offset and length held in the interner itself, without hashing and
+  // without touching the entry list.
+  uint32_t Intern(std::string_view s) {
+    const uint32_t repeat = RepeatId(s);
+    return repeat != 0 ? repeat : InternNew(s);
+  }
+  // The same split in steps, so a caller can start the table's cache miss early and do other
+  // work before the lookup: RepeatId answers from the memo (0 = no hit), HashAndPrefetch
+  // returns the hash of `s` and prefetches its table slot, InternHashed(s, hash) is Intern
+  // without the memo and with the hash given.
+  uint32_t RepeatId(std::string_view s) const {
+    if (last_id_ != 0 && s.size() == last_length_ &&
+        BytesEqual(bytes_.data() + last_offset_, s.data(), s.size())) {
+      return last_id_;
+    }
+    return 0;
+  }
+  uint64_t HashAndPrefetch(std::string_view s) const;
+  uint32_t InternHashed(std::string_view s, uint64_t hash);
+
   // Returns the id of `s`, or 0 when absent.
   uint32_t Find(std::string_view s) const;
   // REQUIRES: 1 <= id <= size().
@@ -59,12 +81,19 @@ class StringInterner {
   };
   // Returns the slot holding `s` (hash `h`), or the empty slot where it would go.
   const Slot& Probe(std::string_view s, uint64_t h) const;
+  // Intern without the memo; updates the memo.
+  uint32_t InternNew(std::string_view s);
   void Grow();
 
+  // The memo and the string bytes come first: a repeated value touches only the interner's
+  // first 40 bytes (RowBatch keeps them in one cache line with the column's ids).
+  uint32_t last_id_ = 0;  // memo of the last Intern: its id (0 = no memo), length, offset
+  uint32_t last_length_ = 0;
+  uint64_t last_offset_ = 0;
   std::string bytes_;
-  std::vector<Entry> entries_;
-  std::vector<Slot> table_;
   uint64_t mask_;
+  std::vector<Slot> table_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace trailbook::storage

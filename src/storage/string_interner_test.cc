@@ -41,8 +41,32 @@ TEST(StringInternerTest, SurvivesGrowth) {
   EXPECT_EQ(in.Get(2), "k6");
 }
 
+TEST(StringInternerTest, RepeatMemoAnswersOnlyTheSameBytes) {
+  StringInterner in;
+  uint32_t a = in.Intern("us-east-1");
+  EXPECT_EQ(in.Intern("us-east-1"), a);
+  // Same length, different bytes; a prefix; an extension; empty: none may hit the memo.
+  uint32_t b = in.Intern("us-east-2");
+  EXPECT_NE(b, a);
+  EXPECT_EQ(in.Intern("us-east-1"), a);  // a hit in the table after a memo miss
+  uint32_t c = in.Intern("us-east-");
+  uint32_t d = in.Intern("us-east-12");
+  uint32_t e = in.Intern("");
+  EXPECT_EQ(in.size(), 5u);
+  EXPECT_EQ(in.Get(c), "us-east-");
+  EXPECT_EQ(in.Get(d), "us-east-12");
+  EXPECT_EQ(in.Get(e), "");
+  EXPECT_EQ(in.Intern(""), e);
+  // Clear forgets the memo: the same bytes get a fresh id in the new generation.
+  in.Clear();
+  EXPECT_EQ(in.Intern("other"), 1u);
+  EXPECT_EQ(in.Intern(""), 2u);
+  EXPECT_EQ(in.Intern(""), 2u);
+  EXPECT_EQ(in.size(), 2u);
+}
+
 TEST(StringInternerTest, BytesEqualFindsADifferenceAtEveryPositionAndLength) {
-  for (size_t n = 0; n <= 40; ++n) {
+  for (size_t n = 0; n <= 80; ++n) {
     std::string a(n, 'x');
     for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
     std::string b = a;
