@@ -41,7 +41,7 @@ void PrintPass(const monitor::PassReport& pass, bool quiet, bool* warned_budget)
     for (const auto& r : pass.ingest.rejected_records) PrintError(r);
   }
   if (pass.cycle.keys_evicted > 0) {
-    PrintError("detection state at max_keys_per_rule: forgot the " +
+    PrintError("detection state at max_keys_per_rule or max_counts_per_rule: forgot the " +
                std::to_string(pass.cycle.keys_evicted) + " coldest group keys (" +
                std::to_string(pass.cycle.rows_evicted) +
                " rows); their later candidates are judged without those rows");

@@ -693,10 +693,13 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     }
     it = group_rows.empty() && tallies.empty() ? rs->groups.erase(it) : std::next(it);
   }
-  // 7. The key bound: forget the coldest keys, those least likely to reach the threshold.
-  // A source that re-reads its reach would bring a forgotten consumed row back unconsumed
-  // (counting it twice), so there keys holding consumed rows go last.
-  if (rs->groups.size() > options_.max_keys_per_rule) {
+  // 7. The key bound: forget the coldest keys, those least likely to reach the threshold,
+  // while `over()` says the rule holds too much. A source that re-reads its reach would bring
+  // a forgotten consumed row back unconsumed (counting it twice), so there keys holding
+  // consumed rows go last.
+  size_t tally_count = 0;  // (key, time) counts the rule holds; kept by 9's bound.
+  auto forget_coldest_keys = [&](auto over) {
+    if (!over()) return;
     const bool rereads = !position.has_value();
     struct Heat {
       bool keep_longer;
@@ -720,27 +723,28 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
       if (!tallies.empty()) newest = std::max(newest, tallies.back().time_us);
       heat.push_back(Heat{rereads && has_consumed, unconsumed, newest, it});
     }
-    const size_t excess = rs->groups.size() - options_.max_keys_per_rule;
-    auto colder = [](const Heat& x, const Heat& y) {
+    std::sort(heat.begin(), heat.end(), [](const Heat& x, const Heat& y) {
       if (x.keep_longer != y.keep_longer) return y.keep_longer;
       if (x.unconsumed != y.unconsumed) return x.unconsumed < y.unconsumed;
       if (x.newest != y.newest) return x.newest < y.newest;
       return x.group->first < y.group->first;
-    };
-    std::nth_element(heat.begin(), heat.begin() + static_cast<std::ptrdiff_t>(excess - 1),
-                     heat.end(), colder);
-    for (size_t i = 0; i < excess; ++i) {
+    });
+    uint64_t keys = 0;
+    for (size_t i = 0; i < heat.size() && over(); ++i) {
       const RowGroup& group = heat[i].group->second;
       std::for_each(group.rows.begin(), group.rows.end(), forget);
       uint64_t evicted = group.rows.size();
       for (const TimeTally& t : group.tallies) evicted += uint64_t{t.unconsumed} + t.consumed;
       out->rows_evicted += evicted;
       rs->rows_evicted += evicted;
+      tally_count -= group.tallies.size();
       rs->groups.erase(heat[i].group);
+      ++keys;
     }
-    out->keys_evicted += excess;
-    rs->keys_evicted += excess;
-  }
+    out->keys_evicted += keys;
+    rs->keys_evicted += keys;
+  };
+  forget_coldest_keys([&] { return rs->groups.size() > options_.max_keys_per_rule; });
   // 8. The row budget (incremental sources: nothing is read twice, so no row id is needed to
   // recognise a row): above it, the oldest rows keep only their counts. Each group's rows are
   // sorted by time, so what goes is a prefix of each group.
@@ -773,6 +777,11 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     out->evidence_dropped += excess;
     rs->evidence_dropped += excess;
   }
+  // 9. The count bound: counts per (key, time) grow with the distinct times of each key
+  // within the horizon; above max_time_counts_per_rule the coldest keys are forgotten as in 7.
+  tally_count = 0;
+  for (const auto& [key, group] : rs->groups) tally_count += group.tallies.size();
+  forget_coldest_keys([&] { return tally_count > options_.max_time_counts_per_rule; });
   rs->watermark_us = now;
   if (position) rs->ingest_position = *position;
   return Status::OK();

@@ -106,6 +106,11 @@ struct EngineOptions {
   // and counted in TickOutput::keys_evicted / rows_evicted and RuleState::keys_evicted; a
   // later candidate of a forgotten key is judged without the forgotten rows.
   size_t max_keys_per_rule = 20'000;
+  // Memory bound: the counts per (key, time) a rule keeps for rows without evidence (16 B
+  // each; a key holds one per distinct event time within lookback + 2 x window). Above it,
+  // at the end of a run, the coldest keys are forgotten as at max_keys_per_rule (counted the
+  // same way), so rows kept as counts cannot grow with the horizon unbounded.
+  size_t max_time_counts_per_rule = 200'000;
   // Memory: a consumed row is kept only as what recognises it when read again (time and id,
   // its evidence cells dropped, see kNoEvidence) and only while a later run can still return
   // it (lookback + window), not for the extra window an unconsumed row is kept. Neither

@@ -64,6 +64,7 @@ class FakeSource : public QuerySource {
   explicit FakeSource(const Clock& clock) : clock_(clock) {}
 
   void Add(Event e) { events_.push_back(std::move(e)); }
+  const std::vector<Event>& events() const { return events_; }
   void On(std::string sql, Handler h) { handlers_[std::move(sql)] = std::move(h); }
   void FailNext() { fail_next_ = true; }
   // Makes the next run of query `sql` fail.
@@ -1078,6 +1079,76 @@ TEST(AlertEngineTest, RowBudgetFailsTheRunOfASourceThatReReads) {
   const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
   EXPECT_EQ(rs.row_count(), 10u);
   EXPECT_EQ(rs.tallied_row_count(), 10u);
+}
+
+// The count bound: rows kept as counts per (key, time) cannot grow with the horizon; above
+// max_time_counts_per_rule the coldest keys go (counted as at the key bound), and a key close
+// to its threshold is kept and alerts.
+TEST(AlertEngineTest, CountBoundForgetsTheColdestKeysAndCountsThem) {
+  FakeClock clock(kT0);
+  FakeSource source(clock);
+  source.set_incremental(true);
+  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  // A hot key: 4 failures in the first minute, the 5th at minute 6.
+  for (int i = 0; i < 4; ++i) {
+    source.Add({"hot" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
+                "ConsoleLoginFailure", "203.0.113.1", "u"});
+  }
+  source.Add({"hot4", kT0 + 6 * kMinute, kT0 + 6 * kMinute, "ConsoleLoginFailure", "203.0.113.1",
+              "u"});
+  // Spray: one failure each from 40 addresses, each at its own second.
+  for (int i = 0; i < 40; ++i) {
+    const int64_t t = kT0 + (i / 8 + 1) * kMinute + i * kSecond;
+    source.Add({"s" + std::to_string(i), t, t, "ConsoleLoginFailure",
+                "198.51.100." + std::to_string(i), "u"});
+  }
+  EngineOptions options;
+  options.max_cached_rows_per_rule = 0;  // every row kept as a count
+  options.max_time_counts_per_rule = 12;
+  AlertEngine engine({FailedLoginRule()}, source, clock, options);
+  std::vector<Alert> alerts;
+  uint64_t keys_evicted = 0;
+  for (int tick = 0; tick <= 8; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    TickOutput out = engine.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+    keys_evicted += out.keys_evicted;
+    const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
+    size_t counts = 0;
+    for (const auto& [key, group] : rs.groups) counts += group.tallies.size();
+    EXPECT_LE(counts, 12u) << "tick " << tick;
+    if (tick >= 1 && tick <= 5) {
+      EXPECT_TRUE(rs.groups.count("203.0.113.1") > 0) << "tick " << tick;
+    }
+    for (Alert& a : out.alerts) alerts.push_back(std::move(a));
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].dedup_key, "203.0.113.1");
+  EXPECT_EQ(alerts[0].row_count, 5u);
+  const RuleState& rs = engine.state().rules.at("detect.console-login-burst");
+  EXPECT_EQ(keys_evicted, rs.keys_evicted);
+  EXPECT_GT(keys_evicted, 0u);
+  // Without the bound the same stream holds more counts than that, and nothing is forgotten.
+  FakeClock clock2(kT0);
+  FakeSource source2(clock2);
+  source2.set_incremental(true);
+  source2.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
+  for (const Event& e : source.events()) source2.Add(e);
+  options.max_time_counts_per_rule = 1'000'000;
+  AlertEngine unbounded({FailedLoginRule()}, source2, clock2, options);
+  size_t max_counts = 0;
+  for (int tick = 0; tick <= 8; ++tick) {
+    clock2.Set(kT0 + tick * kMinute);
+    TickOutput out = unbounded.RunOnce();
+    ASSERT_TRUE(out.rule_errors.empty());
+    EXPECT_EQ(out.keys_evicted, 0u);
+    size_t counts = 0;
+    for (const auto& [key, group] : unbounded.state().rules.at("detect.console-login-burst").groups) {
+      counts += group.tallies.size();
+    }
+    max_counts = std::max(max_counts, counts);
+  }
+  EXPECT_GT(max_counts, 12u);
 }
 
 TEST(AlertEngineTest, RestartFromSavedStateReproducesTheSameAlerts) {

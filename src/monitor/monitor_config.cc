@@ -33,7 +33,7 @@ class ConfigParser {
         "cron",    "lookback",    "runbooks",        "token_file",    "link",
         "deliver", "deliveries",  "max_attempts",    "ingest_threads", "auth",
         "snapshot_key", "audit_digest_key", "audit_digest_interval", "dedup_keys",
-        "dedup_bucket", "dictionary_cache_mb", "max_keys_per_rule", "max_rows_per_rule"};
+        "dedup_bucket", "dictionary_cache_mb", "max_keys_per_rule", "max_rows_per_rule", "max_counts_per_rule"};
     for (const auto& item : root) {
       std::string key = item.first.Scalar();
       if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -122,6 +122,11 @@ class ConfigParser {
     if (!max_rows.empty()) {
       TB_ASSIGN_OR_RETURN(c.max_rows_per_rule,
                           Count(max_rows, "max_rows_per_rule", 1, 1'000'000'000));
+    }
+    TB_ASSIGN_OR_RETURN(std::string max_counts, Scalar(root, "max_counts_per_rule", false));
+    if (!max_counts.empty()) {
+      TB_ASSIGN_OR_RETURN(c.max_counts_per_rule,
+                          Count(max_counts, "max_counts_per_rule", 1, 1'000'000'000));
     }
     TB_ASSIGN_OR_RETURN(c.default_deliver, NameList(root, "deliver"));
     YAML::Node deliveries = root["deliveries"];

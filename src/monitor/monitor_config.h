@@ -77,6 +77,9 @@ struct MonitorConfig {
   // See EngineOptions in monitor/alert_engine.h.
   uint32_t max_keys_per_rule = 20'000;
   uint32_t max_rows_per_rule = 20'000;
+  // Counts per (key, time) each rule keeps for rows without evidence (16 B each); above it the
+  // coldest keys are forgotten as at max_keys_per_rule.
+  uint32_t max_counts_per_rule = 200'000;
 };
 
 // Parses a configuration; `base_dir` resolves relative paths, `source` names the file in

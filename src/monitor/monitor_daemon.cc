@@ -135,6 +135,7 @@ Result<std::unique_ptr<Monitor>> Monitor::Open(const MonitorConfig& config, cons
   options.engine.lookback_us = config.lookback_us;
   options.engine.max_keys_per_rule = config.max_keys_per_rule;
   options.engine.max_cached_rows_per_rule = config.max_rows_per_rule;
+  options.engine.max_time_counts_per_rule = config.max_counts_per_rule;
   TB_ASSIGN_OR_RETURN(m->pipeline_, AlertPipeline::Open(options, m->detections_->rules,
                                                         *m->source_, clock, std::move(sinks)));
   return m;

@@ -661,6 +661,7 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
       {base + "dictionary_cache_mb: 0\n", "dictionary_cache_mb: must be an integer"},
       {base + "max_keys_per_rule: 0\n", "max_keys_per_rule: must be an integer"},
       {base + "max_rows_per_rule: many\n", "max_rows_per_rule: must be an integer"},
+      {base + "max_counts_per_rule: 0\n", "max_counts_per_rule: must be an integer"},
       {"[1]", "must be a YAML mapping"},
       {"store: [unclosed", "bad YAML"},
   };
@@ -683,13 +684,15 @@ TEST(MonitorDaemonTest, RejectsBadConfigsNamingTheField) {
   EXPECT_EQ(ok->dedup_keys, 8u << 20);
   Result<MonitorConfig> bounds = ParseMonitorConfig(
       base + "dedup_keys: 2000000\ndedup_bucket: 5m\ndictionary_cache_mb: 16\n"
-             "max_keys_per_rule: 500\nmax_rows_per_rule: 9000\n", "m.yaml", dir);
+             "max_keys_per_rule: 500\nmax_rows_per_rule: 9000\nmax_counts_per_rule: 7000\n", "m.yaml", dir);
   ASSERT_TRUE(bounds.ok()) << bounds.status().ToString();
   EXPECT_EQ(bounds->dedup_keys, 2'000'000u);
   EXPECT_EQ(bounds->dedup_bucket_us, 300'000'000);
   EXPECT_EQ(bounds->dictionary_cache_mb, 16u);
   EXPECT_EQ(bounds->max_keys_per_rule, 500u);
   EXPECT_EQ(bounds->max_rows_per_rule, 9000u);
+  EXPECT_EQ(bounds->max_counts_per_rule, 7000u);
+  EXPECT_EQ(ok->max_counts_per_rule, 200'000u);
   EXPECT_EQ(ok->max_keys_per_rule, 20'000u);
   EXPECT_EQ(ok->max_rows_per_rule, 20'000u);
   std::system(("rm -rf " + dir).c_str());
