@@ -123,7 +123,10 @@ Status DecodeFooter(std::string_view bytes, SegmentFooter* f) {
     for (ChunkRef& b : c.blocks) TB_RETURN_IF_ERROR(ReadChunk(r, &b));
     uint8_t index = 0;
     TB_RETURN_IF_ERROR(r.ReadByte(&index));
-    if (index > static_cast<uint8_t>(IndexKind::kBloom)) return Corruption("unknown index kind");
+    if (index > static_cast<uint8_t>(IndexKind::kHash)) {
+      return Corruption("unknown index kind " + std::to_string(index) +
+                        " (segment written by a newer trailbook?)");
+    }
     c.index = static_cast<IndexKind>(index);
     uint64_t nindex = 0;
     TB_RETURN_IF_ERROR(r.ReadVarint64(&nindex));

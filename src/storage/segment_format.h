@@ -38,7 +38,9 @@ enum class Codec : uint8_t { kNone = 0, kZstd = 1 };
 enum class IndexKind : uint8_t {
   kNone = 0,
   kPostings = 1,  // Dictionary columns: row ids per code.
-  kBloom = 2,     // Plain/UUID columns: one split-block bloom filter per block.
+  kBloom = 2,     // Plain/UUID columns: one split-block bloom filter per block (older
+                  // segments; readers still use it).
+  kHash = 3,      // Plain/UUID columns: one row hash index per segment (hash_index.h).
 };
 
 // Per-block code chunk kinds. DO NOT CHANGE.

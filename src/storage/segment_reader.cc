@@ -8,6 +8,7 @@
 
 #include "storage/bit_packing.h"
 #include "storage/bloom_filter.h"
+#include "storage/hash_index.h"
 #include "storage/coding.h"
 #include "storage/event_schema.h"
 #include "storage/row_batch.h"
@@ -829,8 +830,43 @@ Status SegmentReader::ScanBlockForValue(int column_index, uint32_t b, std::strin
   return Status::OK();
 }
 
+NeedleKey::NeedleKey(std::string_view value)
+    : uuid_(value), hash_(XXH3_64bits(value.data(), value.size())) {}
+
+Result<bool> SegmentReader::RowEquals(int column_index, uint32_t row, const NeedleKey& key) const {
+  if (row >= footer_.row_count) return Error("needle row out of range");
+  if (encoding(column_index) != ColumnEncoding::kUuid) {
+    TB_ASSIGN_OR_RETURN(std::optional<std::string> v, StringAt(column_index, row));
+    return v.has_value() && *v == key.value();
+  }
+  const uint32_t b = BlockOfRow(row);
+  if (b >= num_blocks()) return Error("needle row outside the blocks");
+  const uint32_t i = row - footer_.blocks[b].row_start;
+  if (i >= footer_.blocks[b].row_count) return Error("needle row outside its block");
+  TB_ASSIGN_OR_RETURN(std::string_view chunk, BlockChunk(column_index, b));
+  UuidChunk u;
+  Status s = ParseUuidChunk(chunk, footer_.blocks[b].row_count, &u);
+  if (!s.ok()) return s.WithContext(path());
+  const UuidNeedle& needle = key.uuid();
+  switch (UnpackBit(u.kinds, 2, i)) {
+    case kUuidLower:
+      return needle.matches_lower() && std::memcmp(u.binary + size_t{i} * 16, needle.binary(), 16) == 0;
+    case kUuidUpper:
+      return needle.matches_upper() && std::memcmp(u.binary + size_t{i} * 16, needle.binary(), 16) == 0;
+    case kUuidException: {
+      std::string_view v;
+      s = UuidException(u, i, &v);
+      if (!s.ok()) return s.WithContext(path());
+      return v == needle.text();
+    }
+    default:
+      return false;  // NULL
+  }
+}
+
 Result<std::vector<uint32_t>> SegmentReader::LookupRows(int column_index,
-                                                        std::string_view value) const {
+                                                        const NeedleKey& key) const {
+  const std::string_view value = key.value();
   std::vector<uint32_t> rows;
   const ColumnMeta* c = column(column_index);
   if (c == nullptr || c->encoding == ColumnEncoding::kAllNull) return rows;
@@ -880,18 +916,34 @@ Result<std::vector<uint32_t>> SegmentReader::LookupRows(int column_index,
     }
     return rows;
   }
-  uint64_t hash = XXH3_64bits(value.data(), value.size());
-  // UUID blocks are compared in binary: the needle is parsed once, no row is formatted.
-  std::optional<UuidNeedle> uuid;
-  if (c->encoding == ColumnEncoding::kUuid) uuid.emplace(value);
+  if (c->index == IndexKind::kHash) {
+    if (c->index_chunks.size() != 1) return Error("hash index: expected one chunk");
+    TB_ASSIGN_OR_RETURN(std::string_view chunk,
+                        Chunk(column_index, c->index_chunks[0], c->blocks.size() + 1));
+    Result<HashIndexView> index = HashIndexView::Parse(chunk, footer_.row_count);
+    if (!index.ok()) return index.status().WithContext(path());
+    std::vector<uint32_t> candidates;
+    Status s = index->Candidates(key.hash(), &candidates);
+    if (!s.ok()) return s.WithContext(path());
+    for (uint32_t row : candidates) {
+      TB_ASSIGN_OR_RETURN(bool equal, RowEquals(column_index, row, key));
+      if (equal) rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+  const uint64_t hash = key.hash();
+  // UUID blocks are compared in binary: the needle was parsed once, no row is formatted.
+  const bool uuid = c->encoding == ColumnEncoding::kUuid;
   for (uint32_t b = 0; b < num_blocks(); ++b) {
     if (c->index == IndexKind::kBloom) {
+      if (b >= c->index_chunks.size()) return Error("bloom index: fewer filters than blocks");
       TB_ASSIGN_OR_RETURN(std::string_view filter,
                           Chunk(column_index, c->index_chunks[b], c->blocks.size() + 1 + b));
       if (!BloomFilterMayContain(filter, hash)) continue;
     }
     if (uuid) {
-      TB_RETURN_IF_ERROR(ScanUuidBlockForValue(column_index, b, *uuid, &rows));
+      TB_RETURN_IF_ERROR(ScanUuidBlockForValue(column_index, b, key.uuid(), &rows));
     } else {
       TB_RETURN_IF_ERROR(ScanBlockForValue(column_index, b, value, &rows));
     }
@@ -901,9 +953,18 @@ Result<std::vector<uint32_t>> SegmentReader::LookupRows(int column_index,
 
 Result<std::vector<uint32_t>> SegmentReader::LookupRowsAny(
     int column_index, std::span<const std::string> values) const {
+  std::vector<NeedleKey> keys;
+  keys.reserve(values.size());
+  for (const std::string& v : values) keys.emplace_back(v);
+  return LookupRowsAny(column_index, keys);
+}
+
+Result<std::vector<uint32_t>> SegmentReader::LookupRowsAny(
+    int column_index, std::span<const NeedleKey> keys) const {
+  if (keys.size() == 1) return LookupRows(column_index, keys[0]);
   std::vector<uint32_t> all;
-  for (const std::string& v : values) {
-    TB_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, LookupRows(column_index, v));
+  for (const NeedleKey& key : keys) {
+    TB_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, LookupRows(column_index, key));
     all.insert(all.end(), rows.begin(), rows.end());
   }
   std::sort(all.begin(), all.end());

@@ -100,6 +100,20 @@ class UuidNeedle {
   bool matches_upper_ = false;
 };
 
+// A needle value prepared once for lookups in many segments: its XXH3-64 hash (what the
+// needle indexes store) and its UUID form. Borrows `value`, which must outlive the key.
+class NeedleKey {
+ public:
+  explicit NeedleKey(std::string_view value);
+  std::string_view value() const { return uuid_.text(); }
+  uint64_t hash() const { return hash_; }
+  const UuidNeedle& uuid() const { return uuid_; }
+
+ private:
+  UuidNeedle uuid_;
+  uint64_t hash_;
+};
+
 class SegmentReader {
  public:
   // Maps and validates the segment at `path`. Errors: kNotFound, kIOError, kCorruption
@@ -160,11 +174,16 @@ class SegmentReader {
   // by a caller; an evicted dictionary is decoded again).
   Result<std::shared_ptr<const Dictionary>> GetDictionary(int column) const;
 
-  // Needle lookup: rows whose value equals `value`. For kPostings the answer is exact; for
-  // kBloom (and columns without an index) candidate blocks are scanned and checked, so the
-  // answer is exact too. Rows are ascending.
-  Result<std::vector<uint32_t>> LookupRows(int column, std::string_view value) const;
+  // Needle lookup: rows whose value equals `key.value()`. Every answer is exact: kPostings
+  // lists the rows; kHash gives a few candidate rows, each compared with the needle; for
+  // kBloom (older segments) and columns without an index, candidate blocks are scanned.
+  // Rows are ascending. Errors: kCorruption (bad index or column chunks).
+  Result<std::vector<uint32_t>> LookupRows(int column, const NeedleKey& key) const;
+  Result<std::vector<uint32_t>> LookupRows(int column, std::string_view value) const {
+    return LookupRows(column, NeedleKey(value));
+  }
   // Like LookupRows for several values (IN lists); rows ascending, deduplicated.
+  Result<std::vector<uint32_t>> LookupRowsAny(int column, std::span<const NeedleKey> keys) const;
   Result<std::vector<uint32_t>> LookupRowsAny(int column,
                                               std::span<const std::string> values) const;
   // Returns true when the column has a needle index in this segment.
@@ -196,6 +215,9 @@ class SegmentReader {
   // instead of formatting every row.
   Status ScanUuidBlockForValue(int column, uint32_t b, const UuidNeedle& needle,
                                std::vector<uint32_t>* rows) const;
+  // Returns whether segment row `row` of a string column holds exactly `key.value()` (O(1)
+  // for kUuid; kPlain decodes the row's frame).
+  Result<bool> RowEquals(int column, uint32_t row, const NeedleKey& key) const;
   Status Error(std::string_view what) const;
 
   std::unique_ptr<io::MappedFile> file_;  // null for OpenBytes

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -389,6 +390,106 @@ TEST(SegmentTest, UuidParsing) {
   EXPECT_TRUE(upper);
   EXPECT_EQ(b[0], 0xfe);
   EXPECT_EQ(b[15], 0x89);
+}
+
+// Needle lookups on every value of `column` equal a scan of the column.
+void ExpectLookupsMatchScan(const SegmentReader& seg, int column) {
+  std::map<std::string, std::vector<uint32_t>> rows_of;
+  for (uint32_t b = 0; b < seg.num_blocks(); ++b) {
+    StringBlock block;
+    ASSERT_TRUE(seg.ReadStrings(column, b, &block).ok());
+    for (size_t i = 0; i < block.size(); ++i) {
+      if (!block.is_null(i)) {
+        rows_of[std::string(block.view(i))].push_back(seg.block(b).row_start + static_cast<uint32_t>(i));
+      }
+    }
+  }
+  ASSERT_FALSE(rows_of.empty());
+  for (const auto& [value, rows] : rows_of) {
+    auto got = seg.LookupRows(column, value);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, rows) << "value '" << value << "'";
+  }
+  EXPECT_TRUE(seg.LookupRows(column, "11111111-2222-4333-8444-555555555555")->empty());
+  EXPECT_TRUE(seg.LookupRows(column, "absent")->empty());
+}
+
+TEST(SegmentTest, NeedleIndexOfOlderSegmentsStillAnswers) {
+  // Written before the row hash index: eventID and requestID carry per-block Bloom filters.
+  auto seg = SegmentReader::Open("tests/data/segments/bloom_index_v1.tbs");
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  const EventSchema& s = EventSchema::Get();
+  ASSERT_TRUE((*seg)->VerifyAll().ok());
+  for (const char* path : {"eventID", "requestID"}) {
+    const int column = s.ColumnByPath(path);
+    ASSERT_NE((*seg)->column(column), nullptr) << path;
+    EXPECT_EQ((*seg)->column(column)->index, IndexKind::kBloom) << path;
+    ExpectLookupsMatchScan(**seg, column);
+  }
+}
+
+TEST(SegmentTest, HashIndexOnPlainAndUuidColumns) {
+  // eventID: plain text (not UUIDs), requestID: UUIDs with some NULLs and duplicates.
+  const EventSchema& s = EventSchema::Get();
+  const int request_id = s.ColumnByPath("requestID");
+  RowBatch batch;
+  const int n = 5000;
+  for (int i = 0; i < n; ++i) {
+    batch.SetTimestamp(s.event_time_column(), int64_t{1'700'000'000} * kMicrosPerSecond + i);
+    batch.SetString(s.event_id_column(), "evt-" + std::to_string(i % 4000));
+    if (i % 50 != 7) batch.SetString(request_id, Uuid(i % 3000));
+    batch.SetString(s.shape_column(), std::string{31, 43});
+    batch.EndRow(static_cast<uint64_t>(i));
+  }
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  SegmentWriteOptions options;
+  options.block_rows = 1024;
+  options.frame_rows = 128;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 4, 0, batch, rows, options, codec).ok());
+  auto seg = SegmentReader::Open(dir + "/" + SegmentFileName(4));
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  ASSERT_EQ((*seg)->encoding(s.event_id_column()), ColumnEncoding::kPlain);
+  ASSERT_EQ((*seg)->encoding(request_id), ColumnEncoding::kUuid);
+  for (int column : {s.event_id_column(), request_id}) {
+    ASSERT_EQ((*seg)->column(column)->index, IndexKind::kHash);
+    ASSERT_EQ((*seg)->column(column)->index_chunks.size(), 1u);
+    ExpectLookupsMatchScan(**seg, column);
+  }
+  EXPECT_EQ((*seg)->LookupRows(s.event_id_column(), "evt-7")->size(), 2u);
+  EXPECT_EQ((*seg)->LookupRows(request_id, ToUpper(Uuid(7)))->size(), 0u);
+  // IN lists: ascending, deduplicated.
+  std::vector<std::string> in = {"evt-3999", "evt-1", "evt-1"};
+  EXPECT_EQ(*(*seg)->LookupRowsAny(s.event_id_column(), in),
+            (std::vector<uint32_t>{1, 3999, 4001}));
+}
+
+TEST(SegmentTest, CorruptHashIndexIsReported) {
+  RowBatch batch = MakeBatch(3000);
+  std::vector<uint32_t> rows(batch.row_count());
+  std::iota(rows.begin(), rows.end(), 0u);
+  ZstdCodec codec;
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteSegment(dir, 5, 0, batch, rows, {}, codec).ok());
+  const std::string path = dir + "/" + SegmentFileName(5);
+  auto bytes = io::ReadFile(path);
+  ASSERT_TRUE(bytes.ok());
+  auto seg = SegmentReader::OpenBytes(*bytes, "good");
+  ASSERT_TRUE(seg.ok());
+  const ColumnMeta* meta = (*seg)->column(EventSchema::Get().event_id_column());
+  ASSERT_NE(meta, nullptr);
+  ASSERT_EQ(meta->index, IndexKind::kHash);
+  const ChunkRef ref = meta->index_chunks[0];
+  std::string bad = *bytes;
+  bad[ref.offset + ref.length / 2] ^= 0x40;
+  auto damaged = SegmentReader::OpenBytes(bad, "damaged");
+  ASSERT_TRUE(damaged.ok());  // chunks are checked when read
+  auto got = (*damaged)->LookupRows(EventSchema::Get().event_id_column(), Uuid(12));
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(got.status().message().find("damaged"), std::string::npos) << got.status().ToString();
 }
 
 TEST(SegmentTest, RebuildsEventJsonFromShape) {

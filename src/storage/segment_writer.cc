@@ -11,7 +11,7 @@
 #include "base/check.h"
 #include "io/file.h"
 #include "storage/bit_packing.h"
-#include "storage/bloom_filter.h"
+#include "storage/hash_index.h"
 #include "storage/coding.h"
 #include "storage/event_schema.h"
 #include "storage/segment_format.h"
@@ -402,6 +402,7 @@ class SegmentEncoder {
     meta->encoding = uuid_mode ? ColumnEncoding::kUuid : ColumnEncoding::kPlain;
     std::vector<std::optional<std::string_view>> values;
     std::string chunk;
+    HashIndexBuilder index;
     for (const BlockMeta& b : footer_.blocks) {
       values.clear();
       for (uint32_t i = 0; i < b.row_count; ++i) {
@@ -415,14 +416,16 @@ class SegmentEncoder {
       }
       meta->blocks.push_back(sink_.Add(chunk));
       if (spec.needle_index) {
-        BloomFilterBuilder bloom(b.row_count);
-        for (const auto& v : values) {
-          if (v) bloom.Add(XXH3_64bits(v->data(), v->size()));
+        for (uint32_t i = 0; i < b.row_count; ++i) {
+          const std::optional<std::string_view>& v = values[i];
+          if (v) index.Add(XXH3_64bits(v->data(), v->size()), b.row_start + i);
         }
-        meta->index_chunks.push_back(sink_.Add(bloom.Finish()));
       }
     }
-    if (spec.needle_index) meta->index = IndexKind::kBloom;
+    if (spec.needle_index) {
+      meta->index = IndexKind::kHash;
+      meta->index_chunks.push_back(sink_.Add(index.Finish()));
+    }
   }
 
   // [kinds: width-2 packed][16 bytes per row][exception count][(row, value)...]

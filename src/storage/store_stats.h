@@ -33,7 +33,7 @@ struct ColumnBytes {
   std::string name;
   uint64_t data = 0;        // block chunks
   uint64_t dictionary = 0;  // segment dictionaries
-  uint64_t index = 0;       // postings and bloom filters
+  uint64_t index = 0;       // needle indexes (postings, row hash, older Bloom filters)
   uint64_t total() const { return data + dictionary + index; }
 };
 

@@ -251,6 +251,12 @@ class EventScanSource {
                        plan_->constraints.max_time.value_or(std::numeric_limits<int64_t>::max()));
     }
     text_query_id_ = table_.text_blocks().NewQueryId();
+    // Needle values hashed (and parsed as UUIDs) once per query, not once per segment.
+    for (const NeedlePredicate& n : plan_->predicates.needles) {
+      std::vector<storage::NeedleKey>& keys = needle_keys_.emplace_back();
+      keys.reserve(n.values.size());
+      for (const std::string& v : n.values) keys.emplace_back(v);
+    }
     // Segments of audit events alone (the journal's in-memory ones, and folded ones whose
     // manifest entry says kSegmentAuditOnly) are skipped here for a caller that may not see
     // audit events: a long-running server has thousands of folds, and checking each one's
@@ -353,6 +359,24 @@ class EventScanSource {
       counters.segments_pruned += 1;
       return Status::OK();
     };
+    // Needle lookups first: they are exact and cheap (an index probe), and a needle query
+    // finds its rows in few segments, so the others are pruned before any dictionary is
+    // read for the constraints and predicates below.
+    for (size_t k = 0; k < plan.predicates.needles.size(); ++k) {
+      const NeedlePredicate& n = plan.predicates.needles[k];
+      int col = cat.column(static_cast<size_t>(n.column)).storage_index;
+      TB_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, seg.LookupRowsAny(col, needle_keys_[k]));
+      if (!st->has_needles) {
+        st->needle_rows = std::move(rows);
+        st->has_needles = true;
+      } else {
+        std::vector<uint32_t> both;
+        std::set_intersection(st->needle_rows.begin(), st->needle_rows.end(), rows.begin(),
+                              rows.end(), std::back_inserter(both));
+        st->needle_rows = std::move(both);
+      }
+      if (st->needle_rows.empty()) return prune();
+    }
     // Constraints on accounts and regions.
     auto constraint_bitmap = [&](const std::vector<std::string>& allowed, const char* path,
                                  std::vector<uint8_t>* bitmap) -> Status {
@@ -450,21 +474,6 @@ class EventScanSource {
         st->bitmaps[p] = std::move(bitmap);
       }
     }
-    // Needle lookups.
-    for (const NeedlePredicate& n : plan.predicates.needles) {
-      int col = cat.column(static_cast<size_t>(n.column)).storage_index;
-      TB_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, seg.LookupRowsAny(col, n.values));
-      if (!st->has_needles) {
-        st->needle_rows = std::move(rows);
-        st->has_needles = true;
-      } else {
-        std::vector<uint32_t> both;
-        std::set_intersection(st->needle_rows.begin(), st->needle_rows.end(), rows.begin(),
-                              rows.end(), std::back_inserter(both));
-        st->needle_rows = std::move(both);
-      }
-      if (st->needle_rows.empty()) return prune();
-    }
     // Blocks: zone maps, then needle rows.
     for (uint32_t b = 0; b < seg.num_blocks(); ++b) {
       const storage::BlockMeta& m = seg.block(b);
@@ -482,6 +491,8 @@ class EventScanSource {
   const EventTable& table_;
   std::shared_ptr<const storage::StoreSnapshot> snapshot_;
   std::shared_ptr<const EventScanPlan> plan_;
+  // Per needle predicate, its values prepared for lookups; borrows plan_'s strings.
+  std::vector<std::vector<storage::NeedleKey>> needle_keys_;
   QueryContext* context_;
   TimeRange range_;
   std::vector<size_t> candidates_;  // segments not pruned by time

@@ -5,7 +5,7 @@
 //     BETWEEN) -> pruning by segment time range and block zone maps, then an int64 range
 //     check per row only in blocks that straddle a bound;
 //   - needles: `col = 'v'` / `col IN ('a', 'b')` on needle-indexed columns -> the segment's
-//     postings or bloom index; only the matching rows are read;
+//     postings or row hash index; only the matching rows are read;
 //   - column predicates: conjuncts over one column -> evaluated once per dictionary entry
 //     for dictionary-encoded columns (a segment with no passing entry is skipped), else on
 //     that column alone before any other column is decoded;
