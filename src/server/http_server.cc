@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "base/timestamp.h"
 #include "crypto/digest.h"
@@ -219,6 +220,15 @@ Result<uint16_t> HttpServer::Bind() {
 }
 
 Status HttpServer::Serve() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutting_down_.load()) {  // Shut down before it started: nothing to serve.
+      served_ = true;
+      served_cv_.notify_all();
+      return Status::OK();
+    }
+    serving_ = true;
+  }
   bool ok = server_->listen_after_bind();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -232,6 +242,19 @@ Status HttpServer::Serve() {
 void HttpServer::Shutdown() {
   if (server_ == nullptr || shutting_down_.exchange(true)) return;
   handler_.set_ready(false);
+  // httplib's stop() does nothing until its accept loop has marked itself running, so a
+  // Shutdown racing a Serve that has just started would leave it serving forever: wait for
+  // the loop first (Serve checks shutting_down_ under mu_, so `serving` cannot be missed).
+  bool serving;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    serving = serving_ && !served_;
+  }
+  while (serving && !server_->is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::lock_guard<std::mutex> lock(mu_);
+    serving = !served_;
+  }
   server_->stop();
   deadline_thread_ = std::thread([this] {
     std::unique_lock<std::mutex> lock(mu_);

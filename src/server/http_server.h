@@ -69,7 +69,8 @@ class HttpServer {
   std::atomic<bool> shutting_down_{false};
   std::mutex mu_;
   std::condition_variable served_cv_;
-  bool served_ = false;  // Guarded by mu_.
+  bool served_ = false;   // Guarded by mu_.
+  bool serving_ = false;  // Serve has started httplib's accept loop. Guarded by mu_.
   std::thread deadline_thread_;
   std::mutex log_mu_;  // Serialises access-log lines.
   // The listening socket, set by httplib's socket-options callback during Bind (-1 before).

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -138,6 +139,32 @@ TEST(HttpServerTest, SecondServerOnTheSamePortFailsToBind) {
                                          std::to_string(first.port())),
             std::string::npos)
       << port.status().message();
+}
+
+// httplib's stop() is a no-op until its accept loop runs, so a Shutdown right after Serve
+// starts must wait for the loop, or Serve never returns. Each round gives up after 10 s
+// (aborting rather than hanging the suite).
+TEST(HttpServerTest, ShutdownRightAfterServeStartsAlwaysReturns) {
+  Env env;
+  for (int round = 0; round < 200; ++round) {
+    ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.access_log = false;
+    auto server = HttpServer::Create(options, *env.handler);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    ASSERT_TRUE((*server)->Bind().ok());
+    std::promise<Status> served;
+    std::future<Status> done = served.get_future();
+    std::thread serve([&] { served.set_value((*server)->Serve()); });
+    (*server)->Shutdown();
+    if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "Serve did not return after Shutdown (round " << round << ")";
+      std::abort();
+    }
+    serve.join();
+    EXPECT_TRUE(done.get().ok()) << round;
+  }
 }
 
 TEST(HttpServerTest, ServesTheApiAndEchoesRequestIds) {
