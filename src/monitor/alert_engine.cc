@@ -744,6 +744,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
     out->keys_evicted += keys;
     rs->keys_evicted += keys;
   };
+  for (const auto& [key, group] : rs->groups) tally_count += group.tallies.size();
   forget_coldest_keys([&] { return rs->groups.size() > options_.max_keys_per_rule; });
   // 8. The row budget (incremental sources: nothing is read twice, so no row id is needed to
   // recognise a row): above it, the oldest rows keep only their counts. Each group's rows are
@@ -779,6 +780,7 @@ Status AlertEngine::RunRuleAt(const AlertRule& rule, int64_t now, RuleState* rs,
   }
   // 9. The count bound: counts per (key, time) grow with the distinct times of each key
   // within the horizon; above max_time_counts_per_rule the coldest keys are forgotten as in 7.
+  // Step 8 turned rows into counts, so count again.
   tally_count = 0;
   for (const auto& [key, group] : rs->groups) tally_count += group.tallies.size();
   forget_coldest_keys([&] { return tally_count > options_.max_time_counts_per_rule; });
