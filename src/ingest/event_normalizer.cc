@@ -413,7 +413,7 @@ Status EventNormalizer::Unescape(const char* body, std::string_view what, bool k
   return Status::OK();
 }
 
-Status EventNormalizer::StringValue(const char*& p, const char* end, std::string_view what,
+inline Status EventNormalizer::StringValue(const char*& p, const char* end, std::string_view what,
                                     std::string_view* out) {
   const char* body = p + 1;
   bool escaped;
@@ -481,7 +481,7 @@ Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, 
   }
 }
 
-Status EventNormalizer::KnownField(int field, const MemberInfo& f, const char*& p,
+inline Status EventNormalizer::KnownField(int field, const MemberInfo& f, const char*& p,
                                    const char* end, RowBatch* batch) {
   const EventSchema& schema = schema_;
   // The path is only needed for messages and free-form values.

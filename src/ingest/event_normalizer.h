@@ -103,11 +103,11 @@ class EventNormalizer {
   int FindMember(int parent, std::string_view name, uint64_t head, uint64_t tail, int* context);
   [[gnu::noinline]] int FindMemberSlow(int parent, std::string_view name, int* context);
   // Reads the value at `p` (not whitespace) of the known field `field` (an EventSchema index).
-  Status KnownField(int field, const MemberInfo& info, const char*& p, const char* end,
+  [[gnu::always_inline]] Status KnownField(int field, const MemberInfo& info, const char*& p, const char* end,
                     storage::RowBatch* batch);
   // Reads the string at `p` (REQUIRES: *p == '"') into `out`, which points into the record
   // when the string has no escapes and into unescaped_ otherwise (valid until the walk ends).
-  Status StringValue(const char*& p, const char* end, std::string_view what,
+  [[gnu::always_inline]] Status StringValue(const char*& p, const char* end, std::string_view what,
                      std::string_view* out);
   // Unescapes the string whose body starts at `body` (just past its opening quote) into
   // unescaped_ and points `out` at it; `keep` false lets the next call reuse the space (the
