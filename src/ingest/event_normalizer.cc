@@ -258,28 +258,24 @@ EventNormalizer::EventNormalizer(NormalizerLimits limits) : limits_(limits) {
   next_member_.assign(2 * fields.size() + 1, -1);
 }
 
-inline int EventNormalizer::FindMember(int parent, std::string_view name, uint64_t head,
-                                       uint64_t tail, int* context) {
-  const int16_t predicted = next_member_[static_cast<size_t>(*context)];
+inline int EventNormalizer::FindMember(int parent, const char* name, size_t length,
+                                       uint64_t head, uint64_t tail, int context) {
+  const int16_t predicted = next_member_[static_cast<size_t>(context)];
   if (predicted >= 0) {
     const MemberInfo& m = members_[static_cast<size_t>(predicted)];
-    if (m.head == head && m.tail == tail && m.length == name.size() &&
-        (name.size() <= 16 ||
-         storage::BytesEqual(name.data() + 8, m.name + 8, name.size() - 16))) {
-      *context = predicted;
+    if (m.head == head && m.tail == tail && m.length == length &&
+        (length <= 16 || storage::BytesEqual(name + 8, m.name + 8, length - 16))) {
       return predicted;
     }
   }
-  return FindMemberSlow(parent, name, context);
+  return FindMemberSlow(parent, name, length, context);
 }
 
-int EventNormalizer::FindMemberSlow(int parent, std::string_view name, int* context) {
-  int16_t& predicted = next_member_[static_cast<size_t>(*context)];
-  const SchemaField* f = schema_.FindChild(parent, name);
+int EventNormalizer::FindMemberSlow(int parent, const char* name, size_t length, int context) {
+  const SchemaField* f = schema_.FindChild(parent, std::string_view(name, length));
   if (f == nullptr) return -1;
   const int index = schema_.FieldIndex(*f);
-  predicted = static_cast<int16_t>(index);
-  *context = index;
+  next_member_[static_cast<size_t>(context)] = static_cast<int16_t>(index);
   return index;
 }
 
@@ -455,10 +451,11 @@ Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, 
     if (p == end || *p != ':') return SyntaxError(where(), "expected ':' after a member name");
     p = SkipSpace(p + 1, end);
     if (p == end) return SyntaxError(where(), "missing a member value");
-    const int field = FindMember(parent, name, head, tail, &context);
+    const int field = FindMember(parent, name.data(), name.size(), head, tail, context);
     if (field < 0) {
       TB_RETURN_IF_ERROR(ResidualMember(raw_key, p, end, parent));
     } else {
+      context = field;
       const MemberInfo& info = members_[static_cast<size_t>(field)];
       uint64_t bit = uint64_t{1} << (info.token & 63);
       uint64_t& word = seen_[info.token >> 6];

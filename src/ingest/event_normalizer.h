@@ -96,12 +96,17 @@ class EventNormalizer {
     storage::FieldKind kind = storage::FieldKind::kString;
     int16_t column = -1;
   };
-  // Returns the known field named `name` (`head`/`tail` as in MemberInfo) under the struct
-  // whose previous member was `*context`, or -1; updates the context. CloudTrail writes the
-  // members of an event type in a fixed order, so the field that followed the previous one
-  // last time is tried first, then EventSchema::FindChild.
-  int FindMember(int parent, std::string_view name, uint64_t head, uint64_t tail, int* context);
-  [[gnu::noinline]] int FindMemberSlow(int parent, std::string_view name, int* context);
+  // Returns the known field named `name` (`length` bytes; `head`/`tail` as in MemberInfo)
+  // under `parent`, or -1, where `context` is the struct's previous known member (see
+  // next_member_). CloudTrail writes the members of an event type in a fixed order, so the
+  // field that followed the previous one last time is tried first, then
+  // EventSchema::FindChild (which updates the prediction). Plain values in and out: a
+  // string_view or pointer argument made the compiler keep them on the stack, and the
+  // reload stalled on store forwarding.
+  int FindMember(int parent, const char* name, size_t length, uint64_t head, uint64_t tail,
+                 int context);
+  [[gnu::noinline]] int FindMemberSlow(int parent, const char* name, size_t length,
+                                       int context);
   // Reads the value at `p` (not whitespace) of the known field `field` (an EventSchema index).
   [[gnu::always_inline]] Status KnownField(int field, const MemberInfo& info, const char*& p, const char* end,
                     storage::RowBatch* batch);
