@@ -13,9 +13,15 @@
 // Bad records are rejected with kInvalidArgument naming the field: wrong types for known
 // fields (e.g. readOnly "true" as a string), an unparseable or missing eventTime (a Logstash
 // "@timestamp" is used when eventTime is absent), duplicate known members, invalid JSON
-// (also inside values kept as text, which are validated while they are minified, in the one
-// simdjson pass over the record), JSON nested deeper than kMaxJsonDepth, a record or field
+// (also inside values kept as text), JSON nested deeper than kMaxJsonDepth, a record or field
 // over the size limits.
+//
+// How it reads: simdjson's stage 1 (the caller's parse, or Normalize's own) checks UTF-8 and
+// strings; the normaliser then walks the record's text itself and validates the rest as it
+// goes, accepting exactly what simdjson accepts (numbers with an exponent or many digits go to
+// simdjson's number parser, strings with a backslash to its unescaper). Free-form values are
+// copied as one span when compact. Known members are matched first against the member that
+// followed the previous one in the last record (CloudTrail keeps member order).
 //
 // Thread safety: not thread-safe; one normaliser per ingest worker.
 #pragma once
