@@ -43,10 +43,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   EventNormalizer norm;
   RowBatch batch;
   trailbook::Status s = norm.Normalize(std::string_view(padded.data(), size), &batch);
+  // The normaliser validates JSON with its own walk: it must agree with simdjson's DOM parser
+  // (JSON it accepts is valid; valid JSON is never rejected as invalid, except for nesting
+  // deeper than kMaxJsonDepth inside a value kept as text).
+  simdjson::dom::parser dom;
+  simdjson::dom::element input;
+  const bool valid = dom.parse(data, size).get(input) == simdjson::SUCCESS;
   if (!s.ok()) {
     TB_CHECK(batch.row_count() == 0) << "a rejected record left a row";
+    TB_CHECK(!valid || s.message().rfind("invalid JSON", 0) != 0 ||
+             s.message().find("nested deeper than") != std::string::npos)
+        << "valid JSON rejected as invalid: " << s.ToString();
     return 0;
   }
+  TB_CHECK(valid) << "invalid JSON accepted";
   TB_CHECK(batch.row_count() == 1);
   std::string first = StoreAndRebuild(batch);
   simdjson::dom::parser parser;

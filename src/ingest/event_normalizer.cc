@@ -6,7 +6,9 @@
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "base/timestamp.h"
 #include "ingest/dedup_index.h"
@@ -48,7 +50,7 @@ std::string_view ExpectedName(FieldKind k) {
   return "value";
 }
 
-Status JsonError(simdjson::error_code err, std::string_view where) {
+[[gnu::cold, gnu::noinline]] Status JsonError(simdjson::error_code err, std::string_view where) {
   std::string msg = "invalid JSON";
   if (!where.empty()) {
     msg += " in '";
@@ -60,89 +62,155 @@ Status JsonError(simdjson::error_code err, std::string_view where) {
   return InvalidArgument(std::move(msg));
 }
 
-Status BadLiteral(std::string_view where, std::string_view token) {
+[[gnu::cold, gnu::noinline]] Status BadLiteral(std::string_view where, std::string_view token) {
   return InvalidArgument("invalid JSON in '" + std::string(where) +
                          "': not true, false or null: '" + std::string(token.substr(0, 16)) + "'");
 }
 
-// Returns the raw (still escaped) text of a key given a pointer just past its opening quote.
-// Sets `escaped` when the key contains a backslash escape.
-std::string_view RawKey(const char* p, bool* escaped) {
-  // The key is followed by its closing quote (simdjson validated the document structure).
-  const char* q = p;
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Returns whether `c` may follow a scalar token: JSON whitespace or a structural character
+// (simdjson's rule for where numbers and literals end).
+inline bool EndsScalar(char c) {
+  return IsSpace(c) || c == ',' || c == '}' || c == ']' || c == ':' || c == '{' || c == '[';
+}
+
+inline const char* SkipSpace(const char* p, const char* end) {
+  while (p < end && IsSpace(*p)) ++p;
+  return p;
+}
+
+// Returns the closing quote of the string whose body starts at `p`, or nullptr when it does
+// not close before `end`; sets `escaped` when the body has a backslash escape. Reads up to 31
+// bytes past `end` (REQUIRES: SIMDJSON_PADDING readable bytes follow the record).
+inline const char* FindStringEnd(const char* p, const char* end, bool* escaped) {
   *escaped = false;
-  while (*q != '"') {
-    if (*q == '\\') {
-      *escaped = true;
-      ++q;  // skip the escaped character, which may be a quote
+#ifdef __AVX2__
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  while (p < end) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const uint32_t quotes = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)));
+    const uint32_t slashes =
+        static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)));
+    if ((quotes | slashes) == 0) {
+      p += 32;
+      continue;
     }
-    ++q;
+    // Only the lower of the two matters: a quote before any backslash ends the string; a
+    // backslash first escapes the next byte, and the scan resumes after that byte.
+    const uint32_t quote_at = quotes != 0 ? static_cast<uint32_t>(__builtin_ctz(quotes)) : 32u;
+    const uint32_t slash_at = slashes != 0 ? static_cast<uint32_t>(__builtin_ctz(slashes)) : 32u;
+    if (quote_at < slash_at) {
+      const char* close = p + quote_at;
+      return close < end ? close : nullptr;
+    }
+    *escaped = true;
+    p += slash_at + 2;
   }
+  return nullptr;
+#else
+  while (p < end) {
+    if (*p == '"') return p;
+    if (*p == '\\') {
+      *escaped = true;
+      ++p;
+    }
+    ++p;
+  }
+  return nullptr;
+#endif
+}
+
+// Returns the scalar token at `p` (up to the next whitespace or structural character, at
+// most 16 bytes) for messages.
+std::string_view TokenAt(const char* p, const char* end) {
+  const char* q = p;
+  while (q < end && q - p < 16 && !EndsScalar(*q)) ++q;
   return std::string_view(p, static_cast<size_t>(q - p));
 }
 
-// Returns whether any byte of the word `w` is a backslash.
-inline bool HasBackslashByte(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  const uint64_t x = w ^ (kOnes * '\\');
-  return ((x - kOnes) & ~x & (kOnes * 0x80)) != 0;
+[[gnu::cold, gnu::noinline]] Status SyntaxError(std::string_view where, std::string_view what) {
+  std::string msg = "invalid JSON";
+  if (!where.empty()) {
+    msg += " in '";
+    msg += where;
+    msg += "'";
+  }
+  msg += ": ";
+  msg += what;
+  return InvalidArgument(std::move(msg));
 }
 
-// Returns whether the `n` bytes at `p` contain a backslash. Reads only those bytes.
-inline bool HasBackslash(const char* p, size_t n) {
-  size_t i = 0;
-#ifdef __AVX2__
-  // Strings such as user agents and ARNs are long enough for 32-byte steps to pay.
-  if (n >= 32) {
-    const __m256i backslash = _mm256_set1_epi8('\\');
-    auto any = [&](const char* at) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
-      return _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)) != 0;
-    };
-    for (; i + 32 <= n; i += 32) {
-      if (any(p + i)) return true;
+// Reads the literal `word` (true, false or null) at `p` and advances past it.
+inline Status Literal(const char*& p, const char* end, std::string_view word,
+                      std::string_view what) {
+  const size_t n = word.size();
+  if (static_cast<size_t>(end - p) < n || std::memcmp(p, word.data(), n) != 0 ||
+      (p + n < end && !EndsScalar(p[n]))) {
+    return BadLiteral(what, TokenAt(p, end));
+  }
+  p += n;
+  return Status::OK();
+}
+
+// Returns the JSON type a value starting with `c` has, or false when no value starts so.
+inline bool TypeOfFirstByte(char c, json_type* type) {
+  switch (c) {
+    case '{': *type = json_type::object; return true;
+    case '[': *type = json_type::array; return true;
+    case '"': *type = json_type::string; return true;
+    case 't':
+    case 'f': *type = json_type::boolean; return true;
+    case 'n': *type = json_type::null; return true;
+    default:
+      if (c == '-' || IsDigit(c)) {
+        *type = json_type::number;
+        return true;
+      }
+      return false;
+  }
+}
+
+[[gnu::cold, gnu::noinline]] Status UnexpectedByte(std::string_view where, const char* p,
+                                                   const char* end) {
+  return SyntaxError(where, "unexpected '" + std::string(TokenAt(p, end)) + "'");
+}
+
+[[gnu::cold, gnu::noinline]] Status BadNumber(std::string_view where, const char* start,
+                                              const char* end) {
+  return SyntaxError(where, "bad number '" + std::string(TokenAt(start, end)) + "'");
+}
+
+[[gnu::cold, gnu::noinline]] Status TypeMismatch(std::string_view path, FieldKind kind,
+                                                 json_type type) {
+  return InvalidArgument("field '" + std::string(path) + "': expected " +
+                         std::string(ExpectedName(kind)) + ", got " + std::string(TypeName(type)));
+}
+
+[[gnu::cold, gnu::noinline]] Status BadTimestamp(std::string_view path, std::string_view text) {
+  return InvalidArgument("field '" + std::string(path) + "': '" + std::string(text.substr(0, 64)) +
+                         "' is not an ISO-8601 timestamp");
+}
+
+// Appends `text`, a valid JSON value, to `out` without the whitespace between its tokens.
+void AppendWithoutSpace(std::string_view text, std::string* out) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const char c = *p;
+    if (c == '"') {
+      bool escaped;
+      const char* close = FindStringEnd(p + 1, end, &escaped);  // valid: the value was scanned
+      out->append(p, static_cast<size_t>(close + 1 - p));
+      p = close + 1;
+    } else {
+      if (!IsSpace(c)) out->push_back(c);
+      ++p;
     }
-    return i != n && any(p + n - 32);
   }
-#endif
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (HasBackslashByte(w)) return true;
-  }
-  if (i == n) return false;
-  if (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p + n - 8, 8);
-    return HasBackslashByte(w);
-  }
-  for (; i < n; ++i) {
-    if (p[i] == '\\') return true;
-  }
-  return false;
-}
-
-// Returns the raw text of the key of a member whose key starts at `key` (just past its
-// opening quote) and whose value starts at `value`. In compact JSON the key's closing quote
-// and the colon sit right before the value, which gives the key's end without scanning it;
-// otherwise (whitespace around the colon, a backslash in the key) it falls back to RawKey.
-inline std::string_view MemberKey(const char* key, const char* value, bool* escaped) {
-  if (value[-1] == ':' && value[-2] == '"' && value - 2 >= key) {
-    const size_t n = static_cast<size_t>(value - 2 - key);
-    if (!HasBackslash(key, n)) {
-      *escaped = false;
-      return std::string_view(key, n);
-    }
-  }
-  return RawKey(key, escaped);
-}
-
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 std::string FieldPath(int parent, std::string_view name) {
@@ -150,9 +218,66 @@ std::string FieldPath(int parent, std::string_view name) {
   return EventSchema::Get().field(parent).path + "." + std::string(name);
 }
 
+[[gnu::cold, gnu::noinline]] Status FieldTooLarge(std::string_view path, size_t bytes,
+                                                    size_t limit) {
+  return InvalidArgument("field '" + std::string(path) + "' is " + std::to_string(bytes) +
+                         " bytes, over the limit of " + std::to_string(limit));
+}
+
+// Sets the first and last eight bytes of a member name as MemberInfo holds them. Reads eight
+// bytes at `s` even when the name is shorter (REQUIRES: they are readable).
+inline void NameWords(const char* s, size_t n, uint64_t* head, uint64_t* tail) {
+  if (n >= 8) {
+    std::memcpy(head, s, 8);
+    std::memcpy(tail, s + n - 8, 8);
+  } else {
+    uint64_t w;
+    std::memcpy(&w, s, 8);
+    *head = n == 0 ? 0 : w & (~uint64_t{0} >> (64 - 8 * n));
+    *tail = 0;
+  }
+}
+
 }  // namespace
 
-EventNormalizer::EventNormalizer(NormalizerLimits limits) : limits_(limits) {}
+EventNormalizer::EventNormalizer(NormalizerLimits limits) : limits_(limits) {
+  const std::span<const SchemaField> fields = schema_.fields();
+  members_.resize(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const SchemaField& f = fields[i];
+    MemberInfo& m = members_[i];
+    char padded[16] = {};
+    std::memcpy(padded, f.name.data(), std::min(f.name.size(), sizeof(padded)));
+    NameWords(f.name.size() >= 8 ? f.name.data() : padded, f.name.size(), &m.head, &m.tail);
+    m.name = f.name.data();
+    m.length = static_cast<uint8_t>(std::min<size_t>(f.name.size(), 255));
+    m.token = f.token;
+    m.kind = f.kind;
+    m.column = static_cast<int16_t>(f.column);
+  }
+  next_member_.assign(2 * fields.size() + 1, -1);
+}
+
+inline int EventNormalizer::FindMember(int parent, const char* name, size_t length,
+                                       uint64_t head, uint64_t tail, int context) {
+  const int16_t predicted = next_member_[static_cast<size_t>(context)];
+  if (predicted >= 0) {
+    const MemberInfo& m = members_[static_cast<size_t>(predicted)];
+    if (m.head == head && m.tail == tail && m.length == length &&
+        (length <= 16 || storage::BytesEqual(name + 8, m.name + 8, length - 16))) {
+      return predicted;
+    }
+  }
+  return FindMemberSlow(parent, name, length, context);
+}
+
+int EventNormalizer::FindMemberSlow(int parent, const char* name, size_t length, int context) {
+  const SchemaField* f = schema_.FindChild(parent, std::string_view(name, length));
+  if (f == nullptr) return -1;
+  const int index = schema_.FieldIndex(*f);
+  next_member_[static_cast<size_t>(context)] = static_cast<int16_t>(index);
+  return index;
+}
 
 Status EventNormalizer::Normalize(std::string_view json, RowBatch* batch) {
   size_t row = batch->row_count();
@@ -167,20 +292,16 @@ Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
                                     json.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
   if (auto err = parser_.iterate(view).get(doc)) return JsonError(err, "");
-  simdjson::ondemand::object obj;
-  if (auto err = doc.get_object().get(obj)) {
+  // Stage 1 has checked UTF-8 and the strings; the walk reads the object from the text and
+  // validates everything else, so the ondemand iterator is not used beyond this check.
+  const char* first = SkipSpace(json.data(), json.data() + json.size());
+  if (first == json.data() + json.size() || *first != '{') {
     json_type t;
-    if (doc.type().get(t) == simdjson::SUCCESS && t != json_type::object) {
-      return InvalidArgument(std::string("record is a JSON ") + std::string(TypeName(t)) +
-                             ", not an object");
-    }
-    return JsonError(err, "");
+    if (auto err = doc.type().get(t)) return JsonError(err, "");
+    return InvalidArgument(std::string("record is a JSON ") + std::string(TypeName(t)) +
+                           ", not an object");
   }
-  TB_RETURN_IF_ERROR(WalkEvent(obj, batch));
-  const char* trailing = nullptr;
-  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
-    return InvalidArgument("invalid JSON: unexpected content after the event object");
-  }
+  TB_RETURN_IF_ERROR(WalkEvent(json, batch));
   TB_RETURN_IF_ERROR(CloseEvent(batch));
   EndEvent(json, batch);
   return Status::OK();
@@ -188,7 +309,9 @@ Status EventNormalizer::NormalizeImpl(std::string_view json, RowBatch* batch) {
 
 Status EventNormalizer::NormalizeParsed(simdjson::ondemand::object& object, RowBatch* batch) {
   size_t row = batch->row_count();
-  Status s = WalkEvent(object, batch);
+  std::string_view span;
+  if (auto err = object.raw_json().get(span)) return JsonError(err, "");
+  Status s = WalkEvent(span, batch);
   if (s.ok()) s = CloseEvent(batch);
   if (!s.ok()) batch->TruncateRows(row);
   return s;
@@ -210,14 +333,31 @@ Status EventNormalizer::RecordTooLarge(size_t bytes) const {
                          std::to_string(limits_.max_record_bytes));
 }
 
-Status EventNormalizer::WalkEvent(simdjson::ondemand::object& obj, RowBatch* batch) {
+Status EventNormalizer::WalkEvent(std::string_view span, RowBatch* batch) {
   shape_.clear();
   residual_.clear();
   seen_[0] = seen_[1] = 0;
   has_event_time_ = false;
   has_logstash_timestamp_ = false;
   has_event_id_ = false;
-  Status s = WalkStruct(obj, storage::kTopLevel, batch);
+  const size_t need = span.size() + simdjson::SIMDJSON_PADDING;
+  if (unescaped_capacity_ < need) {
+    unescaped_capacity_ = std::max(need, 2 * unescaped_capacity_);
+    unescaped_ = std::make_unique_for_overwrite<uint8_t[]>(unescaped_capacity_);
+  }
+  unescaped_used_ = 0;
+  const char* p = span.data();
+  const char* end = p + span.size();
+  p = SkipSpace(p, end);
+  Status s;
+  if (p == end || *p != '{') {
+    s = SyntaxError("", "expected an object");
+  } else {
+    s = WalkStruct(p, end, storage::kTopLevel, batch);
+    if (s.ok() && SkipSpace(p, end) != end) {
+      s = InvalidArgument("invalid JSON: unexpected content after the event object");
+    }
+  }
   if (s.ok()) {
     batch->ResolveDeferred();
   } else {
@@ -250,84 +390,117 @@ void EventNormalizer::EndEvent(std::string_view json, RowBatch* batch) {
   batch->EndRow(key);
 }
 
-Status EventNormalizer::WalkStruct(simdjson::ondemand::object& obj, int parent, RowBatch* batch) {
-  const EventSchema& schema = schema_;
-  for (auto field_result : obj) {
-    // The field is used in place: copying it out of the result showed as a store-forwarding
-    // stall in perf annotate (~4% of ingest CPU).
-    if (auto err = field_result.error()) {
-      return JsonError(err, parent == storage::kTopLevel ? "" : schema.field(parent).path);
-    }
-    simdjson::ondemand::field& field = field_result.value_unsafe();
-    bool escaped;
-    std::string_view raw_key =
-        MemberKey(field.key().raw(), field.value().raw_json_token().data(), &escaped);
-    std::string_view name = raw_key;
-    if (escaped) {
-      std::string_view unescaped;
-      if (auto err = field.unescaped_key().get(unescaped)) return JsonError(err, raw_key);
-      scratch_.assign(unescaped);
-      name = scratch_;
-    }
-    const SchemaField* f = schema.FindChild(parent, name);
-    if (f == nullptr) {
-      TB_RETURN_IF_ERROR(ResidualMember(raw_key, field.value(), parent));
-      continue;
-    }
-    uint64_t bit = uint64_t{1} << (f->token & 63);
-    uint64_t& word = seen_[f->token >> 6];
-    if ((word & bit) != 0) {
-      return InvalidArgument("duplicate member '" + f->path + "'");
-    }
-    word |= bit;
-    TB_RETURN_IF_ERROR(KnownField(*f, field.value(), batch));
+Status EventNormalizer::Unescape(const char* body, std::string_view what, bool keep,
+                                 std::string_view* out) {
+  // The ondemand parser's unescaping needs its buffers, which exist once it has parsed a
+  // document; a normaliser fed only by NormalizeParsed has not.
+  if (parser_.capacity() == 0) {
+    if (auto err = parser_.allocate(simdjson::SIMDJSON_PADDING)) return JsonError(err, what);
   }
+  uint8_t* dst = unescaped_.get() + unescaped_used_;
+  uint8_t* const start = dst;
+  if (auto err = parser_.unescape(simdjson::ondemand::raw_json_string(
+                                      reinterpret_cast<const uint8_t*>(body)),
+                                  dst)
+                     .get(*out)) {
+    return JsonError(err, what);
+  }
+  if (keep) unescaped_used_ += static_cast<size_t>(dst - start);
   return Status::OK();
 }
 
-Status EventNormalizer::GetString(simdjson::ondemand::value& value, std::string_view what,
-                                  std::string_view* out) {
+inline Status EventNormalizer::StringValue(const char*& p, const char* end, std::string_view what,
+                                    std::string_view* out) {
+  const char* body = p + 1;
+  bool escaped;
+  const char* close = FindStringEnd(body, end, &escaped);
+  if (close == nullptr) return SyntaxError(what, "unterminated string");
+  p = close + 1;
   // Most CloudTrail strings have no escapes: then the value is the text between the quotes
-  // (stage 1 has checked UTF-8 and rejected raw control characters), and copying it through
-  // simdjson's unescape buffer is wasted work.
-  std::string_view raw = TrimRight(value.raw_json_token());
-  if (raw.size() >= 2 && raw.back() == '"' && !HasBackslash(raw.data() + 1, raw.size() - 2)) {
-    simdjson::ondemand::raw_json_string ignored;  // consumes the value
-    if (auto err = value.get_raw_json_string().get(ignored)) return JsonError(err, what);
-    *out = raw.substr(1, raw.size() - 2);
+  // (stage 1 has checked UTF-8 and rejected raw control characters).
+  if (!escaped) {
+    *out = std::string_view(body, static_cast<size_t>(close - body));
     return Status::OK();
   }
-  if (auto err = value.get_string().get(*out)) return JsonError(err, what);
-  return Status::OK();
+  return Unescape(body, what, /*keep=*/true, out);
 }
 
-Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::value& value,
-                                   RowBatch* batch) {
+Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, RowBatch* batch) {
+  const EventSchema& schema = schema_;
+  auto where = [&]() -> std::string_view {
+    return parent == storage::kTopLevel ? std::string_view() : schema.field(parent).path;
+  };
+  p = SkipSpace(p + 1, end);
+  if (p < end && *p == '}') {
+    ++p;
+    return Status::OK();
+  }
+  int context = static_cast<int>(members_.size()) + 1 + parent;
+  while (true) {
+    if (p == end || *p != '"') return SyntaxError(where(), "expected a member name");
+    const char* key = p + 1;
+    bool escaped;
+    const char* close = FindStringEnd(key, end, &escaped);
+    if (close == nullptr) return SyntaxError(where(), "unterminated member name");
+    const std::string_view raw_key(key, static_cast<size_t>(close - key));
+    std::string_view name = raw_key;
+    if (escaped) TB_RETURN_IF_ERROR(Unescape(key, raw_key, /*keep=*/false, &name));
+    uint64_t head, tail;
+    NameWords(name.data(), name.size(), &head, &tail);
+    p = SkipSpace(close + 1, end);
+    if (p == end || *p != ':') return SyntaxError(where(), "expected ':' after a member name");
+    p = SkipSpace(p + 1, end);
+    if (p == end) return SyntaxError(where(), "missing a member value");
+    const int field = FindMember(parent, name.data(), name.size(), head, tail, context);
+    if (field < 0) {
+      TB_RETURN_IF_ERROR(ResidualMember(raw_key, p, end, parent));
+    } else {
+      context = field;
+      const MemberInfo& info = members_[static_cast<size_t>(field)];
+      uint64_t bit = uint64_t{1} << (info.token & 63);
+      uint64_t& word = seen_[info.token >> 6];
+      if ((word & bit) != 0) {
+        return InvalidArgument("duplicate member '" + schema.field(field).path + "'");
+      }
+      word |= bit;
+      TB_RETURN_IF_ERROR(KnownField(field, info, p, end, batch));
+    }
+    p = SkipSpace(p, end);
+    if (p < end && *p == ',') {
+      p = SkipSpace(p + 1, end);
+      continue;
+    }
+    if (p < end && *p == '}') {
+      ++p;
+      return Status::OK();
+    }
+    return SyntaxError(where(), "expected ',' or '}' after a member");
+  }
+}
+
+inline Status EventNormalizer::KnownField(int field, const MemberInfo& f, const char*& p,
+                                   const char* end, RowBatch* batch) {
+  const EventSchema& schema = schema_;
+  // The path is only needed for messages and free-form values.
+  auto path = [&]() -> const std::string& { return schema.field(field).path; };
   json_type type;
-  if (auto err = value.type().get(type)) return JsonError(err, f.path);
+  if (!TypeOfFirstByte(*p, &type)) return UnexpectedByte(path(), p, end);
   if (type == json_type::null) {
-    if (auto err = value.is_null().error()) return JsonError(err, f.path);
+    TB_RETURN_IF_ERROR(Literal(p, end, "null", path()));
     shape_.push_back(static_cast<char>(f.token | storage::kShapeNullFlag));
     return Status::OK();
   }
-  auto mismatch = [&]() {
-    return InvalidArgument("field '" + f.path + "': expected " +
-                           std::string(ExpectedName(f.kind)) + ", got " +
-                           std::string(TypeName(type)));
-  };
-  const EventSchema& schema = schema_;
+  auto mismatch = [&]() { return TypeMismatch(path(), f.kind, type); };
   switch (f.kind) {
     case FieldKind::kString: {
       if (type != json_type::string) return mismatch();
       std::string_view s;
-      TB_RETURN_IF_ERROR(GetString(value, f.path, &s));
+      TB_RETURN_IF_ERROR(StringValue(p, end, path(), &s));
       if (s.size() > limits_.max_field_bytes) {
-        return InvalidArgument("field '" + f.path + "' is " + std::to_string(s.size()) +
-                               " bytes, over the limit of " +
-                               std::to_string(limits_.max_field_bytes));
+        return FieldTooLarge(path(), s.size(), limits_.max_field_bytes);
       }
-      // `s` points into the record or the parser's string buffer, both valid until the
-      // walk ends, where WalkEvent resolves the deferred lookups.
+      // `s` points into the record or unescaped_, both valid until the walk ends, where
+      // WalkEvent resolves the deferred lookups.
       batch->SetStringDeferred(f.column, s);
       if (f.column == schema.event_id_column()) {
         event_id_.assign(s);
@@ -337,21 +510,17 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
     }
     case FieldKind::kBool: {
       if (type != json_type::boolean) return mismatch();
-      bool b;
-      if (auto err = value.get_bool().get(b)) return JsonError(err, f.path);
+      const bool b = *p == 't';
+      TB_RETURN_IF_ERROR(Literal(p, end, b ? "true" : "false", path()));
       batch->SetBool(f.column, b);
       break;
     }
     case FieldKind::kTimestamp: {
       if (type != json_type::string) return mismatch();
       std::string_view s;
-      TB_RETURN_IF_ERROR(GetString(value, f.path, &s));
+      TB_RETURN_IF_ERROR(StringValue(p, end, path(), &s));
       std::optional<int64_t> t = ParseTimestamp(s);
-      if (!t) {
-        std::string shown(s.substr(0, 64));
-        return InvalidArgument("field '" + f.path + "': '" + shown +
-                               "' is not an ISO-8601 timestamp");
-      }
+      if (!t) return BadTimestamp(path(), s);
       batch->SetTimestamp(f.column, *t);
       if (!IsCanonicalTimestampText(s, *t)) batch->SetString(schema.event_time_text_column(), s);
       has_event_time_ = true;
@@ -359,10 +528,8 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
     }
     case FieldKind::kStruct: {
       if (type != json_type::object) return mismatch();
-      simdjson::ondemand::object child;
-      if (auto err = value.get_object().get(child)) return JsonError(err, f.path);
       shape_.push_back(static_cast<char>(f.token));
-      TB_RETURN_IF_ERROR(WalkStruct(child, schema.FieldIndex(f), batch));
+      TB_RETURN_IF_ERROR(WalkStruct(p, end, field, batch));
       shape_.push_back(static_cast<char>(storage::kShapeEnd));
       return Status::OK();
     }
@@ -375,14 +542,19 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
            f.kind != FieldKind::kJsonAny)) {
         return mismatch();
       }
-      scratch_.clear();
-      TB_RETURN_IF_ERROR(AppendMinified(value, f.path, 0, &scratch_));
-      if (scratch_.size() > limits_.max_field_bytes) {
-        return InvalidArgument("field '" + f.path + "' is " + std::to_string(scratch_.size()) +
-                               " bytes, over the limit of " +
-                               std::to_string(limits_.max_field_bytes));
+      const char* start = p;
+      bool spaced = false;
+      TB_RETURN_IF_ERROR(ScanValue(p, end, path(), &spaced));
+      std::string_view text(start, static_cast<size_t>(p - start));
+      if (spaced) {
+        scratch_.clear();
+        AppendWithoutSpace(text, &scratch_);
+        text = scratch_;
       }
-      batch->SetString(f.column, scratch_);
+      if (text.size() > limits_.max_field_bytes) {
+        return FieldTooLarge(path(), text.size(), limits_.max_field_bytes);
+      }
+      batch->SetString(f.column, text);
       break;
     }
   }
@@ -390,37 +562,37 @@ Status EventNormalizer::KnownField(const SchemaField& f, simdjson::ondemand::val
   return Status::OK();
 }
 
-Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondemand::value& value,
+Status EventNormalizer::ResidualMember(std::string_view raw_key, const char*& p, const char* end,
                                        int parent) {
-  json_type type;
-  if (auto err = value.type().get(type)) return JsonError(err, FieldPath(parent, raw_key));
-  if (parent == storage::kTopLevel && raw_key == "@timestamp" && type == json_type::string) {
+  member_.clear();
+  member_.push_back('"');
+  member_.append(raw_key);
+  member_.append("\":");
+  if (parent == storage::kTopLevel && raw_key == "@timestamp" && *p == '"') {
+    const char* start = p;
     std::string_view s;
-    if (auto err = value.get_string().get(s)) return JsonError(err, raw_key);
+    TB_RETURN_IF_ERROR(StringValue(p, end, raw_key, &s));
     logstash_timestamp_.assign(s);
     has_logstash_timestamp_ = true;
-    // get_string consumed the value; its raw token is still in the record.
-    member_.clear();
-    member_.push_back('"');
-    member_.append(raw_key);
-    member_.append("\":");
-    member_.append(TrimRight(value.raw_json_token()));
+    member_.append(start, static_cast<size_t>(p - start));
   } else {
-    member_.clear();
-    member_.push_back('"');
-    member_.append(raw_key);
-    member_.append("\":");
-    const size_t start = member_.size();
     std::string nested_path;  // only members of structs need their parent's path
     if (parent != storage::kTopLevel) nested_path = FieldPath(parent, raw_key);
-    TB_RETURN_IF_ERROR(AppendMinified(
-        value, parent == storage::kTopLevel ? raw_key : std::string_view(nested_path), 0,
-        &member_));
-    if (member_.size() - start > limits_.max_field_bytes) {
-      return InvalidArgument("field '" + FieldPath(parent, raw_key) + "' is " +
-                             std::to_string(member_.size() - start) +
-                             " bytes, over the limit of " +
-                             std::to_string(limits_.max_field_bytes));
+    const std::string_view what =
+        parent == storage::kTopLevel ? raw_key : std::string_view(nested_path);
+    const char* start = p;
+    bool spaced = false;
+    TB_RETURN_IF_ERROR(ScanValue(p, end, what, &spaced));
+    const std::string_view text(start, static_cast<size_t>(p - start));
+    const size_t before = member_.size();
+    if (spaced) {
+      AppendWithoutSpace(text, &member_);
+    } else {
+      member_.append(text);
+    }
+    if (member_.size() - before > limits_.max_field_bytes) {
+      return FieldTooLarge(FieldPath(parent, raw_key), member_.size() - before,
+                           limits_.max_field_bytes);
     }
   }
   storage::PutLengthPrefixed(&residual_, member_);
@@ -428,92 +600,168 @@ Status EventNormalizer::ResidualMember(std::string_view raw_key, simdjson::ondem
   return Status::OK();
 }
 
-Status EventNormalizer::AppendMinified(simdjson::ondemand::value& value, std::string_view what,
-                                       int depth, std::string* out) {
-  if (depth >= kMaxJsonDepth) {
-    return InvalidArgument("invalid JSON in '" + std::string(what) + "': nested deeper than " +
-                           std::to_string(kMaxJsonDepth) + " levels");
+Status EventNormalizer::CheckNumber(std::string_view token, std::string_view what) {
+  // A root-level number needs a delimiter after it and padding after that.
+  number_text_.assign(token);
+  number_text_.push_back(' ');
+  const size_t length = number_text_.size();
+  number_text_.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::number ignored;
+  if (number_parser_.iterate(number_text_.data(), length, number_text_.size()).get(doc) !=
+          simdjson::SUCCESS ||
+      doc.get_number().get(ignored) != simdjson::SUCCESS) {
+    return SyntaxError(what, "bad number '" + std::string(token.substr(0, 32)) + "'");
   }
-  json_type type;
-  if (auto err = value.type().get(type)) return JsonError(err, what);
-  switch (type) {
-    case json_type::object: {
-      simdjson::ondemand::object obj;
-      if (auto err = value.get_object().get(obj)) return JsonError(err, what);
-      out->push_back('{');
-      bool first = true;
-      for (auto field_result : obj) {
-        if (auto err = field_result.error()) return JsonError(err, what);
-        simdjson::ondemand::field& field = field_result.value_unsafe();
-        if (!first) out->push_back(',');
-        first = false;
-        bool escaped;
-        std::string_view raw_key =
-            MemberKey(field.key().raw(), field.value().raw_json_token().data(), &escaped);
-        if (escaped) {
-          std::string_view unescaped;  // checks the escapes
-          if (auto err = field.unescaped_key().get(unescaped)) return JsonError(err, what);
+  return Status::OK();
+}
+
+Status EventNormalizer::ScanValue(const char*& p, const char* end, std::string_view what,
+                                  bool* spaced) {
+  // Iterative, with one bit per open container (1 = object), so nesting costs no stack.
+  uint64_t kinds[(kMaxJsonDepth + 63) / 64] = {};
+  int depth = 0;  // open containers inside this value
+  auto skip = [&](const char* q) {
+    const char* r = SkipSpace(q, end);
+    if (r != q) *spaced = true;
+    return r;
+  };
+  auto in_object = [&]() {
+    const int i = depth - 1;
+    return ((kinds[i >> 6] >> (i & 63)) & 1) != 0;
+  };
+  auto push = [&](bool object) {
+    const int i = depth++;
+    const uint64_t bit = uint64_t{1} << (i & 63);
+    if (object) {
+      kinds[i >> 6] |= bit;
+    } else {
+      kinds[i >> 6] &= ~bit;
+    }
+  };
+  auto scan_string = [&]() -> Status {
+    bool escaped;
+    const char* close = FindStringEnd(p + 1, end, &escaped);
+    if (close == nullptr) return SyntaxError(what, "unterminated string");
+    if (escaped) {
+      std::string_view ignored;
+      TB_RETURN_IF_ERROR(Unescape(p + 1, what, /*keep=*/false, &ignored));
+    }
+    p = close + 1;
+    return Status::OK();
+  };
+  while (true) {
+    // A value starts at p.
+    if (depth >= kMaxJsonDepth) {
+      return InvalidArgument("invalid JSON in '" + std::string(what) + "': nested deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
+    }
+    if (p == end) return SyntaxError(what, "missing a value");
+    bool value_done = true;
+    switch (*p) {
+      case '{':
+        push(true);
+        p = skip(p + 1);
+        if (p < end && *p == '}') {
+          --depth;
+          ++p;
+        } else {
+          // A member name, then its value.
+          if (p == end || *p != '"') return SyntaxError(what, "expected a member name");
+          TB_RETURN_IF_ERROR(scan_string());
+          p = skip(p);
+          if (p == end || *p != ':') return SyntaxError(what, "expected ':' after a member name");
+          p = skip(p + 1);
+          value_done = false;
         }
-        out->push_back('"');
-        out->append(raw_key);
-        out->append("\":");
-        TB_RETURN_IF_ERROR(AppendMinified(field.value(), what, depth + 1, out));
+        break;
+      case '[':
+        push(false);
+        p = skip(p + 1);
+        if (p < end && *p == ']') {
+          --depth;
+          ++p;
+        } else {
+          value_done = false;
+        }
+        break;
+      case '"':
+        TB_RETURN_IF_ERROR(scan_string());
+        break;
+      case 't':
+        TB_RETURN_IF_ERROR(Literal(p, end, "true", what));
+        break;
+      case 'f':
+        TB_RETURN_IF_ERROR(Literal(p, end, "false", what));
+        break;
+      case 'n':
+        TB_RETURN_IF_ERROR(Literal(p, end, "null", what));
+        break;
+      default: {
+        const char* start = p;
+        bool simple = true;
+        if (*p == '-') ++p;
+        if (p < end && *p == '0') {
+          ++p;
+        } else if (p < end && IsDigit(*p)) {
+          while (p < end && IsDigit(*p)) ++p;
+        } else {
+          if (start == p) return UnexpectedByte(what, p, end);
+          return BadNumber(what, start, end);
+        }
+        if (p < end && *p == '.') {
+          ++p;
+          if (p == end || !IsDigit(*p)) {
+            return BadNumber(what, start, end);
+          }
+          while (p < end && IsDigit(*p)) ++p;
+        }
+        if (p < end && (*p == 'e' || *p == 'E')) {
+          simple = false;
+          ++p;
+          if (p < end && (*p == '+' || *p == '-')) ++p;
+          if (p == end || !IsDigit(*p)) {
+            return BadNumber(what, start, end);
+          }
+          while (p < end && IsDigit(*p)) ++p;
+        }
+        if (p < end && !EndsScalar(*p)) {
+          return BadNumber(what, start, end);
+        }
+        // Up to 18 characters without an exponent is at most 17 significant digits: always a
+        // finite double, which simdjson accepts. Anything else is settled by simdjson.
+        if (!simple || p - start > 18) {
+          TB_RETURN_IF_ERROR(CheckNumber(std::string_view(start, static_cast<size_t>(p - start)), what));
+        }
+        break;
       }
-      out->push_back('}');
-      return Status::OK();
     }
-    case json_type::array: {
-      simdjson::ondemand::array arr;
-      if (auto err = value.get_array().get(arr)) return JsonError(err, what);
-      out->push_back('[');
-      bool first = true;
-      for (auto element_result : arr) {
-        if (auto err = element_result.error()) return JsonError(err, what);
-        simdjson::ondemand::value& element = element_result.value_unsafe();
-        if (!first) out->push_back(',');
-        first = false;
-        TB_RETURN_IF_ERROR(AppendMinified(element, what, depth + 1, out));
+    if (!value_done) continue;
+    // After a value: close containers, or move to the next element or member.
+    while (true) {
+      if (depth == 0) return Status::OK();
+      p = skip(p);
+      if (p == end) return SyntaxError(what, "unterminated object or array");
+      const bool object = in_object();
+      if (*p == ',') {
+        p = skip(p + 1);
+        if (object) {
+          if (p == end || *p != '"') return SyntaxError(what, "expected a member name");
+          TB_RETURN_IF_ERROR(scan_string());
+          p = skip(p);
+          if (p == end || *p != ':') return SyntaxError(what, "expected ':' after a member name");
+          p = skip(p + 1);
+        }
+        break;  // the next value
       }
-      out->push_back(']');
-      return Status::OK();
-    }
-    case json_type::string: {
-      std::string_view raw = TrimRight(value.raw_json_token());
-      if (HasBackslash(raw.data(), raw.size())) {
-        std::string_view unescaped;  // checks the escapes
-        if (auto err = value.get_string().get(unescaped)) return JsonError(err, what);
-      } else {
-        simdjson::ondemand::raw_json_string ignored;
-        if (auto err = value.get_raw_json_string().get(ignored)) return JsonError(err, what);
+      if (*p == (object ? '}' : ']')) {
+        --depth;
+        ++p;
+        continue;
       }
-      out->append(raw);
-      return Status::OK();
-    }
-    case json_type::number: {
-      std::string_view raw = TrimRight(value.raw_json_token());
-      simdjson::ondemand::number ignored;
-      if (auto err = value.get_number().get(ignored)) return JsonError(err, what);
-      out->append(raw);
-      return Status::OK();
-    }
-    case json_type::boolean: {
-      std::string_view raw = TrimRight(value.raw_json_token());
-      bool ignored;
-      if (value.get_bool().get(ignored) != simdjson::SUCCESS) return BadLiteral(what, raw);
-      out->append(raw);
-      return Status::OK();
-    }
-    case json_type::null: {
-      std::string_view raw = TrimRight(value.raw_json_token());
-      bool is_null = false;
-      if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
-        return BadLiteral(what, raw);
-      }
-      out->append(raw);
-      return Status::OK();
+      return SyntaxError(what, object ? "expected ',' or '}'" : "expected ',' or ']'");
     }
   }
-  return JsonError(simdjson::INCORRECT_TYPE, what);
 }
 
 }  // namespace trailbook::ingest

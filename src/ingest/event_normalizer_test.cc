@@ -349,5 +349,145 @@ TEST(EventNormalizerTest, KeysAndStringsReadTheSameCompactSpacedAndEscaped) {
   }
 }
 
+// Values kept as JSON text are checked the way simdjson checks them (the walk settles plain
+// numbers itself and hands the rest to simdjson's number parser and unescaper).
+TEST(EventNormalizerTest, FreeFormScalarsAreCheckedAsSimdjsonDoes) {
+  struct Case {
+    const char* value;
+    bool ok;
+  } cases[] = {
+      {"0", true}, {"-0", true}, {"1.5", true}, {"123456789012345678", true},
+      {"1234567890123456789", true}, {"1e5", true}, {"1E+5", true}, {"1e-400", true},
+      {"0.1e-999", true}, {"1.7976931348623157e308", true}, {R"("\ud83d\ude00")", true},
+      {R"("\u00e9")", true}, {R"("\/")", true}, {R"("a\u0000b")", true},
+      {"12345678901234567890123", false}, {"1e400", false}, {"-1e400", false},
+      {"1.7976931348623159e308", false}, {"01", false}, {"1.", false}, {"-", false},
+      {".5", false}, {"+1", false}, {"1e", false}, {"1e+", false}, {"-a", false},
+      {R"("\ud83d")", false}, {R"("\udc00")", false}, {R"("\u12")", false},
+      {R"("\uZZZZ")", false}, {R"("\ud83d\u0041")", false}, {"tru", false}, {"nulll", false},
+      {"truex", false}, {"[1,]", false}, {"[1 2]", false}, {"{\"a\" 1}", false},
+      {"{\"a\":1,}", false}, {"{1:2}", false}, {"[1}", false}, {"{\"a\":1]", false},
+  };
+  for (const Case& c : cases) {
+    EventNormalizer norm;
+    RowBatch batch;
+    const std::string rec = std::string(R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":{"v":)") +
+                            c.value + "}}";
+    Status s = NormalizeText(norm, rec, &batch);
+    EXPECT_EQ(s.ok(), c.ok) << c.value << " -> " << s.ToString();
+    if (!c.ok) {
+      EXPECT_NE(s.message().find("invalid JSON in 'requestParameters'"), std::string::npos)
+          << c.value << " -> " << s.message();
+      EXPECT_EQ(batch.row_count(), 0u);
+    }
+  }
+}
+
+TEST(EventNormalizerTest, FreeFormValuesAreMinifiedAndKeptOtherwiseVerbatim) {
+  const int params = EventSchema::Get().ColumnByPath("requestParameters");
+  const int resources = EventSchema::Get().ColumnByPath("resources");
+  EventNormalizer norm;
+  RowBatch batch;
+  // Compact values are copied as they stand; spaced ones lose the space between tokens only.
+  ASSERT_TRUE(NormalizeText(norm,
+                            R"({"eventTime":"2020-01-01T00:00:00Z","requestParameters":{"a b":" x ",)"
+                            R"("n":[1,2.50,-0.0,1E5],"e":"q\"\\"},"resources":[]})",
+                            &batch)
+                  .ok());
+  ASSERT_TRUE(NormalizeText(norm,
+                            "{\"eventTime\":\"2020-01-01T00:00:00Z\",\"requestParameters\" : {\n"
+                            "  \"a b\" : \" x \" ,\t\"n\" : [ 1 , 2.50 ,-0.0,\r\n1E5 ] , \"e\":\"q\\\"\\\\\" } ,"
+                            "\"resources\" : [ ] }",
+                            &batch)
+                  .ok());
+  const std::string expected = R"({"a b":" x ","n":[1,2.50,-0.0,1E5],"e":"q\"\\"})";
+  for (size_t row = 0; row < 2; ++row) {
+    EXPECT_EQ(batch.string(params, row).value_or("<null>"), expected) << row;
+    EXPECT_EQ(batch.string(resources, row).value_or("<null>"), "[]") << row;
+  }
+}
+
+// The walk tries the member that followed the previous one in the last record first; members
+// in another order, unknown members between them, and names that share that member's length
+// and first and last eight bytes must still land in the right place.
+TEST(EventNormalizerTest, MembersAreMatchedInAnyOrder) {
+  const EventSchema& schema = EventSchema::Get();
+  const int name_col = schema.ColumnByPath("eventName");
+  const int source_col = schema.ColumnByPath("eventSource");
+  const int extra_col = schema.ColumnByPath("additionalEventData");
+  const int arn_col = schema.ColumnByPath("userIdentity.arn");
+  const int type_col = schema.ColumnByPath("userIdentity.type");
+  const int residual_col = schema.residual_column();
+  EventNormalizer norm;
+  RowBatch batch;
+  const std::vector<std::string> records = {
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"A","additionalEventData":{"x":1},"userIdentity":{"type":"T","arn":"r"}})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"A","additionalEventData":{"x":1},"userIdentity":{"type":"T","arn":"r"}})",
+      // Reordered, with unknown members in between.
+      R"({"userIdentity":{"arn":"r2","zz":1,"type":"T2"},"eventName":"B","new":true,"eventSource":"ec2","eventTime":"2020-01-01T00:00:00Z"})",
+      // Same length, head and tail as additionalEventData, other middle bytes: unknown.
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"C","additionQQQventData":{"x":2}})",
+      // A child name of another struct at the top level: unknown there.
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"D","arn":"top"})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"E","additionalEventData":{"x":3}})",
+  };
+  for (const std::string& r : records) ASSERT_TRUE(NormalizeText(norm, r, &batch).ok()) << r;
+  ASSERT_EQ(batch.row_count(), records.size());
+  EXPECT_EQ(batch.string(name_col, 2).value_or("<null>"), "B");
+  EXPECT_EQ(batch.string(source_col, 2).value_or("<null>"), "ec2");
+  EXPECT_EQ(batch.string(arn_col, 2).value_or("<null>"), "r2");
+  EXPECT_EQ(batch.string(type_col, 2).value_or("<null>"), "T2");
+  EXPECT_EQ(batch.string(extra_col, 3), std::nullopt);
+  EXPECT_NE(batch.string(residual_col, 3).value_or("").find("additionQQQventData"),
+            std::string_view::npos);
+  EXPECT_EQ(batch.string(arn_col, 4), std::nullopt);
+  EXPECT_NE(batch.string(residual_col, 4).value_or("").find("\"arn\":\"top\""),
+            std::string_view::npos);
+  EXPECT_EQ(batch.string(extra_col, 5).value_or("<null>"), R"({"x":3})");
+  // A repeated member is a duplicate whether or not it was the predicted one.
+  for (const char* dup :
+       {R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventSource":"s3"})",
+        R"({"eventTime":"2020-01-01T00:00:00Z","eventSource":"s3","eventName":"A","eventSource":"s3"})",
+        R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"type":"T","arn":"r","type":"U"}})"}) {
+    Status s = NormalizeText(norm, dup, &batch);
+    EXPECT_FALSE(s.ok()) << dup;
+    EXPECT_NE(s.message().find("duplicate member"), std::string::npos) << s.message();
+  }
+  EXPECT_EQ(batch.row_count(), records.size());
+}
+
+// Structural errors anywhere in the record are rejected with the record left out, also on the
+// single-pass path where the caller's parse found the object's extent.
+TEST(EventNormalizerTest, BrokenStructureIsRejectedOnBothPaths) {
+  const std::vector<std::string> bad = {
+      R"({"eventTime":"2020-01-01T00:00:00Z" "eventName":"x"})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventName" "x"})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventName":})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"type":"x",}})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"type":"x"]})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","readOnly":tru})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","readOnly":null5})",
+      R"({"eventTime":"2020-01-01T00:00:00Z",1:2})",
+      R"({"eventTime":"2020-01-01T00:00:00Z","x":[1,{"a":}]})",
+  };
+  for (const std::string& text : bad) {
+    EventNormalizer norm;
+    RowBatch batch;
+    Status s = NormalizeText(norm, text, &batch);
+    EXPECT_FALSE(s.ok()) << text;
+    EXPECT_EQ(batch.row_count(), 0u) << text;
+    simdjson::padded_string padded(text);
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object object;
+    if (parser.iterate(padded).get(doc) == simdjson::SUCCESS &&
+        doc.get_object().get(object) == simdjson::SUCCESS) {
+      Status parsed = norm.NormalizeParsed(object, &batch);
+      EXPECT_FALSE(parsed.ok()) << text;
+      EXPECT_EQ(batch.row_count(), 0u) << text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trailbook::ingest
