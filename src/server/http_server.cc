@@ -87,11 +87,44 @@ bool IsGoodRequestId(std::string_view id) {
   return true;
 }
 
-std::string NewRequestId(std::string_view incoming) {
-  if (IsGoodRequestId(incoming)) return std::string(incoming);
-  Result<std::string> uuid = crypto::RandomUuid();
-  return uuid.ok() ? *uuid : std::string("unknown");
-}
+// Request ids for requests that bring none: UUID-shaped (RFC 9562 version 8, "custom"),
+// a random 64-bit prefix drawn once per server and a 64-bit counter. They must be unique,
+// not secret (clients may choose their own), and drawing 16 bytes from the OpenSSL DRBG per
+// request cost ~3 % of the server's CPU on a cheap route.
+class RequestIds {
+ public:
+  RequestIds() {
+    std::string seed;
+    if (crypto::RandomBytes(8, &seed).ok()) {
+      for (char c : seed) prefix_ = (prefix_ << 8) | static_cast<uint8_t>(c);
+    } else {
+      prefix_ = static_cast<uint64_t>(
+          std::chrono::system_clock::now().time_since_epoch().count());
+    }
+  }
+
+  // Returns `incoming` when it is a usable id (1-64 of [A-Za-z0-9._-]), else a fresh id.
+  std::string Next(std::string_view incoming) {
+    if (IsGoodRequestId(incoming)) return std::string(incoming);
+    uint64_t high = (prefix_ & ~uint64_t{0xF000}) | 0x8000;  // Version 8.
+    uint64_t low = (counter_.fetch_add(1, std::memory_order_relaxed) & (~uint64_t{0} >> 2)) |
+                   (uint64_t{1} << 63);  // Variant 10.
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id(36, '-');
+    size_t out = 0;
+    for (int i = 0; i < 32; ++i) {
+      if (out == 8 || out == 13 || out == 18 || out == 23) ++out;
+      uint64_t word = i < 16 ? high : low;
+      int shift = 60 - 4 * (i % 16);
+      id[out++] = kHex[(word >> shift) & 0xF];
+    }
+    return id;
+  }
+
+ private:
+  uint64_t prefix_ = 0;
+  std::atomic<uint64_t> counter_{0};
+};
 
 // A header the handler set is sent only when it cannot split the response.
 bool IsSafeHeader(std::string_view name, std::string_view value) {
@@ -147,6 +180,7 @@ struct Transport {
   std::list<std::weak_ptr<Connection>> connections TB_GUARDED_BY(registry_mu);
 
   std::mutex log_mu;  // Serialises access-log lines.
+  RequestIds request_ids;
 
   // Declared last: destroyed first, so handlers it still holds (and the connections they
   // own) go away while the registry above is alive.
@@ -375,9 +409,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       const auto& req = parser_->get();
       request.method = ToString(req.method_string());
       request.path = ToString(req.target().substr(0, req.target().find('?')));
-      request.request_id = NewRequestId(View(req["X-Request-Id"]));
+      request.request_id = t_.request_ids.Next(View(req["X-Request-Id"]));
     } else {
-      request.request_id = NewRequestId("");
+      request.request_id = t_.request_ids.Next("");
     }
     HttpResponse problem = Problem(status, detail, request, field);
     problem.headers.emplace_back("X-Request-Id", request.request_id);
@@ -404,7 +438,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
     request.body = std::move(req.body());
     request.peer_address = peer_;
-    request.request_id = NewRequestId(View(req["X-Request-Id"]));
+    request.request_id = t_.request_ids.Next(View(req["X-Request-Id"]));
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     const bool head = req.method() == http::verb::head;

@@ -412,6 +412,29 @@ std::string ReadResponses(int fd, size_t count) {
   return received;
 }
 
+// Generated ids are UUID-shaped (RFC 9562 version 8: a per-server random prefix and a
+// counter) and never repeat.
+TEST(HttpServerTest, GeneratedRequestIdsAreUuidShapedAndUnique) {
+  Env env;
+  RunningServer server(env, {});
+  httplib::Client client = server.Client();
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    auto r = client.Get("/healthz");
+    ASSERT_TRUE(r);
+    std::string id = r->get_header_value("X-Request-Id");
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (size_t k = 0; k < id.size(); ++k) {
+      bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+      EXPECT_TRUE(dash ? id[k] == '-' : std::isxdigit(static_cast<unsigned char>(id[k])) != 0) << id;
+    }
+    EXPECT_EQ(id[14], '8') << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 50u);
+}
+
 TEST(HttpServerTest, HeadersBeyondTheLimitAre431BeforeTheHandler) {
   Env env;
   RunningServer server(env, {});
