@@ -257,7 +257,9 @@ using Response = http::response<http::string_body>;
 Response ToWire(HttpResponse&& r, unsigned version, bool keep_alive, bool head) {
   Response res;
   res.version(version);
-  res.result(static_cast<unsigned>(r.status));
+  // Beast throws for a status outside 100-999; the handler never makes one, but a bug
+  // there must become a 500, not a terminated server.
+  res.result(r.status >= 100 && r.status <= 999 ? static_cast<unsigned>(r.status) : 500u);
   res.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) {
     if (IsSafeHeader(name, value)) res.insert(name, value);
