@@ -6,21 +6,31 @@ namespace trailbook::server {
 
 HandlerPool::HandlerPool(size_t threads) {
   if (threads == 0) threads = 1;
+  workers_.reserve(threads);
+  for (size_t i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
   threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  for (size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, w = workers_[i].get()] { Work(*w); });
+  }
 }
 
 HandlerPool::~HandlerPool() { Stop(); }
 
 bool HandlerPool::Submit(Job job) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_) return false;
-  jobs_.push_back(std::move(job));
-  // Wake a thread only when one is waiting: a busy pool picks the job up when a thread
-  // finishes its current one, without a futex wake per request.
-  bool wake = idle_ > 0;
-  lock.unlock();
-  if (wake) cv_.notify_one();
+  Worker* wake = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return false;
+    jobs_.push_back(std::move(job));
+    // Wake the most recently idle thread (its stack and cache are warm), and only when one
+    // is idle: a busy pool picks the job up when a thread finishes its current one.
+    if (!idle_.empty()) {
+      wake = idle_.back();
+      idle_.pop_back();
+      wake->woken = true;
+    }
+  }
+  if (wake != nullptr) wake->cv.notify_one();
   return true;
 }
 
@@ -28,8 +38,12 @@ void HandlerPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
+    for (Worker* w : idle_) {
+      w->woken = true;
+      w->cv.notify_one();
+    }
+    idle_.clear();
   }
-  cv_.notify_all();
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -40,14 +54,14 @@ size_t HandlerPool::queued() const {
   return jobs_.size();
 }
 
-void HandlerPool::Work() {
+void HandlerPool::Work(Worker& self) {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     if (jobs_.empty()) {
       if (stopping_) return;
-      ++idle_;
-      cv_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
-      --idle_;
+      self.woken = false;
+      idle_.push_back(&self);
+      self.cv.wait(lock, [&self] { return self.woken; });
       continue;
     }
     Job job = std::move(jobs_.front());

@@ -5,7 +5,9 @@
 // this pool, because ApiHandler::Handle may block (query admission, audit durability, long
 // queries) and must never stall the event loop. FIFO order keeps the latency tail close to
 // the mean: requests are served in arrival order instead of by whichever of many runnable
-// connection threads the kernel picks.
+// connection threads the kernel picks. An idle thread is woken only when a job arrives and
+// no thread is free, and the most recently idle one first, so a lightly loaded pool keeps
+// reusing a few warm threads (and their malloc arenas) instead of cycling through all.
 //
 //   HandlerPool pool(64);
 //   pool.Submit([] { ... });
@@ -18,6 +20,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -48,13 +51,20 @@ class HandlerPool {
   size_t queued() const;
 
  private:
-  void Work();
+  // One thread's wake-up signal: Submit wakes a chosen idle thread, not any waiter.
+  struct Worker {
+    std::condition_variable cv;
+    bool woken = false;  // Guarded by mu_.
+  };
+
+  void Work(Worker& self);
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Job> jobs_ TB_GUARDED_BY(mu_);
-  size_t idle_ TB_GUARDED_BY(mu_) = 0;  // Threads waiting on cv_.
+  // Idle threads, most recently idle last (woken first: LIFO keeps few threads hot).
+  std::vector<Worker*> idle_ TB_GUARDED_BY(mu_);
   bool stopping_ TB_GUARDED_BY(mu_) = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
 };
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <set>
+#include <thread>
 #include <vector>
 
 namespace trailbook::server {
@@ -29,6 +31,23 @@ TEST(HandlerPoolTest, ABlockedJobDoesNotStallTheOthers) {
   ASSERT_TRUE(pool.Submit([&ran] { ran.set_value(); }));
   EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   release.set_value();
+}
+
+// Jobs that arrive one at a time go to the most recently idle thread, so a lightly loaded
+// pool keeps reusing one warm thread instead of cycling through all of them.
+TEST(HandlerPoolTest, OneJobAtATimeReusesTheSameThread) {
+  HandlerPool pool(8);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Every thread is idle.
+  std::set<std::thread::id> threads;
+  for (int i = 0; i < 20; ++i) {
+    std::promise<std::thread::id> ran;
+    std::future<std::thread::id> id = ran.get_future();
+    ASSERT_TRUE(pool.Submit([&ran] { ran.set_value(std::this_thread::get_id()); }));
+    threads.insert(id.get());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // It goes idle again.
+  }
+  // Waking any waiter (a condition variable's notify_one) would have used most of the 8.
+  EXPECT_LE(threads.size(), 3u);
 }
 
 TEST(HandlerPoolTest, StopFinishesQueuedJobsThenRefusesNewOnes) {
