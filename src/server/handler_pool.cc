@@ -1,5 +1,7 @@
 #include "server/handler_pool.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace trailbook::server {
@@ -55,6 +57,8 @@ size_t HandlerPool::queued() const {
 }
 
 void HandlerPool::Work(Worker& self) {
+  // Named for top -H and perf (at most 15 characters).
+  pthread_setname_np(pthread_self(), "tb-handler");
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     if (jobs_.empty()) {

@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -683,7 +685,12 @@ Status HttpServer::Serve() {
     impl_->Accept();
     std::vector<std::thread> io_threads;
     unsigned extra = IoThreadCount() - 1;
-    for (unsigned i = 0; i < extra; ++i) io_threads.emplace_back([&t] { t.ioc.run(); });
+    for (unsigned i = 0; i < extra; ++i) {
+      io_threads.emplace_back([&t] {
+        pthread_setname_np(pthread_self(), "tb-http-io");
+        t.ioc.run();
+      });
+    }
     t.ioc.run();
     for (std::thread& th : io_threads) th.join();
     pool.Stop();
