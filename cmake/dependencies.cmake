@@ -8,6 +8,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CURL REQUIRED)
+find_package(Boost 1.74 REQUIRED)  # header-only Beast/Asio: the HTTP server transport
 find_package(ZLIB REQUIRED)  # streaming gunzip of large inputs (libdeflate has no streaming API)
 pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)

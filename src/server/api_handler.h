@@ -1,7 +1,7 @@
 // File: server/api_handler.h
 //
 // ApiHandler: the whole HTTP API as a function from HttpRequest to HttpResponse, without
-// sockets (the cpp-httplib adapter in http_server.h calls it; tests and the fuzz target call
+// sockets (the transport in http_server.h calls it; tests and the fuzz target call
 // it directly). It routes, authenticates every /v1 request with the TokenVerifier, checks
 // scopes and runbook claims (deny by default), applies the request limits, runs queries
 // behind QuerySlots admission control, audits every execution and every denial before

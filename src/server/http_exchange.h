@@ -1,8 +1,8 @@
 // File: server/http_exchange.h
 //
 // HttpRequest / HttpResponse: the transport-independent request and response the API
-// handler works on. The cpp-httplib adapter (http_server.h) fills an HttpRequest from the
-// socket and writes the HttpResponse back; tests and the fuzz target call the handler with
+// handler works on. The transport (http_server.h) fills an HttpRequest from the socket and
+// writes the HttpResponse back; tests and the fuzz target call the handler with
 // these directly, without sockets.
 #pragma once
 

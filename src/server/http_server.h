@@ -1,12 +1,20 @@
 // File: server/http_server.h
 //
-// HttpServer: the cpp-httplib adapter. It owns the listening socket and the worker pool,
-// applies the transport limits (body size, read/write/keep-alive timeouts against slow
-// clients, worker count), turns each httplib request into an HttpRequest for the
-// ApiHandler, assigns the request id (echoed in X-Request-Id), sends large bodies chunked,
-// writes one JSON access-log line per request to stderr, and shuts down gracefully: stop
-// accepting, let in-flight requests finish within the deadline, then cancel queries.
-// It is the only file that includes httplib.h, so the HTTP library can be replaced here.
+// HttpServer: the HTTP/1.1 transport, on Boost.Beast and Boost.Asio (the only file that
+// includes them, so the HTTP library can be replaced here). A few event-loop threads
+// (epoll) accept connections, read and parse requests with Beast's parser (header and body
+// limits: 431 and 413 before the handler), and write responses; every complete request is
+// handed to a pool of `worker_threads` handler threads, because ApiHandler::Handle may block
+// (query admission, audit durability, long queries) and a slow request must not stall other
+// connections. An idle keep-alive connection holds no thread.
+//
+// The transport applies the time limits against slow clients (a whole request must arrive
+// within read_timeout, a response must be written within write_timeout, an idle keep-alive
+// connection is closed after keep_alive_timeout), assigns the request id (echoed in
+// X-Request-Id), sends large bodies chunked, serves TLS through OpenSSL when a certificate
+// and key are given, writes one JSON access-log line per request to stderr, and shuts down
+// gracefully: stop accepting, close idle connections, let in-flight requests finish within
+// the deadline, then cancel queries.
 //
 //   TB_ASSIGN_OR_RETURN(auto server, HttpServer::Create(options, handler));
 //   TB_ASSIGN_OR_RETURN(uint16_t port, server->Bind());
@@ -17,20 +25,12 @@
 // Serve runs; the other methods are called by the owner.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "base/status.h"
 #include "server/api_handler.h"
 #include "server/server_options.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
 
 namespace trailbook::server {
 
@@ -44,37 +44,27 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listening socket (port 0 picks a free port). Returns the bound port, or
+  // Binds the listening socket (port 0 picks a free port; SO_REUSEADDR, never
+  // SO_REUSEPORT, so a second server on the port fails here). Returns the bound port, or
   // kIOError naming the address.
   Result<uint16_t> Bind();
 
-  // Serves until Shutdown; returns when every worker has finished. REQUIRES: Bind succeeded.
+  // Serves until Shutdown; returns when every connection is closed and every handler has
+  // finished. REQUIRES: Bind succeeded. Returns at once when Shutdown came first.
   Status Serve();
 
-  // Stops accepting and marks the handler not ready; in-flight requests get the shutdown
-  // deadline, after which running queries are cancelled. Returns at once; Serve returns
-  // when the workers are done. Idempotent.
+  // Stops accepting, closes idle connections and marks the handler not ready; in-flight
+  // requests get the shutdown deadline, after which running queries are cancelled. Returns
+  // at once; Serve returns when the work is done. Idempotent.
   void Shutdown();
 
-  bool tls() const { return tls_; }
+  bool tls() const;
 
  private:
-  HttpServer(const ServerOptions& options, ApiHandler& handler);
-  void Install();
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
 
-  ServerOptions options_;
-  ApiHandler& handler_;
-  std::unique_ptr<httplib::Server> server_;
-  bool tls_ = false;
-  std::atomic<bool> shutting_down_{false};
-  std::mutex mu_;
-  std::condition_variable served_cv_;
-  bool served_ = false;   // Guarded by mu_.
-  bool serving_ = false;  // Serve has started httplib's accept loop. Guarded by mu_.
-  std::thread deadline_thread_;
-  std::mutex log_mu_;  // Serialises access-log lines.
-  // The listening socket, set by httplib's socket-options callback during Bind (-1 before).
-  std::atomic<int> listen_fd_{-1};
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace trailbook::server

@@ -364,6 +364,256 @@ TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
   EXPECT_EQ(HttpServer::Create(broken, *env.handler).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Sends `bytes` on a fresh connection and reads until the server closes it or `seconds`
+// pass; returns what arrived.
+std::string Exchange(int fd, const std::string& bytes, double seconds) {
+  if (!bytes.empty()) {
+    EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  std::string received;
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) != 1) continue;
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  return received;
+}
+
+// Reads until `count` complete responses with Content-Length bodies have arrived (or 10 s).
+std::string ReadResponses(int fd, size_t count) {
+  std::string received;
+  char buffer[4096];
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto complete = [&] {
+    size_t pos = 0;
+    for (size_t i = 0; i < count; ++i) {
+      size_t end = received.find("\r\n\r\n", pos);
+      if (end == std::string::npos) return false;
+      size_t cl = received.find("Content-Length: ", pos);
+      if (cl == std::string::npos || cl > end) return false;
+      size_t length = std::stoul(received.substr(cl + 16));
+      if (received.size() < end + 4 + length) return false;
+      pos = end + 4 + length;
+    }
+    return true;
+  };
+  while (!complete() && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) != 1) continue;
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  return received;
+}
+
+// Generated ids are UUID-shaped (RFC 9562 version 8: a per-server random prefix and a
+// counter) and never repeat.
+TEST(HttpServerTest, GeneratedRequestIdsAreUuidShapedAndUnique) {
+  Env env;
+  RunningServer server(env, {});
+  httplib::Client client = server.Client();
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    auto r = client.Get("/healthz");
+    ASSERT_TRUE(r);
+    std::string id = r->get_header_value("X-Request-Id");
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (size_t k = 0; k < id.size(); ++k) {
+      bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+      EXPECT_TRUE(dash ? id[k] == '-' : std::isxdigit(static_cast<unsigned char>(id[k])) != 0) << id;
+    }
+    EXPECT_EQ(id[14], '8') << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 50u);
+}
+
+TEST(HttpServerTest, HeadersBeyondTheLimitAre431BeforeTheHandler) {
+  Env env;
+  RunningServer server(env, {});
+  int fd = Connect(server.port());
+  std::string request = "GET /v1/runbooks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        env.Token({"runbook:run"}) + "\r\n";
+  for (int i = 0; i < 64; ++i) request += "X-Junk-" + std::to_string(i) + ": " + std::string(1000, 'j') + "\r\n";
+  request += "\r\n";
+  std::string reply = Exchange(fd, request, 5);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply.substr(0, 200);
+  EXPECT_NE(reply.find("\"status\":431"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("X-Request-Id: "), std::string::npos) << reply;
+  EXPECT_EQ(env.audit.size(), 0u);
+}
+
+TEST(HttpServerTest, MalformedRequestsAre400AndClosed) {
+  Env env;
+  RunningServer server(env, {});
+  for (const std::string& bad : {std::string("GARBAGE\r\n\r\n"),
+                                 std::string("GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n"),
+                                 std::string("GET /v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
+                                 std::string("GET http://elsewhere/healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
+                                 std::string("POST /v1/query HTTP/1.1\r\nHost: x\r\n"
+                                             "Content-Length: 5\r\nContent-Length: 7\r\n\r\n")}) {
+    int fd = Connect(server.port());
+    std::string reply = Exchange(fd, bad, 5);
+    ::close(fd);
+    EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << bad << " -> " << reply.substr(0, 200);
+    EXPECT_NE(reply.find("application/problem+json"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
+  }
+  EXPECT_EQ(env.audit.size(), 0u);
+}
+
+TEST(HttpServerTest, ExpectContinueIsAnsweredOnlyWithinTheBodyLimit) {
+  ServerLimits limits;
+  limits.max_body_bytes = 1024;
+  Env env(limits);
+  ServerOptions options;
+  options.limits = limits;
+  RunningServer server(env, options);
+  std::string body = R"({"sql":"SELECT count(*) AS n FROM events"})";
+  int fd = Connect(server.port());
+  std::string head = "POST /v1/query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                     env.Token({"query:adhoc"}) + "\r\nContent-Type: application/json\r\n" +
+                     "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n";
+  std::string interim = Exchange(fd, head, 0.5);
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_EQ(::send(fd, body.data(), body.size(), 0), static_cast<ssize_t>(body.size()));
+  std::string reply = ReadResponses(fd, 1);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply.substr(0, 300);
+  EXPECT_NE(reply.find("\"n\":45"), std::string::npos) << reply;
+
+  // Over the limit: 413 at once, never 100 Continue, and the handler never sees it.
+  fd = Connect(server.port());
+  std::string reply413 = Exchange(fd, "POST /v1/query HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                                      "Content-Length: 5000\r\n\r\n", 3);
+  ::close(fd);
+  EXPECT_EQ(reply413.rfind("HTTP/1.1 413", 0), 0u) << reply413.substr(0, 200);
+  EXPECT_EQ(env.audit.size(), 1u);
+}
+
+TEST(HttpServerTest, ChunkedUploadOverTheLimitIs413) {
+  ServerLimits limits;
+  limits.max_body_bytes = 1024;
+  Env env(limits);
+  ServerOptions options;
+  options.limits = limits;
+  RunningServer server(env, options);
+  int fd = Connect(server.port());
+  std::string request = "POST /v1/query HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) request += "200\r\n" + std::string(512, ' ') + "\r\n";
+  request += "0\r\n\r\n";
+  std::string reply = Exchange(fd, request, 3);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
+  EXPECT_EQ(env.audit.size(), 0u);
+}
+
+TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  Env env;
+  RunningServer server(env, {});
+  int fd = Connect(server.port());
+  std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\n\r\n"
+                    "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n";
+  ASSERT_EQ(::send(fd, two.data(), two.size(), 0), static_cast<ssize_t>(two.size()));
+  std::string reply = ReadResponses(fd, 2);
+  ::close(fd);
+  size_t first = reply.find("X-Request-Id: first");
+  size_t second = reply.find("X-Request-Id: second");
+  ASSERT_NE(first, std::string::npos) << reply;
+  ASSERT_NE(second, std::string::npos) << reply;
+  EXPECT_LT(first, second);
+}
+
+TEST(HttpServerTest, HeadAnswersTheLengthWithoutTheBody) {
+  Env env;
+  RunningServer server(env, {});
+  int fd = Connect(server.port());
+  std::string reply = Exchange(fd, "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5);
+  ::close(fd);
+  ASSERT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  size_t end = reply.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  EXPECT_EQ(reply.size(), end + 4) << reply;  // No body follows the header.
+  EXPECT_EQ(reply.find("Content-Length: 0\r\n"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("Content-Length: "), std::string::npos) << reply;
+}
+
+TEST(HttpServerTest, IdleKeepAliveConnectionsAreClosedAfterTheTimeout) {
+  Env env;
+  ServerOptions options;
+  options.limits.keep_alive_timeout = std::chrono::seconds(1);
+  RunningServer server(env, options);
+  int fd = Connect(server.port());
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_EQ(ReadResponses(fd, 1).rfind("HTTP/1.1 200", 0), 0u);
+  auto start = std::chrono::steady_clock::now();
+  std::string rest = Exchange(fd, "", 10);  // Returns when the server closes.
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::close(fd);
+  EXPECT_TRUE(rest.empty()) << rest;
+  EXPECT_GT(waited, 0.5);
+  EXPECT_LT(waited, 5.0);
+}
+
+// A long query holds a handler thread, not the event loop: other connections are served
+// while it runs, even with only two handler threads.
+TEST(HttpServerTest, ASlowRequestDoesNotStallOtherConnections) {
+  Env env;
+  ServerOptions options;
+  options.limits.worker_threads = 2;
+  RunningServer server(env, options);
+  std::string token = env.Token({"query:adhoc"});
+  std::thread slow([&] {
+    httplib::Client client = server.Client();
+    auto r = client.Post("/v1/query", Bearer(token),
+                         R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d"})",
+                         "application/json");
+    EXPECT_TRUE(r && r->status == 200);
+  });
+  for (int i = 0; i < 5000 && env.handler->query_slots().Counts().first == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(env.handler->query_slots().Counts().first, 1u);
+  httplib::Client client = server.Client();
+  for (int i = 0; i < 20; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = client.Get("/healthz");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  }
+  slow.join();
+}
+
+// Shutdown does not wait for idle keep-alive connections to time out.
+TEST(HttpServerTest, ShutdownClosesIdleKeepAliveConnectionsAtOnce) {
+  Env env;
+  ServerOptions options;
+  options.limits.keep_alive_timeout = std::chrono::seconds(60);
+  RunningServer server(env, options);
+  int fd = Connect(server.port());
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_EQ(ReadResponses(fd, 1).rfind("HTTP/1.1 200", 0), 0u);
+  int silent = Connect(server.port());  // Connected, never sends a byte.
+  auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
+  EXPECT_TRUE(Exchange(fd, "", 2).empty());  // Closed by the server.
+  ::close(fd);
+  ::close(silent);
+}
+
 // A bounded load test on loopback: concurrent keep-alive clients mix allowed runs, denied
 // runs and bad tokens; afterwards every response has exactly one audit event of its kind.
 TEST(HttpServerTest, LoadTestLosesAndDuplicatesNoAuditEvent) {
