@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "base/thread_annotations.h"
 #include "base/timestamp.h"
 #include "ingest/dedup_index.h"
 #include "ingest/file_reader.h"
@@ -103,10 +104,10 @@ class Committer {
   std::mutex mu_;
   std::condition_variable ready_;  // a job was queued or Close was called
   std::condition_variable space_;  // a commit finished
-  std::vector<PendingCommit> queue_;
-  size_t in_flight_ = 0;  // jobs queued or being committed
-  bool closing_ = false;
-  bool stopped_ = false;  // a commit failed: later jobs are dropped
+  std::vector<PendingCommit> queue_ TB_GUARDED_BY(mu_);
+  size_t in_flight_ TB_GUARDED_BY(mu_) = 0;  // jobs queued or being committed
+  bool closing_ TB_GUARDED_BY(mu_) = false;
+  bool stopped_ TB_GUARDED_BY(mu_) = false;  // a commit failed: later jobs are dropped
   std::thread thread_;
 };
 
