@@ -25,8 +25,8 @@
 // Resident keys stay at most max_resident_keys, except that a bucket is never split (one
 // bucket's keys are loaded whole) and that buckets with pending keys are kept: the bound is
 // max(max_resident_keys, the largest bucket) plus the keys of uncommitted batches, which the
-// ingest's batch budget bounds. Each key costs 16 to 32 bytes (an open-addressing table
-// at most half full). A budget smaller than the keys a workload touches within its
+// ingest's batch budget and its commit queue bound. Each key costs 16 to 32 bytes (an
+// open-addressing table at most half full). A budget smaller than the keys a workload touches within its
 // late-arrival span stays a memory bound but costs CPU: evicted buckets are read again.
 //
 // Events without an eventID are keyed by a hash of their text. Such keys cannot be rebuilt

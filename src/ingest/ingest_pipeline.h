@@ -4,8 +4,9 @@
 // recursively), files the ledger says are unchanged are skipped without reading, and the
 // rest are read, normalised and deduplicated by worker threads in parallel. Each worker
 // fills its own RowBatch; when the batch reaches its memory budget, the worker partitions it
-// by UTC day, sorts by eventTime, writes one segment per day and commits the segments
-// together with the ledger entries of the files they hold. Memory is therefore bounded by
+// by UTC day, sorts by eventTime, writes one segment per day and hands them to a committer
+// thread, which syncs them and commits them together with the ledger entries of the files
+// they hold while the worker reads on. Memory is therefore bounded by
 // the batch budget, not by the input, and a crash at any point loses at most uncommitted
 // batches, whose files are not in the ledger and are read again by the next ingest.
 //

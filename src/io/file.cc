@@ -252,6 +252,12 @@ Result<std::unique_ptr<AppendFile>> AppendFile::Open(const std::string& path, ui
       new AppendFile(path, fd, static_cast<uint64_t>(st.st_size)));
 }
 
+Result<std::unique_ptr<AppendFile>> AppendFile::Create(const std::string& path, uint32_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, mode);
+  if (fd < 0) return ErrnoError("create", path, errno);
+  return std::unique_ptr<AppendFile>(new AppendFile(path, fd, 0));
+}
+
 AppendFile::~AppendFile() { ::close(fd_); }
 
 Status AppendFile::Append(std::string_view bytes) {

@@ -90,6 +90,10 @@ class AppendFile {
  public:
   // Opens `path` for appending, creating it when missing.
   static Result<std::unique_ptr<AppendFile>> Open(const std::string& path, uint32_t mode = 0644);
+  // Opens `path` empty: created when missing, truncated to 0 bytes at open (O_TRUNC) when
+  // present, without a sync (Truncate(0) after Open costs an fdatasync, which on ext4 waits
+  // for the journal and other writers' syncs).
+  static Result<std::unique_ptr<AppendFile>> Create(const std::string& path, uint32_t mode = 0644);
   ~AppendFile();
   AppendFile(const AppendFile&) = delete;
   AppendFile& operator=(const AppendFile&) = delete;

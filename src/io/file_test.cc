@@ -79,6 +79,23 @@ TEST(FileTest, AppendAndTruncate) {
   EXPECT_EQ(*ReadFile(dir + "/log"), "abcd");
 }
 
+TEST(FileTest, CreateStartsEmpty) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomic(dir + "/seg", "stale bytes from a crashed writer").ok());
+  auto f = AppendFile::Create(dir + "/seg");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)->size(), 0u);
+  ASSERT_TRUE((*f)->Append("new").ok());
+  ASSERT_TRUE((*f)->Sync().ok());
+  EXPECT_EQ(*ReadFile(dir + "/seg"), "new");
+  auto g = AppendFile::Create(dir + "/fresh");
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(*ReadFile(dir + "/fresh"), "");
+  auto bad = AppendFile::Create(dir + "/missing/seg");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);  // ENOENT: no such directory
+}
+
 TEST(FileTest, LockIsExclusive) {
   std::string dir = TempDir();
   auto a = FileLock::Acquire(dir + "/LOCK", false);

@@ -32,22 +32,33 @@ std::string HashIndexBuilder::Finish() {
   for (const Entry& e : entries_) max_row = std::max(max_row, e.row);
   const uint32_t row_width = std::max<uint32_t>(1, BitWidth(max_row));
   const uint32_t offset_width = BitWidth(n);
-  // Sort by (prefix, row): buckets in order, fingerprints ascending within a bucket, rows
-  // ascending within a fingerprint.
-  std::sort(entries_.begin(), entries_.end(), [prefix_bits](const Entry& a, const Entry& b) {
-    uint64_t pa = Prefix(a.hash, prefix_bits), pb = Prefix(b.hash, prefix_bits);
-    return pa != pb ? pa < pb : a.row < b.row;
-  });
+  // Order by (prefix, row): buckets in order, fingerprints ascending within a bucket, rows
+  // ascending within a fingerprint. A counting sort by bucket keeps the rows' insertion
+  // order (ascending); an insertion sort by fingerprint, stable, then orders each bucket of
+  // ~4-8 entries. Linear, where a comparison sort of the whole column was ~1% of ingest CPU.
   const uint64_t buckets = uint64_t{1} << bucket_bits;
   std::vector<uint64_t> offsets(buckets + 1, 0);
-  std::vector<uint64_t> packed(n);
-  const uint64_t fp_mask = (uint64_t{1} << fp_bits) - 1;
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t prefix = Prefix(entries_[i].hash, prefix_bits);
-    offsets[(prefix >> fp_bits) + 1] += 1;
-    packed[i] = ((prefix & fp_mask) << row_width) | entries_[i].row;
-  }
+  for (const Entry& e : entries_) offsets[(Prefix(e.hash, prefix_bits) >> fp_bits) + 1] += 1;
   for (uint64_t b = 0; b < buckets; ++b) offsets[b + 1] += offsets[b];
+  const uint64_t fp_mask = (uint64_t{1} << fp_bits) - 1;
+  // Each entry as fingerprint << row_width | row, placed in its bucket.
+  std::vector<uint64_t> packed(n);
+  {
+    std::vector<uint64_t> next(offsets.begin(), offsets.end() - 1);
+    for (const Entry& e : entries_) {
+      const uint64_t prefix = Prefix(e.hash, prefix_bits);
+      packed[next[prefix >> fp_bits]++] = ((prefix & fp_mask) << row_width) | e.row;
+    }
+  }
+  for (uint64_t b = 0; b < buckets; ++b) {
+    // Entries compare as (fingerprint, row) by their packed value: rows are unique.
+    for (uint64_t i = offsets[b] + 1; i < offsets[b + 1]; ++i) {
+      const uint64_t v = packed[i];
+      uint64_t j = i;
+      for (; j > offsets[b] && packed[j - 1] > v; --j) packed[j] = packed[j - 1];
+      packed[j] = v;
+    }
+  }
   std::string out;
   out.push_back(static_cast<char>(bucket_bits));
   out.push_back(static_cast<char>(fp_bits));

@@ -428,6 +428,26 @@ TEST(SegmentTest, NeedleIndexOfOlderSegmentsStillAnswers) {
   }
 }
 
+TEST(SegmentTest, HashIndexWithOtherFingerprintWidthsStillAnswers) {
+  // Written when the row hash index used 16-bit fingerprints (now kHashIndexFingerprintBits):
+  // each chunk records its widths, so lookups stay exact across writers.
+  auto seg = SegmentReader::Open("tests/data/segments/hash_index_f16_v1.tbs");
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  auto file = io::ReadFile("tests/data/segments/hash_index_f16_v1.tbs");
+  ASSERT_TRUE(file.ok());
+  const EventSchema& s = EventSchema::Get();
+  ASSERT_TRUE((*seg)->VerifyAll().ok());
+  for (const char* path : {"eventID", "requestID"}) {
+    const int column = s.ColumnByPath(path);
+    ASSERT_NE((*seg)->column(column), nullptr) << path;
+    ASSERT_EQ((*seg)->column(column)->index, IndexKind::kHash) << path;
+    const ChunkRef& ref = (*seg)->column(column)->index_chunks.at(0);
+    ASSERT_GE(ref.length, 2u);
+    EXPECT_EQ(static_cast<uint8_t>((*file)[ref.offset + 1]), 16) << path;  // F
+    ExpectLookupsMatchScan(**seg, column);
+  }
+}
+
 TEST(SegmentTest, HashIndexOnPlainAndUuidColumns) {
   // eventID: plain text (not UUIDs), requestID: UUIDs with some NULLs and duplicates.
   const EventSchema& s = EventSchema::Get();

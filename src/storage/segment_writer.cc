@@ -511,23 +511,38 @@ void DropCachedPages(const std::string& path) {
 
 }  // namespace
 
-Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t day,
-                                 const RowBatch& batch, std::span<const uint32_t> rows,
-                                 const SegmentWriteOptions& options, ZstdCodec& codec) {
+Result<UnsyncedSegment> WriteSegmentUnsynced(const std::string& dir, uint64_t id, int64_t day,
+                                             const RowBatch& batch,
+                                             std::span<const uint32_t> rows,
+                                             const SegmentWriteOptions& options,
+                                             ZstdCodec& codec) {
   SegmentEncoder encoder(id, day, batch, rows, options, codec);
   std::string bytes = encoder.Encode();
   const SegmentFooter& f = encoder.footer();
-  std::string path = dir + "/" + SegmentFileName(id);
-  std::string tmp = path + ".tmp";
-  {
-    TB_ASSIGN_OR_RETURN(std::unique_ptr<io::AppendFile> file, io::AppendFile::Open(tmp));
-    TB_RETURN_IF_ERROR(file->Truncate(0));
-    TB_RETURN_IF_ERROR(file->Append(bytes));
-    if (options.sync) TB_RETURN_IF_ERROR(file->Sync());
-  }
-  TB_RETURN_IF_ERROR(io::RenameFile(tmp, path));
-  if (options.sync) DropCachedPages(path);
-  return SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size(), 0};
+  UnsyncedSegment out;
+  out.info = SegmentInfo{id, day, f.row_count, f.min_time, f.max_time, bytes.size(), 0};
+  out.path = dir + "/" + SegmentFileName(id);
+  out.tmp_path = out.path + ".tmp";
+  TB_ASSIGN_OR_RETURN(out.file, io::AppendFile::Create(out.tmp_path));
+  TB_RETURN_IF_ERROR(out.file->Append(bytes));
+  return out;
+}
+
+Status FinishSegment(UnsyncedSegment& segment, const SegmentWriteOptions& options) {
+  if (options.sync) TB_RETURN_IF_ERROR(segment.file->Sync());
+  segment.file.reset();
+  TB_RETURN_IF_ERROR(io::RenameFile(segment.tmp_path, segment.path));
+  if (options.sync) DropCachedPages(segment.path);
+  return Status::OK();
+}
+
+Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t day,
+                                 const RowBatch& batch, std::span<const uint32_t> rows,
+                                 const SegmentWriteOptions& options, ZstdCodec& codec) {
+  TB_ASSIGN_OR_RETURN(UnsyncedSegment segment,
+                      WriteSegmentUnsynced(dir, id, day, batch, rows, options, codec));
+  TB_RETURN_IF_ERROR(FinishSegment(segment, options));
+  return segment.info;
 }
 
 }  // namespace trailbook::storage

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
 #include "base/status.h"
+#include "io/file.h"
 #include "storage/row_batch.h"
 #include "storage/zstd_codec.h"
 
@@ -47,6 +49,30 @@ struct SegmentInfo {
 Result<SegmentInfo> WriteSegment(const std::string& dir, uint64_t id, int64_t day,
                                  const RowBatch& batch, std::span<const uint32_t> rows,
                                  const SegmentWriteOptions& options, ZstdCodec& codec);
+
+// A segment file written under its temporary name but not yet synced nor renamed into
+// place: the first half of WriteSegment, so a pipeline can encode and write the next batch
+// while another thread waits for the disk (FinishSegment). Holds the open file.
+struct UnsyncedSegment {
+  SegmentInfo info;
+  std::string tmp_path;
+  std::string path;
+  std::unique_ptr<io::AppendFile> file;
+};
+
+// Encodes and writes rows `rows` of `batch` as WriteSegment does, to `<path>.tmp`, without
+// syncing or renaming it. Nothing refers to the file until FinishSegment renames it and the
+// store commits it; an ingest that stops before that leaves an orphan the store removes.
+// Errors: kIOError / kResourceExhausted from the file system.
+Result<UnsyncedSegment> WriteSegmentUnsynced(const std::string& dir, uint64_t id, int64_t day,
+                                             const RowBatch& batch,
+                                             std::span<const uint32_t> rows,
+                                             const SegmentWriteOptions& options,
+                                             ZstdCodec& codec);
+
+// Makes `segment` durable (fdatasync when options.sync) and renames it into place, then
+// closes it. May run on another thread than WriteSegmentUnsynced. Errors: kIOError.
+Status FinishSegment(UnsyncedSegment& segment, const SegmentWriteOptions& options);
 
 // Encodes the same segment into memory (used by WriteSegment and by tests).
 std::string EncodeSegment(uint64_t id, int64_t day, const RowBatch& batch,
