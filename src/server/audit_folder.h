@@ -57,6 +57,11 @@ class AuditFolder {
 
  private:
   void Loop();
+  // Returns the audit journal's size when it holds bytes past the committed fold point (one
+  // stat, no store snapshot), else 0; also 0 when the journal has not grown since a fold
+  // found no event past that point (digest records alone), so such rounds do not reopen
+  // the store writer.
+  uint64_t JournalSizeToFold() const;
 
   storage::Store& store_;
   const std::chrono::milliseconds interval_;
@@ -64,6 +69,7 @@ class AuditFolder {
   std::condition_variable cv_;
   bool stopping_ TB_GUARDED_BY(mu_) = false;
   std::thread thread_;
+  uint64_t journal_size_without_events_ = 0;  // Touched only by FoldOnce's caller.
 };
 
 }  // namespace trailbook::server
