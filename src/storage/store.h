@@ -100,7 +100,9 @@ class Store {
   // that cannot be read leaves its unread part out (audit verify reports damage).
   std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_, journal_mu_);
 
-  // Re-reads the MANIFEST if another process committed since (read-only handles).
+  // Re-reads the MANIFEST if another process committed since (read-only handles): only the
+  // records appended since the last read, unless a writer replaced the file. Not to be
+  // called concurrently with itself (one refreshing thread per handle).
   Status Refresh() TB_EXCLUDES(mu_);
 
   // Returns a new segment id (writer only).
@@ -171,7 +173,15 @@ class Store {
   std::unique_ptr<io::FileLock> lock_;
   std::unique_ptr<io::AppendFile> manifest_;
   size_t manifest_valid_bytes_ = 0;
-  ManifestState state_;  // writer thread (and Load)
+  ManifestState state_;  // writer thread (and Load); read-only handles: Refresh
+  // Read-only handles: the MANIFEST file state_ was read from (device, inode; 0 = unknown,
+  // read it whole) and its bytes replayed so far (complete records only).
+  struct ReadManifest {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    uint64_t valid_bytes = 0;
+  };
+  ReadManifest read_manifest_;
   std::atomic<uint64_t> next_segment_id_{1};
   bool broken_ = false;
   // Shared with every reader this store opens (they may outlive the store in a snapshot).
