@@ -62,19 +62,22 @@ uint64_t AuditFolder::JournalSizeToFold() const {
 Result<FoldRound> AuditFolder::FoldOnce() {
   FoldRound round;
   if (uint64_t journal_size = JournalSizeToFold(); journal_size > 0) {
-    Result<std::unique_ptr<storage::Store>> writer =
-        storage::Store::Open(store_.dir(), storage::Store::Mode::kReadWrite);
-    if (writer.ok()) {
-      Result<audit::FoldResult> folded = audit::FoldAuditJournal(**writer);
+    // The server's own handle turns writer for the fold: reopening the store each round
+    // would replay the whole MANIFEST and map every segment again (tens of ms on a large
+    // store), and closing it would free all of that again.
+    Status began = store_.BeginWrite();
+    if (began.ok()) {
+      Result<audit::FoldResult> folded = audit::FoldAuditJournal(store_);
+      store_.EndWrite();
       if (!folded.ok()) return folded.status().WithContext("folding the audit journal");
       round.events = folded->events;
       // Only digest records (or a record still being written) past the fold point: do not
-      // reopen the writer for them every round, only once the journal grows again.
+      // take the writer lock for them every round, only once the journal grows again.
       journal_size_without_events_ = folded->events == 0 ? journal_size : 0;
-    } else if (writer.status().code() == StatusCode::kResourceExhausted) {
+    } else if (began.code() == StatusCode::kResourceExhausted) {
       round.writer_busy = true;
     } else {
-      return writer.status().WithContext("opening the store writer to fold the audit journal");
+      return began.WithContext("taking the store writer lock to fold the audit journal");
     }
   }
   TB_RETURN_IF_ERROR(store_.Refresh().WithContext("refreshing the store"));

@@ -12,11 +12,13 @@
 //
 // The fold needs the store's writer lock. The folder takes it only for the fold itself and
 // never waits for it: when another writer (an ingest) holds it, the round only refreshes.
+// It folds through `store` itself (Store::BeginWrite/EndWrite), not a second handle, so a
+// round does not reload the MANIFEST or remap the segments.
 // While the folder holds it (one fold, typically milliseconds), a writer that starts fails
 // with kResourceExhausted, as with any other writer.
 //
 // Thread safety: Start, Stop and FoldOnce are called by the owner; the background thread is
-// the only other caller of FoldOnce. `store` is refreshed only by this class.
+// the only other caller of FoldOnce. `store` is refreshed and written only by this class.
 #pragma once
 
 #include <chrono>

@@ -419,6 +419,81 @@ Status Store::Refresh() {
   return PublishSnapshot();
 }
 
+Status Store::BeginWrite() {
+  if (writable()) return Internal("BeginWrite on a store that is already writable");
+  TB_ASSIGN_OR_RETURN(lock_, io::FileLock::Acquire(dir_ + "/" + kLockName, false));
+  write_session_ = true;
+  // Under the lock no other writer appends: catch up with everything committed, then make
+  // the MANIFEST end exactly at the last complete record.
+  Status s = [&]() -> Status {
+    std::string path = dir_ + "/" + kManifestName;
+    std::string bytes;
+    uint64_t device = 0, inode = 0;
+    bool same = read_manifest_.inode != 0;
+    if (same) {
+      TB_RETURN_IF_ERROR(
+          ReadManifestFrom(path, read_manifest_.valid_bytes, &bytes, &device, &inode));
+      same = device == read_manifest_.device && inode == read_manifest_.inode;
+    }
+    if (same) {
+      size_t valid = 0;
+      uint64_t records = state_.records;
+      Status replayed = ReplayManifest(bytes, &state_, &valid);
+      same = replayed.ok();
+      if (same) {
+        read_manifest_.valid_bytes += valid;
+        if (state_.records != records) TB_RETURN_IF_ERROR(PublishSnapshot());
+      }
+    }
+    if (!same) {
+      TB_RETURN_IF_ERROR(ReadManifestFrom(path, 0, &bytes, &device, &inode));
+      ManifestState state;
+      size_t valid = 0;
+      TB_RETURN_IF_ERROR(ReplayManifest(bytes, &state, &valid).WithContext(dir_));
+      read_manifest_ = {device, inode, valid};
+      state_ = std::move(state);
+      TB_RETURN_IF_ERROR(PublishSnapshot());
+    }
+    TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
+    if (manifest_->size() > read_manifest_.valid_bytes) {
+      // A writer died mid-record; its record was never acknowledged, so drop it.
+      TB_RETURN_IF_ERROR(manifest_->Truncate(read_manifest_.valid_bytes));
+    }
+    manifest_valid_bytes_ = manifest_->size();
+    next_segment_id_.store(state_.next_segment_id);
+    broken_ = false;
+    return RemoveOrphans();
+  }();
+  if (!s.ok()) {
+    read_manifest_ = {};  // Read the whole file on the next Refresh or session.
+    EndWrite();
+  }
+  return s;
+}
+
+void Store::EndWrite() {
+  if (!write_session_) return;
+  if (manifest_ != nullptr && !broken_) {
+    // Commits appended (or rewrote, MaybeRewriteManifest) the file: note where it ends now,
+    // still under the lock, so the next Refresh reads only what later writers add.
+    struct stat st;
+    std::string path = dir_ + "/" + kManifestName;
+    if (::stat(path.c_str(), &st) == 0 &&
+        static_cast<uint64_t>(st.st_size) == manifest_valid_bytes_) {
+      read_manifest_ = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                        manifest_valid_bytes_};
+    } else {
+      read_manifest_ = {};
+    }
+  } else {
+    read_manifest_ = {};
+  }
+  manifest_.reset();
+  broken_ = false;
+  lock_.reset();
+  write_session_ = false;
+}
+
 Status Store::Commit(storage::Commit commit) {
   if (!writable()) return Internal("commit on a read-only store");
   if (broken_) return Internal("store must be reopened after a failed commit");

@@ -105,6 +105,19 @@ class Store {
   // called concurrently with itself (one refreshing thread per handle).
   Status Refresh() TB_EXCLUDES(mu_);
 
+  // Makes a read-only handle the store's writer for a short session (the server's audit
+  // folder: one fold per round) without reopening the store: takes the writer lock without
+  // waiting, reads the MANIFEST records committed since the handle last read it (dropping a
+  // torn tail a dead writer left, as Open does), and removes orphan segment files. Until
+  // EndWrite, writable() is true and Commit works as on a kReadWrite handle; snapshots keep
+  // serving readers throughout. REQUIRES: a kReadOnly handle not in a session; Refresh,
+  // BeginWrite, Commit and EndWrite are called from one thread. Errors: kResourceExhausted
+  // (another writer holds the lock), kIOError, kCorruption; the handle stays read-only then.
+  Status BeginWrite() TB_EXCLUDES(mu_);
+  // Ends the session: releases the writer lock (the handle reads the MANIFEST again on its
+  // next Refresh, from where its session left it). No-op outside a session.
+  void EndWrite();
+
   // Returns a new segment id (writer only).
   uint64_t AllocateSegmentId() { return next_segment_id_.fetch_add(1); }
 
@@ -182,6 +195,7 @@ class Store {
     uint64_t valid_bytes = 0;
   };
   ReadManifest read_manifest_;
+  bool write_session_ = false;  // Between BeginWrite and EndWrite.
   std::atomic<uint64_t> next_segment_id_{1};
   bool broken_ = false;
   // Shared with every reader this store opens (they may outlive the store in a snapshot).

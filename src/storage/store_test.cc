@@ -182,6 +182,85 @@ TEST(StoreTest, ReadOnlyRefreshFollowsAppendsTornRecordsAndARewrittenManifest) {
   EXPECT_EQ((*ro)->Snapshot()->row_count(), 10u);
 }
 
+// A read-only handle's write session (the server's audit folder): it catches up with other
+// writers' commits and drops a dead writer's torn record before committing, its commits
+// are durable and visible through the same handle, other writers are refused only during
+// the session, and the handle keeps following the MANIFEST after it.
+TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
+  std::string dir = TempDir();
+  auto commit_segment = [&](Store& writer, int rows, int64_t day) {
+    auto info = AddSegment(writer, OneDayBatch(rows, day), day);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    Commit c;
+    c.added.push_back(*info);
+    Status s = writer.Commit(c);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  };
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 10, 19001);
+  }
+  auto ro = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_FALSE((*ro)->writable());
+  {
+    // Another writer holds the lock: refused, and the handle stays read-only.
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    Status busy = (*ro)->BeginWrite();
+    EXPECT_EQ(busy.code(), StatusCode::kResourceExhausted) << busy.ToString();
+    EXPECT_FALSE((*ro)->writable());
+    commit_segment(**writer, 5, 19002);  // Not yet read by the handle.
+  }
+  // A writer died mid-record after that commit.
+  Commit torn;
+  torn.sequence = 99;
+  std::string rec = EncodeCommit(torn);
+  std::string manifest_path = dir + "/MANIFEST";
+  FILE* f = std::fopen(manifest_path.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(rec.data(), 1, rec.size() / 2, f), rec.size() / 2);
+  std::fclose(f);
+
+  Status began = (*ro)->BeginWrite();
+  ASSERT_TRUE(began.ok()) << began.ToString();
+  EXPECT_TRUE((*ro)->writable());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 15u);  // Caught up with the other writer.
+  auto refused = Store::Open(dir, Store::Mode::kReadWrite, SystemClock(),
+                             std::chrono::milliseconds(0));
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  commit_segment(**ro, 7, 19003);
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+  (*ro)->EndWrite();
+  EXPECT_FALSE((*ro)->writable());
+  EXPECT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+
+  // The torn half record is gone and the session's commit is durable for a new reader.
+  {
+    auto fresh = Store::Open(dir, Store::Mode::kReadOnly);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_EQ((*fresh)->Snapshot()->row_count(), 22u);
+    EXPECT_EQ((*fresh)->Snapshot()->segments().size(), 3u);
+  }
+  // The lock is free again, and the handle follows later writers incrementally.
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 3, 19004);
+  }
+  ASSERT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 25u);
+  // A second session reuses the handle.
+  ASSERT_TRUE((*ro)->BeginWrite().ok());
+  commit_segment(**ro, 2, 19004);
+  (*ro)->EndWrite();
+  auto fresh = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ((*fresh)->Snapshot()->row_count(), 27u);
+}
+
 TEST(StoreTest, UncommittedSegmentsAndTornTailAreDiscarded) {
   std::string dir = TempDir();
   {
