@@ -53,23 +53,6 @@ void FutexWake(std::atomic<uint32_t>& word) {
             nullptr, 0);
 }
 
-// Formats 16 random bytes as an RFC 4122 version-4 UUID in lower case (crypto::RandomUuid's
-// form), so a batch draws its ids with one RandomBytes call instead of one per id.
-std::string UuidFromRandomBytes(std::string_view random16) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (size_t i = 0; i < 16; ++i) {
-    auto b = static_cast<uint8_t>(random16[i]);
-    if (i == 6) b = static_cast<uint8_t>((b & 0x0F) | 0x40);
-    if (i == 8) b = static_cast<uint8_t>((b & 0x3F) | 0x80);
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0F]);
-  }
-  return out;
-}
-
 // The chain head as known from the journal.
 struct Head {
   uint64_t end_offset = 0;  // Journal bytes read and validated.
@@ -365,15 +348,6 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
   TB_RETURN_IF_ERROR(SyncHead());
 
   int64_t now = clock_.NowMicros();
-  // Every id the batch may need (an eventID each, a requestID for events without one).
-  size_t ids = batch.size();
-  for (Pending* p : batch) ids += p->event->request_id.empty() ? size_t{1} : size_t{0};
-  std::string random;
-  TB_RETURN_IF_ERROR(crypto::RandomBytes(16 * ids, &random));
-  size_t next_id = 0;
-  auto take_uuid = [&] {
-    return UuidFromRandomBytes(std::string_view(random).substr(16 * next_id++, 16));
-  };
   std::vector<std::string> events;
   std::vector<Pending*> accepted;
   std::vector<AuditReceipt> receipts;
@@ -384,9 +358,11 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     AuditStamp stamp;
     stamp.sequence = sequence + 1;
     stamp.previous_hash = previous;
-    stamp.event_id = take_uuid();
+    TB_ASSIGN_OR_RETURN(stamp.event_id, crypto::RandomUuid());
     // The event's own request id wins (RenderAuditEventJson); make one only when it has none.
-    if (p->event->request_id.empty()) stamp.request_id = take_uuid();
+    if (p->event->request_id.empty()) {
+      TB_ASSIGN_OR_RETURN(stamp.request_id, crypto::RandomUuid());
+    }
     stamp.event_time_us = now;
     stamp.account_id = options_.account_id;
     stamp.region = options_.region;
