@@ -16,6 +16,7 @@ namespace {
 constexpr size_t kMaxBodyDepth = 8;
 constexpr size_t kMaxParams = 256;
 constexpr size_t kMaxListItems = 1000;
+constexpr size_t kReusedParserMaxBodyBytes = 16 << 10;
 
 // A request-body problem: the HTTP status, the offending member and the message.
 struct BodyError {
@@ -122,7 +123,14 @@ std::optional<BodyError> ParseExecutionBody(const HttpRequest& request, const Se
                                             bool adhoc, ExecutionBody* out) {
   if (auto e = CheckContentType(request)) return e;
   if (request.body.empty()) return BodyError{400, "body", "body: expected a JSON object"};
-  auth::StrictJsonParser parser;
+  // Bodies are small (parameters): each thread keeps one parser for them, so a request
+  // does not allocate and free the parser's buffers. A large body gets a parser of its own,
+  // so no thread keeps buffers the size of the largest body it ever saw.
+  thread_local auth::StrictJsonParser small_body_parser;
+  std::optional<auth::StrictJsonParser> large_body_parser;
+  auth::StrictJsonParser& parser = request.body.size() <= kReusedParserMaxBodyBytes
+                                       ? small_body_parser
+                                       : large_body_parser.emplace();
   Result<simdjson::dom::element> root = parser.Parse(request.body, kMaxBodyDepth);
   if (!root.ok()) return BodyError{400, "body", "body: " + root.status().message()};
   if (root->type() != simdjson::dom::element_type::OBJECT) {
