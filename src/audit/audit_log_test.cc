@@ -60,6 +60,18 @@ std::vector<std::string> Query(const std::string& dir, const std::string& sql) {
   return out;
 }
 
+// True for a lower-case RFC 4122 version-4 UUID (8-4-4-4-12 hex, version 4, variant 10xx).
+bool IsUuidV4(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    char c = id[i];
+    if (dash != (c == '-')) return false;
+    if (!dash && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return id[14] == '4' && (id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
+}
+
 TEST(AuditLogTest, AppendIsChainedAndVisibleToQueries) {
   std::string dir = TempDir();
   FakeClock clock(1'700'000'000'000'000);
@@ -262,6 +274,14 @@ TEST(AuditLogTest, GroupCommitReceiptsMatchTheirStoredEvents) {
     }
   }
   EXPECT_EQ(sequences.size(), stored.size());
+  // Ids are drawn per batch: each is a well-formed UUID and none repeats.
+  std::set<std::string> event_ids;
+  for (const auto& thread : got) {
+    for (const auto& [request_id, receipt] : thread) {
+      EXPECT_TRUE(IsUuidV4(receipt.event_id)) << receipt.event_id;
+      EXPECT_TRUE(event_ids.insert(receipt.event_id).second) << "duplicate " << receipt.event_id;
+    }
+  }
 
   auto report = VerifyAuditTrail(dir, {});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -367,8 +387,8 @@ TEST(AuditLogTest, RequestIdIsTheCallersOrAFreshUuid) {
   }
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_EQ(ids[0], "req-given-1");
-  EXPECT_EQ(ids[1].size(), 36u);
-  EXPECT_EQ(ids[2].size(), 36u);
+  EXPECT_TRUE(IsUuidV4(ids[1])) << ids[1];
+  EXPECT_TRUE(IsUuidV4(ids[2])) << ids[2];
   EXPECT_NE(ids[1], ids[2]);
 }
 

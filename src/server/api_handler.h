@@ -25,6 +25,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,14 +104,17 @@ class ApiHandler {
   HttpResponse RunRunbook(Context& ctx, std::string_view id) const;
   HttpResponse Query(Context& ctx) const;
   static runbook::RequestOrigin Origin(const Context& ctx);
+  // The request's paging fingerprint (binds cursors to the request), computed only when a
+  // cursor is read or written: most requests (denials, one-page results) never need it.
+  using FingerprintFn = std::function<std::string()>;
   // Fills *page from the request's limit, cursor and format; false (with *problem) for a
   // cursor that is malformed or belongs to another request.
   bool PreparePage(Context& ctx, const std::optional<uint64_t>& limit, const std::string& cursor,
-                   PageFormat format, std::string_view fingerprint, PageRequest* page,
+                   PageFormat format, const FingerprintFn& fingerprint, PageRequest* page,
                    HttpResponse* problem) const;
   // Renders the executor's outcome: the requested page, or the problem for its status.
   HttpResponse Respond(Context& ctx, runbook::RunOutcome& outcome, const PageRequest& page,
-                       std::string_view fingerprint, const std::string& snapshot_id) const;
+                       const FingerprintFn& fingerprint, const std::string& snapshot_id) const;
   // Appends the audit event for this request; returns false (and fills *failure with a
   // 503) when it could not be written.
   bool Audit(Context& ctx, std::string_view action, std::string request_parameters_json,

@@ -1,7 +1,12 @@
 #include "server/audit_folder.h"
 
+#include <sys/stat.h>
+
+#include <charconv>
+
 #include "audit/audit_fold.h"
 #include "base/check.h"
+#include "storage/audit_journal.h"
 
 namespace trailbook::server {
 
@@ -42,19 +47,37 @@ void AuditFolder::Loop() {
   }
 }
 
+uint64_t AuditFolder::JournalSizeToFold() const {
+  struct stat st;
+  std::string path = store_.dir() + "/" + storage::kAuditJournalName;
+  if (::stat(path.c_str(), &st) != 0) return 0;  // No journal yet (or unreadable: the fold says).
+  auto size = static_cast<uint64_t>(st.st_size);
+  std::string property = store_.Property(storage::kAuditFoldedOffsetProperty);
+  uint64_t folded = 0;
+  std::from_chars(property.data(), property.data() + property.size(), folded);
+  if (size <= folded || size == journal_size_without_events_) return 0;
+  return size;
+}
+
 Result<FoldRound> AuditFolder::FoldOnce() {
   FoldRound round;
-  if (store_.Snapshot()->journal_rows() > 0) {
-    Result<std::unique_ptr<storage::Store>> writer =
-        storage::Store::Open(store_.dir(), storage::Store::Mode::kReadWrite);
-    if (writer.ok()) {
-      Result<audit::FoldResult> folded = audit::FoldAuditJournal(**writer);
+  if (uint64_t journal_size = JournalSizeToFold(); journal_size > 0) {
+    // The server's own handle turns writer for the fold: reopening the store each round
+    // would replay the whole MANIFEST and map every segment again (tens of ms on a large
+    // store), and closing it would free all of that again.
+    Status began = store_.BeginWrite();
+    if (began.ok()) {
+      Result<audit::FoldResult> folded = audit::FoldAuditJournal(store_);
+      store_.EndWrite();
       if (!folded.ok()) return folded.status().WithContext("folding the audit journal");
       round.events = folded->events;
-    } else if (writer.status().code() == StatusCode::kResourceExhausted) {
+      // Only digest records (or a record still being written) past the fold point: do not
+      // take the writer lock for them every round, only once the journal grows again.
+      journal_size_without_events_ = folded->events == 0 ? journal_size : 0;
+    } else if (began.code() == StatusCode::kResourceExhausted) {
       round.writer_busy = true;
     } else {
-      return writer.status().WithContext("opening the store writer to fold the audit journal");
+      return began.WithContext("taking the store writer lock to fold the audit journal");
     }
   }
   TB_RETURN_IF_ERROR(store_.Refresh().WithContext("refreshing the store"));

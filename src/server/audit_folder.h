@@ -12,11 +12,13 @@
 //
 // The fold needs the store's writer lock. The folder takes it only for the fold itself and
 // never waits for it: when another writer (an ingest) holds it, the round only refreshes.
+// It folds through `store` itself (Store::BeginWrite/EndWrite), not a second handle, so a
+// round does not reload the MANIFEST or remap the segments.
 // While the folder holds it (one fold, typically milliseconds), a writer that starts fails
 // with kResourceExhausted, as with any other writer.
 //
 // Thread safety: Start, Stop and FoldOnce are called by the owner; the background thread is
-// the only other caller of FoldOnce. `store` is refreshed only by this class.
+// the only other caller of FoldOnce. `store` is refreshed and written only by this class.
 #pragma once
 
 #include <chrono>
@@ -57,6 +59,11 @@ class AuditFolder {
 
  private:
   void Loop();
+  // Returns the audit journal's size when it holds bytes past the committed fold point (one
+  // stat, no store snapshot), else 0; also 0 when the journal has not grown since a fold
+  // found no event past that point (digest records alone), so such rounds do not reopen
+  // the store writer.
+  uint64_t JournalSizeToFold() const;
 
   storage::Store& store_;
   const std::chrono::milliseconds interval_;
@@ -64,6 +71,7 @@ class AuditFolder {
   std::condition_variable cv_;
   bool stopping_ TB_GUARDED_BY(mu_) = false;
   std::thread thread_;
+  uint64_t journal_size_without_events_ = 0;  // Touched only by FoldOnce's caller.
 };
 
 }  // namespace trailbook::server

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
+
 #include <memory>
 #include <string>
 #include <thread>
@@ -88,6 +90,55 @@ TEST(AuditFolderTest, SkipsTheFoldWhileAnotherWriterHoldsTheStore) {
   EXPECT_FALSE(round->writer_busy);
   EXPECT_EQ(round->events, 4u);
   EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
+}
+
+TEST(AuditFolderTest, ReopensTheWriterOnlyWhenTheJournalGrowsPastAFoldWithNoEvent) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  AuditFolder folder(**store, std::chrono::seconds(60));
+  // No journal yet: nothing to fold, and no writer is opened.
+  {
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    auto round = folder.FoldOnce();
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    EXPECT_FALSE(round->writer_busy);
+  }
+  Append(**log, 2);
+  auto round = folder.FoldOnce();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_EQ(round->events, 2u);
+  // A torn frame past the fold point (a writer killed mid-record): one fold finds no event...
+  std::string journal = dir + "/" + "audit/journal.log";
+  FILE* f = std::fopen(journal.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite("\x40\x00\x00", 1, 3, f), 3u);
+  std::fclose(f);
+  round = folder.FoldOnce();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->writer_busy);
+  EXPECT_EQ(round->events, 0u);
+  {
+    // ...and later rounds do not try the writer again while the journal stays as it is.
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    round = folder.FoldOnce();
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    EXPECT_FALSE(round->writer_busy);
+    // The next append (which drops the torn frame) makes the journal fold again.
+    Append(**log, 1);
+    round = folder.FoldOnce();
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    EXPECT_TRUE(round->writer_busy);
+  }
+  round = folder.FoldOnce();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_EQ(round->events, 1u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 3u);
+  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
 }
 
 TEST(AuditFolderTest, BackgroundRoundsFoldUntilStopped) {

@@ -16,6 +16,7 @@ namespace {
 constexpr size_t kMaxBodyDepth = 8;
 constexpr size_t kMaxParams = 256;
 constexpr size_t kMaxListItems = 1000;
+constexpr size_t kReusedParserMaxBodyBytes = 16 << 10;
 
 // A request-body problem: the HTTP status, the offending member and the message.
 struct BodyError {
@@ -122,7 +123,14 @@ std::optional<BodyError> ParseExecutionBody(const HttpRequest& request, const Se
                                             bool adhoc, ExecutionBody* out) {
   if (auto e = CheckContentType(request)) return e;
   if (request.body.empty()) return BodyError{400, "body", "body: expected a JSON object"};
-  auth::StrictJsonParser parser;
+  // Bodies are small (parameters): each thread keeps one parser for them, so a request
+  // does not allocate and free the parser's buffers. A large body gets a parser of its own,
+  // so no thread keeps buffers the size of the largest body it ever saw.
+  thread_local auth::StrictJsonParser small_body_parser;
+  std::optional<auth::StrictJsonParser> large_body_parser;
+  auth::StrictJsonParser& parser = request.body.size() <= kReusedParserMaxBodyBytes
+                                       ? small_body_parser
+                                       : large_body_parser.emplace();
   Result<simdjson::dom::element> root = parser.Parse(request.body, kMaxBodyDepth);
   if (!root.ok()) return BodyError{400, "body", "body: " + root.status().message()};
   if (root->type() != simdjson::dom::element_type::OBJECT) {
@@ -256,13 +264,13 @@ runbook::RequestOrigin ApiHandler::Origin(const Context& ctx) {
 
 bool ApiHandler::PreparePage(Context& ctx, const std::optional<uint64_t>& limit,
                              const std::string& cursor, PageFormat format,
-                             std::string_view fingerprint, PageRequest* page,
+                             const FingerprintFn& fingerprint, PageRequest* page,
                              HttpResponse* problem) const {
   page->format = format;
   page->limit = limit ? static_cast<size_t>(*limit) : options_.limits.default_page_rows;
   page->max_bytes = options_.limits.max_page_bytes;
   if (cursor.empty()) return true;
-  Result<uint64_t> offset = DecodeCursor(cursor, fingerprint);
+  Result<uint64_t> offset = DecodeCursor(cursor, fingerprint());
   if (!offset.ok()) {
     *problem = Problem(400, offset.status().message(), ctx.request, "cursor");
     return false;
@@ -277,18 +285,20 @@ HttpResponse ApiHandler::Query(Context& ctx) const {
     return Problem(e->status, e->detail, ctx.request, e->field);
   }
   if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
-  std::string fingerprint = Fingerprint(ctx.route, *ctx.principal, body.sql, "", body.format);
-  PageRequest page;
-  HttpResponse problem;
-  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
-    return problem;
-  }
   runbook::QueryRequest request;
   request.token = ctx.token;
   request.sql = std::move(body.sql);
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
   request.admission = &slots_;
+  FingerprintFn fingerprint = [&ctx, &request, format = body.format] {
+    return Fingerprint(ctx.route, *ctx.principal, request.sql, "", format);
+  };
+  PageRequest page;
+  HttpResponse problem;
+  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
+    return problem;
+  }
   runbook::RunOutcome outcome = backends_.executor->Query(request);
   return Respond(ctx, outcome, page, fingerprint, "");
 }
@@ -307,13 +317,6 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
     return Problem(501, "snapshot: no snapshot signing key is configured on this server",
                    ctx.request, "snapshot");
   }
-  std::string fingerprint =
-      Fingerprint(ctx.route, *ctx.principal, id, JoinedParams(body.params), body.format);
-  PageRequest page;
-  HttpResponse problem;
-  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
-    return problem;
-  }
   runbook::RunRequest request;
   request.token = ctx.token;
   request.runbook_id = std::string(id);
@@ -321,6 +324,15 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
   request.admission = &slots_;
+  FingerprintFn fingerprint = [&ctx, &request, format = body.format] {
+    return Fingerprint(ctx.route, *ctx.principal, request.runbook_id, JoinedParams(request.params),
+                       format);
+  };
+  PageRequest page;
+  HttpResponse problem;
+  if (!PreparePage(ctx, body.limit, body.cursor, body.format, fingerprint, &page, &problem)) {
+    return problem;
+  }
   std::optional<snapshot::StoreState> state;
   if (body.snapshot) state = backends_.snapshots->CaptureStoreState();
   runbook::RunOutcome outcome = backends_.executor->Run(request);
@@ -358,7 +370,7 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
 }
 
 HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
-                                 const PageRequest& page, std::string_view fingerprint,
+                                 const PageRequest& page, const FingerprintFn& fingerprint,
                                  const std::string& snapshot_id) const {
   if (outcome.receipt) backends_.metrics->AddAuditEvents(1);
   backends_.metrics->AddRowsScanned(outcome.stats.rows_examined);
@@ -391,7 +403,7 @@ HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
   }
   QueryPage p = RenderPage(outcome.column_names, outcome.column_types, outcome.chunks, page);
   backends_.metrics->AddRowsReturned(p.rows);
-  std::string next = p.next_offset ? EncodeCursor(*p.next_offset, fingerprint) : "";
+  std::string next = p.next_offset ? EncodeCursor(*p.next_offset, fingerprint()) : "";
   json::JsonWriter stats;
   stats.BeginObject();
   stats.Key("rows");

@@ -83,11 +83,52 @@ Store::~Store() {
   if (journal_.fd >= 0) ::close(journal_.fd);
 }
 
+namespace {
+
+// Reads the file at `path` from byte `from` to its end through one descriptor, and reports
+// which file that was (device and inode), so the bytes and the identity always agree even
+// when a writer replaces the MANIFEST (MaybeRewriteManifest) meanwhile.
+Status ReadManifestFrom(const std::string& path, uint64_t from, std::string* bytes,
+                        uint64_t* device, uint64_t* inode) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io::ErrnoError("open", path, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return io::ErrnoError("fstat", path, err);
+  }
+  *device = static_cast<uint64_t>(st.st_dev);
+  *inode = static_cast<uint64_t>(st.st_ino);
+  auto size = static_cast<uint64_t>(st.st_size);
+  bytes->clear();
+  if (size > from) bytes->resize(static_cast<size_t>(size - from));
+  size_t got = 0;
+  while (got < bytes->size()) {
+    ssize_t n = ::pread(fd, bytes->data() + got, bytes->size() - got,
+                        static_cast<off_t>(from + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return io::ErrnoError("read", path, err);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  bytes->resize(got);
+  ::close(fd);
+  return Status::OK();
+}
+
+}  // namespace
+
 Status Store::Load(bool writable) {
   std::string path = dir_ + "/" + kManifestName;
   std::string log;
+  uint64_t device = 0, inode = 0;
   if (io::Exists(path)) {
-    TB_ASSIGN_OR_RETURN(log, io::ReadFile(path));
+    TB_RETURN_IF_ERROR(ReadManifestFrom(path, 0, &log, &device, &inode));
   }
   ManifestState state;
   size_t valid = 0;
@@ -114,6 +155,8 @@ Status Store::Load(bool writable) {
     manifest_valid_bytes_ = manifest_->size();
   } else if (state.store_id.empty()) {
     return NotFound(dir_ + ": store has no valid MANIFEST header");
+  } else {
+    read_manifest_ = {device, inode, valid};
   }
   state_ = std::move(state);
   store_id_ = state_.store_id;
@@ -340,17 +383,115 @@ std::string Store::Property(const std::string& key) const {
 
 Status Store::Refresh() {
   if (writable()) return Status::OK();
+  std::string path = dir_ + "/" + kManifestName;
+  if (read_manifest_.inode != 0) {
+    // The MANIFEST is append-only until a writer replaces it whole: when it is the same file,
+    // replay only the records appended since, onto the current state.
+    std::string tail;
+    uint64_t device = 0, inode = 0;
+    TB_RETURN_IF_ERROR(ReadManifestFrom(path, read_manifest_.valid_bytes, &tail, &device, &inode));
+    if (device == read_manifest_.device && inode == read_manifest_.inode) {
+      if (tail.empty()) return Status::OK();
+      size_t valid = 0;
+      uint64_t records = state_.records;
+      Status s = ReplayManifest(tail, &state_, &valid);
+      if (s.ok()) {
+        read_manifest_.valid_bytes += valid;
+        if (state_.records == records) return Status::OK();  // Only a torn (in-progress) record.
+        return PublishSnapshot();
+      }
+      // state_ may hold part of the tail: rebuild it from the whole file below, which also
+      // reports the damage with its file offset.
+    }
+  }
   std::string log;
-  TB_ASSIGN_OR_RETURN(log, io::ReadFile(dir_ + "/" + kManifestName));
+  uint64_t device = 0, inode = 0;
+  TB_RETURN_IF_ERROR(ReadManifestFrom(path, 0, &log, &device, &inode));
   ManifestState state;
   size_t valid = 0;
   Status s = ReplayManifest(log, &state, &valid);
-  if (!s.ok()) return s.WithContext(dir_);
-  if (state.last_sequence == state_.last_sequence && state.records == state_.records) {
-    return Status::OK();
+  if (!s.ok()) {
+    read_manifest_ = {};  // The next call reads the whole file again.
+    return s.WithContext(dir_);
   }
+  read_manifest_ = {device, inode, valid};
   state_ = std::move(state);
   return PublishSnapshot();
+}
+
+Status Store::BeginWrite() {
+  if (writable()) return Internal("BeginWrite on a store that is already writable");
+  TB_ASSIGN_OR_RETURN(lock_, io::FileLock::Acquire(dir_ + "/" + kLockName, false));
+  write_session_ = true;
+  // Under the lock no other writer appends: catch up with everything committed, then make
+  // the MANIFEST end exactly at the last complete record.
+  Status s = [&]() -> Status {
+    std::string path = dir_ + "/" + kManifestName;
+    std::string bytes;
+    uint64_t device = 0, inode = 0;
+    bool same = read_manifest_.inode != 0;
+    if (same) {
+      TB_RETURN_IF_ERROR(
+          ReadManifestFrom(path, read_manifest_.valid_bytes, &bytes, &device, &inode));
+      same = device == read_manifest_.device && inode == read_manifest_.inode;
+    }
+    if (same) {
+      size_t valid = 0;
+      uint64_t records = state_.records;
+      Status replayed = ReplayManifest(bytes, &state_, &valid);
+      same = replayed.ok();
+      if (same) {
+        read_manifest_.valid_bytes += valid;
+        if (state_.records != records) TB_RETURN_IF_ERROR(PublishSnapshot());
+      }
+    }
+    if (!same) {
+      TB_RETURN_IF_ERROR(ReadManifestFrom(path, 0, &bytes, &device, &inode));
+      ManifestState state;
+      size_t valid = 0;
+      TB_RETURN_IF_ERROR(ReplayManifest(bytes, &state, &valid).WithContext(dir_));
+      read_manifest_ = {device, inode, valid};
+      state_ = std::move(state);
+      TB_RETURN_IF_ERROR(PublishSnapshot());
+    }
+    TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
+    if (manifest_->size() > read_manifest_.valid_bytes) {
+      // A writer died mid-record; its record was never acknowledged, so drop it.
+      TB_RETURN_IF_ERROR(manifest_->Truncate(read_manifest_.valid_bytes));
+    }
+    manifest_valid_bytes_ = manifest_->size();
+    next_segment_id_.store(state_.next_segment_id);
+    broken_ = false;
+    return RemoveOrphans();
+  }();
+  if (!s.ok()) {
+    read_manifest_ = {};  // Read the whole file on the next Refresh or session.
+    EndWrite();
+  }
+  return s;
+}
+
+void Store::EndWrite() {
+  if (!write_session_) return;
+  if (manifest_ != nullptr && !broken_) {
+    // Commits appended (or rewrote, MaybeRewriteManifest) the file: note where it ends now,
+    // still under the lock, so the next Refresh reads only what later writers add.
+    struct stat st;
+    std::string path = dir_ + "/" + kManifestName;
+    if (::stat(path.c_str(), &st) == 0 &&
+        static_cast<uint64_t>(st.st_size) == manifest_valid_bytes_) {
+      read_manifest_ = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                        manifest_valid_bytes_};
+    } else {
+      read_manifest_ = {};
+    }
+  } else {
+    read_manifest_ = {};
+  }
+  manifest_.reset();
+  broken_ = false;
+  lock_.reset();
+  write_session_ = false;
 }
 
 Status Store::Commit(storage::Commit commit) {

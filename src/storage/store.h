@@ -100,8 +100,23 @@ class Store {
   // that cannot be read leaves its unread part out (audit verify reports damage).
   std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_, journal_mu_);
 
-  // Re-reads the MANIFEST if another process committed since (read-only handles).
+  // Re-reads the MANIFEST if another process committed since (read-only handles): only the
+  // records appended since the last read, unless a writer replaced the file. Not to be
+  // called concurrently with itself (one refreshing thread per handle).
   Status Refresh() TB_EXCLUDES(mu_);
+
+  // Makes a read-only handle the store's writer for a short session (the server's audit
+  // folder: one fold per round) without reopening the store: takes the writer lock without
+  // waiting, reads the MANIFEST records committed since the handle last read it (dropping a
+  // torn tail a dead writer left, as Open does), and removes orphan segment files. Until
+  // EndWrite, writable() is true and Commit works as on a kReadWrite handle; snapshots keep
+  // serving readers throughout. REQUIRES: a kReadOnly handle not in a session; Refresh,
+  // BeginWrite, Commit and EndWrite are called from one thread. Errors: kResourceExhausted
+  // (another writer holds the lock), kIOError, kCorruption; the handle stays read-only then.
+  Status BeginWrite() TB_EXCLUDES(mu_);
+  // Ends the session: releases the writer lock (the handle reads the MANIFEST again on its
+  // next Refresh, from where its session left it). No-op outside a session.
+  void EndWrite();
 
   // Returns a new segment id (writer only).
   uint64_t AllocateSegmentId() { return next_segment_id_.fetch_add(1); }
@@ -171,7 +186,16 @@ class Store {
   std::unique_ptr<io::FileLock> lock_;
   std::unique_ptr<io::AppendFile> manifest_;
   size_t manifest_valid_bytes_ = 0;
-  ManifestState state_;  // writer thread (and Load)
+  ManifestState state_;  // writer thread (and Load); read-only handles: Refresh
+  // Read-only handles: the MANIFEST file state_ was read from (device, inode; 0 = unknown,
+  // read it whole) and its bytes replayed so far (complete records only).
+  struct ReadManifest {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    uint64_t valid_bytes = 0;
+  };
+  ReadManifest read_manifest_;
+  bool write_session_ = false;  // Between BeginWrite and EndWrite.
   std::atomic<uint64_t> next_segment_id_{1};
   bool broken_ = false;
   // Shared with every reader this store opens (they may outlive the store in a snapshot).

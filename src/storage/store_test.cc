@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <numeric>
 #include <thread>
 
@@ -103,6 +104,161 @@ TEST(StoreTest, WriterWaitsForAShortLivedLockHolder) {
 TEST(StoreTest, ReadOnlyOpenOfMissingStoreIsNotFound) {
   auto s = Store::Open(TempDir() + "/nothing", Store::Mode::kReadOnly);
   EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+}
+
+// A read-only handle refreshed while a writer appends: commits appear (read incrementally),
+// a record still being written is not shown until complete, and a MANIFEST replaced whole
+// (a writer's rewrite: a new file) is read again from its start.
+TEST(StoreTest, ReadOnlyRefreshFollowsAppendsTornRecordsAndARewrittenManifest) {
+  std::string dir = TempDir();
+  auto commit_segment = [&](Store& writer, int rows, int64_t day) {
+    auto info = AddSegment(writer, OneDayBatch(rows, day), day);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    Commit c;
+    c.added.push_back(*info);
+    ASSERT_TRUE(writer.Commit(c).ok());
+  };
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 10, 19001);
+  }
+  auto ro = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 10u);
+  ASSERT_TRUE((*ro)->Refresh().ok());  // Nothing new.
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 10u);
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 5, 19002);
+    ASSERT_TRUE((*ro)->Refresh().ok());
+    EXPECT_EQ((*ro)->Snapshot()->row_count(), 15u);
+    commit_segment(**writer, 7, 19002);
+    ASSERT_TRUE((*ro)->Refresh().ok());
+    EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+    EXPECT_EQ((*ro)->Snapshot()->segments().size(), 3u);
+  }
+  // A commit record arriving in two writes: the first half shows nothing, the whole does.
+  Commit props;
+  props.sequence = (*ro)->Snapshot()->sequence() + 1;
+  props.properties.emplace_back("audit.head", "half-then-whole");
+  std::string rec = EncodeCommit(props);
+  std::string manifest_path = dir + "/MANIFEST";
+  FILE* f = std::fopen(manifest_path.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(rec.data(), 1, rec.size() / 2, f), rec.size() / 2);
+  ASSERT_EQ(std::fflush(f), 0);
+  ASSERT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Property("audit.head"), "");
+  ASSERT_EQ(std::fwrite(rec.data() + rec.size() / 2, 1, rec.size() - rec.size() / 2, f),
+            rec.size() - rec.size() / 2);
+  std::fclose(f);
+  ASSERT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Property("audit.head"), "half-then-whole");
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+
+  // Replaced whole by a shorter file holding the first commit only (a new inode): the
+  // handle must not read it from its old offset, but from the start.
+  {
+    std::string whole = *io::ReadFile(manifest_path);
+    ManifestState state;
+    size_t valid = 0;
+    ASSERT_TRUE(ReplayManifest(whole, &state, &valid).ok());
+    ManifestState first_only;
+    first_only.store_id = state.store_id;
+    first_only.created_us = state.created_us;
+    first_only.format_version = state.format_version;
+    first_only.last_sequence = 1;
+    first_only.next_segment_id = state.next_segment_id;
+    for (const auto& [id, info] : state.segments) {
+      if (info.day == 19001) first_only.segments[id] = info;
+    }
+    first_only.properties["audit.head"] = "rewritten";
+    ASSERT_TRUE(io::WriteFileAtomic(manifest_path, EncodeSnapshot(first_only)).ok());
+  }
+  ASSERT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Property("audit.head"), "rewritten");
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 10u);
+}
+
+// A read-only handle's write session (the server's audit folder): it catches up with other
+// writers' commits and drops a dead writer's torn record before committing, its commits
+// are durable and visible through the same handle, other writers are refused only during
+// the session, and the handle keeps following the MANIFEST after it.
+TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
+  std::string dir = TempDir();
+  auto commit_segment = [&](Store& writer, int rows, int64_t day) {
+    auto info = AddSegment(writer, OneDayBatch(rows, day), day);
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    Commit c;
+    c.added.push_back(*info);
+    Status s = writer.Commit(c);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  };
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 10, 19001);
+  }
+  auto ro = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_FALSE((*ro)->writable());
+  {
+    // Another writer holds the lock: refused, and the handle stays read-only.
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    Status busy = (*ro)->BeginWrite();
+    EXPECT_EQ(busy.code(), StatusCode::kResourceExhausted) << busy.ToString();
+    EXPECT_FALSE((*ro)->writable());
+    commit_segment(**writer, 5, 19002);  // Not yet read by the handle.
+  }
+  // A writer died mid-record after that commit.
+  Commit torn;
+  torn.sequence = 99;
+  std::string rec = EncodeCommit(torn);
+  std::string manifest_path = dir + "/MANIFEST";
+  FILE* f = std::fopen(manifest_path.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(rec.data(), 1, rec.size() / 2, f), rec.size() / 2);
+  std::fclose(f);
+
+  Status began = (*ro)->BeginWrite();
+  ASSERT_TRUE(began.ok()) << began.ToString();
+  EXPECT_TRUE((*ro)->writable());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 15u);  // Caught up with the other writer.
+  auto refused = Store::Open(dir, Store::Mode::kReadWrite, SystemClock(),
+                             std::chrono::milliseconds(0));
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  commit_segment(**ro, 7, 19003);
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+  (*ro)->EndWrite();
+  EXPECT_FALSE((*ro)->writable());
+  EXPECT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
+
+  // The torn half record is gone and the session's commit is durable for a new reader.
+  {
+    auto fresh = Store::Open(dir, Store::Mode::kReadOnly);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_EQ((*fresh)->Snapshot()->row_count(), 22u);
+    EXPECT_EQ((*fresh)->Snapshot()->segments().size(), 3u);
+  }
+  // The lock is free again, and the handle follows later writers incrementally.
+  {
+    auto writer = Store::Open(dir, Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    commit_segment(**writer, 3, 19004);
+  }
+  ASSERT_TRUE((*ro)->Refresh().ok());
+  EXPECT_EQ((*ro)->Snapshot()->row_count(), 25u);
+  // A second session reuses the handle.
+  ASSERT_TRUE((*ro)->BeginWrite().ok());
+  commit_segment(**ro, 2, 19004);
+  (*ro)->EndWrite();
+  auto fresh = Store::Open(dir, Store::Mode::kReadOnly);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ((*fresh)->Snapshot()->row_count(), 27u);
 }
 
 TEST(StoreTest, UncommittedSegmentsAndTornTailAreDiscarded) {
