@@ -233,6 +233,19 @@ void PhysicalPlanner::Fold(BoundExprPtr& e) {
 
 Result<BoundExprPtr> PhysicalPlanner::Prepare(const BoundExpr& e) {
   BoundExprPtr copy = e.Clone();
+  if (!slot_values_.empty()) {
+    bool bad = false;
+    VisitExprMutable(*copy, [&](BoundExpr& n) {
+      if (n.kind != BoundExprKind::kConstant || n.slot < 0) return;
+      const size_t slot = static_cast<size_t>(n.slot);
+      if (slot >= slot_values_.size() || !(slot_values_[slot].type() == n.type)) {
+        bad = true;
+        return;
+      }
+      n.value = slot_values_[slot];
+    });
+    if (bad) return Internal("a plan slot has no value of its type");
+  }
   TB_RETURN_IF_ERROR(ReplaceSubqueries(copy));
   Fold(copy);
   return copy;
