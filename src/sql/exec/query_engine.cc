@@ -281,6 +281,7 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   s.planner = std::make_unique<PhysicalPlanner>(table_, table_.Snapshot(), options.constraints,
                                                 s.context.get());
   if (slot_values) s.planner->set_slot_values(std::move(*slot_values));
+  s.planner->set_explain_details(options.explain);
   TB_ASSIGN_OR_RETURN(s.root, s.planner->Plan(*query->root));
   result->names_ = query->names;
   result->types_ = s.root->types();

@@ -68,6 +68,9 @@ struct QueryOptions {
   const std::atomic<bool>* cancel = nullptr;    // Nullable; must outlive the QueryResult.
   unsigned threads = 0;                         // 0: every hardware thread
   const Clock* clock = nullptr;                 // now(); nullptr: the system clock
+  // With false, QueryResult::Explain() gives the operator tree without predicates and
+  // expressions (they are not rendered while planning), for callers that never show it.
+  bool explain = true;
 };
 
 // What a query did, for EXPLAIN and logs. Final once Next() has returned false.
