@@ -8,7 +8,8 @@
 #
 # DATA is a directory of CloudTrail files in the S3 layout (default bench/data/gen-1000000,
 # made with `trailbook gen DIR --events 1000000 --seed 1` as bench/ingest/run.sh does); the
-# trailbook store built from it is cached next to it as DATA.store. trailbook runs in-process
+# trailbook store built from it is cached next to it as DATA.store (rebuilt when the trailbook
+# binary is newer than it). trailbook runs in-process
 # with a warm store (build/bench/queries/query_bench, 2 threads); DuckDB holds the same files
 # as an in-memory typed table (bench/duckdb/events_table.mjs, 2 threads).
 set -euo pipefail
@@ -31,7 +32,9 @@ if [[ ! -f "$DATA/.complete" ]]; then
   "$BUILD/trailbook" gen "$DATA" --events "$EVENTS" --seed 1 >/dev/null
   touch "$DATA/.complete"
 fi
-if [[ ! -f "$STORE/.complete" ]]; then
+# Re-ingest when the binary is newer than the cached store, so the store always has the
+# segment format (and indexes) of the build under test.
+if [[ ! -f "$STORE/.complete" || "$BUILD/trailbook" -nt "$STORE/.complete" ]]; then
   rm -rf "$STORE"
   "$BUILD/trailbook" ingest --store "$STORE" --no-progress "$DATA" >/dev/null
   touch "$STORE/.complete"

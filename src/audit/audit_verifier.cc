@@ -13,6 +13,7 @@
 #include "crypto/digest.h"
 #include "io/file.h"
 #include "json/canonical_json.h"
+#include "json/json_writer.h"
 #include "storage/audit_journal.h"
 
 namespace trailbook::audit {
@@ -330,6 +331,40 @@ Result<AuditVerifyReport> VerifyAuditTrail(const std::string& store_dir,
                                            const AuditVerifyOptions& options) {
   Verifier verifier(store_dir, options);
   return verifier.Run();
+}
+
+std::string AuditVerifyReportJson(const AuditVerifyReport& report, bool pretty) {
+  json::JsonWriter w(pretty);
+  w.BeginObject();
+  w.Key("ok");
+  w.Bool(report.ok());
+  w.Key("events");
+  w.UInt(report.events);
+  w.Key("last_sequence");
+  w.UInt(report.last_sequence);
+  w.Key("digests");
+  w.UInt(report.digests);
+  w.Key("covered_through");
+  w.UInt(report.covered_through);
+  w.Key("torn_tail");
+  w.Bool(report.torn_tail);
+  w.Key("first_bad_sequence");
+  w.UInt(report.first_bad_sequence());
+  w.Key("problems");
+  w.BeginArray();
+  for (const AuditProblem& p : report.problems) {
+    w.BeginObject();
+    w.Key("sequence");
+    w.UInt(p.sequence);
+    w.Key("kind");
+    w.String(p.kind);
+    w.Key("detail");
+    w.String(p.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::move(w).Take();
 }
 
 }  // namespace trailbook::audit

@@ -60,4 +60,10 @@ struct AuditVerifyReport {
 Result<AuditVerifyReport> VerifyAuditTrail(const std::string& store_dir,
                                            const AuditVerifyOptions& options);
 
+// The report as one JSON object, the same for `trailbook audit verify --json` and
+// GET /v1/audit/verify (docs/api/openapi.yaml, AuditVerifyReport): ok, events,
+// last_sequence, digests, covered_through, torn_tail, first_bad_sequence and problems
+// [{sequence, kind, detail}]. `pretty` indents it for a terminal.
+std::string AuditVerifyReportJson(const AuditVerifyReport& report, bool pretty = false);
+
 }  // namespace trailbook::audit

@@ -110,6 +110,25 @@ std::string Describe(const AuditVerifyReport& r) {
   return s;
 }
 
+TEST(AuditVerifierTest, ReportJsonHasTheDocumentedKeysAndEscapesDetails) {
+  AuditVerifyReport report;
+  report.events = 7;
+  report.last_sequence = 7;
+  report.digests = 1;
+  report.covered_through = 5;
+  report.torn_tail = true;
+  EXPECT_EQ(AuditVerifyReportJson(report),
+            R"({"ok":true,"events":7,"last_sequence":7,"digests":1,"covered_through":5,)"
+            R"("torn_tail":true,"first_bad_sequence":0,"problems":[]})");
+  report.problems.push_back({4, "modified", "event \"x\"\n"});
+  std::string json = AuditVerifyReportJson(report);
+  EXPECT_NE(json.find(R"("ok":false)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("first_bad_sequence":4)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"sequence":4,"kind":"modified","detail":"event \"x\"\n"})"),
+            std::string::npos)
+      << json;
+}
+
 TEST(AuditVerifierTest, IntactTrailVerifies) {
   Trail t = MakeTrail(10, 4);
   AuditVerifyReport r = Verify(t.dir);

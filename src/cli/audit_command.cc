@@ -12,7 +12,6 @@
 #include "cli/command.h"
 #include "cli/exit_code.h"
 #include "cli/store_flags.h"
-#include "json/json_writer.h"
 
 namespace trailbook::cli {
 namespace {
@@ -58,37 +57,7 @@ int RunVerify(const AuditFlags& flags) {
   auto report = audit::VerifyAuditTrail(dir, options);
   if (!report.ok()) return Fail(report.status());
   if (flags.json) {
-    json::JsonWriter w(true);
-    w.BeginObject();
-    w.Key("ok");
-    w.Bool(report->ok());
-    w.Key("events");
-    w.UInt(report->events);
-    w.Key("lastSequence");
-    w.UInt(report->last_sequence);
-    w.Key("digests");
-    w.UInt(report->digests);
-    w.Key("coveredThrough");
-    w.UInt(report->covered_through);
-    w.Key("tornTail");
-    w.Bool(report->torn_tail);
-    w.Key("firstBadSequence");
-    w.UInt(report->first_bad_sequence());
-    w.Key("problems");
-    w.BeginArray();
-    for (const auto& p : report->problems) {
-      w.BeginObject();
-      w.Key("sequence");
-      w.UInt(p.sequence);
-      w.Key("kind");
-      w.String(p.kind);
-      w.Key("detail");
-      w.String(p.detail);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    std::printf("%s\n", w.str().c_str());
+    std::printf("%s\n", audit::AuditVerifyReportJson(*report, /*pretty=*/true).c_str());
   } else {
     std::printf("audit events: %llu (sequences 1..%llu), digests: %llu, signed through %llu\n",
                 static_cast<unsigned long long>(report->events),

@@ -62,17 +62,17 @@ int Usage(const char* command, const std::string& message) {
 
 int RunMint(const MintFlags& f) {
   const char* kCmd = "token mint";
-  Result<int64_t> ttl = auth::ParseDuration(f.ttl);
+  Result<int64_t> ttl = ParseDuration(f.ttl);
   if (!ttl.ok()) return Usage(kCmd, std::string("--ttl: ") + ttl.status().message());
   int64_t cap = auth::kDefaultMaxLifetimeUs;
   if (!f.max_lifetime.empty()) {
-    Result<int64_t> parsed = auth::ParseDuration(f.max_lifetime);
+    Result<int64_t> parsed = ParseDuration(f.max_lifetime);
     if (!parsed.ok()) return Usage(kCmd, std::string("--max-lifetime: ") + parsed.status().message());
     cap = *parsed;
   }
   if (*ttl > cap) {
     return Usage(kCmd, std::string("--ttl ") + f.ttl + " exceeds the maximum token lifetime of " +
-                           auth::FormatDuration(cap) +
+                           FormatDuration(cap) +
                            " (verifiers reject longer tokens; pass --max-lifetime if yours allows it)");
   }
   auth::TokenSpec spec;
@@ -95,7 +95,7 @@ int RunMint(const MintFlags& f) {
   spec.constraints.accounts = f.accounts;
   spec.constraints.regions = f.regions;
   if (!f.max_window.empty()) {
-    Result<int64_t> window = auth::ParseDuration(f.max_window);
+    Result<int64_t> window = ParseDuration(f.max_window);
     if (!window.ok()) return Usage(kCmd, std::string("--max-window: ") + window.status().message());
     spec.constraints.max_window_us = *window;
   }
@@ -303,11 +303,11 @@ int RunInspect(const InspectFlags& f) {
       }
     }
     if (!f.max_lifetime.empty()) {
-      Result<int64_t> cap = auth::ParseDuration(f.max_lifetime);
+      Result<int64_t> cap = ParseDuration(f.max_lifetime);
       if (!cap.ok()) return Usage(kCmd, std::string("--max-lifetime: ") + cap.status().message());
       issuer.max_lifetime_us = *cap;
     }
-    Result<int64_t> leeway = auth::ParseDuration(f.leeway);
+    Result<int64_t> leeway = ParseDuration(f.leeway);
     if (!leeway.ok()) return Usage(kCmd, std::string("--leeway: ") + leeway.status().message());
     issuer.leeway_us = *leeway;
     issuer.keys = *keys;

@@ -175,6 +175,68 @@ std::vector<std::string> DedupKeys(const std::vector<Alert>& alerts, AlertStatus
   return keys;
 }
 
+// 14 failed logins from keys A-D (arrival times differ from event times), for rules with
+// min_rows 3 and the default 15-minute lookback: A's 3 events include one 8 minutes late
+// (after a run already saw the others): one alert. B has exactly 2, each seen by many
+// overlapping runs: never 3+. C has 6 in order: two candidates of 3 rows, each row consumed
+// once. D's third arrives 40 minutes late, beyond the lookback: no alert.
+void AddLateAndOutOfOrderLogins(FakeSource& source) {
+  source.Add({"a1", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  source.Add({"a2", kT0 + 2 * kMinute, kT0 + 10 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  source.Add({"a3", kT0 + 3 * kMinute, kT0 + 4 * kMinute, "ConsoleLoginFailure", "A", "u"});
+  // Key B: exactly 2 events, each seen by many overlapping runs: must never count as 3+.
+  source.Add({"b1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "B", "u"});
+  source.Add({"b2", kT0 + 2 * kMinute, kT0 + 3 * kMinute, "ConsoleLoginFailure", "B", "u"});
+  // Key C: 6 events in order -> two candidates (3 rows each, rows consumed once).
+  for (int i = 0; i < 6; ++i) {
+    source.Add({"c" + std::to_string(i), kT0 + i * kMinute, kT0 + i * kMinute + 30 * kSecond,
+                "ConsoleLoginFailure", "C", "u"});
+  }
+  // Key D: the third event arrives 40 minutes late, beyond the 15 minute lookback.
+  source.Add({"d1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  source.Add({"d2", kT0 + 2 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  source.Add({"d3", kT0 + 3 * kMinute, kT0 + 43 * kMinute, "ConsoleLoginFailure", "D", "u"});
+}
+
+// A hot key (4 failures in the first minute, the 5th at minute 6) and a spray of
+// `spray_keys` addresses with one failure each, `per_minute` of them per minute from minute
+// 1 (`own_second`: each also at its own second, so each is a distinct (key, time) count).
+void AddHotKeyAndSpray(FakeSource& source, int spray_keys, int per_minute, bool own_second) {
+  for (int i = 0; i < 4; ++i) {
+    source.Add({"hot" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
+                "ConsoleLoginFailure", "203.0.113.1", "u"});
+  }
+  source.Add({"hot4", kT0 + 6 * kMinute, kT0 + 6 * kMinute, "ConsoleLoginFailure", "203.0.113.1",
+              "u"});
+  for (int i = 0; i < spray_keys; ++i) {
+    const int64_t t = kT0 + (i / per_minute + 1) * kMinute + (own_second ? i * kSecond : 0);
+    source.Add({"s" + std::to_string(i), t, t, "ConsoleLoginFailure",
+                "198.51.100." + std::to_string(i), "u"});
+  }
+}
+
+// Runs `rule` over `source` once a minute for ticks 0..`last_tick`, restarting the engine
+// from its saved and reloaded state (EncodeMonitorState/DecodeMonitorState) before every
+// run, and returns the alerts as JSON in order. Fails the test on a decode or rule error.
+std::vector<std::string> RunWithRestarts(const AlertRule& rule, FakeSource& source,
+                                         FakeClock& clock, int last_tick) {
+  std::vector<std::string> alerts;
+  std::string saved = EncodeMonitorState(MonitorState{});
+  for (int tick = 0; tick <= last_tick; ++tick) {
+    clock.Set(kT0 + tick * kMinute);
+    Result<MonitorState> state = DecodeMonitorState(saved);
+    EXPECT_TRUE(state.ok()) << state.status().ToString();
+    if (!state.ok()) return alerts;
+    AlertEngine fresh({rule}, source, clock, EngineOptions{});
+    fresh.set_state(std::move(state->engine));
+    TickOutput out = fresh.RunOnce();
+    EXPECT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
+    for (const Alert& a : out.alerts) alerts.push_back(AlertToJson(a));
+    saved = EncodeMonitorState({fresh.state(), {}, {}, 0});
+  }
+  return alerts;
+}
+
 TEST(AlertEngineTest, ThresholdPerGroupWithinWindowIgnoresNoise) {
   FakeClock clock(kT0);
   FakeSource source(clock);
@@ -218,22 +280,7 @@ TEST(AlertEngineTest, LateAndOutOfOrderEventsAreNeitherMissedNorDoubleCounted) {
   source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
   AlertRule rule = FailedLoginRule();
   rule.threshold.min_rows = 3;
-  // Key A: 3 events; the second arrives 8 minutes late (after a run already saw the others).
-  source.Add({"a1", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  source.Add({"a2", kT0 + 2 * kMinute, kT0 + 10 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  source.Add({"a3", kT0 + 3 * kMinute, kT0 + 4 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  // Key B: exactly 2 events, each seen by many overlapping runs: must never count as 3+.
-  source.Add({"b1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "B", "u"});
-  source.Add({"b2", kT0 + 2 * kMinute, kT0 + 3 * kMinute, "ConsoleLoginFailure", "B", "u"});
-  // Key C: 6 events in order -> two candidates (3 rows each, rows consumed once).
-  for (int i = 0; i < 6; ++i) {
-    source.Add({"c" + std::to_string(i), kT0 + i * kMinute, kT0 + i * kMinute + 30 * kSecond,
-                "ConsoleLoginFailure", "C", "u"});
-  }
-  // Key D: the third event arrives 40 minutes late, beyond the 15 minute lookback.
-  source.Add({"d1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "D", "u"});
-  source.Add({"d2", kT0 + 2 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "D", "u"});
-  source.Add({"d3", kT0 + 3 * kMinute, kT0 + 43 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  AddLateAndOutOfOrderLogins(source);
 
   AlertEngine engine({rule}, source, clock, EngineOptions{});
   std::vector<Alert> alerts;
@@ -263,18 +310,7 @@ TEST(AlertEngineTest, IncrementalReadsSeeEachEventOnceAndGiveTheExactAlerts) {
   source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
   AlertRule rule = FailedLoginRule();
   rule.threshold.min_rows = 3;
-  source.Add({"a1", kT0 + 1 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  source.Add({"a2", kT0 + 2 * kMinute, kT0 + 10 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  source.Add({"a3", kT0 + 3 * kMinute, kT0 + 4 * kMinute, "ConsoleLoginFailure", "A", "u"});
-  source.Add({"b1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "B", "u"});
-  source.Add({"b2", kT0 + 2 * kMinute, kT0 + 3 * kMinute, "ConsoleLoginFailure", "B", "u"});
-  for (int i = 0; i < 6; ++i) {
-    source.Add({"c" + std::to_string(i), kT0 + i * kMinute, kT0 + i * kMinute + 30 * kSecond,
-                "ConsoleLoginFailure", "C", "u"});
-  }
-  source.Add({"d1", kT0 + 1 * kMinute, kT0 + 1 * kMinute, "ConsoleLoginFailure", "D", "u"});
-  source.Add({"d2", kT0 + 2 * kMinute, kT0 + 2 * kMinute, "ConsoleLoginFailure", "D", "u"});
-  source.Add({"d3", kT0 + 3 * kMinute, kT0 + 43 * kMinute, "ConsoleLoginFailure", "D", "u"});
+  AddLateAndOutOfOrderLogins(source);
   // Noise of another name: read (it was ingested) but never counted.
   source.Add({"n1", kT0 + 2 * kMinute, kT0 + 5 * kMinute, "ConsoleLogin", "A", "u"});
 
@@ -336,19 +372,7 @@ TEST(AlertEngineTest, IncrementalAndFullReadsGiveTheSameAlertsAcrossRestarts) {
   FakeSource source(clock);
   source.set_incremental(true);
   build(source);
-  std::vector<std::string> restarted;
-  std::string saved = EncodeMonitorState(MonitorState{});
-  for (int tick = 0; tick <= 180; ++tick) {
-    clock.Set(kT0 + tick * kMinute);
-    Result<MonitorState> state = DecodeMonitorState(saved);
-    ASSERT_TRUE(state.ok()) << state.status().ToString();
-    AlertEngine fresh({rule}, source, clock, EngineOptions{});
-    fresh.set_state(std::move(state->engine));
-    TickOutput out = fresh.RunOnce();
-    ASSERT_TRUE(out.rule_errors.empty()) << out.rule_errors[0].ToString();
-    for (const Alert& a : out.alerts) restarted.push_back(AlertToJson(a));
-    saved = EncodeMonitorState({fresh.state(), {}, {}, 0});
-  }
+  std::vector<std::string> restarted = RunWithRestarts(rule, source, clock, /*last_tick=*/180);
   EXPECT_GE(expected.size(), 6u);
   EXPECT_EQ(restarted, expected);
   std::set<std::string> unique(restarted.begin(), restarted.end());
@@ -724,21 +748,6 @@ TEST(AlertEngineTest, MissingOrBadTimeColumnIsAnError) {
   EXPECT_EQ(engine.RunRule("missing", &none).code(), StatusCode::kNotFound);
 }
 
-TEST(AlertEngineTest, RowCacheBoundIsEnforced) {
-  FakeClock clock(kT0);
-  FakeSource source(clock);
-  source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
-  for (int i = 0; i < 20; ++i) {
-    source.Add({"m" + std::to_string(i), kT0, kT0, "ConsoleLoginFailure", std::to_string(i), "u"});
-  }
-  EngineOptions options;
-  options.max_cached_rows_per_rule = 10;
-  AlertEngine engine({FailedLoginRule()}, source, clock, options);
-  TickOutput out = engine.RunOnce();
-  ASSERT_EQ(out.rule_errors.size(), 1u);
-  EXPECT_EQ(out.rule_errors[0].code(), StatusCode::kResourceExhausted);
-}
-
 // The key bound: above max_keys_per_rule the coldest keys (fewest unconsumed rows, then least
 // recently seen) are forgotten and counted; a key close to its threshold is kept and alerts.
 TEST(AlertEngineTest, KeyBoundForgetsTheColdestKeysAndCountsThem) {
@@ -746,19 +755,7 @@ TEST(AlertEngineTest, KeyBoundForgetsTheColdestKeysAndCountsThem) {
   FakeSource source(clock);
   source.set_incremental(true);
   source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
-  // A hot key: 4 failures in the first minute, the 5th at minute 6.
-  for (int i = 0; i < 4; ++i) {
-    source.Add({"hot" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
-                "ConsoleLoginFailure", "203.0.113.1", "u"});
-  }
-  source.Add({"hot4", kT0 + 6 * kMinute, kT0 + 6 * kMinute, "ConsoleLoginFailure", "203.0.113.1",
-              "u"});
-  // Spray: one failure each from 30 addresses, minute after minute.
-  for (int i = 0; i < 30; ++i) {
-    const int64_t t = kT0 + (i / 6 + 1) * kMinute;
-    source.Add({"s" + std::to_string(i), t, t, "ConsoleLoginFailure",
-                "198.51.100." + std::to_string(i), "u"});
-  }
+  AddHotKeyAndSpray(source, /*spray_keys=*/30, /*per_minute=*/6, /*own_second=*/false);
   EngineOptions options;
   options.max_keys_per_rule = 3;
   AlertEngine engine({FailedLoginRule()}, source, clock, options);
@@ -1089,19 +1086,7 @@ TEST(AlertEngineTest, CountBoundForgetsTheColdestKeysAndCountsThem) {
   FakeSource source(clock);
   source.set_incremental(true);
   source.On("failed-logins", EventsNamed("ConsoleLoginFailure"));
-  // A hot key: 4 failures in the first minute, the 5th at minute 6.
-  for (int i = 0; i < 4; ++i) {
-    source.Add({"hot" + std::to_string(i), kT0 + i * kSecond, kT0 + i * kSecond,
-                "ConsoleLoginFailure", "203.0.113.1", "u"});
-  }
-  source.Add({"hot4", kT0 + 6 * kMinute, kT0 + 6 * kMinute, "ConsoleLoginFailure", "203.0.113.1",
-              "u"});
-  // Spray: one failure each from 40 addresses, each at its own second.
-  for (int i = 0; i < 40; ++i) {
-    const int64_t t = kT0 + (i / 8 + 1) * kMinute + i * kSecond;
-    source.Add({"s" + std::to_string(i), t, t, "ConsoleLoginFailure",
-                "198.51.100." + std::to_string(i), "u"});
-  }
+  AddHotKeyAndSpray(source, /*spray_keys=*/40, /*per_minute=*/8, /*own_second=*/true);
   EngineOptions options;
   options.max_cached_rows_per_rule = 0;  // every row kept as a count
   options.max_time_counts_per_rule = 12;
@@ -1172,22 +1157,14 @@ TEST(AlertEngineTest, RestartFromSavedStateReproducesTheSameAlerts) {
   build(source_a);
   AlertEngine continuous({rule}, source_a, clock_a, EngineOptions{});
   std::vector<std::string> expected;
-  FakeClock clock_b(kT0);
-  FakeSource source_b(clock_b);
-  build(source_b);
-  std::vector<std::string> restarted;
-  std::string saved = EncodeMonitorState(MonitorState{});
   for (int tick = 0; tick <= 90; ++tick) {
     clock_a.Set(kT0 + tick * kMinute);
     for (const Alert& a : continuous.RunOnce().alerts) expected.push_back(AlertToJson(a));
-    clock_b.Set(kT0 + tick * kMinute);
-    Result<MonitorState> state = DecodeMonitorState(saved);
-    ASSERT_TRUE(state.ok()) << state.status().ToString();
-    AlertEngine fresh({rule}, source_b, clock_b, EngineOptions{});
-    fresh.set_state(std::move(state->engine));
-    for (const Alert& a : fresh.RunOnce().alerts) restarted.push_back(AlertToJson(a));
-    saved = EncodeMonitorState({fresh.state(), {}, {}, 0});
   }
+  FakeClock clock_b(kT0);
+  FakeSource source_b(clock_b);
+  build(source_b);
+  std::vector<std::string> restarted = RunWithRestarts(rule, source_b, clock_b, /*last_tick=*/90);
   EXPECT_GE(expected.size(), 4u);
   EXPECT_EQ(restarted, expected);
 }

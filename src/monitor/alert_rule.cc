@@ -3,8 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <limits>
 
+#include "base/duration.h"
 #include "io/file.h"
 
 namespace trailbook::monitor {
@@ -55,7 +55,7 @@ Result<std::vector<std::string>> ListField(const YAML::Node& parent, const char*
 Result<int64_t> DurationField(const YAML::Node& parent, const char* key, std::string_view path) {
   TB_ASSIGN_OR_RETURN(std::string text, ScalarField(parent, key, path, false));
   if (text.empty()) return int64_t{0};
-  return ParseDuration(text, std::string(path) + "." + key);
+  return ParseDurationField(text, std::string(path) + "." + key);
 }
 
 Status CheckKeys(const YAML::Node& node, std::string_view path,
@@ -176,27 +176,10 @@ Status ParseAlertNode(const YAML::Node& alert, AlertRule* rule) {
 
 }  // namespace
 
-Result<int64_t> ParseDuration(std::string_view text, std::string_view field) {
-  auto bad = [&] {
-    return InvalidArgument(std::string(field) +
-                           ": bad duration (want e.g. 90s, 10m, 24h, 30d), got '" +
-                           std::string(text) + "'");
-  };
-  if (text.size() < 2) return bad();
-  int64_t n = 0;
-  const char* end = text.data() + text.size() - 1;
-  auto [ptr, ec] = std::from_chars(text.data(), end, n);
-  if (ec != std::errc() || ptr != end || n < 0) return bad();
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = 1'000'000; break;
-    case 'm': unit = 60'000'000; break;
-    case 'h': unit = 3'600'000'000; break;
-    case 'd': unit = 86'400'000'000; break;
-    default: return bad();
-  }
-  if (n > std::numeric_limits<int64_t>::max() / unit) return bad();
-  return n * unit;
+Result<int64_t> ParseDurationField(std::string_view text, std::string_view field) {
+  Result<int64_t> d = ParseDuration(text, ZeroDuration::kAllow);
+  if (!d.ok()) return d.status().WithContext(field);
+  return d;
 }
 
 Status ParseAlertSection(const YAML::Node& alert, AlertRule* rule) {

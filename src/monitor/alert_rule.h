@@ -77,9 +77,9 @@ struct AlertRule {
   std::vector<std::pair<std::string, std::string>> param_types;
 };
 
-// Parses a duration: an integer followed by s, m, h or d ("90s", "10m", "24h", "30d").
-// Errors: kInvalidArgument naming `field` and the text.
-Result<int64_t> ParseDuration(std::string_view text, std::string_view field);
+// Parses a duration ("90s", "10m", "24h", "30d"; "0s" allowed) with base/duration.h's
+// ParseDuration. Errors: kInvalidArgument naming `field` and the text.
+Result<int64_t> ParseDurationField(std::string_view text, std::string_view field);
 
 // Parses an `alert:` node into `rule` (whose runbook fields are already set). Errors:
 // kInvalidArgument naming the field, e.g. "alert.threshold.min_rows: must be >= 1".

@@ -49,10 +49,10 @@ TEST(AlertRuleTest, ParsesAFullAlertSection) {
 }
 
 TEST(AlertRuleTest, ParsesDurations) {
-  EXPECT_EQ(ParseDuration("90s", "f").value(), 90'000'000);
-  EXPECT_EQ(ParseDuration("30d", "f").value(), 30LL * 86'400'000'000);
+  EXPECT_EQ(ParseDurationField("90s", "f").value(), 90'000'000);
+  EXPECT_EQ(ParseDurationField("30d", "f").value(), 30LL * 86'400'000'000);
   for (const char* bad : {"", "5", "m", "-5m", "5w", "1.5h", "99999999999999999d", " 5m"}) {
-    Result<int64_t> r = ParseDuration(bad, "alert.suppress_for");
+    Result<int64_t> r = ParseDurationField(bad, "alert.suppress_for");
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr("alert.suppress_for"));

@@ -203,7 +203,7 @@ class ConfigParser {
                            std::string_view prefix = "") const {
     TB_ASSIGN_OR_RETURN(std::string text, Scalar(parent, key, false, prefix));
     if (text.empty()) return int64_t{0};
-    Result<int64_t> d = ParseDuration(text, std::string(prefix) + key);
+    Result<int64_t> d = ParseDurationField(text, std::string(prefix) + key);
     if (!d.ok()) return Error("", d.status().message(), parent[key]);
     if (*d == 0) return Error(std::string(prefix) + key, "must be > 0", parent[key]);
     return d;

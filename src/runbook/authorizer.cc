@@ -139,8 +139,8 @@ Decision Authorize(const auth::Principal& principal, Action action, const Runboo
       }
       if (c.max_window_us && w->end_us - w->start_us > *c.max_window_us) {
         return Deny(std::move(d), "constraints", "constraints.max_window",
-                    "window " + auth::FormatDuration(w->end_us - w->start_us) +
-                        " is longer than the token's max_window " + auth::FormatDuration(*c.max_window_us));
+                    "window " + FormatDuration(w->end_us - w->start_us) +
+                        " is longer than the token's max_window " + FormatDuration(*c.max_window_us));
       }
     }
   }

@@ -194,7 +194,7 @@ Result<sql::Value> ParseScalar(const ParamSpec& spec, std::string_view text, int
       return sql::Value::Timestamp(*us);
     }
     case ParamKind::kDuration: {
-      Result<int64_t> us = auth::ParseDuration(text);
+      Result<int64_t> us = ParseDuration(text);
       if (!us.ok()) return Bad(spec, "not a duration like 15m, 24h or 7d: '" + Excerpt(text) + "'");
       if (spec.min && *us < *spec.min) return Bad(spec, "duration below the minimum");
       if (spec.max && *us > *spec.max) return Bad(spec, "duration above the maximum");
@@ -265,7 +265,7 @@ Result<ParamType> ParseParamType(std::string_view text) {
 Result<int64_t> ParseTimestampParam(std::string_view text, int64_t now_us) {
   if (text == "now") return now_us;
   if (!text.empty() && text.front() == '-') {
-    Result<int64_t> ago = auth::ParseDuration(text.substr(1));
+    Result<int64_t> ago = ParseDuration(text.substr(1));
     if (!ago.ok()) {
       return InvalidArgument("relative timestamp must be -<n>s|m|h|d, got '" + Excerpt(text) + "'");
     }

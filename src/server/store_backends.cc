@@ -147,37 +147,7 @@ Result<std::string> StoreAuditVerifier::VerifyJson() const {
   audit::AuditVerifyOptions options;
   options.jwks_path = jwks_path_;
   TB_ASSIGN_OR_RETURN(audit::AuditVerifyReport report, audit::VerifyAuditTrail(store_dir_, options));
-  json::JsonWriter w;
-  w.BeginObject();
-  w.Key("ok");
-  w.Bool(report.ok());
-  w.Key("events");
-  w.UInt(report.events);
-  w.Key("last_sequence");
-  w.UInt(report.last_sequence);
-  w.Key("digests");
-  w.UInt(report.digests);
-  w.Key("covered_through");
-  w.UInt(report.covered_through);
-  w.Key("torn_tail");
-  w.Bool(report.torn_tail);
-  w.Key("first_bad_sequence");
-  w.UInt(report.first_bad_sequence());
-  w.Key("problems");
-  w.BeginArray();
-  for (const audit::AuditProblem& p : report.problems) {
-    w.BeginObject();
-    w.Key("sequence");
-    w.UInt(p.sequence);
-    w.Key("kind");
-    w.String(p.kind);
-    w.Key("detail");
-    w.String(p.detail);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::move(w).Take();
+  return audit::AuditVerifyReportJson(report);
 }
 
 }  // namespace trailbook::server

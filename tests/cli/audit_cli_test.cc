@@ -94,7 +94,7 @@ TEST(AuditCliTest, VerifyExitsNineAndNamesTheFirstBadSequence) {
   EXPECT_NE(r.output.find("digest-missing"), std::string::npos) << r.output;
   CliResult json = Cli("audit verify --json --store " + t.store);
   EXPECT_EQ(json.exit_code, 9);
-  EXPECT_NE(json.output.find("\"firstBadSequence\": 4"), std::string::npos) << json.output;
+  EXPECT_NE(json.output.find("\"first_bad_sequence\": 4"), std::string::npos) << json.output;
 }
 
 TEST(AuditCliTest, BadTimeIsAUsageError) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <type_traits>
 
 #include "base/timestamp.h"
@@ -263,43 +262,6 @@ Status ValidatePrintable(std::string_view what, std::string_view value, size_t m
     }
   }
   return Status::OK();
-}
-
-Result<int64_t> ParseDuration(std::string_view text) {
-  auto bad = [&] {
-    return InvalidArgument(std::string("duration ") + QuoteForDetail(text) +
-                           " must be <n>s, <n>m, <n>h or <n>d, e.g. \"15m\" or \"7d\"");
-  };
-  if (text.size() < 2 || text.size() > 12) return bad();
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's': unit = kMicrosPerSecond; break;
-    case 'm': unit = 60 * kMicrosPerSecond; break;
-    case 'h': unit = 3600 * kMicrosPerSecond; break;
-    case 'd': unit = kMicrosPerDay; break;
-    default: return bad();
-  }
-  std::string_view digits = text.substr(0, text.size() - 1);
-  if (digits[0] == '0' || !std::all_of(digits.begin(), digits.end(), IsDigit)) return bad();
-  int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || ptr != digits.data() + digits.size()) return bad();
-  constexpr int64_t kMaxDuration = 3650 * kMicrosPerDay;
-  if (n > kMaxDuration / unit) {
-    return InvalidArgument(std::string("duration ") + QuoteForDetail(text) + " exceeds 3650d");
-  }
-  return n * unit;
-}
-
-std::string FormatDuration(int64_t micros) {
-  if (micros > 0 && micros % kMicrosPerDay == 0) return std::to_string(micros / kMicrosPerDay) + "d";
-  if (micros > 0 && micros % (3600 * kMicrosPerSecond) == 0) {
-    return std::to_string(micros / (3600 * kMicrosPerSecond)) + "h";
-  }
-  if (micros > 0 && micros % (60 * kMicrosPerSecond) == 0) {
-    return std::to_string(micros / (60 * kMicrosPerSecond)) + "m";
-  }
-  return std::to_string(micros / kMicrosPerSecond) + "s";
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "auth/jwt/strict_json.h"
+#include "base/duration.h"  // ParseDuration, FormatDuration (max_window, lifetimes)
 #include "base/status.h"
 
 namespace trailbook::auth {
@@ -95,12 +96,6 @@ Status ValidateAccountId(std::string_view account);
 Status ValidateRegion(std::string_view region);
 // Non-empty text without control characters, at most `max_bytes`.
 Status ValidatePrintable(std::string_view what, std::string_view value, size_t max_bytes);
-
-// Parses a duration "<n><unit>" with unit s, m, h or d and 1 <= n, e.g. "15m", "7d".
-// Returns microseconds. Returns kInvalidArgument for any other form or above 3650 days.
-Result<int64_t> ParseDuration(std::string_view text);
-// Formats microseconds as the largest exact unit ("7d", "90m", "45s").
-std::string FormatDuration(int64_t micros);
 
 // Parses a strict RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM).
 Result<int64_t> ParseRfc3339(std::string_view text);
