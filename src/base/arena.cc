@@ -6,7 +6,9 @@ namespace trailbook {
 
 char* Arena::AllocateSlow(size_t bytes, size_t align) {
   size_t size = std::max(block_size_, bytes + align);
-  blocks_.push_back(std::make_unique<char[]>(size));
+  // Not zeroed: Allocate hands out uninitialised bytes (its callers write them first), and
+  // a query fills a fresh 64 KiB block per string vector.
+  blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
   block_sizes_.push_back(size);
   bytes_reserved_ += size;
   ptr_ = blocks_.back().get();

@@ -194,6 +194,7 @@ void Executor::Execute(std::string_view sql, bool dry_run, const std::vector<std
   options.cancel = options_.cancel;
   options.threads = options_.threads;
   options.clock = &clock_;
+  options.explain = dry_run || options_.plan_for_runs;
   const int64_t start = clock_.MonotonicMicros();
   auto fail = [&](const Status& s) {
     out->status = s;
@@ -237,7 +238,7 @@ void Executor::Execute(std::string_view sql, bool dry_run, const std::vector<std
   hasher.Update(text);
   out->result_sha256 = crypto::ToHex(hasher.Finish());
   out->stats = r.stats();
-  out->plan = r.Explain();
+  if (options_.plan_for_runs) out->plan = r.Explain();
   out->duration_us = clock_.MonotonicMicros() - start;
 }
 

@@ -121,7 +121,9 @@ struct RunOutcome {
   std::string reason;
   sql::ScanConstraints constraints;  // What was injected.
 
-  std::string plan;  // The engine's plan (after execution: with scan statistics).
+  // The engine's plan (after execution: with scan statistics); empty for executed requests
+  // when ExecutorOptions::plan_for_runs is off.
+  std::string plan;
   std::vector<std::string> column_names;
   std::vector<sql::LogicalType> column_types;
   std::vector<sql::DataChunk> chunks;  // The whole result (empty on error and for dry runs).
@@ -141,6 +143,10 @@ struct ExecutorOptions {
   const std::atomic<bool>* cancel = nullptr;  // Nullable; when set, running queries stop.
   unsigned threads = 0;
   size_t max_sql_bytes = 1 << 20;
+  // Fills RunOutcome::plan for executed requests (dry runs always get it). A caller that
+  // never shows the plan of a run (the HTTP server) turns it off: rendering it costs about
+  // as much as a needle lookup.
+  bool plan_for_runs = true;
 };
 
 class Executor {

@@ -288,6 +288,78 @@ TEST_F(ExecutorTest, SameResultSameHash) {
   EXPECT_NE(a.result_sha256, c.result_sha256);
 }
 
+// The engine binds the runbook's query once; each later run reuses that plan with its own
+// parameter values and its own token's constraints (never the first run's).
+TEST_F(ExecutorTest, CachedPlanAppliesEachRunsParametersAndConstraints) {
+  const std::string alice_b = "arn:aws:iam::222222222222:user/alice";
+  std::string any = Token(R"(["ir.*"])", "runbook:run");
+  std::string only_a = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})");
+  std::string only_b = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["222222222222"]})");
+  auto ids = [](const RunOutcome& out) {
+    std::vector<std::string> v;
+    for (const sql::DataChunk& c : out.chunks) {
+      for (size_t r = 0; r < c.size; ++r) v.push_back(sql::ResultWriter::Text(c.columns[0], r));
+    }
+    return v;
+  };
+  RunOutcome first = Run(any, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  EXPECT_FALSE(first.stats.plan_cached);
+  EXPECT_THAT(ids(first), ElementsAre("00000000-0000-4000-8000-000000000001",
+                                      "00000000-0000-4000-8000-000000000002"));
+
+  RunOutcome other_param = Run(any, "ir.principal-activity", {{"principal_arn", alice_b}});
+  ASSERT_TRUE(other_param.status.ok()) << other_param.status.ToString();
+  EXPECT_TRUE(other_param.stats.plan_cached);
+  EXPECT_THAT(ids(other_param), ElementsAre("00000000-0000-4000-8000-000000000003"));
+
+  RunOutcome outside = Run(only_a, "ir.principal-activity", {{"principal_arn", alice_b}});
+  ASSERT_TRUE(outside.status.ok()) << outside.status.ToString();
+  EXPECT_TRUE(outside.stats.plan_cached);
+  EXPECT_THAT(ids(outside), ElementsAre());
+  EXPECT_THAT(audit_->events.back().additional_event_data_json, HasSubstr("111111111111"));
+
+  RunOutcome inside = Run(only_b, "ir.principal-activity", {{"principal_arn", alice_b}});
+  EXPECT_TRUE(inside.stats.plan_cached);
+  EXPECT_THAT(ids(inside), ElementsAre("00000000-0000-4000-8000-000000000003"));
+  RunOutcome first_under_b = Run(only_b, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  EXPECT_TRUE(first_under_b.stats.plan_cached);
+  EXPECT_THAT(ids(first_under_b), ElementsAre());
+
+  // The time window (start defaults to now - 24h) follows the clock, run by run.
+  clock_.Advance(int64_t{24} * 3600 * 1000000);
+  RunOutcome later = Run(Token(R"(["ir.*"])", "runbook:run"), "ir.principal-activity",
+                         {{"principal_arn", kAliceArn}});
+  ASSERT_TRUE(later.status.ok()) << later.status.ToString();
+  EXPECT_TRUE(later.stats.plan_cached);
+  EXPECT_THAT(ids(later), ElementsAre());
+}
+
+// With plan_for_runs off (the server), executed runs carry no plan; dry runs still do.
+TEST_F(ExecutorTest, PlanForRunsOffLeavesRunsWithoutPlanButDryRunsKeepIt) {
+  ExecutorOptions options;
+  options.clock = &clock_;
+  options.threads = 1;
+  options.plan_for_runs = false;
+  Executor quiet(library_, *verifier_, *engine_, *audit_, options);
+  RunRequest req;
+  req.token = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})");
+  req.runbook_id = "ir.principal-activity";
+  req.params = {{"principal_arn", kAliceArn}};
+  RunOutcome run = quiet.Run(req);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.rows, 2u);
+  EXPECT_EQ(run.plan, "");
+  EXPECT_EQ(run.result_sha256.size(), 64u);
+  req.dry_run = true;
+  RunOutcome dry = quiet.Run(req);
+  ASSERT_TRUE(dry.status.ok()) << dry.status.ToString();
+  EXPECT_THAT(dry.plan, HasSubstr("constraints: recipientAccountId IN ('111111111111')"));
+  // The default still renders the plan of an executed run.
+  RunOutcome loud = Run(req.token, "ir.principal-activity", {{"principal_arn", kAliceArn}});
+  EXPECT_THAT(loud.plan, HasSubstr("rows: "));
+}
+
 TEST_F(ExecutorTest, RunbookNotInClaimsIsDenied) {
   RunOutcome out = Run(Token(R"(["detect.*"])", "runbook:run"), "ir.principal-activity",
                        {{"principal_arn", kAliceArn}});

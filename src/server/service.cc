@@ -71,6 +71,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeConfig& config) {
   executor_options.max_result_bytes = limits.query_memory_bytes;
   executor_options.threads = limits.query_threads;
   executor_options.cancel = &s->cancel_;
+  executor_options.plan_for_runs = false;  // responses carry no plan
   s->executor_ = std::make_unique<runbook::Executor>(s->library_, *s->verifier_, *s->engine_,
                                                      *s->audit_, executor_options);
 

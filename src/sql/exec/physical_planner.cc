@@ -128,7 +128,7 @@ Result<OperatorPtr> PhysicalPlanner::Plan(const LogicalOperator& root) {
   for (const ColumnBinding& b : root.OutputBindings()) referenced_.push_back(b);
   std::sort(referenced_.begin(), referenced_.end());
   TB_ASSIGN_OR_RETURN(Planned p, PlanNode(root));
-  explain_ = p.explain;
+  explain_ = std::move(p.explain);
   return ToOperator(std::move(p));
 }
 
@@ -233,6 +233,19 @@ void PhysicalPlanner::Fold(BoundExprPtr& e) {
 
 Result<BoundExprPtr> PhysicalPlanner::Prepare(const BoundExpr& e) {
   BoundExprPtr copy = e.Clone();
+  if (!slot_values_.empty()) {
+    bool bad = false;
+    VisitExprMutable(*copy, [&](BoundExpr& n) {
+      if (n.kind != BoundExprKind::kConstant || n.slot < 0) return;
+      const size_t slot = static_cast<size_t>(n.slot);
+      if (slot >= slot_values_.size() || !(slot_values_[slot].type() == n.type)) {
+        bad = true;
+        return;
+      }
+      n.value = slot_values_[slot];
+    });
+    if (bad) return Internal("a plan slot has no value of its type");
+  }
   TB_RETURN_IF_ERROR(ReplaceSubqueries(copy));
   Fold(copy);
   return copy;
@@ -297,7 +310,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanScan(const LogicalScan& sc
   out.factory = [source, ctx]() -> Result<OperatorPtr> { return MakeEventScanOperator(source, ctx); };
   out.parallel = EventScanMorselEstimate(*source) > 0;
   out.explain.title = "Scan " + scan.catalog->name();
-  out.explain.details = DescribeEventScan(*plan);
+  if (explain_details_) out.explain.details = DescribeEventScan(*plan);
   Keep(std::shared_ptr<const EventScanPlan>(plan));
   return out;
 }
@@ -336,7 +349,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanAggregate(const LogicalOpe
       TB_ASSIGN_OR_RETURN(out.filter, PrepareResolved(*agg.filter, child.bindings));
     }
     plan->output_types.push_back(agg.type);
-    agg_text.push_back(agg.ToString());
+    if (explain_details_) agg_text.push_back(agg.ToString());
     plan->aggregates.push_back(std::move(out));
   }
   Planned result;
@@ -353,7 +366,9 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanAggregate(const LogicalOpe
   result.explain.title = "HashAggregate" + std::string(threads > 1 ? " (partial per thread, " +
                                                                          std::to_string(threads) + " threads, then merged)"
                                                                    : "");
-  if (!shown.empty()) result.explain.details.push_back("group by: " + JoinExprs(shown));
+  if (!shown.empty() && explain_details_) {
+    result.explain.details.push_back("group by: " + JoinExprs(shown));
+  }
   if (!agg_text.empty()) {
     std::string s;
     for (size_t i = 0; i < agg_text.size(); ++i) s += (i ? ", " : "") + agg_text[i];
@@ -372,8 +387,10 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanSort(const LogicalSort& so
   std::vector<std::string> text;
   for (const BoundOrder& o : sort.orders) {
     TB_ASSIGN_OR_RETURN(BoundExprPtr p, PrepareResolved(*o.expr, child.bindings));
-    text.push_back(p->ToString() + (o.descending ? " DESC" : " ASC") +
-                   (o.nulls_first ? " NULLS FIRST" : " NULLS LAST"));
+    if (explain_details_) {
+      text.push_back(p->ToString() + (o.descending ? " DESC" : " ASC") +
+                     (o.nulls_first ? " NULLS FIRST" : " NULLS LAST"));
+    }
     if (p->kind == BoundExprKind::kColumnRef) {
       keys.push_back(SortKey{static_cast<size_t>(p->index), o.descending, o.nulls_first});
     } else {
@@ -407,7 +424,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanSort(const LogicalSort& so
   std::string s;
   for (size_t i = 0; i < text.size(); ++i) s += (i ? ", " : "") + text[i];
   result.explain.title = limit ? "TopN " + std::to_string(*limit) : "Sort";
-  result.explain.details.push_back("order by: " + s);
+  if (explain_details_) result.explain.details.push_back("order by: " + s);
   return result;
 }
 
@@ -435,7 +452,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanJoin(const LogicalJoin& jo
       if ((a_left && b_right) || (a_right && b_left)) {
         BoundExprPtr l = a_left ? std::move(a) : std::move(b);
         BoundExprPtr r = a_left ? std::move(b) : std::move(a);
-        key_text.push_back(l->ToString() + " = " + r->ToString());
+        if (explain_details_) key_text.push_back(l->ToString() + " = " + r->ToString());
         TB_RETURN_IF_ERROR(Resolve(*l, left.bindings));
         TB_RETURN_IF_ERROR(Resolve(*r, right.bindings));
         plan->left_keys.push_back(std::move(l));
@@ -453,7 +470,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanJoin(const LogicalJoin& jo
   std::string residual_text;
   if (!residual.empty()) {
     BoundExprPtr r = MakeConjunction(BoundExprKind::kAnd, std::move(residual));
-    residual_text = r->ToString();
+    if (explain_details_) residual_text = r->ToString();
     TB_RETURN_IF_ERROR(Resolve(*r, result.bindings));
     plan->residual = std::move(r);
   }
@@ -549,7 +566,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanNode(const LogicalOperator
       out.bindings = child.bindings;
       out.types = child.types;
       out.explain.title = "Filter";
-      out.explain.details.push_back(pred->ToString());
+      if (explain_details_) out.explain.details.push_back(pred->ToString());
       out.explain.children.push_back(std::move(child.explain));
       QueryContext* ctx = context_;
       if (child.factory) {
@@ -578,7 +595,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanNode(const LogicalOperator
       out.bindings = p.OutputBindings();
       out.types = p.OutputTypes();
       out.explain.title = "Project";
-      out.explain.details.push_back(JoinExprs(ptrs));
+      if (explain_details_) out.explain.details.push_back(JoinExprs(ptrs));
       out.explain.children.push_back(std::move(child.explain));
       QueryContext* ctx = context_;
       if (child.factory) {
@@ -614,7 +631,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanNode(const LogicalOperator
       }
       out.types = u.OutputTypes();
       out.explain.title = std::string("Unnest") + (u.with_ordinality ? " WITH ORDINALITY" : "");
-      out.explain.details.push_back(JoinExprs(shown));
+      if (explain_details_) out.explain.details.push_back(JoinExprs(shown));
       out.explain.children.push_back(std::move(child.explain));
       QueryContext* ctx = context_;
       if (child.factory) {
@@ -657,7 +674,7 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanNode(const LogicalOperator
           TB_ASSIGN_OR_RETURN(BoundExprPtr r, PrepareResolved(*o.expr, child.bindings));
           out.order_by.push_back(BoundOrder{std::move(r), o.descending, o.nulls_first});
         }
-        text.push_back(f.ToString());
+        if (explain_details_) text.push_back(f.ToString());
         plan->functions.push_back(std::move(out));
       }
       Keep(std::shared_ptr<const WindowPlan>(plan));

@@ -47,7 +47,16 @@ class PhysicalPlanner {
                   ScanConstraints constraints, QueryContext* context);
   ~PhysicalPlanner();
 
-  // Errors: those of subqueries run while planning; kInternal for malformed plans.
+  // Sets this execution's values of the plan's slots (BoundQuery::slots): every constant
+  // tagged with a slot (BoundExpr::slot) takes its value when the planner prepares it.
+  // REQUIRES: values[i] is non-NULL and has slots[i]'s type.
+  void set_slot_values(std::vector<Value> values) { slot_values_ = std::move(values); }
+  // With false, the EXPLAIN tree keeps operator titles only: no predicate, expression or
+  // scan details are rendered while planning (callers that never show the plan).
+  void set_explain_details(bool on) { explain_details_ = on; }
+
+  // Errors: those of subqueries run while planning; kInternal for malformed plans (and a
+  // tagged constant without a slot value when slot values were set).
   Result<OperatorPtr> Plan(const LogicalOperator& root);
   const ExplainNode& explain() const { return explain_; }
 
@@ -82,6 +91,8 @@ class PhysicalPlanner {
   std::shared_ptr<const storage::StoreSnapshot> snapshot_;
   ScanConstraints constraints_;
   QueryContext* context_;
+  std::vector<Value> slot_values_;  // Empty: tagged constants keep their bound values.
+  bool explain_details_ = true;
   std::vector<std::shared_ptr<const void>> keep_;
   std::vector<ColumnBinding> referenced_;  // bindings some operator reads (sorted)
   std::vector<std::pair<const LogicalOperator*, std::vector<Value>>> subquery_results_;

@@ -1,6 +1,9 @@
 #include "sql/exec/query_engine.h"
 
+#include <optional>
 #include <thread>
+
+#include "base/timestamp.h"
 
 #include "sql/exec/physical_planner.h"
 #include "sql/parser/parser.h"
@@ -17,6 +20,7 @@ struct QueryResult::State {
   double seconds = 0;
   uint64_t rows = 0;
   bool done = false;
+  bool plan_cached = false;
 };
 
 QueryResult::QueryResult() : state_(std::make_unique<State>()) {}
@@ -64,6 +68,7 @@ QueryStats QueryResult::stats() const {
   st.text_frames_read = c.text_frames_read.load();
   st.text_frames_cached = c.text_frames_cached.load();
   st.rows_returned = state_->rows;
+  st.plan_cached = state_->plan_cached;
   st.peak_memory_bytes = state_->context->memory()->peak();
   st.seconds = state_->done ? state_->seconds
                             : std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -99,6 +104,76 @@ QueryEngine::QueryEngine(const storage::Store& store, EngineOptions options)
 
 QueryEngine::~QueryEngine() = default;
 
+struct QueryEngine::PlanTemplate {
+  BoundQuery query;  // Optimized; read-only, shared by concurrent executions.
+};
+
+namespace {
+
+// What binding depends on besides the text: the names that alias the store, and each
+// parameter's name, type and nullness (values are substituted per execution).
+std::string BindingSignature(const QueryOptions& options) {
+  std::string sig;
+  for (const std::string& id : options.eds_ids) {
+    sig += id;
+    sig += '\x1f';
+  }
+  sig += '\x1e';
+  for (const auto& [name, value] : options.parameters) {
+    sig += name;
+    sig += '\x1f';
+    sig += value.type().ToString();
+    sig += value.is_null() ? "\x1fnull" : "";
+    sig += '\x1e';
+  }
+  return sig;
+}
+
+// Returns whether every tagged constant of `q` is still an untouched slot value: a constant
+// of its slot's type. Anything else (a rewrite that kept the tag on a changed node) makes
+// the plan specific to the values it was bound with.
+bool SlotsIntact(const BoundQuery& q) {
+  bool intact = true;
+  VisitPlanExpressions(*q.root, [&](const BoundExpr& root) {
+    VisitExpr(root, [&](const BoundExpr& e) {
+      if (e.slot < 0) return;
+      const size_t slot = static_cast<size_t>(e.slot);
+      if (e.kind != BoundExprKind::kConstant || slot >= q.slots.size() || e.value.is_null() ||
+          !(e.type == q.slots[slot].type) || !(e.value.type() == q.slots[slot].type)) {
+        intact = false;
+      }
+    });
+  });
+  return intact;
+}
+
+// Returns this execution's slot values, or nullopt when `options` does not supply every
+// parameter slot with a non-NULL value of the slot's type (then the plan is not used).
+std::optional<std::vector<Value>> SlotValues(const std::vector<PlanSlot>& slots,
+                                             const QueryOptions& options, int64_t now_us) {
+  std::vector<Value> values;
+  values.reserve(slots.size());
+  for (const PlanSlot& slot : slots) {
+    switch (slot.kind) {
+      case PlanSlot::Kind::kParameter: {
+        auto it = options.parameters.find(slot.name);
+        if (it == options.parameters.end() || it->second.is_null() ||
+            !(it->second.type() == slot.type)) {
+          return std::nullopt;
+        }
+        values.push_back(it->second);
+        break;
+      }
+      case PlanSlot::Kind::kNow: values.push_back(Value::Timestamp(now_us)); break;
+      case PlanSlot::Kind::kCurrentDate: values.push_back(Value::Date(DayOf(now_us))); break;
+    }
+    if (!(values.back().type() == slot.type)) return std::nullopt;
+  }
+  return values;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(std::string_view sql) const {
   const bool cacheable = sql.size() <= kMaxCachedStatementBytes;
   std::string key;
@@ -106,16 +181,46 @@ Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(std::string_vi
     key.assign(sql);
     std::lock_guard<std::mutex> lock(statements_mu_);
     auto it = statements_.find(key);
-    if (it != statements_.end()) return it->second;
+    if (it != statements_.end()) return it->second.statement;
   }
   TB_ASSIGN_OR_RETURN(std::unique_ptr<Statement> parsed, Parse(sql));
   std::shared_ptr<const Statement> statement(std::move(parsed));
   if (cacheable) {
     std::lock_guard<std::mutex> lock(statements_mu_);
     if (statements_.size() >= kMaxCachedStatements) statements_.clear();
-    statements_.emplace(std::move(key), statement);
+    CachedStatement& entry = statements_[std::move(key)];
+    if (entry.statement == nullptr) entry.statement = statement;
   }
   return statement;
+}
+
+std::shared_ptr<const QueryEngine::PlanTemplate> QueryEngine::FindPlan(
+    std::string_view sql, const std::string& signature) const {
+  if (sql.size() > kMaxCachedStatementBytes) return nullptr;
+  std::lock_guard<std::mutex> lock(statements_mu_);
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) return nullptr;
+  for (const auto& [sig, plan] : it->second.plans) {
+    if (sig == signature) return plan;
+  }
+  return nullptr;
+}
+
+void QueryEngine::StorePlan(std::string_view sql, const std::string& signature,
+                            std::shared_ptr<const PlanTemplate> plan) const {
+  if (sql.size() > kMaxCachedStatementBytes) return;
+  std::lock_guard<std::mutex> lock(statements_mu_);
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) return;  // The statement was evicted meanwhile.
+  auto& plans = it->second.plans;
+  for (auto& [sig, existing] : plans) {
+    if (sig == signature) {
+      existing = std::move(plan);
+      return;
+    }
+  }
+  if (plans.size() >= kMaxPlansPerStatement) plans.clear();
+  plans.emplace_back(signature, std::move(plan));
 }
 
 Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
@@ -132,19 +237,53 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   bc.functions = &functions_;
   bc.parameters = &options.parameters;
   bc.now_us = now_us;
-  TB_ASSIGN_OR_RETURN(BoundQuery query, Bind(*statement, bc));
-  Optimize(query.root);
+
+  // A plan bound before for this text and signature is reused with this execution's
+  // parameter values and now(); the token's constraints are never part of it (the physical
+  // planner applies them below). On any doubt the query is bound afresh.
+  const std::string signature = BindingSignature(options);
+  std::shared_ptr<const PlanTemplate> plan = FindPlan(sql, signature);
+  bool cached = plan != nullptr;
+  if (plan == nullptr) {
+    BinderContext tagged = bc;
+    tagged.tag_slots = true;
+    Result<BoundQuery> bound = Bind(*statement, tagged);
+    auto fresh = std::make_shared<PlanTemplate>();
+    if (bound.ok()) {
+      fresh->query = std::move(bound).value();
+      Optimize(fresh->query.root);
+      fresh->query.reusable = fresh->query.reusable && SlotsIntact(fresh->query);
+    }
+    // A failed tagged bind is not cached as reusable; the untagged bind below reports it.
+    plan = std::move(fresh);
+    StorePlan(sql, signature, plan);
+  }
+  std::optional<std::vector<Value>> slot_values;
+  if (plan->query.reusable) slot_values = SlotValues(plan->query.slots, options, now_us);
+  BoundQuery own;
+  const BoundQuery* query = nullptr;
+  if (slot_values) {
+    query = &plan->query;
+  } else {
+    cached = false;
+    TB_ASSIGN_OR_RETURN(own, Bind(*statement, bc));
+    Optimize(own.root);
+    query = &own;
+  }
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<QueryResult> result(new QueryResult());
   QueryResult::State& s = *result->state_;
   s.start = start;
+  s.plan_cached = cached;
   s.context = std::make_unique<QueryContext>(std::string(sql), now_us, options.memory_limit_bytes,
                                              options.timeout, options.cancel, threads);
   s.planner = std::make_unique<PhysicalPlanner>(table_, table_.Snapshot(), options.constraints,
                                                 s.context.get());
-  TB_ASSIGN_OR_RETURN(s.root, s.planner->Plan(*query.root));
-  result->names_ = std::move(query.names);
+  if (slot_values) s.planner->set_slot_values(std::move(*slot_values));
+  s.planner->set_explain_details(options.explain);
+  TB_ASSIGN_OR_RETURN(s.root, s.planner->Plan(*query->root));
+  result->names_ = query->names;
   result->types_ = s.root->types();
   return result;
 }

@@ -68,6 +68,9 @@ struct QueryOptions {
   const std::atomic<bool>* cancel = nullptr;    // Nullable; must outlive the QueryResult.
   unsigned threads = 0;                         // 0: every hardware thread
   const Clock* clock = nullptr;                 // now(); nullptr: the system clock
+  // With false, QueryResult::Explain() gives the operator tree without predicates and
+  // expressions (they are not rendered while planning), for callers that never show it.
+  bool explain = true;
 };
 
 // What a query did, for EXPLAIN and logs. Final once Next() has returned false.
@@ -87,6 +90,9 @@ struct QueryStats {
   uint64_t rows_returned = 0;
   size_t peak_memory_bytes = 0;
   double seconds = 0;
+  // The bound and optimized plan came from the engine's plan cache (bound before for the
+  // same text, parameter names and types; this execution's values substituted).
+  bool plan_cached = false;
 };
 
 class QueryResult {
@@ -147,13 +153,30 @@ class QueryEngine {
   // execution of a runbook's query. Errors: as Parse (failures are not cached).
   Result<std::shared_ptr<const Statement>> ParseCached(std::string_view sql) const;
 
+  // A statement bound and optimized once with tagged slots (BinderContext::tag_slots) for
+  // one binding signature; `query.reusable` false means every execution binds afresh.
+  struct PlanTemplate;
+  // Returns the cached plan of `sql` for `signature`, or null.
+  std::shared_ptr<const PlanTemplate> FindPlan(std::string_view sql,
+                                               const std::string& signature) const;
+  void StorePlan(std::string_view sql, const std::string& signature,
+                 std::shared_ptr<const PlanTemplate> plan) const;
+
+  struct CachedStatement {
+    std::shared_ptr<const Statement> statement;
+    // Bound plans by binding signature (EDS aliases, parameter names and types); at most
+    // kMaxPlansPerStatement (cleared when full).
+    std::vector<std::pair<std::string, std::shared_ptr<const PlanTemplate>>> plans;
+  };
+
   EventTable table_;
   FunctionRegistry functions_;
   // Parsed statements by query text; at most kMaxCachedStatements (cleared when full).
   static constexpr size_t kMaxCachedStatements = 256;
   static constexpr size_t kMaxCachedStatementBytes = 64 * 1024;  // Longer texts: not cached.
+  static constexpr size_t kMaxPlansPerStatement = 8;
   mutable std::mutex statements_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const Statement>> statements_
+  mutable std::unordered_map<std::string, CachedStatement> statements_
       TB_GUARDED_BY(statements_mu_);
 };
 

@@ -44,6 +44,12 @@ struct BinderContext {
   const FunctionRegistry* functions = nullptr;
   const std::map<std::string, Value>* parameters = nullptr;  // Nullable: no parameters.
   int64_t now_us = 0;                   // now() and current_timestamp for this query.
+  // Tags the constants bound from parameters and now() with PlanSlots (BoundExpr::slot,
+  // BoundQuery::slots) so the plan can be re-executed with other values, and binds so that
+  // the plan does not depend on those values where it can (function binds do not see them;
+  // -:n is not folded); BoundQuery::reusable says whether it succeeded. Parameter values
+  // must then be non-NULL.
+  bool tag_slots = false;
 };
 
 Result<BoundQuery> Bind(const Statement& statement, const BinderContext& context);

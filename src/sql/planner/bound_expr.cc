@@ -67,6 +67,7 @@ BoundExprPtr BoundExpr::Clone() const {
   e->type = type;
   e->location = location;
   e->value = value;
+  e->slot = slot;
   e->binding = binding;
   e->index = index;
   e->name = name;
@@ -201,6 +202,8 @@ bool Equal(const BoundExpr& a, const BoundExpr& b) {
   }
   switch (a.kind) {
     case BoundExprKind::kConstant:
+      // A tagged constant only equals the same slot: its value changes per execution.
+      if (a.slot != b.slot) return false;
       if (a.value.is_null() != b.value.is_null() || !(a.value == b.value)) return false;
       break;
     case BoundExprKind::kColumnRef:

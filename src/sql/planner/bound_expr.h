@@ -79,6 +79,11 @@ struct BoundExpr {
   SourceLocation location;
 
   Value value;                    // kConstant
+  // kConstant: the index of the PlanSlot (logical_plan.h) this value was bound from (a
+  // :name parameter or now()), when the binder tagged slots; -1 for every other constant.
+  // A plan whose slots are tagged is re-executed with other slot values (QueryEngine's
+  // plan cache), so nothing may be derived from a tagged value at bind time.
+  int slot = -1;
   ColumnBinding binding;          // kColumnRef
   int index = -1;                 // kColumnRef: position in the input (after resolution);
                                   // kLambdaParam: slot; kLambda: first parameter slot.

@@ -117,6 +117,50 @@ Result<BoundExprPtr> Binder::CastTo(BoundExprPtr e, const LogicalType& target, b
   return call;
 }
 
+BoundExprPtr Binder::SlotConstant(PlanSlot::Kind kind, std::string_view name, Value value,
+                                  SourceLocation location) {
+  BoundExprPtr e = MakeConstant(std::move(value), location);
+  if (!ctx_.tag_slots) return e;
+  if (e->value.is_null()) {
+    value_dependent_ = true;  // NULL's type is the caller's guess: bind it as it is
+    return e;
+  }
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].kind == kind && slots_[i].name == name) {
+      if (!(slots_[i].type == e->type)) value_dependent_ = true;
+      e->slot = static_cast<int>(i);
+      return e;
+    }
+  }
+  slots_.push_back(PlanSlot{kind, std::string(name), e->type});
+  e->slot = static_cast<int>(slots_.size() - 1);
+  return e;
+}
+
+Result<BoundScalarFunction> Binder::BindWithSlots(const ScalarBind& bind, ScalarBindInput& input,
+                                                  const std::vector<const BoundExpr*>& args) {
+  bool tagged = false;
+  for (const BoundExpr* a : args) tagged = tagged || (a->kind == BoundExprKind::kConstant && a->slot >= 0);
+  if (!tagged) return bind(input);
+  ScalarBindInput general_input = input;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i]->kind == BoundExprKind::kConstant && args[i]->slot >= 0) {
+      general_input.constants[i] = nullptr;
+    }
+  }
+  Result<BoundScalarFunction> general = bind(general_input);
+  Result<BoundScalarFunction> specific = bind(input);
+  if (general.ok() && specific.ok() && general->arg_types == specific->arg_types &&
+      general->return_type == specific->return_type &&
+      general->deterministic == specific->deterministic) {
+    return general;
+  }
+  // The function's signature depends on the value (or only binds with it): keep the
+  // specific bind and the plan for these values only.
+  for (const BoundExpr* a : args) Pin(*a);
+  return specific;
+}
+
 Result<BoundExprPtr> Binder::BindScalarCall(std::string_view name, std::vector<BoundExprPtr> args,
                                             SourceLocation location) {
   const ScalarBind* bind = ctx_.functions->FindScalar(name);
@@ -130,13 +174,15 @@ Result<BoundExprPtr> Binder::BindScalarCall(std::string_view name, std::vector<B
   }
   ScalarBindInput input;
   input.name = name;
+  std::vector<const BoundExpr*> arg_nodes;
   for (const BoundExprPtr& a : args) {
     input.arg_types.push_back(a->type);
     input.is_lambda.push_back(false);
     input.lambda_arity.push_back(0);
     input.constants.push_back(a->kind == BoundExprKind::kConstant ? &a->value : nullptr);
+    arg_nodes.push_back(a.get());
   }
-  Result<BoundScalarFunction> bound = (*bind)(input);
+  Result<BoundScalarFunction> bound = BindWithSlots(*bind, input, arg_nodes);
   if (!bound.ok()) return Locate(bound.status(), location);
   auto fn = std::make_shared<BoundScalarFunction>(std::move(bound).value());
   if (fn->arg_types.size() != args.size()) {
@@ -193,6 +239,7 @@ Status Binder::CoerceTemporalLiteral(const BoundExprPtr& other, BoundExprPtr& li
     return Status::OK();
   }
   TypeId t = other->type.id();
+  if (t == TypeId::kTimestamp || t == TypeId::kDate) Pin(*literal);  // parsed into the plan
   if (t == TypeId::kTimestamp) {
     std::optional<int64_t> us = ParseTimestampLiteral(literal->value.string_value());
     if (!us) {
@@ -730,6 +777,7 @@ Result<BoundExprPtr> Binder::BindLambdaCall(const FunctionCall& call, ExprContex
       input.lambda_arity.push_back(0);
       input.constants.push_back(args[i]->kind == BoundExprKind::kConstant ? &args[i]->value
                                                                           : nullptr);
+      Pin(*args[i]);  // lambda calls bind with their constants
     }
   }
   Result<BoundScalarFunction> first = (*bind)(input);
@@ -838,10 +886,11 @@ Result<BoundExprPtr> Binder::BindFunctionCall(const FunctionCall& call, ExprCont
   }
   if ((name == "now" || name == "current_timestamp" || name == "localtimestamp") &&
       call.args.empty()) {
-    return MakeConstant(Value::Timestamp(ctx_.now_us), call.location);
+    return SlotConstant(PlanSlot::Kind::kNow, "", Value::Timestamp(ctx_.now_us), call.location);
   }
   if (name == "current_date" && call.args.empty()) {
-    return MakeConstant(Value::Date(DayOf(ctx_.now_us)), call.location);
+    return SlotConstant(PlanSlot::Kind::kCurrentDate, "", Value::Date(DayOf(ctx_.now_us)),
+                        call.location);
   }
   if (ctx_.functions->FindScalar(name) == nullptr) {
     std::vector<std::string> names = ctx_.functions->ScalarNames();
@@ -875,7 +924,9 @@ Result<BoundExprPtr> Binder::BindExprImpl(const Expr& expr, ExprContext& ec) {
       const std::string& name = expr.As<Parameter>().name;
       if (ctx_.parameters != nullptr) {
         auto it = ctx_.parameters->find(name);
-        if (it != ctx_.parameters->end()) return MakeConstant(it->second, loc);
+        if (it != ctx_.parameters->end()) {
+          return SlotConstant(PlanSlot::Kind::kParameter, name, it->second, loc);
+        }
       }
       return Error(loc, "parameter ':" + name + "' is not bound", "; pass a value for it");
     }
@@ -912,7 +963,9 @@ Result<BoundExprPtr> Binder::BindExprImpl(const Expr& expr, ExprContext& ec) {
           }
           return operand;
         case UnaryOp::kMinus: {
-          if (operand->kind == BoundExprKind::kConstant && !operand->value.is_null()) {
+          // A tagged value is negated per execution (the physical planner folds it).
+          if (operand->kind == BoundExprKind::kConstant && !operand->value.is_null() &&
+              operand->slot < 0) {
             const Value& v = operand->value;
             if (v.type().id() == TypeId::kDouble) return MakeConstant(Value::Double(-v.double_value()), loc);
             if (v.type().id() == TypeId::kBigint && v.int_value() != INT64_MIN) {
@@ -1062,9 +1115,9 @@ Result<BoundExprPtr> Binder::BindExprImpl(const Expr& expr, ExprContext& ec) {
       switch (c.function) {
         case CurrentTimeFunction::kCurrentTimestamp:
         case CurrentTimeFunction::kLocalTimestamp:
-          return MakeConstant(Value::Timestamp(ctx_.now_us), loc);
+          return SlotConstant(PlanSlot::Kind::kNow, "", Value::Timestamp(ctx_.now_us), loc);
         case CurrentTimeFunction::kCurrentDate:
-          return MakeConstant(Value::Date(DayOf(ctx_.now_us)), loc);
+          return SlotConstant(PlanSlot::Kind::kCurrentDate, "", Value::Date(DayOf(ctx_.now_us)), loc);
         default:
           return Error(loc, "the TIME type is not supported", "", StatusCode::kUnimplemented);
       }

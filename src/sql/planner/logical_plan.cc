@@ -1,5 +1,7 @@
 #include "sql/planner/logical_plan.h"
 
+#include <algorithm>
+
 namespace trailbook::sql {
 namespace {
 
@@ -242,6 +244,77 @@ std::string PlanToString(const LogicalOperator& root) {
   std::string out;
   Print(root, 0, &out);
   return out;
+}
+
+namespace {
+
+void VisitOperator(const LogicalOperator& op, const std::function<void(const BoundExpr&)>& fn,
+                   std::vector<const LogicalOperator*>* seen) {
+  // Subquery plans are shared by clones of their expression: visit each once.
+  if (std::find(seen->begin(), seen->end(), &op) != seen->end()) return;
+  seen->push_back(&op);
+  auto visit = [&](const BoundExpr& root) {
+    fn(root);
+    VisitExpr(root, [&](const BoundExpr& e) {
+      if (e.kind == BoundExprKind::kSubquery && e.subquery != nullptr) {
+        VisitOperator(*e.subquery, fn, seen);
+      }
+    });
+  };
+  auto orders = [&](const std::vector<BoundOrder>& list) {
+    for (const BoundOrder& o : list) visit(*o.expr);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kScan:
+      for (const auto& e : op.As<LogicalScan>().filters) visit(*e);
+      break;
+    case LogicalOperatorKind::kValues:
+      for (const auto& row : op.As<LogicalValues>().rows) {
+        for (const auto& e : row) visit(*e);
+      }
+      break;
+    case LogicalOperatorKind::kFilter:
+      for (const auto& e : op.As<LogicalFilter>().conditions) visit(*e);
+      break;
+    case LogicalOperatorKind::kProject:
+      for (const auto& e : op.As<LogicalProject>().exprs) visit(*e);
+      break;
+    case LogicalOperatorKind::kAggregate: {
+      const auto& a = op.As<LogicalAggregate>();
+      for (const auto& g : a.groups) visit(*g);
+      for (const BoundAggregate& agg : a.aggregates) {
+        for (const auto& e : agg.args) visit(*e);
+        if (agg.filter) visit(*agg.filter);
+        orders(agg.order_by);
+      }
+      break;
+    }
+    case LogicalOperatorKind::kWindow:
+      for (const BoundWindowFunction& f : op.As<LogicalWindow>().functions) {
+        for (const auto& e : f.args) visit(*e);
+        for (const auto& e : f.partition_by) visit(*e);
+        orders(f.order_by);
+      }
+      break;
+    case LogicalOperatorKind::kSort: orders(op.As<LogicalSort>().orders); break;
+    case LogicalOperatorKind::kLimit: break;
+    case LogicalOperatorKind::kJoin:
+      for (const auto& e : op.As<LogicalJoin>().conditions) visit(*e);
+      break;
+    case LogicalOperatorKind::kUnnest:
+      for (const auto& e : op.As<LogicalUnnest>().args) visit(*e);
+      break;
+    case LogicalOperatorKind::kSetOperation: break;
+  }
+  for (const auto& c : op.children) VisitOperator(*c, fn, seen);
+}
+
+}  // namespace
+
+void VisitPlanExpressions(const LogicalOperator& op,
+                          const std::function<void(const BoundExpr&)>& fn) {
+  std::vector<const LogicalOperator*> seen;
+  VisitOperator(op, fn, &seen);
 }
 
 }  // namespace trailbook::sql

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -258,13 +259,38 @@ struct LogicalSetOperation final : LogicalOperator {
   std::vector<LogicalType> types;
 };
 
+// A per-execution input of a plan bound with tagged slots (BinderContext::tag_slots): the
+// constants tagged with the slot's index (BoundExpr::slot) take its value at each execution.
+struct PlanSlot {
+  enum class Kind : uint8_t {
+    kParameter,    // :name
+    kNow,          // now(), current_timestamp, localtimestamp: Value::Timestamp(now)
+    kCurrentDate,  // current_date: Value::Date(day of now)
+  };
+  Kind kind = Kind::kParameter;
+  std::string name;  // kParameter: the parameter's name.
+  LogicalType type;  // The type every value of the slot must have.
+};
+
 // A bound query: the plan and the names of its output columns.
 struct BoundQuery {
   LogicalOperatorPtr root;
   std::vector<std::string> names;
+  // With tagged slots: the slots, and whether the plan holds for any non-NULL slot values
+  // of the slots' types. False when binding read a tagged value (a parameter coerced to a
+  // timestamp, LIMIT :n, a function specialised on a constant argument, ...): such a plan
+  // is only valid for the values it was bound with.
+  std::vector<PlanSlot> slots;
+  bool reusable = false;
 };
 
 // Returns an indented rendering of the plan (one operator per line), for tests and EXPLAIN.
 std::string PlanToString(const LogicalOperator& root);
+
+// Calls `fn` on every expression root of `op` and of the operators below it (filters,
+// projections, groups, aggregate arguments and filters, orders, window functions, join
+// conditions, UNNEST arguments, VALUES rows), including those of subquery plans (kSubquery
+// nodes), each subquery plan once.
+void VisitPlanExpressions(const LogicalOperator& op, const std::function<void(const BoundExpr&)>& fn);
 
 }  // namespace trailbook::sql

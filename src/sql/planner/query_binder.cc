@@ -34,6 +34,8 @@ Result<BoundQuery> Binder::BindStatement(const Statement& statement) {
   BoundQuery q;
   q.root = std::move(rel.op);
   for (const ScopeColumn& c : rel.columns) q.names.push_back(c.name);
+  q.slots = std::move(slots_);
+  q.reusable = ctx_.tag_slots && !value_dependent_;
   return q;
 }
 
@@ -84,6 +86,7 @@ Result<std::optional<int64_t>> Binder::BindCount(const Expr* expr, std::string_v
     ec.scope = &empty;
     ec.clause = what;
     TB_ASSIGN_OR_RETURN(BoundExprPtr v, BindExpr(*expr, ec));
+    Pin(*v);  // The count is built into the plan.
     if (v->type.id() != TypeId::kBigint || v->value.is_null() || v->value.int_value() < 0) {
       return Error(expr->location, std::string(what) + " must be a non-negative bigint, got " +
                                        v->value.ToString());

@@ -96,6 +96,20 @@ class Binder {
   uint32_t NextTable() { return next_table_++; }
   const BinderContext& context() const { return ctx_; }
 
+  // Returns a constant of `value`, tagged with its slot when the context tags slots.
+  BoundExprPtr SlotConstant(PlanSlot::Kind kind, std::string_view name, Value value,
+                            SourceLocation location);
+  // Records that binding depended on the value of `e` (the plan is not reusable) when `e`
+  // is a tagged constant.
+  void Pin(const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kConstant && e.slot >= 0) value_dependent_ = true;
+  }
+  // Calls `bind` with `input`; when tagged constants are among its constants, binds without
+  // them (as for column arguments) so the function cannot specialise on a per-execution
+  // value, and pins them when that changes the signature or fails.
+  Result<BoundScalarFunction> BindWithSlots(const ScalarBind& bind, ScalarBindInput& input,
+                                            const std::vector<const BoundExpr*>& args);
+
  private:
   struct CteEntry {
     std::string name;  // canonical
@@ -143,6 +157,8 @@ class Binder {
                                               LogicalType* common);
 
   const BinderContext& ctx_;
+  std::vector<PlanSlot> slots_;
+  bool value_dependent_ = false;  // A tagged value was read: see BoundQuery::reusable.
   uint32_t next_table_ = 1;
   int next_lambda_slot_ = 0;
   std::vector<CteEntry> ctes_;
