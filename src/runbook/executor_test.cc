@@ -291,6 +291,11 @@ TEST_F(ExecutorTest, SameResultSameHash) {
 // The engine binds the runbook's query once; each later run reuses that plan with its own
 // parameter values and its own token's constraints (never the first run's).
 TEST_F(ExecutorTest, CachedPlanAppliesEachRunsParametersAndConstraints) {
+  ExecutorOptions options;  // As the server runs: executed runs render no plan, so they
+  options.clock = &clock_;  // use the engine's plan cache.
+  options.threads = 1;
+  options.plan_for_runs = false;
+  executor_ = std::make_unique<Executor>(library_, *verifier_, *engine_, *audit_, options);
   const std::string alice_b = "arn:aws:iam::222222222222:user/alice";
   std::string any = Token(R"(["ir.*"])", "runbook:run");
   std::string only_a = Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})");

@@ -92,6 +92,7 @@ class PlanCacheTest : public ::testing::Test {
   static QueryOptions With(std::map<std::string, Value> parameters, ScanConstraints c = {}) {
     QueryOptions o;
     o.threads = 1;
+    o.explain = false;  // As the server runs; explained executions bypass the cache.
     o.parameters = std::move(parameters);
     o.constraints = std::move(c);
     return o;
@@ -107,6 +108,31 @@ class PlanCacheTest : public ::testing::Test {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<QueryEngine> engine_;
 };
+
+// EXPLAIN renders aggregate expressions from the bound plan itself: an explained execution
+// binds afresh (never from the cache), so its plan shows its own parameter value.
+TEST_F(PlanCacheTest, ExplainedExecutionsBindAfreshAndShowTheirOwnValues) {
+  const std::string sql = "SELECT count_if(eventName = :name) AS n FROM events";
+  ASSERT_EQ(Run(sql, With({{"name", Value::Varchar("FirstValueXyz")}})).error, "");
+  Outcome warm = Run(sql, With({{"name", Value::Varchar("DescribeInstances")}}));
+  ASSERT_EQ(warm.error, "");
+  EXPECT_TRUE(warm.cached);
+  EXPECT_EQ(warm.rows, "{\"n\":7}\n");
+  QueryOptions explained = With({{"name", Value::Varchar("SecondValueXyz")}});
+  explained.explain = true;
+  auto result = engine_->Execute(sql, explained);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  DataChunk chunk;
+  while (true) {
+    auto more = (*result)->Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status().message();
+    if (!*more) break;
+  }
+  EXPECT_FALSE((*result)->stats().plan_cached);
+  std::string plan = (*result)->Explain();
+  EXPECT_NE(plan.find("SecondValueXyz"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("FirstValueXyz"), std::string::npos) << plan;
+}
 
 TEST_F(PlanCacheTest, ReusedPlanTakesEachExecutionsParametersAndConstraints) {
   const std::string sql =

@@ -241,10 +241,14 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   // A plan bound before for this text and signature is reused with this execution's
   // parameter values and now(); the token's constraints are never part of it (the physical
   // planner applies them below). On any doubt the query is bound afresh.
+  // EXPLAIN renders some expressions (aggregates, window functions) from the bound plan
+  // itself, so a cached plan would show the first execution's values there: a caller that
+  // wants the plan text (dry runs, the CLI) binds afresh and leaves the cache alone.
   const std::string signature = BindingSignature(options);
-  std::shared_ptr<const PlanTemplate> plan = FindPlan(sql, signature);
+  std::shared_ptr<const PlanTemplate> plan =
+      options.explain ? nullptr : FindPlan(sql, signature);
   bool cached = plan != nullptr;
-  if (plan == nullptr) {
+  if (plan == nullptr && !options.explain) {
     BinderContext tagged = bc;
     tagged.tag_slots = true;
     Result<BoundQuery> bound = Bind(*statement, tagged);
@@ -259,7 +263,9 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
     StorePlan(sql, signature, plan);
   }
   std::optional<std::vector<Value>> slot_values;
-  if (plan->query.reusable) slot_values = SlotValues(plan->query.slots, options, now_us);
+  if (plan != nullptr && plan->query.reusable) {
+    slot_values = SlotValues(plan->query.slots, options, now_us);
+  }
   BoundQuery own;
   const BoundQuery* query = nullptr;
   if (slot_values) {

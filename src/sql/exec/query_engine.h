@@ -70,6 +70,8 @@ struct QueryOptions {
   const Clock* clock = nullptr;                 // now(); nullptr: the system clock
   // With false, QueryResult::Explain() gives the operator tree without predicates and
   // expressions (they are not rendered while planning), for callers that never show it.
+  // Only executions with false use the plan cache (an explained plan is always bound afresh,
+  // so its text shows this execution's values).
   bool explain = true;
 };
 
