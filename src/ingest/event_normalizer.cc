@@ -50,16 +50,10 @@ std::string_view ExpectedName(FieldKind k) {
   return "value";
 }
 
+[[gnu::cold, gnu::noinline]] Status SyntaxError(std::string_view where, std::string_view what);
+
 [[gnu::cold, gnu::noinline]] Status JsonError(simdjson::error_code err, std::string_view where) {
-  std::string msg = "invalid JSON";
-  if (!where.empty()) {
-    msg += " in '";
-    msg += where;
-    msg += "'";
-  }
-  msg += ": ";
-  msg += simdjson::error_message(err);
-  return InvalidArgument(std::move(msg));
+  return SyntaxError(where, simdjson::error_message(err));
 }
 
 [[gnu::cold, gnu::noinline]] Status BadLiteral(std::string_view where, std::string_view token) {
