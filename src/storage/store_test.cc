@@ -40,6 +40,16 @@ Result<SegmentInfo> AddSegment(Store& store, const RowBatch& batch, int64_t day)
   return WriteSegment(dir, store.AllocateSegmentId(), day, batch, rows, {}, codec);
 }
 
+// Writes a segment of `rows` rows of `day` and commits it alone.
+void CommitOneDaySegment(Store& writer, int rows, int64_t day) {
+  auto info = AddSegment(writer, OneDayBatch(rows, day), day);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  Commit c;
+  c.added.push_back(*info);
+  Status s = writer.Commit(c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
 TEST(StoreTest, CommitIsVisibleAndDurable) {
   std::string dir = TempDir();
   std::string id;
@@ -111,17 +121,10 @@ TEST(StoreTest, ReadOnlyOpenOfMissingStoreIsNotFound) {
 // (a writer's rewrite: a new file) is read again from its start.
 TEST(StoreTest, ReadOnlyRefreshFollowsAppendsTornRecordsAndARewrittenManifest) {
   std::string dir = TempDir();
-  auto commit_segment = [&](Store& writer, int rows, int64_t day) {
-    auto info = AddSegment(writer, OneDayBatch(rows, day), day);
-    ASSERT_TRUE(info.ok()) << info.status().ToString();
-    Commit c;
-    c.added.push_back(*info);
-    ASSERT_TRUE(writer.Commit(c).ok());
-  };
   {
     auto writer = Store::Open(dir, Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    commit_segment(**writer, 10, 19001);
+    CommitOneDaySegment(**writer, 10, 19001);
   }
   auto ro = Store::Open(dir, Store::Mode::kReadOnly);
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
@@ -131,10 +134,10 @@ TEST(StoreTest, ReadOnlyRefreshFollowsAppendsTornRecordsAndARewrittenManifest) {
   {
     auto writer = Store::Open(dir, Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    commit_segment(**writer, 5, 19002);
+    CommitOneDaySegment(**writer, 5, 19002);
     ASSERT_TRUE((*ro)->Refresh().ok());
     EXPECT_EQ((*ro)->Snapshot()->row_count(), 15u);
-    commit_segment(**writer, 7, 19002);
+    CommitOneDaySegment(**writer, 7, 19002);
     ASSERT_TRUE((*ro)->Refresh().ok());
     EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
     EXPECT_EQ((*ro)->Snapshot()->segments().size(), 3u);
@@ -188,18 +191,10 @@ TEST(StoreTest, ReadOnlyRefreshFollowsAppendsTornRecordsAndARewrittenManifest) {
 // the session, and the handle keeps following the MANIFEST after it.
 TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
   std::string dir = TempDir();
-  auto commit_segment = [&](Store& writer, int rows, int64_t day) {
-    auto info = AddSegment(writer, OneDayBatch(rows, day), day);
-    ASSERT_TRUE(info.ok()) << info.status().ToString();
-    Commit c;
-    c.added.push_back(*info);
-    Status s = writer.Commit(c);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  };
   {
     auto writer = Store::Open(dir, Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    commit_segment(**writer, 10, 19001);
+    CommitOneDaySegment(**writer, 10, 19001);
   }
   auto ro = Store::Open(dir, Store::Mode::kReadOnly);
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
@@ -211,7 +206,7 @@ TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
     Status busy = (*ro)->BeginWrite();
     EXPECT_EQ(busy.code(), StatusCode::kResourceExhausted) << busy.ToString();
     EXPECT_FALSE((*ro)->writable());
-    commit_segment(**writer, 5, 19002);  // Not yet read by the handle.
+    CommitOneDaySegment(**writer, 5, 19002);  // Not yet read by the handle.
   }
   // A writer died mid-record after that commit.
   Commit torn;
@@ -230,7 +225,7 @@ TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
   auto refused = Store::Open(dir, Store::Mode::kReadWrite, SystemClock(),
                              std::chrono::milliseconds(0));
   EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
-  commit_segment(**ro, 7, 19003);
+  CommitOneDaySegment(**ro, 7, 19003);
   EXPECT_EQ((*ro)->Snapshot()->row_count(), 22u);
   (*ro)->EndWrite();
   EXPECT_FALSE((*ro)->writable());
@@ -248,13 +243,13 @@ TEST(StoreTest, WriteSessionOnAReadOnlyHandleCommitsAndReleasesTheLock) {
   {
     auto writer = Store::Open(dir, Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    commit_segment(**writer, 3, 19004);
+    CommitOneDaySegment(**writer, 3, 19004);
   }
   ASSERT_TRUE((*ro)->Refresh().ok());
   EXPECT_EQ((*ro)->Snapshot()->row_count(), 25u);
   // A second session reuses the handle.
   ASSERT_TRUE((*ro)->BeginWrite().ok());
-  commit_segment(**ro, 2, 19004);
+  CommitOneDaySegment(**ro, 2, 19004);
   (*ro)->EndWrite();
   auto fresh = Store::Open(dir, Store::Mode::kReadOnly);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
