@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/ingest_pipeline.h"
 #include "sql/exec/result_writer.h"
+#include "sql/exec/testing/ingest_for_test.h"
 #include "storage/store.h"
 
 namespace trailbook::sql {
@@ -27,17 +27,8 @@ class QueryEngineTest : public ::testing::Test {
     dir_ = (fs::temp_directory_path() /
             ("tb_query_engine_test_" + std::to_string(::getpid()))).string();
     fs::remove_all(dir_);
-    {
-      auto writer = storage::Store::Open(dir_, storage::Store::Mode::kReadWrite);
-      ASSERT_TRUE(writer.ok()) << writer.status().message();
-      ingest::IngestOptions options;
-      options.threads = 1;
-      options.segment_options.sync = false;
-      std::vector<std::string> paths{"tests/data/sql_fixture/events.json"};
-      auto summary = ingest::Ingest(**writer, paths, options, nullptr);
-      ASSERT_TRUE(summary.ok()) << summary.status().message();
-      ASSERT_FALSE(summary->anything_rejected());
-    }
+    Status ingested = testing::IngestForTest(dir_, testing::kSqlFixtureEvents);
+    ASSERT_TRUE(ingested.ok()) << ingested.ToString();
     auto store = storage::Store::Open(dir_, storage::Store::Mode::kReadOnly);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);

@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/ingest_pipeline.h"
 #include "sql/exec/query_engine.h"
+#include "sql/exec/testing/ingest_for_test.h"
 #include "storage/store.h"
 
 namespace trailbook::sql {
@@ -28,7 +28,7 @@ class SegmentPinTest : public ::testing::Test {
                .string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    Ingest("tests/data/sql_fixture/events.json");
+    Ingest(testing::kSqlFixtureEvents);
   }
 
   void TearDown() override {
@@ -37,15 +37,8 @@ class SegmentPinTest : public ::testing::Test {
   }
 
   void Ingest(const std::string& path) {
-    auto writer = storage::Store::Open(dir_ + "/store", storage::Store::Mode::kReadWrite);
-    ASSERT_TRUE(writer.ok()) << writer.status().message();
-    ingest::IngestOptions options;
-    options.threads = 1;
-    options.segment_options.sync = false;
-    std::vector<std::string> paths{path};
-    auto summary = ingest::Ingest(**writer, paths, options, nullptr);
-    ASSERT_TRUE(summary.ok()) << summary.status().message();
-    ASSERT_FALSE(summary->anything_rejected());
+    Status ingested = testing::IngestForTest(dir_ + "/store", path);
+    ASSERT_TRUE(ingested.ok()) << ingested.ToString();
   }
 
   // The ids and row counts of the store's committed segments.
