@@ -364,7 +364,7 @@ TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
   EXPECT_EQ(HttpServer::Create(broken, *env.handler).status().code(), StatusCode::kInvalidArgument);
 }
 
-// Sends `bytes` on a fresh connection and reads until the server closes it or `seconds`
+// Sends `bytes` on connection `fd` and reads until the server closes it or `seconds`
 // pass; returns what arrived.
 std::string Exchange(int fd, const std::string& bytes, double seconds) {
   if (!bytes.empty()) {
@@ -381,6 +381,14 @@ std::string Exchange(int fd, const std::string& bytes, double seconds) {
     if (n <= 0) break;
     received.append(buffer, static_cast<size_t>(n));
   }
+  return received;
+}
+
+// Exchange on a connection of its own to `port`, closed afterwards.
+std::string ExchangeOnce(int port, const std::string& bytes, double seconds) {
+  int fd = Connect(port);
+  std::string received = Exchange(fd, bytes, seconds);
+  ::close(fd);
   return received;
 }
 
@@ -438,13 +446,11 @@ TEST(HttpServerTest, GeneratedRequestIdsAreUuidShapedAndUnique) {
 TEST(HttpServerTest, HeadersBeyondTheLimitAre431BeforeTheHandler) {
   Env env;
   RunningServer server(env, {});
-  int fd = Connect(server.port());
   std::string request = "GET /v1/runbooks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                         env.Token({"runbook:run"}) + "\r\n";
   for (int i = 0; i < 64; ++i) request += "X-Junk-" + std::to_string(i) + ": " + std::string(1000, 'j') + "\r\n";
   request += "\r\n";
-  std::string reply = Exchange(fd, request, 5);
-  ::close(fd);
+  std::string reply = ExchangeOnce(server.port(), request, 5);
   EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply.substr(0, 200);
   EXPECT_NE(reply.find("\"status\":431"), std::string::npos) << reply;
   EXPECT_NE(reply.find("X-Request-Id: "), std::string::npos) << reply;
@@ -460,9 +466,7 @@ TEST(HttpServerTest, MalformedRequestsAre400AndClosed) {
                                  std::string("GET http://elsewhere/healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
                                  std::string("POST /v1/query HTTP/1.1\r\nHost: x\r\n"
                                              "Content-Length: 5\r\nContent-Length: 7\r\n\r\n")}) {
-    int fd = Connect(server.port());
-    std::string reply = Exchange(fd, bad, 5);
-    ::close(fd);
+    std::string reply = ExchangeOnce(server.port(), bad, 5);
     EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << bad << " -> " << reply.substr(0, 200);
     EXPECT_NE(reply.find("application/problem+json"), std::string::npos) << reply;
     EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
@@ -492,10 +496,9 @@ TEST(HttpServerTest, ExpectContinueIsAnsweredOnlyWithinTheBodyLimit) {
   EXPECT_NE(reply.find("\"n\":45"), std::string::npos) << reply;
 
   // Over the limit: 413 at once, never 100 Continue, and the handler never sees it.
-  fd = Connect(server.port());
-  std::string reply413 = Exchange(fd, "POST /v1/query HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+  std::string reply413 = ExchangeOnce(server.port(),
+                                      "POST /v1/query HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                                       "Content-Length: 5000\r\n\r\n", 3);
-  ::close(fd);
   EXPECT_EQ(reply413.rfind("HTTP/1.1 413", 0), 0u) << reply413.substr(0, 200);
   EXPECT_EQ(env.audit.size(), 1u);
 }
@@ -507,12 +510,10 @@ TEST(HttpServerTest, ChunkedUploadOverTheLimitIs413) {
   ServerOptions options;
   options.limits = limits;
   RunningServer server(env, options);
-  int fd = Connect(server.port());
   std::string request = "POST /v1/query HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 3; ++i) request += "200\r\n" + std::string(512, ' ') + "\r\n";
   request += "0\r\n\r\n";
-  std::string reply = Exchange(fd, request, 3);
-  ::close(fd);
+  std::string reply = ExchangeOnce(server.port(), request, 3);
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
   EXPECT_EQ(env.audit.size(), 0u);
 }
@@ -536,9 +537,8 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
 TEST(HttpServerTest, HeadAnswersTheLengthWithoutTheBody) {
   Env env;
   RunningServer server(env, {});
-  int fd = Connect(server.port());
-  std::string reply = Exchange(fd, "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5);
-  ::close(fd);
+  std::string reply =
+      ExchangeOnce(server.port(), "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5);
   ASSERT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
   size_t end = reply.find("\r\n\r\n");
   ASSERT_NE(end, std::string::npos);
