@@ -1,14 +1,9 @@
 #include "server/request_target.h"
 
+#include "base/hex.h"
+
 namespace trailbook::server {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Appends the percent-decoded `text` (which starts at byte `offset` of the target) to *out.
 Status Decode(std::string_view text, size_t offset, bool plus_is_space, bool is_path,
@@ -18,8 +13,8 @@ Status Decode(std::string_view text, size_t offset, bool plus_is_space, bool is_
     const size_t at = i;
     char c = text[i];
     if (c == '%') {
-      int hi = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
+      int hi = i + 2 < text.size() ? HexDigitValue(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? HexDigitValue(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         return InvalidArgument("request target: bad percent escape at byte " +
                                std::to_string(offset + at));

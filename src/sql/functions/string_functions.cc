@@ -12,6 +12,7 @@
 #include "sql/functions/function_families.h"
 #include "sql/functions/internal/array_binds.h"
 #include "sql/functions/kernel_templates.h"
+#include "base/hex.h"
 #include "base/utf8.h"
 
 namespace trailbook::sql {
@@ -262,13 +263,6 @@ SV UrlEncode(SV s, std::string& buf) {
   return buf;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Java's URLDecoder: '+' is a space, %XX a byte. Malformed escapes are errors.
 Result<SV> UrlDecode(SV s, std::string& buf) {
   buf.clear();
@@ -280,8 +274,8 @@ Result<SV> UrlDecode(SV s, std::string& buf) {
       if (i + 2 >= s.size()) {
         return InvalidArgument("Incomplete trailing escape (%) pattern");
       }
-      int hi = HexValue(s[i + 1]);
-      int lo = HexValue(s[i + 2]);
+      int hi = HexDigitValue(s[i + 1]);
+      int lo = HexDigitValue(s[i + 2]);
       if (hi < 0 || lo < 0) {
         return InvalidArgument("Illegal hex characters in escape (%) pattern: " +
                                std::string(s.substr(i, 3)));

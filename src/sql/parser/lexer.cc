@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "base/hex.h"
 #include "base/utf8.h"
 
 namespace trailbook::sql {
@@ -11,17 +12,11 @@ namespace {
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHexDigit(char c) { return HexDigitValue(c) >= 0; }
 bool IsWordStart(char c) { return IsAsciiLetter(c) || c == '_'; }
 bool IsWordChar(char c) { return IsAsciiLetter(c) || IsDigit(c) || c == '_'; }
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
 }
 
 // Decodes the well-formed UTF-8 sequence at `pos` (base/utf8.h's decoder); returns its
@@ -471,7 +466,7 @@ bool DecodeUnicodeEscapes(std::string_view body, char escape, std::string* out,
                  " hex digits after '" + std::string(1, escape) + (digits == 6 ? "+" : "") + "'";
         return false;
       }
-      cp = cp * 16 + static_cast<uint32_t>(HexValue(body[p]));
+      cp = cp * 16 + static_cast<uint32_t>(HexDigitValue(body[p]));
     }
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       *error = "invalid Unicode escape: " + CodePointName(cp) + " is not a valid code point";
