@@ -174,14 +174,24 @@ std::optional<std::vector<Value>> SlotValues(const std::vector<PlanSlot>& slots,
 
 }  // namespace
 
-Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(std::string_view sql) const {
+Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(
+    std::string_view sql, const std::string* signature,
+    std::shared_ptr<const PlanTemplate>* plan) const {
+  if (plan != nullptr) plan->reset();
   const bool cacheable = sql.size() <= kMaxCachedStatementBytes;
   std::string key;
   if (cacheable) {
     key.assign(sql);
     std::lock_guard<std::mutex> lock(statements_mu_);
     auto it = statements_.find(key);
-    if (it != statements_.end()) return it->second.statement;
+    if (it != statements_.end()) {
+      if (signature != nullptr && plan != nullptr) {
+        for (const auto& [sig, cached] : it->second.plans) {
+          if (sig == *signature) *plan = cached;
+        }
+      }
+      return it->second.statement;
+    }
   }
   TB_ASSIGN_OR_RETURN(std::unique_ptr<Statement> parsed, Parse(sql));
   std::shared_ptr<const Statement> statement(std::move(parsed));
@@ -192,18 +202,6 @@ Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(std::string_vi
     if (entry.statement == nullptr) entry.statement = statement;
   }
   return statement;
-}
-
-std::shared_ptr<const QueryEngine::PlanTemplate> QueryEngine::FindPlan(
-    std::string_view sql, const std::string& signature) const {
-  if (sql.size() > kMaxCachedStatementBytes) return nullptr;
-  std::lock_guard<std::mutex> lock(statements_mu_);
-  auto it = statements_.find(std::string(sql));
-  if (it == statements_.end()) return nullptr;
-  for (const auto& [sig, plan] : it->second.plans) {
-    if (sig == signature) return plan;
-  }
-  return nullptr;
 }
 
 void QueryEngine::StorePlan(std::string_view sql, const std::string& signature,
@@ -226,7 +224,6 @@ void QueryEngine::StorePlan(std::string_view sql, const std::string& signature,
 Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
                                                           const QueryOptions& options) const {
   auto start = std::chrono::steady_clock::now();
-  TB_ASSIGN_OR_RETURN(std::shared_ptr<const Statement> statement, ParseCached(sql));
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock();
   int64_t now_us = clock.NowMicros();
   BinderContext bc;
@@ -245,8 +242,9 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   // itself, so a cached plan would show the first execution's values there: a caller that
   // wants the plan text (dry runs, the CLI) binds afresh and leaves the cache alone.
   const std::string signature = BindingSignature(options);
-  std::shared_ptr<const PlanTemplate> plan =
-      options.explain ? nullptr : FindPlan(sql, signature);
+  std::shared_ptr<const PlanTemplate> plan;
+  TB_ASSIGN_OR_RETURN(std::shared_ptr<const Statement> statement,
+                      ParseCached(sql, options.explain ? nullptr : &signature, &plan));
   bool cached = plan != nullptr;
   if (plan == nullptr && !options.explain) {
     BinderContext tagged = bc;

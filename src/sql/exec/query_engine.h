@@ -149,18 +149,20 @@ class QueryEngine {
   const FunctionRegistry& functions() const { return functions_; }
 
  private:
-  // Returns the parsed form of `sql`, from the statement cache when the same text was parsed
-  // before. Parsing depends on the text alone (parameters, constraints and now() are bound
-  // later, per execution), and parsed trees are immutable, so one tree serves every
-  // execution of a runbook's query. Errors: as Parse (failures are not cached).
-  Result<std::shared_ptr<const Statement>> ParseCached(std::string_view sql) const;
-
   // A statement bound and optimized once with tagged slots (BinderContext::tag_slots) for
   // one binding signature; `query.reusable` false means every execution binds afresh.
   struct PlanTemplate;
-  // Returns the cached plan of `sql` for `signature`, or null.
-  std::shared_ptr<const PlanTemplate> FindPlan(std::string_view sql,
-                                               const std::string& signature) const;
+
+  // Returns the parsed form of `sql`, from the statement cache when the same text was parsed
+  // before. Parsing depends on the text alone (parameters, constraints and now() are bound
+  // later, per execution), and parsed trees are immutable, so one tree serves every
+  // execution of a runbook's query. With `signature`, also sets *plan, in the same cache
+  // lookup, to the plan cached for that binding signature (null when none). Errors: as
+  // Parse (failures are not cached).
+  Result<std::shared_ptr<const Statement>> ParseCached(
+      std::string_view sql, const std::string* signature = nullptr,
+      std::shared_ptr<const PlanTemplate>* plan = nullptr) const;
+
   void StorePlan(std::string_view sql, const std::string& signature,
                  std::shared_ptr<const PlanTemplate> plan) const;
 
