@@ -383,6 +383,10 @@ std::string Store::Property(const std::string& key) const {
 
 Status Store::Refresh() {
   if (writable()) return Status::OK();
+  return CatchUpWithManifest();
+}
+
+Status Store::CatchUpWithManifest() {
   std::string path = dir_ + "/" + kManifestName;
   if (read_manifest_.inode != 0) {
     // The MANIFEST is append-only until a writer replaces it whole: when it is the same file,
@@ -426,34 +430,8 @@ Status Store::BeginWrite() {
   // Under the lock no other writer appends: catch up with everything committed, then make
   // the MANIFEST end exactly at the last complete record.
   Status s = [&]() -> Status {
+    TB_RETURN_IF_ERROR(CatchUpWithManifest());
     std::string path = dir_ + "/" + kManifestName;
-    std::string bytes;
-    uint64_t device = 0, inode = 0;
-    bool same = read_manifest_.inode != 0;
-    if (same) {
-      TB_RETURN_IF_ERROR(
-          ReadManifestFrom(path, read_manifest_.valid_bytes, &bytes, &device, &inode));
-      same = device == read_manifest_.device && inode == read_manifest_.inode;
-    }
-    if (same) {
-      size_t valid = 0;
-      uint64_t records = state_.records;
-      Status replayed = ReplayManifest(bytes, &state_, &valid);
-      same = replayed.ok();
-      if (same) {
-        read_manifest_.valid_bytes += valid;
-        if (state_.records != records) TB_RETURN_IF_ERROR(PublishSnapshot());
-      }
-    }
-    if (!same) {
-      TB_RETURN_IF_ERROR(ReadManifestFrom(path, 0, &bytes, &device, &inode));
-      ManifestState state;
-      size_t valid = 0;
-      TB_RETURN_IF_ERROR(ReplayManifest(bytes, &state, &valid).WithContext(dir_));
-      read_manifest_ = {device, inode, valid};
-      state_ = std::move(state);
-      TB_RETURN_IF_ERROR(PublishSnapshot());
-    }
     TB_ASSIGN_OR_RETURN(manifest_, io::AppendFile::Open(path));
     if (manifest_->size() > read_manifest_.valid_bytes) {
       // A writer died mid-record; its record was never acknowledged, so drop it.

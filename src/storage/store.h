@@ -155,6 +155,11 @@ class Store {
   Store(std::string dir, const Clock& clock) : dir_(std::move(dir)), clock_(clock) {}
   Status Load(bool writable);
   Status PublishSnapshot() TB_EXCLUDES(mu_);
+  // Brings state_ up to the MANIFEST on disk: replays only the records appended since the
+  // last read when it is still the same file (device, inode), else the whole file, and
+  // publishes a snapshot when anything changed. After an error the next call reads the
+  // whole file.
+  Status CatchUpWithManifest() TB_EXCLUDES(mu_);
   Status RemoveOrphans();
   Status MaybeRewriteManifest();
   // Reads journal records appended since the last call into journal_.
