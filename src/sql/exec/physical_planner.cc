@@ -34,52 +34,16 @@ void CollectReferenced(const LogicalOperator& op, std::vector<ColumnBinding>* ou
   auto add = [&](const BoundExpr& e) { CollectBindings(e, out); };
   switch (op.kind) {
     case LogicalOperatorKind::kScan: break;  // its filters read columns themselves
-    case LogicalOperatorKind::kValues:
-      for (const auto& row : op.As<LogicalValues>().rows) {
-        for (const auto& e : row) add(*e);
-      }
-      break;
-    case LogicalOperatorKind::kFilter:
-      for (const auto& e : op.As<LogicalFilter>().conditions) add(*e);
-      break;
-    case LogicalOperatorKind::kProject:
-      for (const auto& e : op.As<LogicalProject>().exprs) add(*e);
-      break;
-    case LogicalOperatorKind::kAggregate: {
-      const auto& a = op.As<LogicalAggregate>();
-      for (const auto& g : a.groups) add(*g);
-      for (const auto& agg : a.aggregates) {
-        for (const auto& e : agg.args) add(*e);
-        if (agg.filter) add(*agg.filter);
-        for (const auto& o : agg.order_by) add(*o.expr);
-      }
-      break;
-    }
-    case LogicalOperatorKind::kWindow: {
-      const auto& w = op.As<LogicalWindow>();
+    case LogicalOperatorKind::kWindow:
       for (const auto& c : op.children[0]->OutputBindings()) out->push_back(c);
-      for (const auto& f : w.functions) {
-        for (const auto& e : f.args) add(*e);
-        for (const auto& e : f.partition_by) add(*e);
-        for (const auto& o : f.order_by) add(*o.expr);
-      }
-      break;
-    }
-    case LogicalOperatorKind::kSort:
-      for (const auto& o : op.As<LogicalSort>().orders) add(*o.expr);
-      break;
-    case LogicalOperatorKind::kLimit: break;
-    case LogicalOperatorKind::kJoin:
-      for (const auto& e : op.As<LogicalJoin>().conditions) add(*e);
-      break;
-    case LogicalOperatorKind::kUnnest:
-      for (const auto& e : op.As<LogicalUnnest>().args) add(*e);
+      ForEachOperatorExpression(op, add);
       break;
     case LogicalOperatorKind::kSetOperation:
       for (const auto& c : op.children) {
         for (const auto& b : c->OutputBindings()) out->push_back(b);
       }
       break;
+    default: ForEachOperatorExpression(op, add); break;
   }
   for (const auto& c : op.children) CollectReferenced(*c, out);
 }

@@ -246,6 +246,55 @@ std::string PlanToString(const LogicalOperator& root) {
   return out;
 }
 
+void ForEachOperatorExpression(const LogicalOperator& op,
+                               const std::function<void(const BoundExpr&)>& fn) {
+  auto orders = [&](const std::vector<BoundOrder>& list) {
+    for (const BoundOrder& o : list) fn(*o.expr);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kScan:
+      for (const auto& e : op.As<LogicalScan>().filters) fn(*e);
+      break;
+    case LogicalOperatorKind::kValues:
+      for (const auto& row : op.As<LogicalValues>().rows) {
+        for (const auto& e : row) fn(*e);
+      }
+      break;
+    case LogicalOperatorKind::kFilter:
+      for (const auto& e : op.As<LogicalFilter>().conditions) fn(*e);
+      break;
+    case LogicalOperatorKind::kProject:
+      for (const auto& e : op.As<LogicalProject>().exprs) fn(*e);
+      break;
+    case LogicalOperatorKind::kAggregate: {
+      const auto& a = op.As<LogicalAggregate>();
+      for (const auto& g : a.groups) fn(*g);
+      for (const BoundAggregate& agg : a.aggregates) {
+        for (const auto& e : agg.args) fn(*e);
+        if (agg.filter) fn(*agg.filter);
+        orders(agg.order_by);
+      }
+      break;
+    }
+    case LogicalOperatorKind::kWindow:
+      for (const BoundWindowFunction& f : op.As<LogicalWindow>().functions) {
+        for (const auto& e : f.args) fn(*e);
+        for (const auto& e : f.partition_by) fn(*e);
+        orders(f.order_by);
+      }
+      break;
+    case LogicalOperatorKind::kSort: orders(op.As<LogicalSort>().orders); break;
+    case LogicalOperatorKind::kLimit: break;
+    case LogicalOperatorKind::kJoin:
+      for (const auto& e : op.As<LogicalJoin>().conditions) fn(*e);
+      break;
+    case LogicalOperatorKind::kUnnest:
+      for (const auto& e : op.As<LogicalUnnest>().args) fn(*e);
+      break;
+    case LogicalOperatorKind::kSetOperation: break;
+  }
+}
+
 namespace {
 
 void VisitOperator(const LogicalOperator& op, const std::function<void(const BoundExpr&)>& fn,
@@ -253,59 +302,14 @@ void VisitOperator(const LogicalOperator& op, const std::function<void(const Bou
   // Subquery plans are shared by clones of their expression: visit each once.
   if (std::find(seen->begin(), seen->end(), &op) != seen->end()) return;
   seen->push_back(&op);
-  auto visit = [&](const BoundExpr& root) {
+  ForEachOperatorExpression(op, [&](const BoundExpr& root) {
     fn(root);
     VisitExpr(root, [&](const BoundExpr& e) {
       if (e.kind == BoundExprKind::kSubquery && e.subquery != nullptr) {
         VisitOperator(*e.subquery, fn, seen);
       }
     });
-  };
-  auto orders = [&](const std::vector<BoundOrder>& list) {
-    for (const BoundOrder& o : list) visit(*o.expr);
-  };
-  switch (op.kind) {
-    case LogicalOperatorKind::kScan:
-      for (const auto& e : op.As<LogicalScan>().filters) visit(*e);
-      break;
-    case LogicalOperatorKind::kValues:
-      for (const auto& row : op.As<LogicalValues>().rows) {
-        for (const auto& e : row) visit(*e);
-      }
-      break;
-    case LogicalOperatorKind::kFilter:
-      for (const auto& e : op.As<LogicalFilter>().conditions) visit(*e);
-      break;
-    case LogicalOperatorKind::kProject:
-      for (const auto& e : op.As<LogicalProject>().exprs) visit(*e);
-      break;
-    case LogicalOperatorKind::kAggregate: {
-      const auto& a = op.As<LogicalAggregate>();
-      for (const auto& g : a.groups) visit(*g);
-      for (const BoundAggregate& agg : a.aggregates) {
-        for (const auto& e : agg.args) visit(*e);
-        if (agg.filter) visit(*agg.filter);
-        orders(agg.order_by);
-      }
-      break;
-    }
-    case LogicalOperatorKind::kWindow:
-      for (const BoundWindowFunction& f : op.As<LogicalWindow>().functions) {
-        for (const auto& e : f.args) visit(*e);
-        for (const auto& e : f.partition_by) visit(*e);
-        orders(f.order_by);
-      }
-      break;
-    case LogicalOperatorKind::kSort: orders(op.As<LogicalSort>().orders); break;
-    case LogicalOperatorKind::kLimit: break;
-    case LogicalOperatorKind::kJoin:
-      for (const auto& e : op.As<LogicalJoin>().conditions) visit(*e);
-      break;
-    case LogicalOperatorKind::kUnnest:
-      for (const auto& e : op.As<LogicalUnnest>().args) visit(*e);
-      break;
-    case LogicalOperatorKind::kSetOperation: break;
-  }
+  });
   for (const auto& c : op.children) VisitOperator(*c, fn, seen);
 }
 

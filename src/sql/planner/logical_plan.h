@@ -287,6 +287,13 @@ struct BoundQuery {
 // Returns an indented rendering of the plan (one operator per line), for tests and EXPLAIN.
 std::string PlanToString(const LogicalOperator& root);
 
+// Calls `fn` on each expression root `op` itself holds: scan filters, VALUES rows, filter
+// conditions, projections, groups, aggregate arguments, filters and orders, window function
+// arguments, partitions and orders, sort orders, join conditions, UNNEST arguments. Not
+// its children's, nor those inside subquery plans.
+void ForEachOperatorExpression(const LogicalOperator& op,
+                               const std::function<void(const BoundExpr&)>& fn);
+
 // Calls `fn` on every expression root of `op` and of the operators below it (filters,
 // projections, groups, aggregate arguments and filters, orders, window functions, join
 // conditions, UNNEST arguments, VALUES rows), including those of subquery plans (kSubquery
