@@ -81,8 +81,12 @@ Status AppendSegmentRows(const SegmentReader& segment, RowBatch* batch) {
 }  // namespace
 
 size_t CountSmallSegments(const StoreSnapshot& snapshot, const SegmentCompactionOptions& options) {
+  std::map<int64_t, size_t> by_day;
+  for (const SegmentInfo& info : snapshot.infos()) {
+    if (IsSmall(info, options)) ++by_day[info.day];
+  }
   size_t n = 0;
-  for (const SegmentInfo& info : snapshot.infos()) n += IsSmall(info, options) ? 1u : 0u;
+  for (const auto& [day, count] : by_day) n += count >= options.min_segments ? count : 0;
   return n;
 }
 

@@ -53,12 +53,15 @@ struct SegmentCompaction {
   uint64_t rows = 0;              // Rows copied (equal in inputs and outputs).
 };
 
-// Returns how many committed segments of `snapshot` the options call small and do not keep
-// (the journal tail's in-memory segments are not counted). Cheap: reads the infos only.
+// Returns how many committed segments of `snapshot` CompactSegments would merge: those the
+// options call small and do not keep, in UTC days holding at least options.min_segments
+// of them (a day's lone merged segment does not count, so a long-running store does not
+// look due for compaction forever). The journal tail's in-memory segments never count.
+// Cheap: reads the infos only.
 size_t CountSmallSegments(const StoreSnapshot& snapshot, const SegmentCompactionOptions& options);
 
-// Merges the small segments (CountSmallSegments) of each UTC day that holds at least
-// options.min_segments of them, all days in one commit; does nothing (and commits
+// Merges the small segments of each UTC day that holds at least options.min_segments of
+// them (those CountSmallSegments counts), all days in one commit; does nothing (and commits
 // nothing) when no day qualifies. REQUIRES: `store` is writable. Errors: kInvalidArgument
 // (options out of range), kCorruption (an input segment does not decode; nothing is
 // committed), kIOError and the store's commit errors (the written files are orphans the

@@ -182,6 +182,17 @@ TEST(SegmentCompactionTest, LeavesLargeSegmentsAndDaysBelowTheThresholdAlone) {
   EXPECT_EQ(done->segments_added, 0u);
   EXPECT_EQ((*store)->Snapshot()->sequence(), sequence);  // nothing committed
 
+  EXPECT_EQ(CountSmallSegments(*(*store)->Snapshot(), options), 0u);  // below min_segments
+  // One small segment in each of other days: nothing to merge there, nothing counted.
+  CommitSegment(**store, VariedBatch(100, 3, day + 1), day + 1, kSegmentAuditOnly);
+  CommitSegment(**store, VariedBatch(200, 3, day + 2), day + 2, kSegmentAuditOnly);
+  EXPECT_EQ(CountSmallSegments(*(*store)->Snapshot(), {}), 3u);
+  done = CompactSegments(**store, {});
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->segments_removed, 3u);
+  EXPECT_EQ(CountSmallSegments(*(*store)->Snapshot(), {}), 0u);
+  EXPECT_EQ((*store)->Snapshot()->segments().size(), 3u);  // one per day
+
   // Segments at or over small_segment_bytes are not small.
   options.min_segments = 2;
   options.small_segment_bytes = 1;
@@ -191,14 +202,15 @@ TEST(SegmentCompactionTest, LeavesLargeSegmentsAndDaysBelowTheThresholdAlone) {
   EXPECT_EQ(done->segments_added, 0u);
 
   // max_segment_rows cuts a day into several merged segments.
+  for (int f = 0; f < 3; ++f) CommitSegment(**store, VariedBatch(300 + f * 10, 10, day + 3), day + 3, kSegmentAuditOnly);
   options.small_segment_bytes = 16u << 20;
   options.max_segment_rows = 20;
   done = CompactSegments(**store, options);
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->segments_removed, 2u);  // 10+10; the third would pass 20 rows
   EXPECT_EQ(done->segments_added, 1u);
-  EXPECT_EQ((*store)->Snapshot()->segments().size(), 2u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 30u);
+  EXPECT_EQ((*store)->Snapshot()->segments().size(), 5u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 66u);
 }
 
 TEST(SegmentCompactionTest, KeepsTheSegmentsItIsToldToKeep) {
