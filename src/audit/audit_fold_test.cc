@@ -14,6 +14,7 @@
 #include "io/file.h"
 #include "sql/exec/query_engine.h"
 #include "storage/manifest.h"
+#include "storage/segment_compaction.h"
 #include "storage/store.h"
 
 namespace trailbook::audit {
@@ -297,6 +298,71 @@ TEST(AuditFoldTest, ProcessesAppendingAtOnceLoseNothing) {
 TEST(AuditFoldTest, KillDuringAppendKeepsTheChainVerifiable) { KillLoop(5, false, 42); }
 
 TEST(AuditFoldTest, KillDuringFoldNeitherLosesNorDuplicates) { KillLoop(5, true, 43); }
+
+TEST(AuditFoldTest, KillDuringCompactionNeitherLosesNorDuplicates) { KillLoop(8, true, 44, true); }
+
+TEST(AuditFoldTest, CompactionKeepsEveryEventFieldAndTheChain) {
+  constexpr int kFolds = 20;
+  size_t ingest_segments = 0;
+  std::string dir = StoreWithFolds(kFolds, &ingest_segments);
+  const std::string all_json =
+      "SELECT eventJson FROM events ORDER BY eventID";
+  std::vector<std::string> before;
+  size_t audit_segments_before = 0;
+  uint64_t rows_before = 0;
+  {
+    auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+    ASSERT_TRUE(store.ok());
+    sql::QueryStats stats;
+    before = RunQuery(**store, all_json, {}, &stats);
+    audit_segments_before = storage::CountSmallSegments(*(*store)->Snapshot(), {});
+    rows_before = (*store)->Snapshot()->row_count();
+  }
+  EXPECT_EQ(audit_segments_before, static_cast<size_t>(kFolds));
+  {
+    auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok());
+    auto done = storage::CompactSegments(**store, {});
+    ASSERT_TRUE(done.ok()) << done.status().ToString();
+    EXPECT_EQ(done->segments_removed, static_cast<uint64_t>(kFolds));
+    EXPECT_EQ(done->rows, static_cast<uint64_t>(kFolds));
+  }
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok());
+  auto snap = (*store)->Snapshot();
+  EXPECT_EQ(snap->infos().size(), ingest_segments + 1);  // Ingest's untouched, one audit.
+  EXPECT_EQ(snap->row_count(), rows_before);
+  sql::QueryStats stats;
+  EXPECT_EQ(RunQuery(**store, all_json, {}, &stats), before);
+  EXPECT_EQ(Counts(dir), Both(kFolds));
+  // Still audit-only: a caller without audit:read skips it unopened.
+  sql::QueryStats hidden;
+  auto visible = RunQuery(**store, "SELECT count(*) FROM events WHERE eventSource = 'trailbook.audit'",
+                          HidingAudit(), &hidden);
+  ASSERT_EQ(visible.size(), 1u);
+  EXPECT_EQ(visible[0], "0");
+  EXPECT_LE(hidden.segments_prepared, ingest_segments);
+  auto report = VerifyAuditTrail(dir, {});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+  EXPECT_EQ(report->last_sequence, static_cast<uint64_t>(kFolds));
+  // The chain continues after compaction, and later folds and compactions keep it whole.
+  {
+    auto log = AuditLog::Open(dir, {});
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append(Event(100)).ok());
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(FoldAuditJournal(**writer).ok());
+    auto done = storage::CompactSegments(**writer, {});
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->segments_removed, 2u);
+  }
+  EXPECT_EQ(Counts(dir), Both(kFolds + 1));
+  report = VerifyAuditTrail(dir, {});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+}
 
 }  // namespace
 }  // namespace trailbook::audit

@@ -10,5 +10,7 @@ TEST(AuditKillSlowTest, KillDuringAppendManyTimes) { testing::KillLoop(100, fals
 
 TEST(AuditKillSlowTest, KillDuringFoldManyTimes) { testing::KillLoop(100, true, 8); }
 
+TEST(AuditKillSlowTest, KillDuringCompactionManyTimes) { testing::KillLoop(100, true, 9, true); }
+
 }  // namespace
 }  // namespace trailbook::audit

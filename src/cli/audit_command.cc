@@ -1,17 +1,23 @@
 // trailbook audit verify [--store DIR] [--from T] [--to T] [--jwks FILE] [--json]
 // trailbook audit digest [--store DIR] --key FILE [--account ID] [--region R]
 // trailbook audit export [--store DIR] [--from T] [--to T] OUT
+// trailbook audit compact [--store DIR] [--min-segments N]
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 
 #include "audit/audit_export.h"
+#include "audit/audit_fold.h"
 #include "audit/audit_log.h"
 #include "audit/audit_verifier.h"
 #include "base/timestamp.h"
 #include "cli/command.h"
 #include "cli/exit_code.h"
 #include "cli/store_flags.h"
+#include "server/audit_folder.h"
+#include "storage/segment_compaction.h"
+#include "storage/store.h"
 
 namespace trailbook::cli {
 namespace {
@@ -26,6 +32,7 @@ struct AuditFlags {
   std::string account = "000000000000";
   std::string region = "local";
   std::string out;
+  size_t min_segments = 2;
 };
 
 int Fail(const Status& status) {
@@ -118,6 +125,29 @@ int RunExport(const AuditFlags& flags) {
   return 0;
 }
 
+// Folds the journal, then merges the small audit-only segments of each UTC day.
+int RunCompact(const AuditFlags& flags) {
+  // A server folding audit events holds the writer lock for milliseconds at a time.
+  auto store = storage::Store::Open(ResolveStoreDir(flags.store), storage::Store::Mode::kReadWrite,
+                                    SystemClock(), std::chrono::seconds(10));
+  if (!store.ok()) return Fail(store.status());
+  auto folded = audit::FoldAuditJournal(**store);
+  if (!folded.ok()) return Fail(folded.status().WithContext("folding the audit journal"));
+  storage::SegmentCompactionOptions options;
+  options.min_segments = flags.min_segments;
+  auto pinned = server::SnapshotPinnedSegments((*store)->dir());
+  if (!pinned.ok()) return Fail(pinned.status());
+  options.keep = std::move(pinned).value();
+  auto compacted = storage::CompactSegments(**store, options);
+  if (!compacted.ok()) return Fail(compacted.status());
+  std::printf("folded %llu audit events; merged %llu small audit segments into %llu (%llu events)\n",
+              static_cast<unsigned long long>(folded->events),
+              static_cast<unsigned long long>(compacted->segments_removed),
+              static_cast<unsigned long long>(compacted->segments_added),
+              static_cast<unsigned long long>(compacted->rows));
+  return 0;
+}
+
 }  // namespace
 
 void AddAuditCommand(CLI::App& app, CommandAction& action) {
@@ -155,6 +185,17 @@ void AddAuditCommand(CLI::App& app, CommandAction& action) {
   exp->add_option("--to", flags->to, "Only events (and digests) up to this time");
   exp->add_option("out", flags->out, "Output directory")->required();
   exp->callback([flags, &action] { action = [flags] { return RunExport(*flags); }; });
+
+  CLI::App* compact = cmd->add_subcommand(
+      "compact",
+      "Fold the audit journal, then merge each UTC day's small audit segments into one "
+      "(lossless; one atomic commit; docs/format/audit.md)");
+  AddStoreFlag(compact, &flags->store);
+  compact->add_option("--min-segments", flags->min_segments,
+                      "Merge a day only when it holds at least this many small segments "
+                      "(default 2)")
+      ->check(CLI::Range(size_t{2}, size_t{1000000}));
+  compact->callback([flags, &action] { action = [flags] { return RunCompact(*flags); }; });
 }
 
 }  // namespace trailbook::cli

@@ -151,4 +151,24 @@ TRAILBOOK_AUDIT_DIGEST_KEY=$DIGEST_KEY TRAILBOOK_AUDIT_DIGEST_INTERVAL=1 expect 
 expect 0 "$TB" audit verify --store "$STORE" --jwks "$WORK/digest/jwks.json"
 contains "$WORK/out" 'digests: 2'
 
+# Compaction: the first compact folds the journal into one audit segment; after one more
+# audited command the second folds a second one and merges the two. Nothing is lost.
+audit_rows() {
+  expect 0 "$TB" query --store "$STORE" --token "$AUDIT_TOKEN" --format csv \
+    "SELECT count(*) AS n, count(DISTINCT eventID) AS d FROM events WHERE eventSource = 'trailbook.audit'"
+  tail -1 "$WORK/out" | tr -d '\r'
+}
+expect 2 "$TB" audit compact --store "$STORE" --min-segments 1
+expect 0 "$TB" audit compact --store "$STORE"
+contains "$WORK/out" 'merged 0 small audit segments into 0'
+BEFORE=$(audit_rows)
+expect 0 "$TB" audit compact --store "$STORE"
+contains "$WORK/out" 'merged 2 small audit segments into 1'
+AFTER=$(audit_rows)
+# Each audit_rows query is itself audited (one more event each time).
+[[ ${BEFORE%%,*} -gt 0 && ${AFTER%%,*} == $(( ${BEFORE%%,*} + 1 )) ]] || fail "audit rows $BEFORE then $AFTER"
+[[ ${AFTER%%,*} == ${AFTER##*,} ]] || fail "duplicate audit events after compaction: $AFTER"
+expect 0 "$TB" audit verify --store "$STORE" --jwks "$WORK/digest/jwks.json"
+contains "$WORK/out" 'OK'
+
 finish

@@ -34,6 +34,7 @@ struct ServeFlags {
   std::string tls_cert, tls_key, snapshot_key, audit_digest_key;
   std::vector<std::string> trusted_proxies;
   std::vector<std::string> limits;
+  std::vector<std::string> audit_fold;
 };
 
 std::string Env(const char* name) {
@@ -108,6 +109,9 @@ Result<server::ServeConfig> BuildConfig(const ServeFlags& flags) {
   for (const std::string& limit : flags.limits) {
     TB_RETURN_IF_ERROR(server::ApplyServerLimit(limit, &config.server));
   }
+  for (const std::string& setting : flags.audit_fold) {
+    TB_RETURN_IF_ERROR(server::ApplyAuditFoldAssignment(setting, &config));
+  }
   TB_RETURN_IF_ERROR(server::ValidateServeConfig(config));
   return config;
 }
@@ -179,6 +183,9 @@ void AddServeCommand(CLI::App& app, CommandAction& action) {
                   "Address or CIDR whose X-Forwarded-For is believed (repeatable)");
   cmd->add_option("--limit", flags->limits,
                   "A server limit as name=value, e.g. max_body_bytes=65536 (repeatable; docs/server.md)");
+  cmd->add_option("--audit-fold", flags->audit_fold,
+                  "An audit fold setting as key=value, e.g. audit_fold_max_age_s=30 "
+                  "(repeatable; the audit_fold_*/audit_compact_segments keys of docs/server.md)");
   cmd->callback([flags, &action] { action = [flags] { return RunServe(*flags); }; });
 }
 

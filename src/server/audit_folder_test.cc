@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdio>
 
 #include <memory>
@@ -10,6 +13,10 @@
 #include <thread>
 
 #include "audit/audit_log.h"
+#include "audit/audit_verifier.h"
+#include "base/clock.h"
+#include "storage/audit_journal.h"
+#include "storage/segment_compaction.h"
 #include "storage/store.h"
 
 namespace trailbook::server {
@@ -147,15 +154,222 @@ TEST(AuditFolderTest, BackgroundRoundsFoldUntilStopped) {
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  AuditFolder folder(**store, std::chrono::milliseconds(20));
+  AuditFoldPolicy every_round;
+  every_round.max_age = std::chrono::seconds(0);
+  AuditFolder folder(**store, std::chrono::milliseconds(20), every_round);
   folder.Start();
   Append(**log, 5);
   for (int i = 0; i < 500 && (*store)->Snapshot()->journal_rows() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);  // Folded by a round, not by Stop.
+  folder.Stop();
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 5u);
+}
+
+// A policy that never folds on its own: each test lowers one threshold.
+AuditFoldPolicy Never() {
+  AuditFoldPolicy p;
+  p.tail_bytes = uint64_t{1} << 40;
+  p.tail_batches = uint64_t{1} << 40;
+  p.max_age = std::chrono::hours(1000);
+  p.compact_segments = 0;
+  return p;
+}
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+size_t AuditSegments(const storage::StoreSnapshot& snap) {
+  size_t n = 0;
+  for (const storage::SegmentInfo& info : snap.infos()) {
+    n += (info.flags & storage::kSegmentAuditOnly) != 0 &&
+                 (info.id & storage::kJournalSegmentIdBit) == 0
+             ? 1
+             : 0;
+  }
+  return n;
+}
+
+TEST(AuditFolderTest, DoesNotFoldBelowTheThresholdsAndFoldsOnceTheTailIsOldEnough) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  FakeClock clock(1'000'000'000);
+  AuditFoldPolicy policy = Never();
+  policy.max_age = std::chrono::seconds(60);
+  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
+  auto round = folder.RunRound();  // No journal: nothing to do.
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  Append(**log, 3);
+  round = folder.RunRound();  // The tail is first seen now.
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  clock.Advance(59'000'000);
+  Append(**log, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 4u);
+  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 0u);
+  clock.Advance(1'000'000);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_TRUE(round->folded);
+  EXPECT_EQ(round->events, 4u);
+  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
+  // The age counts from the first round that sees the next tail, not from the last fold.
+  clock.Advance(3600'000'000);
+  Append(**log, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  clock.Advance(60'000'000);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_EQ(round->events, 1u);
+}
+
+TEST(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBytes) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Append(**log, 1);
+  const uint64_t one = FileSize(dir + "/audit/journal.log");
+  ASSERT_GT(one, 0u);
+  FakeClock clock(1'000'000'000);
+  AuditFoldPolicy policy = Never();
+  policy.tail_bytes = one + 1;
+  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
+  auto round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  Append(**log, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_TRUE(round->folded);
+  EXPECT_EQ(round->events, 2u);
+}
+
+TEST(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  FakeClock clock(1'000'000'000);
+  AuditFoldPolicy policy = Never();
+  policy.tail_batches = 3;
+  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
+  Append(**log, 2);  // One batch each: appends one at a time.
+  EXPECT_EQ(JournalSegments(*(*store)->Snapshot()), 2u);
+  auto round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  Append(**log, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_TRUE(round->folded);
+  EXPECT_EQ(round->events, 3u);
+  EXPECT_EQ(JournalSegments(*(*store)->Snapshot()), 0u);
+}
+
+TEST(AuditFolderTest, StopFoldsWhatIsLeft) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  AuditFolder folder(**store, std::chrono::hours(1), Never());
+  folder.Start();
+  Append(**log, 4);
+  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 4u);
   folder.Stop();
   EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 5u);
+  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 4u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
+}
+
+TEST(AuditFolderTest, CompactionKeepsTheAuditSegmentCountBoundedUnderManySmallFolds) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  AuditFoldPolicy policy = Never();
+  policy.max_age = std::chrono::seconds(0);  // Fold every round that sees an event.
+  policy.compact_segments = 8;
+  AuditFolder folder(**store, std::chrono::seconds(1), policy);
+  constexpr int kFolds = 100;
+  size_t most = 0;
+  uint64_t compacted = 0;
+  for (int i = 0; i < kFolds; ++i) {
+    Append(**log, 1);
+    auto round = folder.RunRound();
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    ASSERT_EQ(round->events, 1u);
+    compacted += round->segments_compacted;
+    most = std::max(most, AuditSegments(*(*store)->Snapshot()));
+  }
+  EXPECT_LT(most, 8u);  // Without compaction: 100 (one per fold).
+  EXPECT_GE(compacted, 90u);
+  auto snap = (*store)->Snapshot();
+  EXPECT_EQ(snap->row_count(), static_cast<uint64_t>(kFolds));
+  EXPECT_EQ(snap->journal_rows(), 0u);
+  auto report = audit::VerifyAuditTrail(dir, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok());
+  EXPECT_EQ(report->last_sequence, static_cast<uint64_t>(kFolds));
+}
+
+TEST(AuditFolderTest, CompactionSkipsTheWriterWhileItIsBusyAndNeverBlocksTheFold) {
+  std::string dir = TempDir();
+  auto log = audit::AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  AuditFoldPolicy policy = Never();
+  policy.compact_segments = 3;
+  AuditFolder folder(**store, std::chrono::seconds(1), policy);
+  for (int i = 0; i < 2; ++i) {
+    Append(**log, 1);
+    ASSERT_TRUE(folder.FoldOnce().ok());
+  }
+  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 2u);
+  // An unreadable snapshot manifest: compaction stops (it might pin these segments), the
+  // fold goes on, and the round reports why.
+  ASSERT_EQ(::system(("mkdir -p " + dir + "/snapshots/20260101T120000.000000Z-0123456789abcdef && echo '{' > " +
+                      dir + "/snapshots/20260101T120000.000000Z-0123456789abcdef/manifest.json")
+                         .c_str()),
+            0);
+  Append(**log, 1);
+  auto round = folder.FoldOnce();
+  ASSERT_FALSE(round.ok());
+  EXPECT_NE(round.status().message().find("compacting audit segments"), std::string::npos)
+      << round.status().ToString();
+  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 3u);
+  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 3u);
+  ASSERT_EQ(::system(("rm -rf " + dir + "/snapshots").c_str()), 0);
+  {
+    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    round = folder.RunRound();
+    ASSERT_TRUE(round.ok()) << round.status().ToString();
+    EXPECT_TRUE(round->writer_busy);
+    EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 3u);
+  }
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_EQ(round->segments_compacted, 3u);
+  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 1u);
+  EXPECT_EQ((*store)->Snapshot()->row_count(), 3u);
 }
 
 }  // namespace

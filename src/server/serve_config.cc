@@ -112,14 +112,13 @@ Status ApplyServeYaml(std::string_view yaml_text, std::string_view source, Serve
           return InvalidArgument(Where(source, value, key) + ": expected 1..86400 seconds");
         }
         config->audit_digest_interval = std::chrono::seconds(seconds);
-      } else if (key == "audit_fold_interval_s") {
+      } else if (key.starts_with("audit_fold_") || key == "audit_compact_segments") {
         TB_ASSIGN_OR_RETURN(std::string text, Text(value, source, key));
-        int64_t seconds = 0;
-        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-        if (ec != std::errc() || ptr != text.data() + text.size() || seconds < 0 || seconds > 3600) {
-          return InvalidArgument(Where(source, value, key) + ": expected 0..3600 seconds");
+        Status applied = ApplyAuditFoldSetting(key, text, config);
+        if (!applied.ok()) {
+          return InvalidArgument(std::string(source) + ":" + std::to_string(value.Mark().line + 1) +
+                                 ": " + applied.message());
         }
-        config->audit_fold_interval = std::chrono::seconds(seconds);
       } else {
         return InvalidArgument(Where(source, entry.first, key) + ": unknown key");
       }
@@ -135,6 +134,61 @@ Status ApplyServeYaml(std::string_view yaml_text, std::string_view source, Serve
                            ": malformed YAML: " + e.msg);
   }
   return Status::OK();
+}
+
+Status ApplyAuditFoldSetting(std::string_view key, std::string_view text, ServeConfig* config) {
+  struct Setting {
+    std::string_view key;
+    int64_t min;
+    int64_t max;
+    std::string_view expected;
+  };
+  // The ranges keep a typo from disabling folding (0 bytes, 0 batches) or from keeping
+  // events in the journal tail for days.
+  static constexpr Setting kSettings[] = {
+      {"audit_fold_interval_s", 0, 3600, "0..3600 seconds"},
+      {"audit_fold_tail_bytes", 4096, int64_t{1} << 30, "4096..1073741824 bytes"},
+      {"audit_fold_tail_batches", 1, 1000000, "1..1000000 batch records"},
+      {"audit_fold_max_age_s", 0, 86400, "0..86400 seconds"},
+      {"audit_compact_segments", 0, 1000000, "0 (never) or 2..1000000 segments"},
+  };
+  const Setting* setting = nullptr;
+  for (const Setting& s : kSettings) {
+    if (s.key == key) setting = &s;
+  }
+  if (setting == nullptr) {
+    return InvalidArgument(std::string(key) +
+                           ": unknown key (audit_fold_interval_s, audit_fold_tail_bytes, "
+                           "audit_fold_tail_batches, audit_fold_max_age_s, audit_compact_segments)");
+  }
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || n < setting->min ||
+      n > setting->max || (key == "audit_compact_segments" && n == 1)) {
+    return InvalidArgument(std::string(key) + ": expected " + std::string(setting->expected) +
+                           ", got '" + std::string(text) + "'");
+  }
+  if (key == "audit_fold_interval_s") {
+    config->audit_fold_interval = std::chrono::seconds(n);
+  } else if (key == "audit_fold_tail_bytes") {
+    config->audit_fold.tail_bytes = static_cast<uint64_t>(n);
+  } else if (key == "audit_fold_tail_batches") {
+    config->audit_fold.tail_batches = static_cast<uint64_t>(n);
+  } else if (key == "audit_fold_max_age_s") {
+    config->audit_fold.max_age = std::chrono::seconds(n);
+  } else {
+    config->audit_fold.compact_segments = static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+Status ApplyAuditFoldAssignment(std::string_view assignment, ServeConfig* config) {
+  size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return InvalidArgument("--audit-fold '" + std::string(assignment) + "': expected key=value");
+  }
+  return ApplyAuditFoldSetting(assignment.substr(0, eq), assignment.substr(eq + 1), config)
+      .WithContext("--audit-fold");
 }
 
 Status ApplyServerLimit(std::string_view assignment, ServerOptions* options) {

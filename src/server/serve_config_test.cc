@@ -67,6 +67,65 @@ TEST(ServeConfigTest, RejectsTyposMissingKeysAndBadLimits) {
   EXPECT_NE(s.message().find("--jwks"), std::string::npos) << s.message();
 }
 
+TEST(ServeConfigTest, ReadsTheAuditFoldPolicyFromYamlAndFlags) {
+  ServeConfig config;
+  EXPECT_EQ(config.audit_fold.tail_bytes, 8u << 20);
+  EXPECT_EQ(config.audit_fold.tail_batches, 256u);
+  EXPECT_EQ(config.audit_fold.max_age.count(), 60);
+  EXPECT_EQ(config.audit_fold.compact_segments, 32u);
+  std::string yaml = R"(
+audit_fold_interval_s: 2
+audit_fold_tail_bytes: 65536
+audit_fold_tail_batches: 100
+audit_fold_max_age_s: 0
+audit_compact_segments: 0
+)";
+  Status s = ApplyServeYaml(yaml, "t.yaml", &config);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(config.audit_fold_interval.count(), 2);
+  EXPECT_EQ(config.audit_fold.tail_bytes, 65536u);
+  EXPECT_EQ(config.audit_fold.tail_batches, 100u);
+  EXPECT_EQ(config.audit_fold.max_age.count(), 0);
+  EXPECT_EQ(config.audit_fold.compact_segments, 0u);
+  ASSERT_TRUE(ApplyAuditFoldAssignment("audit_compact_segments=2", &config).ok());
+  EXPECT_EQ(config.audit_fold.compact_segments, 2u);
+  ASSERT_TRUE(ApplyAuditFoldAssignment("audit_fold_max_age_s=86400", &config).ok());
+  EXPECT_EQ(config.audit_fold.max_age.count(), 86400);
+}
+
+TEST(ServeConfigTest, RejectsBadAuditFoldSettingsNamingTheLineAndKey) {
+  struct Case {
+    std::string yaml;
+    std::string expect;
+  } cases[] = {
+      {"audit_fold_tail_bytes: 4095\n", "t.yaml:1: audit_fold_tail_bytes: expected 4096..1073741824 bytes, got '4095'"},
+      {"audit_fold_tail_bytes: 8MiB\n", "audit_fold_tail_bytes: expected 4096..1073741824 bytes, got '8MiB'"},
+      {"audit_fold_tail_bytes: 1073741825\n", "audit_fold_tail_bytes: expected"},
+      {"audit_fold_tail_batches: 0\n", "audit_fold_tail_batches: expected 1..1000000 batch records"},
+      {"audit_fold_max_age_s: -1\n", "audit_fold_max_age_s: expected 0..86400 seconds"},
+      {"audit_fold_max_age_s: 86401\n", "audit_fold_max_age_s: expected 0..86400 seconds"},
+      {"audit_compact_segments: 1\n", "audit_compact_segments: expected 0 (never) or 2..1000000"},
+      {"audit_compact_segments: ''\n", "audit_compact_segments: expected"},
+      {"store: x\naudit_fold_max_age: 5\n", "t.yaml:2: audit_fold_max_age: unknown key"},
+      {"audit_fold_tail_bytes: [1]\n", "audit_fold_tail_bytes: expected text"},
+  };
+  for (const Case& c : cases) {
+    ServeConfig config;
+    Status s = ApplyServeYaml(c.yaml, "t.yaml", &config);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.yaml;
+    EXPECT_NE(s.message().find(c.expect), std::string::npos) << s.message();
+    // A rejected value leaves the default.
+    EXPECT_EQ(config.audit_fold.tail_bytes, 8u << 20);
+  }
+  ServeConfig config;
+  for (const char* bad : {"audit_fold_tail_bytes", "=3", "nope=1", "audit_fold_tail_batches=x",
+                          "audit_fold_tail_batches=0", "store=/tmp"}) {
+    Status s = ApplyAuditFoldAssignment(bad, &config);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("--audit-fold"), std::string::npos) << s.message();
+  }
+}
+
 TEST(ServeConfigTest, LimitAssignmentsUseTheYamlNames) {
   ServerOptions options;
   ASSERT_TRUE(ApplyServerLimit("max_concurrent_queries=2", &options).ok());

@@ -126,7 +126,8 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeConfig& config) {
   backends.audit_verifier = s->audit_verifier_.get();
   s->handler_ = std::make_unique<ApiHandler>(std::move(api_options), backends);
   if (config.audit_fold_interval.count() > 0) {
-    s->folder_ = std::make_unique<AuditFolder>(*s->store_, config.audit_fold_interval);
+    s->folder_ = std::make_unique<AuditFolder>(*s->store_, config.audit_fold_interval,
+                                              config.audit_fold);
   }
   TB_ASSIGN_OR_RETURN(s->http_, HttpServer::Create(config.server, *s->handler_));
   return s;

@@ -2,7 +2,8 @@
 //
 // Test-only helpers shared by the audit tests: temporary stores, sample events, SQL counts
 // of audit events, and the kill loop (a child process appending, or appending and folding,
-// is SIGKILLed at random moments; the trail must still verify and show each event once).
+// or appending, folding and compacting, is SIGKILLed at random moments; the trail must
+// still verify and show each event once).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@
 #include "audit/audit_log.h"
 #include "audit/audit_verifier.h"
 #include "sql/exec/query_engine.h"
+#include "storage/segment_compaction.h"
 #include "storage/store.h"
 
 namespace trailbook::audit::testing {
@@ -61,9 +63,10 @@ inline std::pair<std::string, std::string> Both(uint64_t n) {
   return {std::to_string(n), std::to_string(n)};
 }
 
-// Kills a child process at a random moment while it appends (or folds), then checks that
-// the trail verifies, a new append continues the chain, and queries show each event once.
-inline void KillLoop(int rounds, bool fold, unsigned seed) {
+// Kills a child process at a random moment while it appends (or folds; with `compact`, also
+// merges the folded segments after every fold), then checks that the trail verifies, a new
+// append continues the chain, and queries show each event once.
+inline void KillLoop(int rounds, bool fold, unsigned seed, bool compact = false) {
   std::string dir = TempDir();
   { ASSERT_TRUE(AuditLog::Open(dir, {}).ok()); }
   std::mt19937 rng(seed);
@@ -75,9 +78,10 @@ inline void KillLoop(int rounds, bool fold, unsigned seed) {
       if (!log.ok()) ::_exit(2);
       for (int i = 0;; ++i) {
         if (!(*log)->Append(Event(i)).ok()) ::_exit(3);
-        if (fold && i % 7 == 0) {
+        if (fold && i % (compact ? 2 : 7) == 0) {
           auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
           if (!store.ok() || !FoldAuditJournal(**store).ok()) ::_exit(4);
+          if (compact && !storage::CompactSegments(**store, {}).ok()) ::_exit(5);
         }
       }
     }
@@ -95,6 +99,22 @@ inline void KillLoop(int rounds, bool fold, unsigned seed) {
     ASSERT_TRUE(report->ok()) << report->problems[0].detail;
     ASSERT_EQ(report->last_sequence, r->sequence);
     ASSERT_EQ(Counts(dir), Both(r->sequence));
+  }
+  if (compact) {
+    // Whatever the kills left (how far a child got depends on the machine's load), one more
+    // fold and compaction merges it all, and every event is still there once.
+    auto counts = Counts(dir);
+    {
+      auto store = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+      ASSERT_TRUE(store.ok());
+      ASSERT_TRUE(FoldAuditJournal(**store).ok());
+      ASSERT_TRUE(storage::CompactSegments(**store, {}).ok());
+      EXPECT_EQ(storage::CountSmallSegments(*(*store)->Snapshot(), {}), 0u);
+    }
+    EXPECT_EQ(Counts(dir), counts);
+    auto report = VerifyAuditTrail(dir, {});
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok());
   }
 }
 
