@@ -329,9 +329,14 @@ void Executor::Audit(const RequestOrigin& origin, const std::string& query_text,
     json::JsonWriter w;
     w.BeginObject();
     w.Key("verificationSteps");
-    std::vector<auth::VerificationStep> all = out->token_steps;
+    // The token's steps and the decision's, as one array; the token's are borrowed (moved
+    // out and back) rather than copied string by string.
+    std::vector<auth::VerificationStep> all = std::move(out->token_steps);
+    const size_t token_step_count = all.size();
     all.insert(all.end(), out->decision.steps.begin(), out->decision.steps.end());
     auth::WriteStepsJson(all, &w);
+    all.resize(token_step_count);
+    out->token_steps = std::move(all);
     w.Key("decision");
     w.BeginObject();
     w.Key("allowed");

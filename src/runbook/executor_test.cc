@@ -423,6 +423,9 @@ TEST_F(ExecutorTest, CallersVerificationIsUsedInsteadOfVerifyingAgain) {
   ASSERT_TRUE(out.status.ok()) << out.status.ToString();
   EXPECT_EQ(out.rows, 2u);
   EXPECT_EQ(out.principal->token_sha256, verified.principal->token_sha256);
+  // The outcome keeps the token's steps (for `run --dry-run` output) after auditing them.
+  ASSERT_EQ(out.token_steps.size(), verified.steps.size());
+  EXPECT_EQ(out.token_steps.back().name, verified.steps.back().name);
   ASSERT_EQ(audit_->events.size(), 1u);
   EXPECT_EQ(audit_->events[0].token_sha256, verified.principal->token_sha256);
   EXPECT_THAT(audit_->events[0].additional_event_data_json,
