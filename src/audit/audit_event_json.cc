@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <bitset>
 #include <optional>
 #include <vector>
@@ -88,9 +89,9 @@ Status PrepareMembers(const AuditEvent& event, const AuditStamp& stamp,
       }
     }
   }
+  // Stops at the first non-space byte: an event's additionalEventData is kilobytes of steps.
   std::string_view inner = raw.substr(1, raw.size() - 2);
-  bool no_members = true;
-  for (char c : inner) no_members = no_members && IsJsonSpace(c);
+  const bool no_members = std::find_if_not(inner.begin(), inner.end(), IsJsonSpace) == inner.end();
   std::string& chained = out->chained;
   chained.clear();
   chained.reserve(raw.size() + 128);
