@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <bitset>
 #include <optional>
 #include <vector>
@@ -20,23 +21,26 @@ namespace {
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Validates that `text` is a JSON object and returns it minified (canonical form).
-Result<std::string> ObjectMember(std::string_view name, std::string_view text,
-                                 json::CanonicalJson* canonical) {
-  std::string out;
-  Status s = canonical->Canonicalize(text, &out);
+// Validates that `text` is a JSON object and sets `*out` to it minified (canonical form),
+// reusing `*out`'s buffer.
+Status ObjectMember(std::string_view name, std::string_view text, json::CanonicalJson* canonical,
+                    std::string* out) {
+  Status s = canonical->Canonicalize(text, out);
   if (!s.ok()) return InvalidArgument("audit event " + std::string(name) + ": " + s.message());
-  if (out.empty() || out.front() != '{') {
+  if (out->empty() || out->front() != '{') {
     return InvalidArgument("audit event " + std::string(name) + ": not a JSON object");
   }
-  return out;
+  return Status::OK();
 }
 
-// The caller's JSON-valued members in canonical form, ready to be written verbatim.
+// The caller's JSON-valued members in canonical form, ready to be written verbatim. Reused
+// across events by AuditEventRenderer, so its buffers are allocated once.
 struct CanonicalMembers {
   std::string request_parameters;  // "" when absent
   std::string response_elements;   // "" when absent
   std::string additional;          // with the chain fields
+  std::string chained;             // scratch: additionalEventData with the chain fields
+  std::string checked;             // scratch: the reserved-name check
 };
 
 // Validates the event and canonicalises its JSON-valued members (the chain fields spliced
@@ -49,14 +53,12 @@ Status PrepareMembers(const AuditEvent& event, const AuditStamp& stamp,
   request_parameters.clear();
   response_elements.clear();
   if (!event.request_parameters_json.empty()) {
-    TB_ASSIGN_OR_RETURN(request_parameters, ObjectMember("requestParameters",
-                                                         event.request_parameters_json,
-                                                         &canonical));
+    TB_RETURN_IF_ERROR(ObjectMember("requestParameters", event.request_parameters_json,
+                                    &canonical, &request_parameters));
   }
   if (!event.response_elements_json.empty()) {
-    TB_ASSIGN_OR_RETURN(response_elements, ObjectMember("responseElements",
-                                                        event.response_elements_json,
-                                                        &canonical));
+    TB_RETURN_IF_ERROR(ObjectMember("responseElements", event.response_elements_json,
+                                    &canonical, &response_elements));
   }
   // additionalEventData gets the chain fields spliced in before its one canonicalising
   // pass, which puts them in key order and rejects the object if it is not one.
@@ -65,17 +67,16 @@ Status PrepareMembers(const AuditEvent& event, const AuditStamp& stamp,
   while (!raw.empty() && IsJsonSpace(raw.back())) raw.remove_suffix(1);
   if (raw.empty()) raw = "{}";
   if (raw.size() < 2 || raw.front() != '{' || raw.back() != '}') {
-    TB_RETURN_IF_ERROR(
-        ObjectMember("additionalEventData", event.additional_event_data_json, &canonical)
-            .status());
+    TB_RETURN_IF_ERROR(ObjectMember("additionalEventData", event.additional_event_data_json,
+                                    &canonical, &out->checked));
     return InvalidArgument("audit event additionalEventData: not a JSON object");
   }
   // Checked precisely only when a reserved name occurs at all (rare), to keep appends cheap.
   // (An escaped spelling of one is caught below as a duplicate key.)
   if (raw.find("auditSequence") != std::string_view::npos ||
       raw.find("previousEventHash") != std::string_view::npos) {
-    TB_ASSIGN_OR_RETURN(std::string additional,
-                        ObjectMember("additionalEventData", raw, &canonical));
+    std::string& additional = out->checked;
+    TB_RETURN_IF_ERROR(ObjectMember("additionalEventData", raw, &canonical, &additional));
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     if (parser.parse(additional).get(object) != simdjson::SUCCESS) {
@@ -88,15 +89,17 @@ Status PrepareMembers(const AuditEvent& event, const AuditStamp& stamp,
       }
     }
   }
+  // Stops at the first non-space byte: an event's additionalEventData is kilobytes of steps.
   std::string_view inner = raw.substr(1, raw.size() - 2);
-  bool no_members = true;
-  for (char c : inner) no_members = no_members && IsJsonSpace(c);
-  std::string chained;
+  const bool no_members = std::find_if_not(inner.begin(), inner.end(), IsJsonSpace) == inner.end();
+  std::string& chained = out->chained;
+  chained.clear();
   chained.reserve(raw.size() + 128);
   chained.append(raw.substr(0, raw.size() - 1));
   if (!no_members) chained.push_back(',');
-  chained.append("\"auditSequence\":" + std::to_string(stamp.sequence) +
-                 ",\"previousEventHash\":");
+  chained.append("\"auditSequence\":");
+  chained.append(std::to_string(stamp.sequence));
+  chained.append(",\"previousEventHash\":");
   json::AppendQuoted(&chained, stamp.previous_hash);
   chained.push_back('}');
   std::string& additional_canonical = out->additional;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace trailbook::json {
@@ -34,6 +35,19 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return 0;
 }
 
+// Returns true when a byte of `word` is a control character, '"', '\\' or >= 0x80: a byte
+// AppendQuoted must look at (SWAR: a byte below k sets its high bit in (b - k) & ~b, exact
+// for k <= 0x80; bytes >= 0x80 have it set already).
+inline bool NeedsAttention(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t quote = word ^ (kOnes * '"');
+  uint64_t backslash = word ^ (kOnes * '\\');
+  uint64_t found = word | ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) |
+                   ((backslash - kOnes) & ~backslash);
+  return (found & kHigh) != 0;
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
@@ -52,6 +66,15 @@ void AppendQuoted(std::string* out, std::string_view s) {
   size_t i = 0;
   size_t run_start = 0;
   while (i < s.size()) {
+    // Plain ASCII needing no escape goes eight bytes at a time.
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (!NeedsAttention(word)) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

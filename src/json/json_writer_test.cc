@@ -36,6 +36,34 @@ TEST(JsonWriterTest, EscapesAndReplacesInvalidUtf8) {
   EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));
 }
 
+// AppendQuoted skips plain ASCII eight bytes at a time: a character needing attention is
+// escaped (or, as invalid UTF-8, replaced) at every offset, including inside a word, across
+// a word boundary and in the tail shorter than a word.
+TEST(JsonWriterTest, EscapesAtEveryOffset) {
+  struct Case {
+    std::string_view in;
+    std::string_view out;
+  };
+  const Case cases[] = {{"\"", "\\\""},     {"\\", "\\\\"},     {"\n", "\\n"},
+                        {"\x01", "\\u0001"}, {"\x1f", "\\u001f"}, {"\x7f", "\x7f"},
+                        {"\xC3\xA9", "\xC3\xA9"}, {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+                        {"\xFF", "\xEF\xBF\xBD"}, {"\xC3", "\xEF\xBF\xBD"}};
+  for (const Case& c : cases) {
+    for (size_t at = 0; at <= 20; ++at) {
+      for (size_t len : {size_t{20}, size_t{23}, size_t{30}}) {
+        std::string in(at, 'a');
+        in.append(c.in);
+        in.append(len - at, 'b');
+        std::string want = "\"" + std::string(at, 'a') + std::string(c.out) +
+                           std::string(len - at, 'b') + "\"";
+        std::string out;
+        AppendQuoted(&out, in);
+        EXPECT_EQ(out, want) << "offset " << at << " length " << len;
+      }
+    }
+  }
+}
+
 TEST(JsonWriterTest, DoublesRoundTripAndNonFiniteIsNull) {
   JsonWriter w;
   w.BeginArray();

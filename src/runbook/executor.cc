@@ -30,25 +30,33 @@ Executor::Executor(const RunbookLibrary& library, const auth::TokenVerifier& ver
       options_(options),
       clock_(options.clock ? *options.clock : SystemClock()) {}
 
-bool Executor::VerifyToken(const std::string& token, const RequestOrigin& origin,
-                           RunOutcome* out) const {
+bool Executor::VerifyToken(const std::string& token, const auth::Verification* verified,
+                           const RequestOrigin& origin, RunOutcome* out) const {
   out->request_id = origin.request_id;
   if (out->request_id.empty()) {
     Result<std::string> id = crypto::RandomUuid();
     if (id.ok()) out->request_id = std::move(id).value();
+  }
+  auto deny = [&](const std::string& reason) {
+    out->status = Unauthenticated("invalid token");
+    out->error_code = "InvalidToken";
+    out->decision.claim = "token";
+    out->decision.detail = reason;
+    return false;
+  };
+  if (verified != nullptr) {
+    out->token_steps = verified->steps;
+    if (!verified->principal) return deny(verified->deny_reason);
+    out->token_verified = true;
+    out->principal = verified->principal;
+    return true;
   }
   auth::RequestContext ctx;
   ctx.clock = &clock_;
   ctx.caller_address = origin.source_ip;
   auth::Verification v = verifier_.Verify(token, ctx);
   out->token_steps = std::move(v.steps);
-  if (!v.principal) {
-    out->status = Unauthenticated("invalid token");
-    out->error_code = "InvalidToken";
-    out->decision.claim = "token";
-    out->decision.detail = v.deny_reason;
-    return false;
-  }
+  if (!v.principal) return deny(v.deny_reason);
   out->token_verified = true;
   out->principal = std::move(v.principal);
   return true;
@@ -62,7 +70,7 @@ RunOutcome Executor::Run(const RunRequest& request) const {
   const Runbook* runbook = nullptr;
   std::string sql;
   [&] {
-    if (!VerifyToken(request.token, request.origin, &out)) return;
+    if (!VerifyToken(request.token, request.verification, request.origin, &out)) return;
     const auth::Principal& p = *out.principal;
     // The runbooks claim is checked before the library, so a caller learns nothing about
     // runbooks it may not run.
@@ -135,7 +143,7 @@ RunOutcome Executor::Query(const QueryRequest& request) const {
   out.event_name = request.dry_run ? kEventDryRunQuery : kEventQueryAdhoc;
   const int64_t now_us = clock_.NowMicros();
   [&] {
-    if (!VerifyToken(request.token, request.origin, &out)) return;
+    if (!VerifyToken(request.token, request.verification, request.origin, &out)) return;
     const auth::Principal& p = *out.principal;
     out.decision = Authorize(p, Action::kQueryAdhoc, nullptr, nullptr, now_us);
     if (!out.decision.allowed) {
@@ -321,9 +329,14 @@ void Executor::Audit(const RequestOrigin& origin, const std::string& query_text,
     json::JsonWriter w;
     w.BeginObject();
     w.Key("verificationSteps");
-    std::vector<auth::VerificationStep> all = out->token_steps;
+    // The token's steps and the decision's, as one array; the token's are borrowed (moved
+    // out and back) rather than copied string by string.
+    std::vector<auth::VerificationStep> all = std::move(out->token_steps);
+    const size_t token_step_count = all.size();
     all.insert(all.end(), out->decision.steps.begin(), out->decision.steps.end());
     auth::WriteStepsJson(all, &w);
+    all.resize(token_step_count);
+    out->token_steps = std::move(all);
     w.Key("decision");
     w.BeginObject();
     w.Key("allowed");

@@ -408,6 +408,97 @@ TEST_F(ExecutorTest, GarbageTokenIsUnauthenticated) {
   EXPECT_EQ(audit_->events[0].principal_id, "");
 }
 
+// A caller that verified the token itself (the server's Authenticate) hands the verification
+// over; the executor takes the principal from it rather than verifying the token again.
+TEST_F(ExecutorTest, CallersVerificationIsUsedInsteadOfVerifyingAgain) {
+  auth::Verification verified =
+      verifier_->Verify(Token(R"(["ir.*"])", "runbook:run"), auth::RequestContext{&clock_, ""});
+  ASSERT_TRUE(verified.principal.has_value());
+  RunRequest req;
+  req.token = "not.a.token";  // Would not verify: the handed-over verification decides.
+  req.verification = &verified;
+  req.runbook_id = "ir.principal-activity";
+  req.params = {{"principal_arn", kAliceArn}};
+  RunOutcome out = executor_->Run(req);
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  EXPECT_EQ(out.rows, 2u);
+  EXPECT_EQ(out.principal->token_sha256, verified.principal->token_sha256);
+  // The outcome keeps the token's steps (for `run --dry-run` output) after auditing them.
+  ASSERT_EQ(out.token_steps.size(), verified.steps.size());
+  EXPECT_EQ(out.token_steps.back().name, verified.steps.back().name);
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].token_sha256, verified.principal->token_sha256);
+  EXPECT_THAT(audit_->events[0].additional_event_data_json,
+              HasSubstr("{\"name\":\"signature\",\"outcome\":\"pass\""));
+}
+
+// A handed-over verification that failed denies the request, even when the token itself
+// would verify now: the executor never verifies again to overturn it.
+TEST_F(ExecutorTest, FailedCallersVerificationIsUnauthenticated) {
+  auth::Verification expired = verifier_->Verify(Token(R"(["ir.*"])", "runbook:run", "", -3600),
+                                                 auth::RequestContext{&clock_, ""});
+  ASSERT_FALSE(expired.principal.has_value());
+  RunRequest req;
+  req.token = Token(R"(["ir.*"])", "runbook:run");
+  req.verification = &expired;
+  req.runbook_id = "ir.principal-activity";
+  req.params = {{"principal_arn", kAliceArn}};
+  RunOutcome out = executor_->Run(req);
+  EXPECT_EQ(out.status.code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(out.chunks.empty());
+  ASSERT_EQ(audit_->events.size(), 1u);
+  EXPECT_EQ(audit_->events[0].error_code, "InvalidToken");
+  EXPECT_THAT(audit_->events[0].error_message, HasSubstr("exp"));
+
+  QueryRequest query;
+  query.token = Token(R"(["ir.*"])", "query:adhoc");
+  query.verification = &expired;
+  query.sql = "SELECT count(*) FROM events";
+  EXPECT_EQ(executor_->Query(query).status.code(), StatusCode::kUnauthenticated);
+}
+
+// With a handed-over verification, authorization and the token's constraints still apply
+// to every request, through the plan cache too.
+TEST_F(ExecutorTest, CallersVerificationStillGetsScopeAndConstraintChecks) {
+  auth::RequestContext rc{&clock_, ""};
+  auth::Verification wrong_scope = verifier_->Verify(Token(R"(["ir.*"])", "snapshot:read"), rc);
+  auth::Verification only_a = verifier_->Verify(
+      Token(R"(["ir.*"])", "runbook:run", R"({"accounts":["111111111111"]})"), rc);
+  auth::Verification any = verifier_->Verify(Token(R"(["ir.*"])", "runbook:run"), rc);
+  auto run = [&](const auth::Verification& v, const std::string& account) {
+    RunRequest req;
+    req.token = "not.a.token";
+    req.verification = &v;
+    req.runbook_id = "ir.by-user";
+    req.params = {{"user", "alice"}, {"account", account}};
+    return executor_->Run(req);
+  };
+  RunOutcome denied = run(wrong_scope, kA);
+  EXPECT_EQ(denied.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.decision.claim, "scope");
+  RunOutcome outside = run(only_a, kB);
+  EXPECT_EQ(outside.status.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(outside.decision.claim, "constraints.accounts");
+  RunOutcome all = run(any, kB);
+  ASSERT_TRUE(all.status.ok()) << all.status.ToString();
+  EXPECT_EQ(Count(all), 1);  // event 3
+  RunOutcome inside = run(only_a, kA);
+  ASSERT_TRUE(inside.status.ok()) << inside.status.ToString();
+  EXPECT_EQ(Count(inside), 3);  // events 1, 2, 6
+  EXPECT_THAT(audit_->events.back().additional_event_data_json, HasSubstr("111111111111"));
+  // The accounts constraint also filters the scan of a runbook without an account parameter.
+  RunRequest req;
+  req.token = "not.a.token";
+  req.verification = &only_a;
+  req.runbook_id = "ir.principal-activity";
+  req.params = {{"principal_arn", "arn:aws:iam::222222222222:user/alice"}};
+  RunOutcome filtered = executor_->Run(req);
+  ASSERT_TRUE(filtered.status.ok()) << filtered.status.ToString();
+  EXPECT_EQ(filtered.rows, 0u);
+  req.verification = &any;
+  EXPECT_EQ(executor_->Run(req).rows, 1u);  // event 3
+}
+
 TEST_F(ExecutorTest, WrongScopeIsDenied) {
   RunOutcome out = Run(Token(R"(["ir.*"])", "snapshot:read"), "ir.principal-activity",
                        {{"principal_arn", kAliceArn}});

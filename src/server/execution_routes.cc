@@ -287,6 +287,7 @@ HttpResponse ApiHandler::Query(Context& ctx) const {
   if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
   runbook::QueryRequest request;
   request.token = ctx.token;
+  request.verification = ctx.verification ? &*ctx.verification : nullptr;  // Not verified twice.
   request.sql = std::move(body.sql);
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
@@ -319,6 +320,7 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   }
   runbook::RunRequest request;
   request.token = ctx.token;
+  request.verification = ctx.verification ? &*ctx.verification : nullptr;  // Not verified twice.
   request.runbook_id = std::string(id);
   request.params = std::move(body.params);
   request.reason = std::move(body.reason);
