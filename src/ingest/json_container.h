@@ -125,6 +125,13 @@ class JsonContainerReader {
   // delivered from its text when the sink declines it or Deliver has something to report.
   Status DeliverRootEvent(Scope& scope, simdjson::ondemand::object& object,
                           std::string_view json);
+  // Reads a root {"Records":[...]} document by walking its text and handing each element to
+  // RecordSink::TryRecordText, without simdjson's on-demand iteration (which would skip over
+  // every record the sink has already walked). Returns false, having delivered nothing, when
+  // the document does not start with a Records member; otherwise true with the outcome in
+  // `*status`, where restart_ (and restart_skip_) is set when the document must be read again
+  // the two-pass way from an element on (anything the walk does not expect).
+  bool ReadRecordsText(Scope& scope, Status* status);
   // Reads the document; with `single_pass`, Records elements and root array elements are
   // offered to the sink parsed. Skips the first `skip` of them (a restarted read).
   Status ReadDocumentPass(std::string_view text, RecordSink& sink, ContainerState* state,
