@@ -1011,6 +1011,8 @@ TEST_P(FileReaderTest, RecordsTextWalkMatchesTheTwoPassRead) {
       {"{\"Records\":[" + e0 + "," + e1 + "],\"x\":1}", 2},
       {"{\"Records\":[" + e0 + "," + e1 + "],\"Records\":[]}", 2},
       {"{\"Records\":[" + e0 + "," + e1 + "]} {}", 2},
+      {"{\"Records\":[" + e0 + "," + e1 + "]}{\n", 0},
+      {"{\"Records\":[" + e0 + "," + e1 + "]} 1", 0},
       {"{\"Records\":[" + e0 + "," + e1 + "]]}", 2},
       {"{\"x\":1,\"Records\":[" + e0 + "]}", 0},
       {"{\"Rec\\u006frds\":[" + e0 + "]}", 0},

@@ -675,6 +675,9 @@ bool JsonContainerReader::ReadRecordsText(Scope& scope, Status* status) {
   // {"Records":[ exactly as CloudTrail writes it (whitespace aside); anything else, e.g. a
   // BOM, an escaped key or another member first, takes the on-demand read.
   static constexpr std::string_view kRecordsKey = "\"Records\"";
+  // simdjson checks first that the document ends with the '}' that closes it, and reports an
+  // unclosed root before any record is read: so does the on-demand read here.
+  if (!RightTrimJsonSpace(scope.text).ends_with('}')) return false;
   p = skip_space(p);
   if (p == end || *p != '{') return false;
   p = skip_space(p + 1);

@@ -13,6 +13,11 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
+// A sink that takes record text (RecordSink::AcceptsRecordText) gets the elements of a root
+// {"Records":[...]} document (CloudTrail's S3 delivery files) as text positions: the reader
+// runs simdjson's stage 1 over the document and then walks the array's text itself, the sink
+// walking each element, so no on-demand iteration skips over the records again; anything
+// unexpected restarts the read the two-pass way from that element on.
 // A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each record as an
 // on-demand object inside a parse this reader makes anyway, so the record's bytes go through
 // simdjson stage 1 once: elements of a root {"Records":[...]} or root array (if the sink
