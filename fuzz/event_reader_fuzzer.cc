@@ -5,10 +5,10 @@
 // same record errors), and every delivered record must honour the RecordRef contract: non-empty
 // text from '{' to '}', within the record limit, kPadding readable bytes after it, strictly
 // increasing indices. A third and fourth read normalise the records: once the two-pass way
-// (RecordSink::OnRecord) and once through the single-pass paths (RecordSink::TryParsedRecord
-// on Records elements, root JSON-array elements, NDJSON lines, single-event documents and
-// embedded CloudTrailEvent / eventJson events, with the reader's fallback to the two-pass way
-// for a record the sink declines); both must give the same outcome, the same accepted and
+// (RecordSink::OnRecord) and once through the single-pass paths (RecordSink::TryRecordText on
+// the elements of a {"Records":[...]} document, TryParsedRecord on root JSON-array elements,
+// NDJSON lines, single-event documents and embedded CloudTrailEvent / eventJson events, with
+// the reader's fallback to the two-pass way for a record the sink declines); both must give the same outcome, the same accepted and
 // rejected records with the same messages, and the same rows.
 // Any violation aborts.
 #include <cstdint>
@@ -115,6 +115,17 @@ class NormalizingSink final : public RecordSink {
     if (!pending_) Fail("CommitParsedRecord without a pending record");
     pending_ = false;
     return Log(r, normalizer_.FinishParsed(r.json, &batch));
+  }
+  bool AcceptsRecordText() const override { return single_pass_; }
+  bool TryRecordText(const char** p, const char* end) override {
+    if (pending_) Fail("TryRecordText while a record is pending");
+    if (**p != '{') Fail("TryRecordText not at an object");
+    size_t rows = batch.row_count();
+    const char* start = *p;
+    pending_ = normalizer_.NormalizeInText(p, end, &batch).ok();
+    if (!pending_ && batch.row_count() != rows) Fail("a declined record left a row");
+    if (pending_ && (*p <= start || *p > end || (*p)[-1] != '}')) Fail("bad record end");
+    return pending_;
   }
   void AbandonParsedRecord() override {
     if (!pending_) Fail("AbandonParsedRecord without a pending record");

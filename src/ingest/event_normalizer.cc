@@ -311,6 +311,24 @@ Status EventNormalizer::NormalizeParsed(simdjson::ondemand::object& object, RowB
   return s;
 }
 
+Status EventNormalizer::NormalizeInText(const char** p, const char* end, RowBatch* batch) {
+  size_t row = batch->row_count();
+  const char* q = *p;
+  Status s = WalkObject(q, end, batch);
+  if (s.ok()) {
+    batch->ResolveDeferred();
+    s = CloseEvent(batch);
+  } else {
+    batch->DiscardDeferred();
+  }
+  if (!s.ok()) {
+    batch->TruncateRows(row);
+    return s;
+  }
+  *p = q;
+  return Status::OK();
+}
+
 Status EventNormalizer::FinishParsed(std::string_view json, RowBatch* batch) {
   if (json.size() > limits_.max_record_bytes) {
     batch->AbandonRow();
@@ -327,30 +345,30 @@ Status EventNormalizer::RecordTooLarge(size_t bytes) const {
                          std::to_string(limits_.max_record_bytes));
 }
 
-Status EventNormalizer::WalkEvent(std::string_view span, RowBatch* batch) {
+Status EventNormalizer::WalkObject(const char*& p, const char* end, RowBatch* batch) {
   shape_.clear();
   residual_.clear();
   seen_[0] = seen_[1] = 0;
   has_event_time_ = false;
   has_logstash_timestamp_ = false;
   has_event_id_ = false;
-  const size_t need = span.size() + simdjson::SIMDJSON_PADDING;
+  const size_t need = static_cast<size_t>(end - p) + simdjson::SIMDJSON_PADDING;
   if (unescaped_capacity_ < need) {
     unescaped_capacity_ = std::max(need, 2 * unescaped_capacity_);
     unescaped_ = std::make_unique_for_overwrite<uint8_t[]>(unescaped_capacity_);
   }
   unescaped_used_ = 0;
+  p = SkipSpace(p, end);
+  if (p == end || *p != '{') return SyntaxError("", "expected an object");
+  return WalkStruct(p, end, storage::kTopLevel, batch);
+}
+
+Status EventNormalizer::WalkEvent(std::string_view span, RowBatch* batch) {
   const char* p = span.data();
   const char* end = p + span.size();
-  p = SkipSpace(p, end);
-  Status s;
-  if (p == end || *p != '{') {
-    s = SyntaxError("", "expected an object");
-  } else {
-    s = WalkStruct(p, end, storage::kTopLevel, batch);
-    if (s.ok() && SkipSpace(p, end) != end) {
-      s = InvalidArgument("invalid JSON: unexpected content after the event object");
-    }
+  Status s = WalkObject(p, end, batch);
+  if (s.ok() && SkipSpace(p, end) != end) {
+    s = InvalidArgument("invalid JSON: unexpected content after the event object");
   }
   if (s.ok()) {
     batch->ResolveDeferred();

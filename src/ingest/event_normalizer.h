@@ -73,8 +73,20 @@ class EventNormalizer {
   Status FinishParsed(std::string_view json, storage::RowBatch* batch);
   void AbandonParsed(storage::RowBatch* batch);
 
+  // Text form of NormalizeParsed for a record inside a larger text that simdjson's stage 1
+  // has checked (a Records element the container walks itself, RecordSink::TryRecordText):
+  // walks the object at `*p` (REQUIRES: **p == '{'; SIMDJSON_PADDING readable bytes follow
+  // `end`), which must end before `end`, and when the record is good leaves its row open and
+  // sets `*p` just past its closing '}'. Then FinishParsed or AbandonParsed as above.
+  // Errors: as Normalize, with the batch unchanged (`*p` is then unspecified).
+  Status NormalizeInText(const char** p, const char* end, storage::RowBatch* batch);
+
  private:
   Status NormalizeImpl(std::string_view json, storage::RowBatch* batch);
+  // Resets the per-record state and walks the event object at `p` (after JSON whitespace)
+  // up to its closing brace, leaving `p` after it; `end` bounds the record. Deferred strings
+  // are neither resolved nor discarded (the caller does either).
+  Status WalkObject(const char*& p, const char* end, storage::RowBatch* batch);
   // Walks the event object whose text `span` the caller's simdjson parse has run through
   // stage 1 (so it is valid UTF-8 with no raw control characters in strings) into the open
   // row, after resetting the per-record state. `span` may end in JSON whitespace.

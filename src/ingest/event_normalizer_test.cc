@@ -489,5 +489,85 @@ TEST(EventNormalizerTest, BrokenStructureIsRejectedOnBothPaths) {
   }
 }
 
+// Every value of every row, for comparing two batches.
+std::string RowsText(const RowBatch& batch) {
+  const auto& schema = EventSchema::Get();
+  std::string text;
+  for (size_t row = 0; row < batch.row_count(); ++row) {
+    text.append(std::to_string(batch.dedup_key(row))).append("|");
+    for (size_t c = 0; c < schema.columns().size(); ++c) {
+      const int col = static_cast<int>(c);
+      switch (storage::BuilderKindFor(schema.columns()[c])) {
+        case storage::BuilderKind::kTimestamp:
+          text.append(std::to_string(batch.timestamp(col, row)));
+          break;
+        case storage::BuilderKind::kBool:
+          text.append(std::to_string(batch.bool_code(col, row)));
+          break;
+        default: {
+          auto v = batch.string(col, row);
+          text.append(v ? "S" + std::string(*v) : "N");
+        }
+      }
+      text.append("|");
+    }
+    text.append("\n");
+  }
+  return text;
+}
+
+// NormalizeInText reads one record out of a larger text (a Records array the container
+// walks) and stores exactly the row Normalize stores; a bad record, or one that does not end
+// before the bound, is rejected with the batch unchanged.
+TEST(EventNormalizerTest, NormalizeInTextReadsOneRecordOfALargerText) {
+  const std::vector<std::string> records = DatasetRecords();
+  ASSERT_GT(records.size(), 100u);
+  std::string joined = "[";
+  std::vector<size_t> starts;
+  for (const std::string& r : records) {
+    if (starts.size() > 0) joined += " ,\n";
+    starts.push_back(joined.size());
+    joined += r;
+  }
+  joined += "]";
+  simdjson::padded_string padded(joined);
+  const char* const base = padded.data();
+  const char* const end = base + padded.size();
+
+  EventNormalizer by_text, in_text;
+  RowBatch expected, actual;
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_TRUE(NormalizeText(by_text, records[i], &expected).ok()) << i;
+    const char* p = base + starts[i];
+    ASSERT_TRUE(in_text.NormalizeInText(&p, end, &actual).ok()) << i;
+    EXPECT_EQ(p, base + starts[i] + records[i].size()) << i;
+    ASSERT_TRUE(in_text.FinishParsed(std::string_view(base + starts[i], records[i].size()),
+                                     &actual)
+                    .ok());
+  }
+  EXPECT_EQ(RowsText(actual), RowsText(expected));
+
+  // The object must end before `end`: one byte short of its closing brace is an error.
+  const std::string& first = records[0];
+  const char* p = base + starts[0];
+  Status cut = in_text.NormalizeInText(&p, base + starts[0] + first.size() - 1, &actual);
+  EXPECT_FALSE(cut.ok());
+  EXPECT_EQ(actual.row_count(), records.size());
+
+  const std::vector<std::string> bad = {
+      R"({"eventTime":"2020-01-01T00:00:00Z" "eventName":"x"},)",
+      R"({"eventTime":"2020-01-01T00:00:00Z","userIdentity":{"type":"x"]},)",
+      R"({"eventTime":"2020-01-01T00:00:00Z","x":[1,{"a":}]}])",
+      R"({"eventName":"no time"},)",
+  };
+  for (const std::string& text : bad) {
+    simdjson::padded_string b(text);
+    const char* q = b.data();
+    Status s = in_text.NormalizeInText(&q, b.data() + b.size(), &actual);
+    EXPECT_FALSE(s.ok()) << text;
+    EXPECT_EQ(actual.row_count(), records.size()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace trailbook::ingest

@@ -45,6 +45,10 @@ class SinkProxy final : public RecordSink {
     return s;
   }
   void AbandonParsedRecord() override { sink_.AbandonParsedRecord(); }
+  bool AcceptsRecordText() const override { return sink_.AcceptsRecordText(); }
+  bool TryRecordText(const char** p, const char* end) override {
+    return sink_.TryRecordText(p, end);
+  }
   bool stopped() const { return stopped_; }
 
  private:

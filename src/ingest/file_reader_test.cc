@@ -910,6 +910,146 @@ TEST_P(FileReaderTest, ParsedRecordsOnEveryPathMatchTheTwoPassRead) {
   }
 }
 
+// A sink that also takes Records elements as text (RecordSink::TryRecordText): it finds the
+// object's end by counting brackets outside strings, declines one with a "decline" member or
+// one that does not close before `end`, and counts what came which way.
+class TextSink final : public RecordSink {
+ public:
+  Status OnRecord(const RecordRef& r) override { return plain.OnRecord(r); }
+  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
+    plain.OnRecordError(index, line, message);
+  }
+  bool AcceptsParsedRecords() const override { return true; }
+  bool TryParsedRecord(simdjson::ondemand::object& object) override {
+    EXPECT_FALSE(pending_);
+    std::string_view raw;
+    if (object.raw_json().get(raw) != simdjson::SUCCESS) return false;
+    if (raw.find("\"decline\"") != std::string_view::npos) return false;
+    ++parsed_tries;
+    pending_ = true;
+    return true;
+  }
+  bool AcceptsRecordText() const override { return true; }
+  bool TryRecordText(const char** p, const char* end) override {
+    EXPECT_FALSE(pending_);
+    EXPECT_EQ(**p, '{');
+    ++text_tries;
+    const char* q = *p;
+    int depth = 0;
+    bool in_string = false;
+    for (; q < end; ++q) {
+      if (in_string) {
+        if (*q == '\\') {
+          ++q;
+        } else if (*q == '"') {
+          in_string = false;
+        }
+      } else if (*q == '"') {
+        in_string = true;
+      } else if (*q == '{' || *q == '[') {
+        ++depth;
+      } else if ((*q == '}' || *q == ']') && --depth == 0) {
+        ++q;
+        break;
+      }
+    }
+    if (depth != 0 || q > end) return false;
+    std::string_view text(*p, static_cast<size_t>(q - *p));
+    if (text.find("\"decline\"") != std::string_view::npos) return false;
+    *p = q;
+    pending_ = true;
+    return true;
+  }
+  Status CommitParsedRecord(const RecordRef& r) override {
+    EXPECT_TRUE(pending_);
+    pending_ = false;
+    ++committed;
+    return plain.OnRecord(r);
+  }
+  void AbandonParsedRecord() override {
+    EXPECT_TRUE(pending_);
+    pending_ = false;
+    ++abandoned;
+  }
+
+  CollectingSink plain;
+  size_t text_tries = 0;
+  size_t parsed_tries = 0;
+  size_t committed = 0;
+  size_t abandoned = 0;
+
+ private:
+  bool pending_ = false;
+};
+
+// The elements of a {"Records":[...]} document go to a sink that takes record text without
+// simdjson iterating them; a declined record and every shape the text walk does not expect
+// (broken separators, non-object elements, other members, trailing content, a record over
+// the limit) are read the two-pass way from that element on, with the same records, errors
+// and outcome as a plain two-pass read.
+TEST_P(FileReaderTest, RecordsTextWalkMatchesTheTwoPassRead) {
+  ReaderLimits limits = LimitsFor(GetParam());
+  limits.max_record_bytes = 400;
+  FileReader reader(limits);
+  const std::string big = Event(9, ",\"pad\":\"" + std::string(400, 'x') + "\"");
+  const std::string e0 = Event(0), e1 = Event(1), e2 = Event(2);
+  const std::string declined = Event(5, ",\"decline\":1");
+  struct Case {
+    std::string text;
+    size_t text_tries;  // Records elements the text walk offers before any fallback.
+  };
+  const std::vector<Case> cases = {
+      {"{\"Records\":[" + e0 + "," + e1 + "," + e2 + "]}", 3},
+      {" \n{ \"Records\" :\n [\n  " + e0 + " ,\n  " + e1 + "\n ]\n}\n", 2},
+      {"{\"Records\":[]}", 0},
+      {"{\"Records\":[ ]} ", 0},
+      {"{\"Records\":[" + e0 + "," + declined + "," + e2 + "]}", 2},
+      {"{\"Records\":[" + e0 + ",\n" + big + "," + e2 + "]}", 2},
+      {"{\"Records\":[" + e0 + ",7," + e2 + "]}", 1},
+      {"{\"Records\":[" + e0 + "," + e1 + ",]}", 2},
+      {"{\"Records\":[" + e0 + " " + e1 + "]}", 1},
+      {"{\"Records\":[" + e0 + "," + e1 + "],\"x\":1}", 2},
+      {"{\"Records\":[" + e0 + "," + e1 + "],\"Records\":[]}", 2},
+      {"{\"Records\":[" + e0 + "," + e1 + "]} {}", 2},
+      {"{\"Records\":[" + e0 + "," + e1 + "]}{\n", 0},
+      {"{\"Records\":[" + e0 + "," + e1 + "]} 1", 0},
+      {"{\"Records\":[" + e0 + "," + e1 + "]]}", 2},
+      {"{\"x\":1,\"Records\":[" + e0 + "]}", 0},
+      {"{\"Rec\\u006frds\":[" + e0 + "]}", 0},
+      {"{\"Records\":{}}", 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text.substr(0, 200));
+    CollectingSink two_pass;
+    FileInfo info2;
+    Status s2 = reader.ReadBytes("r.json", c.text, two_pass, &info2);
+    TextSink text;
+    FileInfo info1;
+    Status s1 = reader.ReadBytes("r.json", c.text, text, &info1);
+    EXPECT_EQ(s1.ToString(), s2.ToString());
+    EXPECT_EQ(text.plain.records, two_pass.records);
+    EXPECT_EQ(text.plain.indices, two_pass.indices);
+    ASSERT_EQ(text.plain.errors.size(), two_pass.errors.size());
+    for (size_t i = 0; i < two_pass.errors.size(); ++i) {
+      EXPECT_EQ(text.plain.errors[i].index, two_pass.errors[i].index);
+      EXPECT_EQ(text.plain.errors[i].line, two_pass.errors[i].line);
+      EXPECT_EQ(text.plain.errors[i].message, two_pass.errors[i].message);
+    }
+    EXPECT_EQ(info1.records, info2.records);
+    EXPECT_EQ(info1.record_errors, info2.record_errors);
+    EXPECT_EQ(text.text_tries, c.text_tries);
+    EXPECT_EQ(text.abandoned, 0u);
+  }
+  // A clean file: every record came from the text walk, none from simdjson's iteration.
+  TextSink clean;
+  FileInfo info;
+  ASSERT_TRUE(reader.ReadBytes("r.json", RecordsFile(4), clean, &info).ok());
+  EXPECT_EQ(clean.text_tries, 4u);
+  EXPECT_EQ(clean.committed, 4u);
+  EXPECT_EQ(clean.parsed_tries, 0u);
+  EXPECT_EQ(clean.plain.records.size(), 4u);
+}
+
 TEST_P(FileReaderTest, SinkErrorStopsTheReadUnchanged) {
   sink_ = CollectingSink();
   sink_.StopAfter(2);

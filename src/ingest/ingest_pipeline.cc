@@ -255,6 +255,11 @@ class Worker final : public RecordSink {
     return Normalized(record, normalizer_.FinishParsed(record.json, &batch_));
   }
   void AbandonParsedRecord() override { normalizer_.AbandonParsed(&batch_); }
+  // Records elements of S3 delivery files are walked from the document's text.
+  bool AcceptsRecordText() const override { return true; }
+  bool TryRecordText(const char** p, const char* end) override {
+    return normalizer_.NormalizeInText(p, end, &batch_).ok();
+  }
 
   void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
     ++file_records_;

@@ -665,6 +665,81 @@ Status JsonContainerReader::ReadTopArray(ondemand::document& doc, Scope& scope) 
   return Status::OK();
 }
 
+bool JsonContainerReader::ReadRecordsText(Scope& scope, Status* status) {
+  const char* p = scope.text.data();
+  const char* const end = p + scope.text.size();
+  auto skip_space = [end](const char* q) {
+    while (q < end && IsJsonSpace(*q)) ++q;
+    return q;
+  };
+  // {"Records":[ exactly as CloudTrail writes it (whitespace aside); anything else, e.g. a
+  // BOM, an escaped key or another member first, takes the on-demand read.
+  static constexpr std::string_view kRecordsKey = "\"Records\"";
+  // simdjson checks first that the document ends with the '}' that closes it, and reports an
+  // unclosed root before any record is read: so does the on-demand read here.
+  if (!RightTrimJsonSpace(scope.text).ends_with('}')) return false;
+  p = skip_space(p);
+  if (p == end || *p != '{') return false;
+  p = skip_space(p + 1);
+  if (static_cast<size_t>(end - p) < kRecordsKey.size() ||
+      std::memcmp(p, kRecordsKey.data(), kRecordsKey.size()) != 0) {
+    return false;
+  }
+  p = skip_space(p + kRecordsKey.size());
+  if (p == end || *p != ':') return false;
+  p = skip_space(p + 1);
+  if (p == end || *p != '[') return false;
+  p = skip_space(p + 1);
+
+  if (scope.state->format == ContainerFormat::kUnknown) {
+    scope.state->format = ContainerFormat::kRecords;
+  }
+  uint64_t i = 0;
+  auto fall_back = [&]() {
+    restart_ = true;
+    restart_skip_ = i;
+    *status = Internal("the single-pass read of the document restarts");
+    return true;
+  };
+  if (p < end && *p == ']') {
+    p = skip_space(p + 1);
+  } else {
+    for (;;) {
+      if (p == end || *p != '{') return fall_back();
+      const char* const start = p;
+      // A record over the limit ends beyond `bound`: the walk fails and the two-pass read
+      // reports it.
+      const char* const bound =
+          start + std::min<uint64_t>(static_cast<uint64_t>(end - start), limits_.max_record_bytes);
+      if (!scope.sink->TryRecordText(&p, bound)) return fall_back();
+      std::string_view json(start, static_cast<size_t>(p - start));
+      if (p > bound || !DeliverableAsIs(json)) {
+        scope.sink->AbandonParsedRecord();
+        return fall_back();
+      }
+      *status = CommitParsed(scope, json);
+      if (!status->ok()) return true;
+      ++i;
+      p = skip_space(p);
+      if (p < end && *p == ',') {
+        p = skip_space(p + 1);
+        continue;
+      }
+      if (p < end && *p == ']') {
+        p = skip_space(p + 1);
+        break;
+      }
+      return fall_back();
+    }
+  }
+  // The document must end here: "}" and whitespace. Anything else (more members, trailing
+  // content) is read the two-pass way after the records, which words its errors.
+  if (p == end || *p != '}') return fall_back();
+  if (skip_space(p + 1) != end) return fall_back();
+  *status = Status::OK();
+  return true;
+}
+
 Status JsonContainerReader::ReadDocument(std::string_view text, RecordSink& sink,
                                          ContainerState* state) {
   restart_ = false;
@@ -698,6 +773,9 @@ Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& 
   if (auto error = doc.type().get(type)) return JsonError(scope, error, "invalid JSON");
   Status s;
   if (type == ondemand::json_type::object) {
+    if (single_pass && skip == 0 && sink.AcceptsRecordText() && ReadRecordsText(scope, &s)) {
+      return s;
+    }
     scope.single_pass = single_pass;
     scope.skip_records = skip;
     s = ReadTopObject(doc, scope);

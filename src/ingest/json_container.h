@@ -13,6 +13,11 @@
 // A whole document is read with ReadDocument; JSON lines one at a time with ReadLine, where
 // each line may be any of the objects above.
 //
+// A sink that takes record text (RecordSink::AcceptsRecordText) gets the elements of a root
+// {"Records":[...]} document (CloudTrail's S3 delivery files) as text positions: the reader
+// runs simdjson's stage 1 over the document and then walks the array's text itself, the sink
+// walking each element, so no on-demand iteration skips over the records again; anything
+// unexpected restarts the read the two-pass way from that element on.
 // A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each record as an
 // on-demand object inside a parse this reader makes anyway, so the record's bytes go through
 // simdjson stage 1 once: elements of a root {"Records":[...]} or root array (if the sink
@@ -125,6 +130,13 @@ class JsonContainerReader {
   // delivered from its text when the sink declines it or Deliver has something to report.
   Status DeliverRootEvent(Scope& scope, simdjson::ondemand::object& object,
                           std::string_view json);
+  // Reads a root {"Records":[...]} document by walking its text and handing each element to
+  // RecordSink::TryRecordText, without simdjson's on-demand iteration (which would skip over
+  // every record the sink has already walked). Returns false, having delivered nothing, when
+  // the document does not start with a Records member; otherwise true with the outcome in
+  // `*status`, where restart_ (and restart_skip_) is set when the document must be read again
+  // the two-pass way from an element on (anything the walk does not expect).
+  bool ReadRecordsText(Scope& scope, Status* status);
   // Reads the document; with `single_pass`, Records elements and root array elements are
   // offered to the sink parsed. Skips the first `skip` of them (a restarted read).
   Status ReadDocumentPass(std::string_view text, RecordSink& sink, ContainerState* state,

@@ -85,6 +85,25 @@ class RecordSink {
   }
   virtual Status CommitParsedRecord(const RecordRef& record) { return OnRecord(record); }
   virtual void AbandonParsedRecord() {}
+
+  // Record text walking (optional; requires AcceptsParsedRecords). For a root
+  // {"Records":[...]} document the reader does not iterate the elements with simdjson: it
+  // walks the array's text itself and hands each element to TryRecordText, after simdjson's
+  // stage 1 has checked the whole document (UTF-8, strings, no raw control characters):
+  //   - TryRecordText reads one JSON object starting at `*p` (REQUIRES: **p == '{';
+  //     kPadding readable bytes follow `end`) that must end before `end`, validating all of
+  //     it; it returns true, with `*p` just past the object's closing '}' and the record
+  //     pending, or false, leaving no trace of the record (`*p` unspecified).
+  //   - After true, the reader calls CommitParsedRecord or AbandonParsedRecord as above.
+  // After false, or anything else the text walk does not expect (a non-object element,
+  // broken separators, members other than Records), the reader reads the document again
+  // the two-pass way from that element on, as for TryParsedRecord.
+  virtual bool AcceptsRecordText() const { return false; }
+  virtual bool TryRecordText(const char** p, const char* end) {
+    (void)p;
+    (void)end;
+    return false;
+  }
 };
 
 // Returns "<input>: record <index> (line <line>): <message>", without the line part when
