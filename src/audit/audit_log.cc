@@ -78,8 +78,9 @@ struct Head {
 // receipts; the log's sync thread fdatasyncs whatever has been written since its previous
 // sync and then completes the WhenDurable callbacks it covers, in sequence order. Append
 // waits for both stages; AppendPending only for the first, so a server's handler thread
-// never sleeps through an fdatasync. One sync covers every record written before it
-// started (group commit across batches). A failed fdatasync fails every pending and later
+// never sleeps through its own event's fdatasync. A leader does not write while a sync is
+// in progress (see syncing_), so callers arriving during a sync form one batch. One sync
+// covers every record written before it started (group commit across batches). A failed fdatasync fails every pending and later
 // append of this log (the kernel may have dropped the dirty pages; reopen after checking
 // the disk): no caller is told an event is durable that may not be.
 class JournalAuditLog final : public AuditLog {
@@ -176,6 +177,12 @@ class JournalAuditLog final : public AuditLog {
   Status sync_failure_ TB_GUARDED_BY(sync_mu_);   // Set by a failed fdatasync; sticky.
   std::multimap<uint64_t, DurableCallback> callbacks_ TB_GUARDED_BY(sync_mu_);
   bool stop_syncer_ TB_GUARDED_BY(sync_mu_) = false;
+  // True while the sync thread is in fdatasync. A leader does not write while it is set:
+  // the events that arrive during a sync are written as one batch after it (as many as
+  // when the leader itself synced), because every batch is a journal segment that each
+  // query snapshots until the fold, and small batches made every query slower.
+  bool syncing_ TB_GUARDED_BY(sync_mu_) = false;
+  std::condition_variable sync_idle_cv_;
   std::thread syncer_;
 };
 
@@ -235,11 +242,14 @@ void JournalAuditLog::SyncLoop() {
     const uint64_t target = written_;
     Status status = sync_failure_;
     if (status.ok()) {
+      syncing_ = true;
       lock.unlock();
       // Syncs every record written before this call, including other processes' (same file).
       int rc = ::fdatasync(fd_);
       int error = errno;
       lock.lock();
+      syncing_ = false;
+      sync_idle_cv_.notify_all();
       if (rc != 0) {
         status = io::ErrnoError("fdatasync", journal_path_, error);
         sync_failure_ = status;
@@ -431,6 +441,11 @@ Result<AuditReceipt> JournalAuditLog::AppendWritten(const AuditEvent& event, Wai
 }
 
 void JournalAuditLog::Lead(Pending* self) {
+  {
+    // Callers queue behind this leader while the sync runs; they join its batch.
+    std::unique_lock<std::mutex> lock(sync_mu_);
+    sync_idle_cv_.wait(lock, [this] { return !syncing_; });
+  }
   std::vector<Pending*> batch;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -67,6 +67,8 @@ constexpr size_t kRequestLineAllowance = 16 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr size_t kFirstReadBytes = 4096;
+// How long a TLS close waits for the client's close_notify after sending its own.
+constexpr std::chrono::seconds kTlsShutdownTimeout{1};
 // Event-loop threads: they only parse and copy bytes, so a few suffice; handlers run on
 // the handler pool.
 constexpr unsigned kMaxIoThreads = 4;
@@ -74,15 +76,6 @@ constexpr unsigned kMaxIoThreads = 4;
 unsigned IoThreadCount() {
   unsigned cores = std::thread::hardware_concurrency();
   return std::clamp(cores / 4, 1u, kMaxIoThreads);
-}
-
-// Handler threads when worker_threads is 0. Handlers do not wait for audit durability, so
-// they are CPU work: one per core, plus one per query slot so that long queries cannot hold
-// every thread while cheap requests (health, denials, metadata) wait behind them.
-size_t HandlerThreadCount(const ServerLimits& limits) {
-  if (limits.worker_threads != 0) return limits.worker_threads;
-  size_t cores = std::max(2u, std::thread::hardware_concurrency());
-  return cores + limits.max_concurrent_queries;
 }
 
 std::string_view View(beast::string_view v) { return {v.data(), v.size()}; }
@@ -607,7 +600,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (ec) return Close();
     ++served_;
     if (linger_) return Linger();
-    if (!keep_alive || t_.shutting_down.load()) return Close();
+    if (!keep_alive || t_.shutting_down.load()) return CloseAfterResponse();
     ReadRequest();
   }
 
@@ -629,6 +622,24 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
           if (ec || self->drained_ >= kLingerBytes) return self->Close();
           self->Drain();
         });
+  }
+
+  // Closes after a complete response ("Connection: close" or draining). Over TLS it first
+  // sends close_notify (bounded by kTlsShutdownTimeout), so the client can tell the end of
+  // the stream from a truncation; no other operation is pending on the stream here.
+  void CloseAfterResponse() {
+    if constexpr (kTls) {
+      if (state_ == State::kClosed) return;
+      state_ = State::kClosed;
+      Lowest().expires_after(kTlsShutdownTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](ErrorCode) {
+        ErrorCode ignored;
+        self->Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->Lowest().close();
+      });
+    } else {
+      Close();
+    }
   }
 
   void Close() {
@@ -795,7 +806,7 @@ Status HttpServer::Serve() {
   }
   Status result = Status::OK();
   try {
-    HandlerPool pool(HandlerThreadCount(t.options.limits));
+    HandlerPool pool(t.options.limits.worker_threads);
     t.pool = &pool;
     t.access_log.Start();
     impl_->Accept();

@@ -4,9 +4,9 @@
 // includes them, so the HTTP library can be replaced here). A few event-loop threads
 // (epoll) accept connections, read and parse requests with Beast's parser (header and body
 // limits: 431 and 413 before the handler), and write responses; every complete request is
-// handed to a pool of handler threads (`worker_threads`; 0: cores + max_concurrent_queries),
-// because the handler may block (query admission, long queries) and a slow request must not
-// stall other connections. An idle keep-alive connection holds no thread. The handler does
+// handed to a pool of `worker_threads` handler threads, because the handler may block
+// (query admission, the write stage of the audit group commit, long queries) and a slow
+// request must not stall other connections. An idle keep-alive connection holds no thread. The handler does
 // not wait for audit durability (ApiHandler::HandlePending): the transport holds the
 // finished response until the audit log reports its events durable and only then writes it
 // (or the fail-closed 503 when they cannot be made durable).

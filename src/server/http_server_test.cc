@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -337,6 +338,39 @@ void WriteSelfSignedCert(const std::string& cert_path, const std::string& key_pa
   std::fclose(f);
   X509_free(cert);
   EVP_PKEY_free(key);
+}
+
+// A TLS connection closed after its response ends with close_notify, so the client can
+// tell a complete response from a truncated one.
+TEST(HttpServerTest, TlsCloseSendsCloseNotify) {
+  std::string dir = ::testing::TempDir() + "/server_tls_close_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  ServerOptions options;
+  options.tls_cert_file = dir + "/cert.pem";
+  options.tls_key_file = dir + "/key.pem";
+  WriteSelfSignedCert(options.tls_cert_file, options.tls_key_file);
+  Env env;
+  RunningServer server(env, options);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ASSERT_NE(ctx, nullptr);
+  SSL* ssl = SSL_new(ctx);
+  int fd = Connect(server.port());
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  SSL_set_fd(ssl, fd);
+  ASSERT_EQ(SSL_connect(ssl), 1);
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(SSL_write(ssl, request.data(), static_cast<int>(request.size())),
+            static_cast<int>(request.size()));
+  std::string reply;
+  char buffer[4096];
+  int n;
+  while ((n = SSL_read(ssl, buffer, sizeof(buffer))) > 0) reply.append(buffer, static_cast<size_t>(n));
+  EXPECT_EQ(SSL_get_error(ssl, n), SSL_ERROR_ZERO_RETURN);  // close_notify, not a bare EOF.
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
 }
 
 TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {

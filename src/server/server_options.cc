@@ -86,7 +86,7 @@ Status ApplyLimits(const YAML::Node& limits, std::string_view source, ServerLimi
       {"read_timeout_s", seconds(&out->read_timeout)},
       {"write_timeout_s", seconds(&out->write_timeout)},
       {"keep_alive_timeout_s", seconds(&out->keep_alive_timeout)},
-      {"worker_threads", size(&out->worker_threads, 0, 4096)},
+      {"worker_threads", size(&out->worker_threads, 1, 4096)},
       {"query_threads",
        [&source, out](const YAML::Node& n, const std::string& key) -> Status {
          TB_ASSIGN_OR_RETURN(uint64_t v, ReadUnsigned(n, source, "limits." + key, 1, 256));
@@ -204,6 +204,7 @@ Status ValidateServerOptions(const ServerOptions& options) {
     return InvalidArgument("limits.default_page_rows must not exceed limits.max_page_rows");
   }
   if (l.max_concurrent_queries == 0) return InvalidArgument("limits.max_concurrent_queries must be > 0");
+  if (l.worker_threads == 0) return InvalidArgument("limits.worker_threads must be > 0");
   if (l.max_token_bytes == 0 || l.max_body_bytes == 0 || l.max_header_bytes == 0) {
     return InvalidArgument("limits: sizes must be > 0");
   }

@@ -37,9 +37,7 @@ struct ServerLimits {
   std::chrono::seconds read_timeout{5};       // Per socket read (slowloris).
   std::chrono::seconds write_timeout{5};      // Per socket write.
   std::chrono::seconds keep_alive_timeout{5};
-  // Handler threads (requests handled at once). 0: the core count plus
-  // max_concurrent_queries, so running queries never hold every thread.
-  size_t worker_threads = 0;
+  size_t worker_threads = 64;                 // Connections served at once.
   unsigned query_threads = 1;                 // Engine threads per query.
 };
 
