@@ -1,6 +1,7 @@
 #include "audit/audit_log.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -9,12 +10,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 #include "audit/audit_digest.h"
 #include "audit/audit_event_json.h"
@@ -67,17 +71,31 @@ struct Head {
 // with one fdatasync under the cross-process journal lock, then wakes exactly the callers
 // of its batch (their events are durable) and hands the lead to the first caller queued
 // behind the batch. Each waiting caller sleeps on its own futex word, so a wake is one
-// switch with no mutex to retake, and no caller is woken before its event is durable.
+// switch with no mutex to retake.
+//
+// Writing and syncing are two stages: the leader writes its batch as one journal record
+// (sequenced and chained, visible to queries) and wakes the batch's callers with their
+// receipts; the log's sync thread fdatasyncs whatever has been written since its previous
+// sync and then completes the WhenDurable callbacks it covers, in sequence order. Append
+// waits for both stages; AppendPending only for the first, so a server's handler thread
+// never sleeps through its own event's fdatasync. A leader does not write while a sync is
+// in progress (see syncing_), so callers arriving during a sync form one batch. One sync
+// covers every record written before it started (group commit across batches). A failed fdatasync fails every pending and later
+// append of this log (the kernel may have dropped the dirty pages; reopen after checking
+// the disk): no caller is told an event is durable that may not be.
 class JournalAuditLog final : public AuditLog {
  public:
   JournalAuditLog(std::string store_dir, AuditLogOptions options, const Clock& clock)
       : store_dir_(std::move(store_dir)), options_(std::move(options)), clock_(clock) {}
   ~JournalAuditLog() override {
+    StopSyncer();
     if (fd_ >= 0) ::close(fd_);
   }
 
   Status Init();
   Result<AuditReceipt> Append(const AuditEvent& event) override;
+  Result<AuditReceipt> AppendPending(const AuditEvent& event) override;
+  void WhenDurable(uint64_t sequence, DurableCallback done) override;
   Result<DigestReceipt> WriteDigest() override;
 
  private:
@@ -91,6 +109,7 @@ class JournalAuditLog final : public AuditLog {
     static constexpr uint32_t kDone = 1;  // The Pending's result is set.
     static constexpr uint32_t kLead = 2;  // At the head of the queue with no leader: lead.
     std::atomic<uint32_t> state{kWaiting};
+    Status durable;  // Append's durability outcome; written before state becomes kDone.
   };
 
   // One caller's event while it waits in Append. Lives on that caller's stack; the leader
@@ -108,13 +127,19 @@ class JournalAuditLog final : public AuditLog {
   void Lead(Pending* self);
   Waiter* TakeWaiter();
   void ReturnWaiter(Waiter* w);
+  // The write stage: queues `event`, leads or waits for the leader, returns the receipt.
+  Result<AuditReceipt> AppendWritten(const AuditEvent& event, Waiter* waiter);
+  // The sync thread: fdatasyncs what was written and completes the callbacks it covers.
+  void SyncLoop();
+  void StopSyncer();
 
   // Commits `batch` (leader only). Sets each Pending's result.
   void CommitBatch(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
   Status CommitLocked(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
   // Reads records other processes appended; truncates a torn tail. REQUIRES: journal lock.
   Status SyncHead() TB_REQUIRES(commit_mu_);
-  Status WriteAll(std::string_view bytes) TB_REQUIRES(commit_mu_);
+  // Writes `bytes` at the end of the journal; with `sync`, fdatasyncs them too.
+  Status WriteAll(std::string_view bytes, bool sync) TB_REQUIRES(commit_mu_);
   Result<DigestReceipt> WriteDigestLocked() TB_REQUIRES(commit_mu_);
   Status PublishKey() TB_REQUIRES(commit_mu_);
   // Reads the chain fields of sequence 1 (the journal's first record).
@@ -143,6 +168,22 @@ class JournalAuditLog final : public AuditLog {
   storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
   AuditEventRenderer renderer_ TB_GUARDED_BY(commit_mu_);
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
+
+  // The sync stage. Invariant: durable_ <= written_; every callback's sequence > durable_.
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  uint64_t written_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence this log wrote.
+  uint64_t durable_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence known durable.
+  Status sync_failure_ TB_GUARDED_BY(sync_mu_);   // Set by a failed fdatasync; sticky.
+  std::multimap<uint64_t, DurableCallback> callbacks_ TB_GUARDED_BY(sync_mu_);
+  bool stop_syncer_ TB_GUARDED_BY(sync_mu_) = false;
+  // True while the sync thread is in fdatasync. A leader does not write while it is set:
+  // the events that arrive during a sync are written as one batch after it (as many as
+  // when the leader itself synced), because every batch is a journal segment that each
+  // query snapshots until the fold, and small batches made every query slower.
+  bool syncing_ TB_GUARDED_BY(sync_mu_) = false;
+  std::condition_variable sync_idle_cv_;
+  std::thread syncer_;
 };
 
 Status JournalAuditLog::Init() {
@@ -173,7 +214,79 @@ Status JournalAuditLog::Init() {
   head_.hash = start.hash;
   store_id_ = start.store_id;
   TB_ASSIGN_OR_RETURN(auto file_lock, io::FileLock::Acquire(lock_path_, /*wait=*/true));
-  return SyncHead();
+  TB_RETURN_IF_ERROR(SyncHead());
+  {
+    std::lock_guard<std::mutex> sync_lock(sync_mu_);
+    written_ = head_.sequence;
+    durable_ = head_.sequence;
+  }
+  syncer_ = std::thread([this] { SyncLoop(); });
+  return Status::OK();
+}
+
+void JournalAuditLog::StopSyncer() {
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    stop_syncer_ = true;
+  }
+  sync_cv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+}
+
+void JournalAuditLog::SyncLoop() {
+  pthread_setname_np(pthread_self(), "tb-audit-sync");
+  std::unique_lock<std::mutex> lock(sync_mu_);
+  while (true) {
+    sync_cv_.wait(lock, [this] { return stop_syncer_ || written_ > durable_; });
+    if (written_ <= durable_) break;  // Stopping with nothing left to sync.
+    const uint64_t target = written_;
+    Status status = sync_failure_;
+    if (status.ok()) {
+      syncing_ = true;
+      lock.unlock();
+      // Syncs every record written before this call, including other processes' (same file).
+      int rc = ::fdatasync(fd_);
+      int error = errno;
+      lock.lock();
+      syncing_ = false;
+      sync_idle_cv_.notify_all();
+      if (rc != 0) {
+        status = io::ErrnoError("fdatasync", journal_path_, error);
+        sync_failure_ = status;
+      } else {
+        durable_ = target;
+      }
+    }
+    if (!status.ok()) durable_ = target;  // Settled (as failed): nothing waits on it again.
+    std::vector<DurableCallback> ready;
+    auto end = callbacks_.upper_bound(target);
+    for (auto it = callbacks_.begin(); it != end; ++it) ready.push_back(std::move(it->second));
+    callbacks_.erase(callbacks_.begin(), end);
+    lock.unlock();
+    for (DurableCallback& done : ready) done(status);
+    lock.lock();
+  }
+  // Only callbacks for sequences never written remain (a caller broke WhenDurable's contract).
+  std::multimap<uint64_t, DurableCallback> orphans = std::move(callbacks_);
+  callbacks_.clear();
+  lock.unlock();
+  for (auto& [sequence, done] : orphans) {
+    done(Status(StatusCode::kInternal, "audit log closed before sequence " +
+                                           std::to_string(sequence) + " was written"));
+  }
+}
+
+void JournalAuditLog::WhenDurable(uint64_t sequence, DurableCallback done) {
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    if (sequence > durable_) {
+      callbacks_.emplace(sequence, std::move(done));
+      return;
+    }
+    status = sync_failure_;
+  }
+  done(status);
 }
 
 Status JournalAuditLog::SyncHead() {
@@ -237,7 +350,7 @@ Status JournalAuditLog::SyncHead() {
   return Status::OK();
 }
 
-Status JournalAuditLog::WriteAll(std::string_view bytes) {
+Status JournalAuditLog::WriteAll(std::string_view bytes, bool sync) {
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
@@ -245,7 +358,7 @@ Status JournalAuditLog::WriteAll(std::string_view bytes) {
     if (n < 0) return io::ErrnoError("write audit journal", journal_path_, errno);
     done += static_cast<size_t>(n);
   }
-  if (::fdatasync(fd_) != 0) return io::ErrnoError("fdatasync", journal_path_, errno);
+  if (sync && ::fdatasync(fd_) != 0) return io::ErrnoError("fdatasync", journal_path_, errno);
   return Status::OK();
 }
 
@@ -266,9 +379,43 @@ void JournalAuditLog::ReturnWaiter(Waiter* w) {
 }
 
 Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
+  Waiter* waiter = TakeWaiter();
+  Result<AuditReceipt> receipt = AppendWritten(event, waiter);
+  if (receipt.ok()) {
+    // The sync thread stores kDone after `durable`; the waiter is the log's, so its late
+    // FutexWake never touches freed memory.
+    waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
+    WhenDurable(receipt->sequence, [waiter](const Status& status) {
+      waiter->durable = status;
+      waiter->state.store(Waiter::kDone, std::memory_order_release);
+      FutexWake(waiter->state);
+    });
+    while (waiter->state.load(std::memory_order_acquire) != Waiter::kDone) {
+      FutexWait(waiter->state, Waiter::kWaiting);
+    }
+    Status durable = std::move(waiter->durable);
+    waiter->durable = Status::OK();
+    if (!durable.ok()) receipt = std::move(durable);
+  }
+  ReturnWaiter(waiter);
+  return receipt;
+}
+
+Result<AuditReceipt> JournalAuditLog::AppendPending(const AuditEvent& event) {
+  Waiter* waiter = TakeWaiter();
+  Result<AuditReceipt> receipt = AppendWritten(event, waiter);
+  ReturnWaiter(waiter);
+  return receipt;
+}
+
+Result<AuditReceipt> JournalAuditLog::AppendWritten(const AuditEvent& event, Waiter* waiter) {
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    if (!sync_failure_.ok()) return sync_failure_;
+  }
   Pending pending;
   pending.event = &event;
-  pending.waiter = TakeWaiter();
+  pending.waiter = waiter;
   pending.waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
   bool lead = false;
   {
@@ -290,11 +437,15 @@ Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
     lead = state == Waiter::kLead;
   }
   if (lead) Lead(&pending);
-  ReturnWaiter(pending.waiter);
   return std::move(pending.result);
 }
 
 void JournalAuditLog::Lead(Pending* self) {
+  {
+    // Callers queue behind this leader while the sync runs; they join its batch.
+    std::unique_lock<std::mutex> lock(sync_mu_);
+    sync_idle_cv_.wait(lock, [this] { return !syncing_; });
+  }
   std::vector<Pending*> batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -406,7 +557,7 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
     return ResourceExhausted("audit batch of " + std::to_string(events.size()) +
                              " events exceeds the journal record limit");
   }
-  Status written = WriteAll(record);
+  Status written = WriteAll(record, /*sync=*/false);
   if (!written.ok()) {
     // Whatever reached the file is a torn record; the next SyncHead drops it.
     head_valid_ = false;
@@ -415,6 +566,11 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
   head_.end_offset += record.size();
   head_.sequence = sequence;
   head_.hash = previous;
+  {
+    std::lock_guard<std::mutex> sync_lock(sync_mu_);
+    written_ = sequence;
+  }
+  sync_cv_.notify_one();
   for (size_t i = 0; i < accepted.size(); ++i) accepted[i]->result = std::move(receipts[i]);
   return Status::OK();
 }
@@ -508,7 +664,7 @@ Result<DigestReceipt> JournalAuditLog::WriteDigestLocked() {
   TB_RETURN_IF_ERROR(io::WriteFileAtomic(receipt.path, text, 0644));
   // The journal keeps a copy, so deleting the file is detectable (and vice versa).
   std::string record = storage::EncodeJournalDigest(text);
-  Status written = WriteAll(record);
+  Status written = WriteAll(record, /*sync=*/true);
   if (!written.ok()) {
     head_valid_ = false;
     return written;

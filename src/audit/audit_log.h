@@ -18,12 +18,19 @@
 //
 // Fail closed: when Append fails, the caller must not return results for the request.
 //
-// Thread safety: Append may be called from any number of threads and processes at once
-// (group commit inside a process, a file lock across processes); no event is lost, mangled
-// or given a duplicate sequence number.
+// A server that must not hold a thread per request while the disk syncs uses the split
+// form: AppendPending sequences, chains and writes the event (in order, visible to queries)
+// and returns its receipt at once; WhenDurable(receipt.sequence, done) calls `done` once
+// the event is durable (or cannot be). Nothing that reveals results or claims success may
+// leave before `done` reports OK.
+//
+// Thread safety: Append, AppendPending and WhenDurable may be called from any number of
+// threads and processes at once (group commit inside a process, a file lock across
+// processes); no event is lost, mangled or given a duplicate sequence number.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -98,6 +105,25 @@ class AuditLog {
   // Durably appends `event`; when this returns OK the event is on disk, chained, and visible
   // to queries that open a new store snapshot. Errors: kIOError, kResourceExhausted.
   virtual Result<AuditReceipt> Append(const AuditEvent& event) = 0;
+
+  // Completion of a pending append's durability: OK, or why the event may not be durable.
+  using DurableCallback = std::function<void(const Status&)>;
+
+  // Appends `event` as Append does (sequenced, chained, written in order and visible to
+  // queries) but returns without waiting for it to be durable. The caller must not reveal
+  // results or claim success until WhenDurable(receipt.sequence) reports OK. Errors as
+  // Append. The default (for logs whose Append is already durable) calls Append.
+  virtual Result<AuditReceipt> AppendPending(const AuditEvent& event) { return Append(event); }
+
+  // Calls `done` exactly once: with OK when every event this log appended up to `sequence`
+  // is durable, or with the error (kIOError) when it cannot be. May call it before
+  // returning (already durable) or later from the log's sync thread, so `done` must be
+  // quick and must not call back into this log. REQUIRES: `sequence` is from a receipt this
+  // log returned. The default reports OK at once.
+  virtual void WhenDurable(uint64_t sequence, DurableCallback done) {
+    (void)sequence;
+    done(Status::OK());
+  }
 
   // Writes a signed digest covering the events since the previous digest (docs/format/
   // audit.md), chained to it by its signature; call at an interval and on shutdown.

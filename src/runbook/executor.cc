@@ -357,7 +357,8 @@ void Executor::Audit(const RequestOrigin& origin, const std::string& query_text,
                           ? out->decision.detail
                           : out->status.message();
   }
-  Result<audit::AuditReceipt> receipt = audit_log_.Append(e);
+  Result<audit::AuditReceipt> receipt =
+      origin.defer_audit_durability ? audit_log_.AppendPending(e) : audit_log_.Append(e);
   if (!receipt.ok()) {
     // Fail closed: nothing is returned without its audit record.
     out->status = Status(receipt.status().code(), "audit log write failed; no result returned: " +

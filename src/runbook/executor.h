@@ -65,6 +65,10 @@ struct RequestOrigin {
   std::string source_ip = "local";
   std::string user_agent = "trailbook";
   std::string request_id;  // "" = a new random UUID
+  // When set, the audit event is appended with AuditLog::AppendPending: the outcome's
+  // receipt is sequenced and written but maybe not yet durable, and the caller must not
+  // release the outcome until AuditLog::WhenDurable(receipt->sequence) reports OK.
+  bool defer_audit_durability = false;
 };
 
 struct RunRequest {

@@ -1,5 +1,6 @@
 #include "server/api_handler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -121,8 +122,36 @@ ApiHandler::ApiHandler(ApiOptions options, ApiBackends backends)
 }
 
 HttpResponse ApiHandler::Handle(const HttpRequest& request) const {
-  auto start = std::chrono::steady_clock::now();
+  Context ctx(request);  // Appends with AuditLog::Append: durable before it returns.
+  return HandleWith(ctx);
+}
+
+HttpResponse ApiHandler::HandlePending(const HttpRequest& request,
+                                       uint64_t* audit_sequence) const {
   Context ctx(request);
+  ctx.defer_audit_durability = true;
+  HttpResponse response = HandleWith(ctx);
+  *audit_sequence = ctx.audit_sequence;
+  return response;
+}
+
+void ApiHandler::WhenAuditDurable(uint64_t audit_sequence,
+                                  std::function<void(const Status&)> done) const {
+  backends_.audit->WhenDurable(audit_sequence, std::move(done));
+}
+
+HttpResponse ApiHandler::AuditFailure(const HttpRequest& request, std::string_view route) const {
+  HttpResponse r = Problem(503, "the audit log could not record this request; nothing was returned",
+                           request);
+  r.denial = "audit_unavailable";
+  r.route = route.empty() ? "unmatched" : std::string(route);
+  if (!request.request_id.empty()) r.headers.emplace_back("X-Request-Id", request.request_id);
+  return r;
+}
+
+HttpResponse ApiHandler::HandleWith(Context& ctx) const {
+  const HttpRequest& request = ctx.request;
+  auto start = std::chrono::steady_clock::now();
   ctx.now_us = backends_.clock->NowMicros();
   ctx.client_address = ResolveClientAddress(request.peer_address,
                                             request.Header("X-Forwarded-For"),
@@ -329,7 +358,10 @@ bool ApiHandler::Audit(Context& ctx, std::string_view action, std::string reques
   event.additional_event_data_json = internal::VerificationJson(v, ctx.request, ctx.route);
   event.error_code = std::string(error_code);
   event.error_message = std::string(error_message);
-  Result<audit::AuditReceipt> receipt = backends_.audit->Append(event);
+  Result<audit::AuditReceipt> receipt = ctx.defer_audit_durability
+                                             ? backends_.audit->AppendPending(event)
+                                             : backends_.audit->Append(event);
+  if (receipt.ok()) ctx.audit_sequence = std::max(ctx.audit_sequence, receipt->sequence);
   if (!receipt.ok()) {
     *failure = Problem(503, "the audit log could not record this request; nothing was returned",
                        ctx.request);

@@ -11,6 +11,9 @@
 //   api.set_ready(true);
 //   HttpResponse r = api.Handle(request);
 //
+// A transport that must not hold a thread while the audit log syncs calls HandlePending,
+// then WhenAuditDurable, and sends the response (or AuditFailure's) only from its callback.
+//
 // Routes (docs/api/openapi.yaml is the contract):
 //   GET  /healthz  /readyz  /metrics                     no token
 //   GET  /v1/runbooks  /v1/runbooks/{id}                 any valid token (filtered by claims)
@@ -74,8 +77,32 @@ class ApiHandler {
   ApiHandler(const ApiHandler&) = delete;
   ApiHandler& operator=(const ApiHandler&) = delete;
 
-  // Answers one request. Never fails: errors become problem responses.
+  // Answers one request once its audit events are durable. Never fails: errors become
+  // problem responses.
   HttpResponse Handle(const HttpRequest& request) const;
+
+  // Answers one request like Handle, except that its audit events are only written, not
+  // yet durable: *audit_sequence is the last one's sequence (0 when the response depends on
+  // none), and the caller must send the response only after WhenAuditDurable reports OK.
+  HttpResponse HandlePending(const HttpRequest& request, uint64_t* audit_sequence) const;
+
+  // Calls `done` once audit sequence `audit_sequence` is durable (OK) or cannot be (the
+  // error; the caller then answers AuditFailure instead). `done` may run before this returns
+  // or on the audit log's sync thread: it must be quick. REQUIRES: audit_sequence > 0, from
+  // HandlePending.
+  void WhenAuditDurable(uint64_t audit_sequence,
+                        std::function<void(const Status&)> done) const;
+
+  // The fail-closed answer for `request` when its audit events could not be made durable:
+  // 503, no results, denial "audit_unavailable". (The request metrics keep the status the
+  // handler computed: a failed sync fails the whole audit log, which /readyz does not see.)
+  HttpResponse AuditFailure(const HttpRequest& request, std::string_view route) const;
+
+  // Counts a request the transport refused before it reached Handle (400 malformed, 413,
+  // 431, 503 while shutting down) in the metrics: route "unmatched", denial "transport".
+  void RecordTransportRefusal(int http_status, double seconds) const {
+    backends_.metrics->RecordRequest("unmatched", http_status, "transport", seconds);
+  }
 
   // /readyz and every /v1 route answer 503 until ready (store open, keys loaded).
   void set_ready(bool ready) { ready_.store(ready); }
@@ -92,6 +119,7 @@ class ApiHandler {
  private:
   struct Context;  // One request's state (api_handler.cc).
 
+  HttpResponse HandleWith(Context& ctx) const;
   HttpResponse Route(Context& ctx) const;
   bool Authenticate(Context& ctx, HttpResponse* denial) const;
   HttpResponse Deny(Context& ctx, int http_status, std::string_view action,

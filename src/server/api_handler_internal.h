@@ -23,6 +23,9 @@ struct ApiHandler::Context {
   std::string token;  // The compact bearer token, once Authenticate accepted its shape.
   std::optional<auth::Verification> verification;  // Set by Authenticate.
   const auth::Principal* principal = nullptr;      // Set when the token verified.
+  // HandlePending: audit appends only write (AppendPending); the last sequence is kept here.
+  bool defer_audit_durability = false;
+  uint64_t audit_sequence = 0;  // Last audit event appended for this request (0: none).
 };
 
 namespace internal {

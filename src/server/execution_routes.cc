@@ -1,6 +1,7 @@
 // The executing routes of ApiHandler: POST /v1/query and POST /v1/runbooks/{id}/runs.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "auth/jwt/strict_json.h"
@@ -259,6 +260,7 @@ runbook::RequestOrigin ApiHandler::Origin(const Context& ctx) {
   origin.source_ip = ctx.client_address;
   origin.user_agent = ctx.user_agent;
   origin.request_id = ctx.request.request_id;
+  origin.defer_audit_durability = ctx.defer_audit_durability;
   return origin;
 }
 
@@ -325,6 +327,8 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   request.params = std::move(body.params);
   request.reason = std::move(body.reason);
   request.origin = Origin(ctx);
+  // A snapshot is stored from the run's result: the run's event must be durable first.
+  if (body.snapshot) request.origin.defer_audit_durability = false;
   request.admission = &slots_;
   FingerprintFn fingerprint = [&ctx, &request, format = body.format] {
     return Fingerprint(ctx.route, *ctx.principal, request.runbook_id, JoinedParams(request.params),
@@ -374,7 +378,10 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
 HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
                                  const PageRequest& page, const FingerprintFn& fingerprint,
                                  const std::string& snapshot_id) const {
-  if (outcome.receipt) backends_.metrics->AddAuditEvents(1);
+  if (outcome.receipt) {
+    backends_.metrics->AddAuditEvents(1);
+    ctx.audit_sequence = std::max(ctx.audit_sequence, outcome.receipt->sequence);
+  }
   backends_.metrics->AddRowsScanned(outcome.stats.rows_examined);
   if (!outcome.status.ok()) {
     const Status& s = outcome.status;

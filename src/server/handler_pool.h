@@ -2,8 +2,8 @@
 //
 // HandlerPool: a fixed set of threads that run queued jobs in FIFO order. The HTTP
 // transport reads requests on a few event-loop threads and hands each complete request to
-// this pool, because ApiHandler::Handle may block (query admission, audit durability, long
-// queries) and must never stall the event loop. FIFO order keeps the latency tail close to
+// this pool, because the handler may block (query admission, the write stage of the audit
+// group commit, long queries) and must never stall the event loop. FIFO order keeps the latency tail close to
 // the mean: requests are served in arrival order instead of by whichever of many runnable
 // connection threads the kernel picks. An idle thread is woken only when a job arrives and
 // no thread is free, and the most recently idle one first, so a lightly loaded pool keeps

@@ -67,6 +67,8 @@ constexpr size_t kRequestLineAllowance = 16 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr size_t kFirstReadBytes = 4096;
+// How long a TLS close waits for the client's close_notify after sending its own.
+constexpr std::chrono::seconds kTlsShutdownTimeout{1};
 // Event-loop threads: they only parse and copy bytes, so a few suffice; handlers run on
 // the handler pool.
 constexpr unsigned kMaxIoThreads = 4;
@@ -151,6 +153,79 @@ std::string PeerAddress(const tcp::socket& socket) {
   return address.to_string();
 }
 
+// The access log: JSON lines gathered in a buffer and written to stderr in batches (one
+// write per batch instead of one per request: stderr is unbuffered). A batch is written
+// when the buffer passes kFlushBytes, by the flusher thread at least every kFlushInterval,
+// and by Stop, so a clean shutdown loses no line. Thread-safe.
+class AccessLog {
+ public:
+  static constexpr size_t kFlushBytes = 64 * 1024;
+  static constexpr std::chrono::milliseconds kFlushInterval{100};
+
+  ~AccessLog() { Stop(); }
+
+  // Starts the flusher thread. REQUIRES: not running.
+  void Start() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = false;
+    }
+    flusher_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "tb-access-log");
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!stopping_) {
+        stop_cv_.wait_for(lock, kFlushInterval, [this] { return stopping_; });
+        lock.unlock();
+        Flush();
+        lock.lock();
+      }
+    });
+  }
+
+  // Stops the flusher and writes what is buffered. Idempotent.
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
+    Flush();
+  }
+
+  // Adds one line (with its newline).
+  void Add(std::string_view line) {
+    bool full;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      buffer_.append(line);
+      full = buffer_.size() >= kFlushBytes;
+    }
+    if (full) Flush();
+  }
+
+  // Writes what is buffered. Batches leave in the order their lines were added.
+  void Flush() {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (buffer_.empty()) return;
+      writing_.swap(buffer_);
+    }
+    std::fwrite(writing_.data(), 1, writing_.size(), stderr);
+    writing_.clear();
+  }
+
+ private:
+  std::mutex write_mu_;  // Held while a batch is written, so batches keep their order.
+  std::string writing_ TB_GUARDED_BY(write_mu_);
+  std::mutex mu_;
+  std::string buffer_ TB_GUARDED_BY(mu_);
+  bool stopping_ TB_GUARDED_BY(mu_) = false;
+  std::condition_variable stop_cv_;
+  std::thread flusher_;
+};
+
 // The close of a connection that cannot continue: its handlers complete with errors.
 bool IsQuietReadError(const ErrorCode& ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message ||
@@ -181,7 +256,7 @@ struct Transport {
   std::mutex registry_mu;
   std::list<std::weak_ptr<Connection>> connections TB_GUARDED_BY(registry_mu);
 
-  std::mutex log_mu;  // Serialises access-log lines.
+  AccessLog access_log;
   RequestIds request_ids;
 
   // Declared last: destroyed first, so handlers it still holds (and the connections they
@@ -248,12 +323,12 @@ struct Transport {
     w.EndObject();
     std::string line = std::move(w).Take();
     line.push_back('\n');
-    std::lock_guard<std::mutex> lock(log_mu);
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    access_log.Add(line);
   }
 };
 
 using Response = http::response<http::string_body>;
+using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
 
 // Builds the wire response for `r`. A HEAD response keeps the length but not the body.
 Response ToWire(HttpResponse&& r, unsigned version, bool keep_alive, bool head) {
@@ -420,6 +495,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     HttpResponse problem = Problem(status, detail, request, field);
     problem.headers.emplace_back("X-Request-Id", request.request_id);
     t_.LogAccess(request, status, "unmatched", "", "", problem.body.size(), start);
+    t_.handler.RecordTransportRefusal(
+        status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     linger_ = true;
     Write(ToWire(std::move(problem), 11, /*keep_alive=*/false, /*head=*/false));
   }
@@ -450,29 +528,59 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     auto work = net::make_work_guard(t_.ioc);
     bool queued = t_.pool->Submit([self = this->shared_from_this(), request = std::move(request),
                                    work, version, keep_alive, head, start]() mutable {
-      self->Handle(request, version, keep_alive, head, start);
+      self->Handle(std::move(request), std::move(work), version, keep_alive, head, start);
     });
     if (!queued) SendError(503, "the server is shutting down", "");
   }
 
-  // Runs on a handler-pool thread.
-  void Handle(const HttpRequest& request, unsigned version, bool keep_alive, bool head,
+  // Runs on a handler-pool thread. A response that depends on audit events is held until
+  // they are durable: the audit log calls back (on its sync thread) and the response is
+  // written from the connection's strand, or the fail-closed 503 instead when they cannot
+  // be made durable. The handler thread does not wait for the sync. The connection reads
+  // no further request before this response is written, so responses stay in order.
+  void Handle(HttpRequest request, WorkGuard work, unsigned version, bool keep_alive, bool head,
               std::chrono::steady_clock::time_point start) {
     HttpResponse response;
+    uint64_t audit_sequence = 0;
     try {
-      response = t_.handler.Handle(request);
+      response = t_.handler.HandlePending(request, &audit_sequence);
     } catch (const std::exception&) {
       response = Problem(500, "internal error", request);
     }
-    size_t bytes = response.body.size();
+    if (audit_sequence == 0) {
+      Response wire = Prepare(request, std::move(response), version, keep_alive, head, start);
+      net::post(stream_.get_executor(),
+                [self = this->shared_from_this(), wire = std::move(wire)]() mutable {
+                  self->Write(std::move(wire));
+                });
+      return;
+    }
+    // The work guard travels with the callback, so Serve returns only after the ticket
+    // completed and its response was written (or the connection closed).
+    t_.handler.WhenAuditDurable(
+        audit_sequence,
+        [self = this->shared_from_this(), request = std::move(request),
+         response = std::move(response), work = std::move(work), version, keep_alive, head,
+         start](const Status& durable) mutable {
+          net::post(self->stream_.get_executor(),
+                    [self, durable, request = std::move(request), response = std::move(response),
+                     work = std::move(work), version, keep_alive, head, start]() mutable {
+                      if (!durable.ok()) {
+                        response = self->t_.handler.AuditFailure(request, response.route);
+                      }
+                      self->Write(self->Prepare(request, std::move(response), version,
+                                                keep_alive, head, start));
+                    });
+        });
+  }
+
+  // Logs the request and builds the wire response (any thread).
+  Response Prepare(const HttpRequest& request, HttpResponse&& response, unsigned version,
+                   bool keep_alive, bool head, std::chrono::steady_clock::time_point start) {
     t_.LogAccess(request, response.status, response.route, response.denial, response.subject,
-                 bytes, start);
+                 response.body.size(), start);
     keep_alive = keep_alive && !t_.shutting_down.load();
-    Response wire = ToWire(std::move(response), version, keep_alive, head);
-    net::post(stream_.get_executor(),
-              [self = this->shared_from_this(), wire = std::move(wire)]() mutable {
-                self->Write(std::move(wire));
-              });
+    return ToWire(std::move(response), version, keep_alive, head);
   }
 
   void Write(Response response) {
@@ -492,7 +600,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (ec) return Close();
     ++served_;
     if (linger_) return Linger();
-    if (!keep_alive || t_.shutting_down.load()) return Close();
+    if (!keep_alive || t_.shutting_down.load()) return CloseAfterResponse();
     ReadRequest();
   }
 
@@ -514,6 +622,24 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
           if (ec || self->drained_ >= kLingerBytes) return self->Close();
           self->Drain();
         });
+  }
+
+  // Closes after a complete response ("Connection: close" or draining). Over TLS it first
+  // sends close_notify (bounded by kTlsShutdownTimeout), so the client can tell the end of
+  // the stream from a truncation; no other operation is pending on the stream here.
+  void CloseAfterResponse() {
+    if constexpr (kTls) {
+      if (state_ == State::kClosed) return;
+      state_ = State::kClosed;
+      Lowest().expires_after(kTlsShutdownTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](ErrorCode) {
+        ErrorCode ignored;
+        self->Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->Lowest().close();
+      });
+    } else {
+      Close();
+    }
   }
 
   void Close() {
@@ -682,6 +808,7 @@ Status HttpServer::Serve() {
   try {
     HandlerPool pool(t.options.limits.worker_threads);
     t.pool = &pool;
+    t.access_log.Start();
     impl_->Accept();
     std::vector<std::thread> io_threads;
     unsigned extra = IoThreadCount() - 1;
@@ -695,6 +822,7 @@ Status HttpServer::Serve() {
     for (std::thread& th : io_threads) th.join();
     pool.Stop();
     t.pool = nullptr;
+    t.access_log.Stop();
   } catch (const std::exception& e) {
     result = Internal(std::string("http server: ") + e.what());
   }

@@ -4,17 +4,21 @@
 // includes them, so the HTTP library can be replaced here). A few event-loop threads
 // (epoll) accept connections, read and parse requests with Beast's parser (header and body
 // limits: 431 and 413 before the handler), and write responses; every complete request is
-// handed to a pool of `worker_threads` handler threads, because ApiHandler::Handle may block
-// (query admission, audit durability, long queries) and a slow request must not stall other
-// connections. An idle keep-alive connection holds no thread.
+// handed to a pool of `worker_threads` handler threads, because the handler may block
+// (query admission, the write stage of the audit group commit, long queries) and a slow
+// request must not stall other connections. An idle keep-alive connection holds no thread. The handler does
+// not wait for audit durability (ApiHandler::HandlePending): the transport holds the
+// finished response until the audit log reports its events durable and only then writes it
+// (or the fail-closed 503 when they cannot be made durable).
 //
 // The transport applies the time limits against slow clients (a whole request must arrive
 // within read_timeout, a response must be written within write_timeout, an idle keep-alive
 // connection is closed after keep_alive_timeout), assigns the request id (echoed in
 // X-Request-Id), sends large bodies chunked, serves TLS through OpenSSL when a certificate
-// and key are given, writes one JSON access-log line per request to stderr, and shuts down
-// gracefully: stop accepting, close idle connections, let in-flight requests finish within
-// the deadline, then cancel queries.
+// and key are given, writes one JSON access-log line per request to stderr (in batches, at
+// least every 100 ms and at shutdown), and shuts down gracefully: stop accepting, close idle
+// connections, let in-flight requests finish within the deadline, then cancel queries;
+// responses waiting for audit durability are always written (or failed) before Serve returns.
 //
 //   TB_ASSIGN_OR_RETURN(auto server, HttpServer::Create(options, handler));
 //   TB_ASSIGN_OR_RETURN(uint16_t port, server->Bind());
@@ -49,8 +53,8 @@ class HttpServer {
   // kIOError naming the address.
   Result<uint16_t> Bind();
 
-  // Serves until Shutdown; returns when every connection is closed and every handler has
-  // finished. REQUIRES: Bind succeeded. Returns at once when Shutdown came first.
+  // Serves until Shutdown; returns when every connection is closed, every handler has
+  // finished and every response held for audit durability has been completed. REQUIRES: Bind succeeded. Returns at once when Shutdown came first.
   Status Serve();
 
   // Stops accepting, closes idle connections and marks the handler not ready; in-flight

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include <set>
 #include <thread>
 
+#include "io/file.h"
 #include "server/testing/api_test_env.h"
 
 namespace trailbook::server {
@@ -338,6 +340,39 @@ void WriteSelfSignedCert(const std::string& cert_path, const std::string& key_pa
   EVP_PKEY_free(key);
 }
 
+// A TLS connection closed after its response ends with close_notify, so the client can
+// tell a complete response from a truncated one.
+TEST(HttpServerTest, TlsCloseSendsCloseNotify) {
+  std::string dir = ::testing::TempDir() + "/server_tls_close_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  ServerOptions options;
+  options.tls_cert_file = dir + "/cert.pem";
+  options.tls_key_file = dir + "/key.pem";
+  WriteSelfSignedCert(options.tls_cert_file, options.tls_key_file);
+  Env env;
+  RunningServer server(env, options);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ASSERT_NE(ctx, nullptr);
+  SSL* ssl = SSL_new(ctx);
+  int fd = Connect(server.port());
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  SSL_set_fd(ssl, fd);
+  ASSERT_EQ(SSL_connect(ssl), 1);
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(SSL_write(ssl, request.data(), static_cast<int>(request.size())),
+            static_cast<int>(request.size()));
+  std::string reply;
+  char buffer[4096];
+  int n;
+  while ((n = SSL_read(ssl, buffer, sizeof(buffer))) > 0) reply.append(buffer, static_cast<size_t>(n));
+  EXPECT_EQ(SSL_get_error(ssl, n), SSL_ERROR_ZERO_RETURN);  // close_notify, not a bare EOF.
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
+}
+
 TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
   std::string dir = ::testing::TempDir() + "/server_tls_" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
@@ -455,6 +490,7 @@ TEST(HttpServerTest, HeadersBeyondTheLimitAre431BeforeTheHandler) {
   EXPECT_NE(reply.find("\"status\":431"), std::string::npos) << reply;
   EXPECT_NE(reply.find("X-Request-Id: "), std::string::npos) << reply;
   EXPECT_EQ(env.audit.size(), 0u);
+  EXPECT_EQ(env.metrics.RequestCount("unmatched", 431, "transport"), 1u);  // Seen in /metrics.
 }
 
 TEST(HttpServerTest, MalformedRequestsAre400AndClosed) {
@@ -472,6 +508,7 @@ TEST(HttpServerTest, MalformedRequestsAre400AndClosed) {
     EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
   }
   EXPECT_EQ(env.audit.size(), 0u);
+  EXPECT_EQ(env.metrics.RequestCount("unmatched", 400, "transport"), 5u);  // Seen in /metrics.
 }
 
 TEST(HttpServerTest, ExpectContinueIsAnsweredOnlyWithinTheBodyLimit) {
@@ -612,6 +649,165 @@ TEST(HttpServerTest, ShutdownClosesIdleKeepAliveConnectionsAtOnce) {
   EXPECT_TRUE(Exchange(fd, "", 2).empty());  // Closed by the server.
   ::close(fd);
   ::close(silent);
+}
+
+// A raw HTTP/1.1 POST /v1/query with `token`, kept alive.
+std::string QueryRequest(const std::string& token, const std::string& request_id) {
+  std::string body = R"({"sql":"SELECT count(*) AS n FROM events"})";
+  return "POST /v1/query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: application/json\r\nX-Request-Id: " + request_id +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Waits (up to 10 s) until `audit` holds `count` durability callbacks.
+bool WaitHeld(const testing::RecordingAuditLog& audit, size_t count) {
+  for (int i = 0; i < 10000 && audit.held() < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return audit.held() == count;
+}
+
+// No response that reveals results or claims success (or a denial) leaves before its audit
+// event is durable: with durability held, the allowed query and the rejected token get no
+// bytes; once the events are durable both are answered.
+TEST(HttpServerTest, ResponsesWaitForTheirAuditEventToBeDurable) {
+  Env env;
+  env.audit.set_hold_durability(true);
+  RunningServer server(env, {});
+  int allowed = Connect(server.port());
+  int rejected = Connect(server.port());
+  std::string request = QueryRequest(env.Token({"query:adhoc"}), "allowed");
+  ASSERT_EQ(::send(allowed, request.data(), request.size(), 0),
+            static_cast<ssize_t>(request.size()));
+  request = QueryRequest("garbage", "rejected");
+  ASSERT_EQ(::send(rejected, request.data(), request.size(), 0),
+            static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(WaitHeld(env.audit, 2));
+  EXPECT_EQ(env.audit.size(), 2u);  // Written (and chained) already, only not durable.
+  EXPECT_EQ(Exchange(allowed, "", 0.3), "");
+  EXPECT_EQ(Exchange(rejected, "", 0.1), "");
+  EXPECT_EQ(env.audit.ReleaseDurability(Status::OK()), 2u);
+  std::string answer = ReadResponses(allowed, 1);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"n\":45"), std::string::npos) << answer;
+  answer = ReadResponses(rejected, 1);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0u) << answer;
+  ::close(allowed);
+  ::close(rejected);
+}
+
+// When the audit events cannot be made durable, the client gets the fail-closed 503 and no
+// rows, exactly as when the append itself fails.
+TEST(HttpServerTest, FailedDurabilityAnswers503WithoutResults) {
+  Env env;
+  env.audit.set_hold_durability(true);
+  RunningServer server(env, {});
+  int fd = Connect(server.port());
+  std::string request = QueryRequest(env.Token({"query:adhoc"}), "doomed");
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(WaitHeld(env.audit, 1));
+  EXPECT_EQ(env.audit.ReleaseDurability(IOError("fdatasync failed (test)")), 1u);
+  std::string answer = ReadResponses(fd, 1);
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+  EXPECT_NE(answer.find("X-Request-Id: doomed"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("audit log could not record"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("\"n\":"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("\"rows\""), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("X-Row-Count"), std::string::npos) << answer;
+}
+
+// Pipelined requests on one keep-alive connection are answered in order even when the
+// first waits for durability and the second (no audit event) is ready at once.
+TEST(HttpServerTest, KeepAliveResponsesStayInOrderWhileDurabilityIsHeld) {
+  Env env;
+  env.audit.set_hold_durability(true);
+  RunningServer server(env, {});
+  int fd = Connect(server.port());
+  std::string two = QueryRequest(env.Token({"query:adhoc"}), "first") +
+                    "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n";
+  ASSERT_EQ(::send(fd, two.data(), two.size(), 0), static_cast<ssize_t>(two.size()));
+  ASSERT_TRUE(WaitHeld(env.audit, 1));
+  EXPECT_EQ(Exchange(fd, "", 0.3), "");  // Not even the health check overtakes the query.
+  env.audit.ReleaseDurability(Status::OK());
+  std::string reply = ReadResponses(fd, 2);
+  ::close(fd);
+  size_t first = reply.find("X-Request-Id: first");
+  size_t second = reply.find("X-Request-Id: second");
+  ASSERT_NE(first, std::string::npos) << reply;
+  ASSERT_NE(second, std::string::npos) << reply;
+  EXPECT_LT(first, second);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+}
+
+// Serve does not return while a response waits for durability; once the ticket completes
+// the response is written and Serve returns.
+TEST(HttpServerTest, ShutdownWaitsForPendingDurability) {
+  Env env;
+  env.audit.set_hold_durability(true);
+  ServerOptions options;
+  options.shutdown_deadline = std::chrono::milliseconds(100);  // Cancelling cannot skip it.
+  RunningServer server(env, options);
+  int fd = Connect(server.port());
+  std::string request = QueryRequest(env.Token({"query:adhoc"}), "pending");
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(WaitHeld(env.audit, 1));
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server.Stop();
+    stopped.store(true);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_FALSE(stopped.load());
+  env.audit.ReleaseDurability(Status::OK());
+  std::string answer = ReadResponses(fd, 1);
+  stopper.join();
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"n\":45"), std::string::npos) << answer;
+}
+
+// Access-log lines are buffered but not held back: they reach stderr within the flush
+// interval while the server runs, and none is lost when it shuts down.
+TEST(HttpServerTest, AccessLogLinesAreWrittenInBatchesAndNoneIsLost) {
+  Env env;
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("tb_access_log_" + std::to_string(::getpid()) + ".txt");
+  int file = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  ASSERT_GE(file, 0);
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  ::dup2(file, 2);
+  ::close(file);
+  auto lines = [&] {
+    Result<std::string> text = io::ReadFile(path, 1 << 20);
+    if (!text.ok()) return size_t{0};
+    return static_cast<size_t>(std::count(text->begin(), text->end(), '\n'));
+  };
+  {
+    ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.access_log = true;
+    auto server = HttpServer::Create(options, *env.handler);
+    ASSERT_TRUE(server.ok());
+    auto port = (*server)->Bind();
+    ASSERT_TRUE(port.ok());
+    std::thread serve([&] { (void)(*server)->Serve(); });
+    httplib::Client client("127.0.0.1", *port);
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(client.Get("/healthz"));
+    for (int i = 0; i < 2000 && lines() < 5; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_EQ(lines(), 5u);  // Flushed by the interval, not by shutdown.
+    for (int i = 0; i < 20; ++i) EXPECT_TRUE(client.Get("/healthz"));
+    (*server)->Shutdown();
+    serve.join();
+  }
+  ::dup2(saved, 2);
+  ::close(saved);
+  EXPECT_EQ(lines(), 25u);
+  std::filesystem::remove(path);
 }
 
 // A bounded load test on loopback: concurrent keep-alive clients mix allowed runs, denied

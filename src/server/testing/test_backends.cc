@@ -20,6 +20,38 @@ Result<audit::AuditReceipt> RecordingAuditLog::Append(const audit::AuditEvent& e
   return receipt;
 }
 
+void RecordingAuditLog::WhenDurable(uint64_t sequence, DurableCallback done) {
+  (void)sequence;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (hold_) {
+      held_.push_back(std::move(done));
+      return;
+    }
+  }
+  done(Status::OK());
+}
+
+void RecordingAuditLog::set_hold_durability(bool hold) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hold_ = hold;
+}
+
+size_t RecordingAuditLog::ReleaseDurability(const Status& status) {
+  std::vector<DurableCallback> held;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held.swap(held_);
+  }
+  for (DurableCallback& done : held) done(status);
+  return held.size();
+}
+
+size_t RecordingAuditLog::held() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_.size();
+}
+
 std::vector<audit::AuditEvent> RecordingAuditLog::events() const {
   std::lock_guard<std::mutex> lock(mu_);
   return events_;

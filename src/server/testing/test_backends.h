@@ -18,10 +18,13 @@
 
 namespace trailbook::server::testing {
 
-// Thread-safe; keeps every appended event.
+// Thread-safe; keeps every appended event. Its events are durable at once unless
+// durability is held (set_hold_durability): then WhenDurable keeps the callbacks until
+// ReleaseDurability completes them, as a slow or failing disk would.
 class RecordingAuditLog : public audit::AuditLog {
  public:
   Result<audit::AuditReceipt> Append(const audit::AuditEvent& event) override;
+  void WhenDurable(uint64_t sequence, DurableCallback done) override;
   std::vector<audit::AuditEvent> events() const;
   size_t size() const;
   // Counts events with this name and error code ("" = success).
@@ -29,8 +32,15 @@ class RecordingAuditLog : public audit::AuditLog {
   void set_fail(bool fail) { fail_.store(fail); }
   // When false, Append only counts (for fuzzing, where events would pile up).
   void set_retain(bool retain) { retain_.store(retain); }
+  void set_hold_durability(bool hold);
+  // Completes every held WhenDurable callback with `status`; returns how many.
+  size_t ReleaseDurability(const Status& status);
+  // WhenDurable callbacks held now.
+  size_t held() const;
 
  private:
+  bool hold_ = false;                       // Guarded by mu_.
+  std::vector<DurableCallback> held_;       // Guarded by mu_.
   std::atomic<bool> retain_{true};
   uint64_t appended_ = 0;  // Guarded by mu_.
   mutable std::mutex mu_;
