@@ -39,35 +39,49 @@ void Append(audit::AuditLog& log, int n) {
   }
 }
 
-TEST(AuditFolderTest, FoldsTheJournalTailIntoSegmentsWithoutLosingEvents) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Append(**log, 3);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 3u);
+// Each test gets a fresh store directory with its audit log and the server's read-only store
+// handle on it.
+class AuditFolderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir();
+    auto log = audit::AuditLog::Open(dir_, {});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    auto store = storage::Store::Open(dir_, storage::Store::Mode::kReadOnly);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
 
-  AuditFolder folder(**store, std::chrono::seconds(60));
+  std::string dir_;
+  std::unique_ptr<audit::AuditLog> log_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+TEST_F(AuditFolderTest, FoldsTheJournalTailIntoSegmentsWithoutLosingEvents) {
+  Append(*log_, 3);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 3u);
+
+  AuditFolder folder(*store_, std::chrono::seconds(60));
   auto round = folder.FoldOnce();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->writer_busy);
   EXPECT_EQ(round->events, 3u);
-  auto snap = (*store)->Snapshot();
+  auto snap = store_->Snapshot();
   EXPECT_EQ(snap->journal_rows(), 0u);
   EXPECT_EQ(snap->audit_folded_sequence(), 3u);
   EXPECT_EQ(snap->row_count(), 3u);
 
   // Later events show from the tail again, beside the folded ones, each exactly once.
-  Append(**log, 2);
-  snap = (*store)->Snapshot();
+  Append(*log_, 2);
+  snap = store_->Snapshot();
   EXPECT_EQ(snap->journal_rows(), 2u);
   EXPECT_EQ(snap->row_count(), 5u);
   round = folder.FoldOnce();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_EQ(round->events, 2u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 5u);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 5u);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 0u);
 
   // Nothing new: nothing folded.
   round = folder.FoldOnce();
@@ -75,51 +89,41 @@ TEST(AuditFolderTest, FoldsTheJournalTailIntoSegmentsWithoutLosingEvents) {
   EXPECT_EQ(round->events, 0u);
 }
 
-TEST(AuditFolderTest, SkipsTheFoldWhileAnotherWriterHoldsTheStore) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Append(**log, 4);
-  AuditFolder folder(**store, std::chrono::seconds(60));
+TEST_F(AuditFolderTest, SkipsTheFoldWhileAnotherWriterHoldsTheStore) {
+  Append(*log_, 4);
+  AuditFolder folder(*store_, std::chrono::seconds(60));
   {
-    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    auto writer = storage::Store::Open(dir_, storage::Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     auto round = folder.FoldOnce();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     EXPECT_TRUE(round->writer_busy);
     EXPECT_EQ(round->events, 0u);
-    EXPECT_EQ((*store)->Snapshot()->journal_rows(), 4u);
+    EXPECT_EQ(store_->Snapshot()->journal_rows(), 4u);
   }
   auto round = folder.FoldOnce();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->writer_busy);
   EXPECT_EQ(round->events, 4u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 4u);
 }
 
-TEST(AuditFolderTest, ReopensTheWriterOnlyWhenTheJournalGrowsPastAFoldWithNoEvent) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  AuditFolder folder(**store, std::chrono::seconds(60));
+TEST_F(AuditFolderTest, ReopensTheWriterOnlyWhenTheJournalGrowsPastAFoldWithNoEvent) {
+  AuditFolder folder(*store_, std::chrono::seconds(60));
   // No journal yet: nothing to fold, and no writer is opened.
   {
-    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    auto writer = storage::Store::Open(dir_, storage::Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     auto round = folder.FoldOnce();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     EXPECT_FALSE(round->writer_busy);
   }
-  Append(**log, 2);
+  Append(*log_, 2);
   auto round = folder.FoldOnce();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_EQ(round->events, 2u);
   // A torn frame past the fold point (a writer killed mid-record): one fold finds no event...
-  std::string journal = dir + "/" + "audit/journal.log";
+  std::string journal = dir_ + "/" + "audit/journal.log";
   FILE* f = std::fopen(journal.c_str(), "ab");
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(std::fwrite("\x40\x00\x00", 1, 3, f), 3u);
@@ -130,13 +134,13 @@ TEST(AuditFolderTest, ReopensTheWriterOnlyWhenTheJournalGrowsPastAFoldWithNoEven
   EXPECT_EQ(round->events, 0u);
   {
     // ...and later rounds do not try the writer again while the journal stays as it is.
-    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    auto writer = storage::Store::Open(dir_, storage::Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     round = folder.FoldOnce();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     EXPECT_FALSE(round->writer_busy);
     // The next append (which drops the torn frame) makes the journal fold again.
-    Append(**log, 1);
+    Append(*log_, 1);
     round = folder.FoldOnce();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     EXPECT_TRUE(round->writer_busy);
@@ -144,27 +148,22 @@ TEST(AuditFolderTest, ReopensTheWriterOnlyWhenTheJournalGrowsPastAFoldWithNoEven
   round = folder.FoldOnce();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_EQ(round->events, 1u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 3u);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 3u);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 0u);
 }
 
-TEST(AuditFolderTest, BackgroundRoundsFoldUntilStopped) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+TEST_F(AuditFolderTest, BackgroundRoundsFoldUntilStopped) {
   AuditFoldPolicy every_round;
   every_round.max_age = std::chrono::seconds(0);
-  AuditFolder folder(**store, std::chrono::milliseconds(20), every_round);
+  AuditFolder folder(*store_, std::chrono::milliseconds(20), every_round);
   folder.Start();
-  Append(**log, 5);
-  for (int i = 0; i < 500 && (*store)->Snapshot()->journal_rows() > 0; ++i) {
+  Append(*log_, 5);
+  for (int i = 0; i < 500 && store_->Snapshot()->journal_rows() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);  // Folded by a round, not by Stop.
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 0u);  // Folded by a round, not by Stop.
   folder.Stop();
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 5u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 5u);
 }
 
 // A policy that never folds on its own: each test lowers one threshold.
@@ -193,39 +192,34 @@ size_t AuditSegments(const storage::StoreSnapshot& snap) {
   return n;
 }
 
-TEST(AuditFolderTest, DoesNotFoldBelowTheThresholdsAndFoldsOnceTheTailIsOldEnough) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+TEST_F(AuditFolderTest, DoesNotFoldBelowTheThresholdsAndFoldsOnceTheTailIsOldEnough) {
   FakeClock clock(1'000'000'000);
   AuditFoldPolicy policy = Never();
   policy.max_age = std::chrono::seconds(60);
-  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
   auto round = folder.RunRound();  // No journal: nothing to do.
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
-  Append(**log, 3);
+  Append(*log_, 3);
   round = folder.RunRound();  // The tail is first seen now.
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
   clock.Advance(59'000'000);
-  Append(**log, 1);
+  Append(*log_, 1);
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 4u);
-  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 0u);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 4u);
+  EXPECT_EQ(store_->Snapshot()->audit_folded_sequence(), 0u);
   clock.Advance(1'000'000);
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_TRUE(round->folded);
   EXPECT_EQ(round->events, 4u);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 0u);
   // The age counts from the first round that sees the next tail, not from the last fold.
   clock.Advance(3600'000'000);
-  Append(**log, 1);
+  Append(*log_, 1);
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
@@ -235,141 +229,116 @@ TEST(AuditFolderTest, DoesNotFoldBelowTheThresholdsAndFoldsOnceTheTailIsOldEnoug
   EXPECT_EQ(round->events, 1u);
 }
 
-TEST(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBytes) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Append(**log, 1);
-  const uint64_t one = FileSize(dir + "/audit/journal.log");
+TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBytes) {
+  Append(*log_, 1);
+  const uint64_t one = FileSize(dir_ + "/audit/journal.log");
   ASSERT_GT(one, 0u);
   FakeClock clock(1'000'000'000);
   AuditFoldPolicy policy = Never();
   policy.tail_bytes = one + 1;
-  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
   auto round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
-  Append(**log, 1);
+  Append(*log_, 1);
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_TRUE(round->folded);
   EXPECT_EQ(round->events, 2u);
 }
 
-TEST(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
   FakeClock clock(1'000'000'000);
   AuditFoldPolicy policy = Never();
   policy.tail_batches = 3;
-  AuditFolder folder(**store, std::chrono::seconds(1), policy, clock);
-  Append(**log, 2);  // One batch each: appends one at a time.
-  EXPECT_EQ(JournalSegments(*(*store)->Snapshot()), 2u);
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
+  Append(*log_, 2);  // One batch each: appends one at a time.
+  EXPECT_EQ(JournalSegments(*store_->Snapshot()), 2u);
   auto round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_FALSE(round->folded);
-  Append(**log, 1);
+  Append(*log_, 1);
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_TRUE(round->folded);
   EXPECT_EQ(round->events, 3u);
-  EXPECT_EQ(JournalSegments(*(*store)->Snapshot()), 0u);
+  EXPECT_EQ(JournalSegments(*store_->Snapshot()), 0u);
 }
 
-TEST(AuditFolderTest, StopFoldsWhatIsLeft) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  AuditFolder folder(**store, std::chrono::hours(1), Never());
+TEST_F(AuditFolderTest, StopFoldsWhatIsLeft) {
+  AuditFolder folder(*store_, std::chrono::hours(1), Never());
   folder.Start();
-  Append(**log, 4);
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 4u);
+  Append(*log_, 4);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 4u);
   folder.Stop();
-  EXPECT_EQ((*store)->Snapshot()->journal_rows(), 0u);
-  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 4u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 4u);
+  EXPECT_EQ(store_->Snapshot()->journal_rows(), 0u);
+  EXPECT_EQ(store_->Snapshot()->audit_folded_sequence(), 4u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 4u);
 }
 
-TEST(AuditFolderTest, CompactionKeepsTheAuditSegmentCountBoundedUnderManySmallFolds) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+TEST_F(AuditFolderTest, CompactionKeepsTheAuditSegmentCountBoundedUnderManySmallFolds) {
   AuditFoldPolicy policy = Never();
   policy.max_age = std::chrono::seconds(0);  // Fold every round that sees an event.
   policy.compact_segments = 8;
-  AuditFolder folder(**store, std::chrono::seconds(1), policy);
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy);
   constexpr int kFolds = 100;
   size_t most = 0;
   uint64_t compacted = 0;
   for (int i = 0; i < kFolds; ++i) {
-    Append(**log, 1);
+    Append(*log_, 1);
     auto round = folder.RunRound();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     ASSERT_EQ(round->events, 1u);
     compacted += round->segments_compacted;
-    most = std::max(most, AuditSegments(*(*store)->Snapshot()));
+    most = std::max(most, AuditSegments(*store_->Snapshot()));
   }
   EXPECT_LT(most, 8u);  // Without compaction: 100 (one per fold).
   EXPECT_GE(compacted, 90u);
-  auto snap = (*store)->Snapshot();
+  auto snap = store_->Snapshot();
   EXPECT_EQ(snap->row_count(), static_cast<uint64_t>(kFolds));
   EXPECT_EQ(snap->journal_rows(), 0u);
-  auto report = audit::VerifyAuditTrail(dir, {});
+  auto report = audit::VerifyAuditTrail(dir_, {});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->ok());
   EXPECT_EQ(report->last_sequence, static_cast<uint64_t>(kFolds));
 }
 
-TEST(AuditFolderTest, CompactionSkipsTheWriterWhileItIsBusyAndNeverBlocksTheFold) {
-  std::string dir = TempDir();
-  auto log = audit::AuditLog::Open(dir, {});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+TEST_F(AuditFolderTest, CompactionSkipsTheWriterWhileItIsBusyAndNeverBlocksTheFold) {
   AuditFoldPolicy policy = Never();
   policy.compact_segments = 3;
-  AuditFolder folder(**store, std::chrono::seconds(1), policy);
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy);
   for (int i = 0; i < 2; ++i) {
-    Append(**log, 1);
+    Append(*log_, 1);
     ASSERT_TRUE(folder.FoldOnce().ok());
   }
-  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 2u);
+  EXPECT_EQ(AuditSegments(*store_->Snapshot()), 2u);
   // An unreadable snapshot manifest: compaction stops (it might pin these segments), the
   // fold goes on, and the round reports why.
-  ASSERT_EQ(::system(("mkdir -p " + dir + "/snapshots/20260101T120000.000000Z-0123456789abcdef && echo '{' > " +
-                      dir + "/snapshots/20260101T120000.000000Z-0123456789abcdef/manifest.json")
+  ASSERT_EQ(::system(("mkdir -p " + dir_ + "/snapshots/20260101T120000.000000Z-0123456789abcdef && echo '{' > " +
+                      dir_ + "/snapshots/20260101T120000.000000Z-0123456789abcdef/manifest.json")
                          .c_str()),
             0);
-  Append(**log, 1);
+  Append(*log_, 1);
   auto round = folder.FoldOnce();
   ASSERT_FALSE(round.ok());
   EXPECT_NE(round.status().message().find("compacting audit segments"), std::string::npos)
       << round.status().ToString();
-  EXPECT_EQ((*store)->Snapshot()->audit_folded_sequence(), 3u);
-  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 3u);
-  ASSERT_EQ(::system(("rm -rf " + dir + "/snapshots").c_str()), 0);
+  EXPECT_EQ(store_->Snapshot()->audit_folded_sequence(), 3u);
+  EXPECT_EQ(AuditSegments(*store_->Snapshot()), 3u);
+  ASSERT_EQ(::system(("rm -rf " + dir_ + "/snapshots").c_str()), 0);
   {
-    auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+    auto writer = storage::Store::Open(dir_, storage::Store::Mode::kReadWrite);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     round = folder.RunRound();
     ASSERT_TRUE(round.ok()) << round.status().ToString();
     EXPECT_TRUE(round->writer_busy);
-    EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 3u);
+    EXPECT_EQ(AuditSegments(*store_->Snapshot()), 3u);
   }
   round = folder.RunRound();
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_EQ(round->segments_compacted, 3u);
-  EXPECT_EQ(AuditSegments(*(*store)->Snapshot()), 1u);
-  EXPECT_EQ((*store)->Snapshot()->row_count(), 3u);
+  EXPECT_EQ(AuditSegments(*store_->Snapshot()), 1u);
+  EXPECT_EQ(store_->Snapshot()->row_count(), 3u);
 }
 
 }  // namespace
