@@ -810,26 +810,15 @@ TEST_P(FileReaderTest, LakeCsvWithBrokenQuotingIsRejected) {
                                      "inside a quoted field opened on line 3"));
 }
 
-// A sink that takes records from the reader's parse (RecordSink::TryParsedRecord): it reads
-// the object to its end, declines one with a "decline" member, and checks every committed
-// record like OnRecord does.
-class ParsedSink final : public RecordSink {
+// The part of a sink that takes records from the reader's parse which the test sinks share:
+// a record taken (pending) is then committed, checked like OnRecord does, or abandoned.
+class StagedSink : public RecordSink {
  public:
   Status OnRecord(const RecordRef& r) override { return plain.OnRecord(r); }
   void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
     plain.OnRecordError(index, line, message);
   }
   bool AcceptsParsedRecords() const override { return true; }
-  bool TryParsedRecord(simdjson::ondemand::object& object) override {
-    EXPECT_FALSE(pending_);
-    for (auto field : object) {
-      simdjson::ondemand::raw_json_string key;
-      if (field.key().get(key) != simdjson::SUCCESS) return false;
-      if (key.unsafe_is_equal("decline")) return false;
-    }
-    pending_ = true;
-    return true;
-  }
   Status CommitParsedRecord(const RecordRef& r) override {
     EXPECT_TRUE(pending_);
     pending_ = false;
@@ -846,8 +835,25 @@ class ParsedSink final : public RecordSink {
   size_t committed = 0;
   size_t abandoned = 0;
 
- private:
+ protected:
   bool pending_ = false;
+};
+
+// A sink that takes records from the reader's parse (RecordSink::TryParsedRecord): it reads
+// the object to its end, declines one with a "decline" member, and checks every committed
+// record like OnRecord does.
+class ParsedSink final : public StagedSink {
+ public:
+  bool TryParsedRecord(simdjson::ondemand::object& object) override {
+    EXPECT_FALSE(pending_);
+    for (auto field : object) {
+      simdjson::ondemand::raw_json_string key;
+      if (field.key().get(key) != simdjson::SUCCESS) return false;
+      if (key.unsafe_is_equal("decline")) return false;
+    }
+    pending_ = true;
+    return true;
+  }
 };
 
 // Every container offers its records to a sink that accepts parsed records, one simdjson pass
@@ -913,13 +919,8 @@ TEST_P(FileReaderTest, ParsedRecordsOnEveryPathMatchTheTwoPassRead) {
 // A sink that also takes Records elements as text (RecordSink::TryRecordText): it finds the
 // object's end by counting brackets outside strings, declines one with a "decline" member or
 // one that does not close before `end`, and counts what came which way.
-class TextSink final : public RecordSink {
+class TextSink final : public StagedSink {
  public:
-  Status OnRecord(const RecordRef& r) override { return plain.OnRecord(r); }
-  void OnRecordError(uint64_t index, uint64_t line, std::string_view message) override {
-    plain.OnRecordError(index, line, message);
-  }
-  bool AcceptsParsedRecords() const override { return true; }
   bool TryParsedRecord(simdjson::ondemand::object& object) override {
     EXPECT_FALSE(pending_);
     std::string_view raw;
@@ -960,26 +961,9 @@ class TextSink final : public RecordSink {
     pending_ = true;
     return true;
   }
-  Status CommitParsedRecord(const RecordRef& r) override {
-    EXPECT_TRUE(pending_);
-    pending_ = false;
-    ++committed;
-    return plain.OnRecord(r);
-  }
-  void AbandonParsedRecord() override {
-    EXPECT_TRUE(pending_);
-    pending_ = false;
-    ++abandoned;
-  }
 
-  CollectingSink plain;
   size_t text_tries = 0;
   size_t parsed_tries = 0;
-  size_t committed = 0;
-  size_t abandoned = 0;
-
- private:
-  bool pending_ = false;
 };
 
 // The elements of a {"Records":[...]} document go to a sink that takes record text without
