@@ -340,15 +340,21 @@ void WriteSelfSignedCert(const std::string& cert_path, const std::string& key_pa
   EVP_PKEY_free(key);
 }
 
-// A TLS connection closed after its response ends with close_notify, so the client can
-// tell a complete response from a truncated one.
-TEST(HttpServerTest, TlsCloseSendsCloseNotify) {
-  std::string dir = ::testing::TempDir() + "/server_tls_close_" + std::to_string(::getpid());
+// Server options with a fresh self-signed certificate and key in a directory named by `prefix`.
+ServerOptions TlsOptions(const std::string& prefix) {
+  std::string dir = ::testing::TempDir() + "/" + prefix + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   ServerOptions options;
   options.tls_cert_file = dir + "/cert.pem";
   options.tls_key_file = dir + "/key.pem";
   WriteSelfSignedCert(options.tls_cert_file, options.tls_key_file);
+  return options;
+}
+
+// A TLS connection closed after its response ends with close_notify, so the client can
+// tell a complete response from a truncated one.
+TEST(HttpServerTest, TlsCloseSendsCloseNotify) {
+  ServerOptions options = TlsOptions("server_tls_close_");
   Env env;
   RunningServer server(env, options);
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
@@ -374,12 +380,7 @@ TEST(HttpServerTest, TlsCloseSendsCloseNotify) {
 }
 
 TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
-  std::string dir = ::testing::TempDir() + "/server_tls_" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
-  ServerOptions options;
-  options.tls_cert_file = dir + "/cert.pem";
-  options.tls_key_file = dir + "/key.pem";
-  WriteSelfSignedCert(options.tls_cert_file, options.tls_key_file);
+  ServerOptions options = TlsOptions("server_tls_");
   Env env;
   RunningServer server(env, options);
   EXPECT_TRUE(server.server().tls());
@@ -395,7 +396,7 @@ TEST(HttpServerTest, ServesTlsWhenGivenACertificate) {
   EXPECT_TRUE(!p || p->status != 200);
 
   ServerOptions broken = options;
-  broken.tls_key_file = dir + "/missing.pem";
+  broken.tls_key_file = options.tls_key_file + ".missing";
   EXPECT_EQ(HttpServer::Create(broken, *env.handler).status().code(), StatusCode::kInvalidArgument);
 }
 
