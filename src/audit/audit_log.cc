@@ -96,6 +96,10 @@ class JournalAuditLog final : public AuditLog {
   Result<AuditReceipt> Append(const AuditEvent& event) override;
   Result<AuditReceipt> AppendPending(const AuditEvent& event) override;
   void WhenDurable(uint64_t sequence, DurableCallback done) override;
+  Status Health() const override {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    return sync_failure_;
+  }
   Result<DigestReceipt> WriteDigest() override;
 
  private:
@@ -170,7 +174,7 @@ class JournalAuditLog final : public AuditLog {
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
 
   // The sync stage. Invariant: durable_ <= written_; every callback's sequence > durable_.
-  std::mutex sync_mu_;
+  mutable std::mutex sync_mu_;
   std::condition_variable sync_cv_;
   uint64_t written_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence this log wrote.
   uint64_t durable_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence known durable.

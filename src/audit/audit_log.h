@@ -125,6 +125,11 @@ class AuditLog {
     done(Status::OK());
   }
 
+  // OK while the log can make events durable; after a failed fdatasync (which fails every
+  // later append of this log, see AppendPending) the error, so a server reports itself not
+  // ready instead of answering every audited request 503. The default: OK.
+  virtual Status Health() const { return Status::OK(); }
+
   // Writes a signed digest covering the events since the previous digest (docs/format/
   // audit.md), chained to it by its signature; call at an interval and on shutdown.
   // Returns written=false when no event was appended since. Errors: kInvalidArgument (no

@@ -194,6 +194,9 @@ HttpResponse ApiHandler::Route(Context& ctx) const {
     if (!get) return MethodNotAllowed(request, "GET");
     bool ready = ready_.load() && backends_.executor != nullptr && !cancel_.load();
     if (!ready) return Problem(503, "not ready: the store is not open or keys are not loaded", request);
+    if (backends_.audit != nullptr && !backends_.audit->Health().ok()) {
+      return Problem(503, "not ready: the audit log cannot record events", request);
+    }
     return JsonResponse(R"({"status":"ready"})");
   }
   if (parts.size() == 1 && parts[0] == "metrics") {

@@ -716,6 +716,13 @@ TEST(HttpServerTest, FailedDurabilityAnswers503WithoutResults) {
   EXPECT_EQ(answer.find("\"n\":"), std::string::npos) << answer;
   EXPECT_EQ(answer.find("\"rows\""), std::string::npos) << answer;
   EXPECT_EQ(answer.find("X-Row-Count"), std::string::npos) << answer;
+  // A log that cannot make events durable takes the server out of rotation.
+  httplib::Client client("127.0.0.1", server.port());
+  auto ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_NE(ready->body.find("audit log cannot record"), std::string::npos) << ready->body;
+  EXPECT_EQ(ready->body.find("fdatasync"), std::string::npos) << ready->body;  // Not leaked.
 }
 
 // Pipelined requests on one keep-alive connection are answered in order even when the

@@ -42,9 +42,15 @@ size_t RecordingAuditLog::ReleaseDurability(const Status& status) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     held.swap(held_);
+    if (health_.ok()) health_ = status;
   }
   for (DurableCallback& done : held) done(status);
   return held.size();
+}
+
+Status RecordingAuditLog::Health() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return health_;
 }
 
 size_t RecordingAuditLog::held() const {

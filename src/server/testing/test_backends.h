@@ -37,10 +37,14 @@ class RecordingAuditLog : public audit::AuditLog {
   size_t ReleaseDurability(const Status& status);
   // WhenDurable callbacks held now.
   size_t held() const;
+  // The first error ReleaseDurability completed callbacks with (sticky, as a failed
+  // fdatasync is for the journal log); OK before.
+  Status Health() const override;
 
  private:
   bool hold_ = false;                       // Guarded by mu_.
   std::vector<DurableCallback> held_;       // Guarded by mu_.
+  Status health_;                           // Guarded by mu_.
   std::atomic<bool> retain_{true};
   uint64_t appended_ = 0;  // Guarded by mu_.
   mutable std::mutex mu_;
