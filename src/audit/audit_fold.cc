@@ -34,10 +34,14 @@ uint64_t PropertyNumber(const storage::Store& store, const char* key) {
 
 }  // namespace
 
+uint64_t AuditFoldedOffset(const storage::Store& store) {
+  return PropertyNumber(store, storage::kAuditFoldedOffsetProperty);
+}
+
 Result<FoldResult> FoldAuditJournal(storage::Store& store) {
   if (!store.writable()) return Internal("audit fold needs the store writer");
   FoldResult result;
-  uint64_t folded_offset = PropertyNumber(store, storage::kAuditFoldedOffsetProperty);
+  uint64_t folded_offset = AuditFoldedOffset(store);
   uint64_t folded_sequence = PropertyNumber(store, storage::kAuditFoldedSequenceProperty);
   result.folded_sequence = folded_sequence;
   std::string path = store.dir() + "/" + storage::kAuditJournalName;

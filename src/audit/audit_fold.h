@@ -30,4 +30,8 @@ struct FoldResult {
 // fold point), kIOError, and the store's commit errors.
 Result<FoldResult> FoldAuditJournal(storage::Store& store);
 
+// The journal byte offset just past the last folded record (the manifest's
+// audit.folded_offset; 0 when nothing was folded), as `store` last read it.
+uint64_t AuditFoldedOffset(const storage::Store& store);
+
 }  // namespace trailbook::audit

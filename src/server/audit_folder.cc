@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "audit/audit_fold.h"
 #include "base/check.h"
@@ -87,9 +86,7 @@ uint64_t AuditFolder::UnfoldedJournalBytes(uint64_t* journal_size) const {
   if (::stat(path.c_str(), &st) != 0) return 0;  // No journal yet (or unreadable: the fold says).
   auto size = static_cast<uint64_t>(st.st_size);
   *journal_size = size;
-  std::string property = store_.Property(storage::kAuditFoldedOffsetProperty);
-  uint64_t folded = 0;
-  std::from_chars(property.data(), property.data() + property.size(), folded);
+  const uint64_t folded = audit::AuditFoldedOffset(store_);
   if (size <= folded || size == journal_size_without_events_) return 0;
   return size - folded;
 }
