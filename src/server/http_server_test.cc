@@ -428,6 +428,16 @@ std::string ExchangeOnce(int port, const std::string& bytes, double seconds) {
   return received;
 }
 
+// Expects `reply` to hold the responses to requests "first" and "second" (X-Request-Id),
+// in that order.
+void ExpectFirstAnsweredBeforeSecond(const std::string& reply) {
+  size_t first = reply.find("X-Request-Id: first");
+  size_t second = reply.find("X-Request-Id: second");
+  ASSERT_NE(first, std::string::npos) << reply;
+  ASSERT_NE(second, std::string::npos) << reply;
+  EXPECT_LT(first, second) << reply;
+}
+
 // Reads until `count` complete responses with Content-Length bodies have arrived (or 10 s).
 std::string ReadResponses(int fd, size_t count) {
   std::string received;
@@ -565,11 +575,7 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_EQ(::send(fd, two.data(), two.size(), 0), static_cast<ssize_t>(two.size()));
   std::string reply = ReadResponses(fd, 2);
   ::close(fd);
-  size_t first = reply.find("X-Request-Id: first");
-  size_t second = reply.find("X-Request-Id: second");
-  ASSERT_NE(first, std::string::npos) << reply;
-  ASSERT_NE(second, std::string::npos) << reply;
-  EXPECT_LT(first, second);
+  ExpectFirstAnsweredBeforeSecond(reply);
 }
 
 TEST(HttpServerTest, HeadAnswersTheLengthWithoutTheBody) {
@@ -740,11 +746,7 @@ TEST(HttpServerTest, KeepAliveResponsesStayInOrderWhileDurabilityIsHeld) {
   env.audit.ReleaseDurability(Status::OK());
   std::string reply = ReadResponses(fd, 2);
   ::close(fd);
-  size_t first = reply.find("X-Request-Id: first");
-  size_t second = reply.find("X-Request-Id: second");
-  ASSERT_NE(first, std::string::npos) << reply;
-  ASSERT_NE(second, std::string::npos) << reply;
-  EXPECT_LT(first, second);
+  ExpectFirstAnsweredBeforeSecond(reply);
   EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
 }
 
