@@ -9,7 +9,8 @@
 // the elements of a {"Records":[...]} document, TryParsedRecord on root JSON-array elements,
 // NDJSON lines, single-event documents and embedded CloudTrailEvent / eventJson events, with
 // the reader's fallback to the two-pass way for a record the sink declines); both must give the same outcome, the same accepted and
-// rejected records with the same messages, and the same rows.
+// rejected records with the same messages, and the same rows (on a failed read, the
+// single-pass read may have delivered more records before the failure).
 // Any violation aborts.
 #include <cstdint>
 #include <cstdio>
@@ -211,9 +212,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (sc.ToString() != sd.ToString()) {
     Fail("single-pass and two-pass reads disagree", sc.ToString() + " | " + sd.ToString());
   }
-  if (two_pass.out != one_pass.out) {
+  // A failed read may reach the sink with more records single-pass: a Records document is
+  // walked before simdjson's stage 1 when its bytes pass the reader's cheaper check, so an
+  // unclosed string is found after the records before it (the caller drops what a failed
+  // input gave). What the two-pass read delivered comes first all the same.
+  if (sc.ok() ? two_pass.out != one_pass.out : !one_pass.out.starts_with(two_pass.out)) {
     Fail("single-pass and two-pass records differ", two_pass.out + "|||" + one_pass.out);
   }
-  if (two_pass.Rows() != one_pass.Rows()) Fail("single-pass and two-pass rows differ");
+  const std::string rows_c = two_pass.Rows(), rows_d = one_pass.Rows();
+  if (sc.ok() ? rows_c != rows_d : !rows_d.starts_with(rows_c)) {
+    Fail("single-pass and two-pass rows differ");
+  }
   return 0;
 }

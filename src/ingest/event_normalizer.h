@@ -73,8 +73,9 @@ class EventNormalizer {
   Status FinishParsed(std::string_view json, storage::RowBatch* batch);
   void AbandonParsed(storage::RowBatch* batch);
 
-  // Text form of NormalizeParsed for a record inside a larger text that simdjson's stage 1
-  // has checked (a Records element the container walks itself, RecordSink::TryRecordText):
+  // Text form of NormalizeParsed for a record inside a larger text that is checked to be
+  // valid UTF-8 without raw control characters in strings (a Records element the container
+  // walks itself, RecordSink::TryRecordText; unterminated strings are found by the walk):
   // walks the object at `*p` (REQUIRES: **p == '{'; SIMDJSON_PADDING readable bytes follow
   // `end`), which must end before `end`, and when the record is good leaves its row open and
   // sets `*p` just past its closing '}'. Then FinishParsed or AbandonParsed as above.

@@ -1001,6 +1001,16 @@ TEST_P(FileReaderTest, RecordsTextWalkMatchesTheTwoPassRead) {
       {"{\"x\":1,\"Records\":[" + e0 + "]}", 0},
       {"{\"Rec\\u006frds\":[" + e0 + "]}", 0},
       {"{\"Records\":{}}", 0},
+      // Bytes simdjson's stage 1 rejects (a raw control byte in a string, invalid UTF-8): the
+      // reader finds them before the walk, so stage 1 reports them and nothing is delivered;
+      // valid UTF-8 beyond ASCII is walked.
+      {"{\"Records\":[" + e0 + "," + Event(1, ",\"x\":\"a\x01z\"") + "," + e2 + "]}", 0},
+      {"{\"Records\":[" + e0 + "," + Event(1, ",\"x\":\"a\nz\"") + "," + e2 + "]}", 0},
+      {"{\"Records\":[" + e0 + "," + e1 + ",{\"a\":\"\x1f\"}]}", 0},
+      {"{\"Records\":[{\"a\":\"\x01\"}]}", 0},
+      {"{\"Records\":[" + e0 + "," + Event(1, ",\"x\":\"\xff\"") + "," + e2 + "]}", 0},
+      {"{\"Records\":[{\"a\":\"\xc3\"}]}", 0},
+      {"{\"Records\":[" + e0 + "," + Event(1, ",\"x\":\"caf\xc3\xa9\"") + "," + e2 + "]}", 3},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text.substr(0, 200));
@@ -1032,6 +1042,27 @@ TEST_P(FileReaderTest, RecordsTextWalkMatchesTheTwoPassRead) {
   EXPECT_EQ(clean.committed, 4u);
   EXPECT_EQ(clean.parsed_tries, 0u);
   EXPECT_EQ(clean.plain.records.size(), 4u);
+}
+
+// A Records document with nothing stage 1 would reject but an unclosed string is walked
+// without stage 1: the records before the unclosed string reach the sink, then the two-pass
+// read reports the document's error exactly as a plain two-pass read does (the caller drops
+// what the sink got from a failed input, FileReader::Read).
+TEST_P(FileReaderTest, RecordsTextWalkRunsBeforeStage1) {
+  FileReader reader(LimitsFor(GetParam()));
+  const std::string text = "{\"Records\":[" + Event(0) + ",{\"eventName\":\"x}]}";
+  CollectingSink two_pass;
+  FileInfo info2;
+  Status s2 = reader.ReadBytes("r.json", text, two_pass, &info2);
+  ASSERT_FALSE(s2.ok());
+  EXPECT_TRUE(two_pass.records.empty());
+  TextSink walk;
+  FileInfo info1;
+  Status s1 = reader.ReadBytes("r.json", text, walk, &info1);
+  EXPECT_EQ(s1.ToString(), s2.ToString());
+  EXPECT_EQ(walk.text_tries, 2u);
+  EXPECT_EQ(walk.committed, 1u);
+  EXPECT_TRUE(walk.plain.errors.empty());
 }
 
 TEST_P(FileReaderTest, SinkErrorStopsTheReadUnchanged) {

@@ -1,5 +1,9 @@
 #include "ingest/json_container.h"
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -12,6 +16,40 @@ namespace trailbook::ingest {
 namespace ondemand = simdjson::ondemand;
 
 namespace {
+
+// Returns whether `text` is valid UTF-8 without a control byte (< 0x20) between its first
+// and last non-whitespace byte. Of the errors simdjson's stage 1 reports, such a document
+// can then have only an unclosed string (and a root that does not close, which
+// ReadRecordsText checks first): the text walk finds both itself and falls back to the
+// two-pass read, which runs stage 1. One pass over the bytes; simdjson's UTF-8 validator
+// runs only when a byte is not ASCII.
+bool IsPlainUtf8Document(std::string_view text) {
+  const std::string_view inner = TrimJsonSpace(text);
+  const char* p = inner.data();
+  const char* const end = p + inner.size();
+  bool ascii = true;
+#ifdef __AVX2__
+  const __m256i max_control = _mm256_set1_epi8(0x1f);
+  __m256i high = _mm256_setzero_si256();
+  for (; end - p >= 64; p += 64) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    // A byte is a control byte when it equals its minimum with 0x1f (unsigned).
+    const __m256i control = _mm256_or_si256(
+        _mm256_cmpeq_epi8(_mm256_min_epu8(a, max_control), a),
+        _mm256_cmpeq_epi8(_mm256_min_epu8(b, max_control), b));
+    if (_mm256_movemask_epi8(control) != 0) return false;
+    high = _mm256_or_si256(high, _mm256_or_si256(a, b));
+  }
+  ascii = _mm256_movemask_epi8(high) == 0;
+#endif
+  for (; p < end; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x20) return false;
+    if (c >= 0x80) ascii = false;
+  }
+  return ascii || simdjson::validate_utf8(text.data(), text.size());
+}
 
 bool KeyIs(ondemand::raw_json_string key, std::string_view name) {
   return key.raw()[0] == name[0] && key.unsafe_is_equal(name);
@@ -764,6 +802,15 @@ Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& 
   scope.text = text;
   // Embedded events never need the document read again, so the restarted read keeps them.
   scope.single_pass_events = sink.AcceptsParsedRecords();
+  Status s;
+  // A Records document whose bytes cannot fail stage 1 (IsPlainUtf8Document; CloudTrail
+  // writes its delivery files so) is walked without it: the walk validates the JSON and the
+  // on-demand iteration is not used. Otherwise stage 1 checks the document first.
+  bool walk_tried = false;
+  if (single_pass && skip == 0 && sink.AcceptsRecordText() && IsPlainUtf8Document(text)) {
+    walk_tried = true;
+    if (ReadRecordsText(scope, &s)) return s;
+  }
   ondemand::document doc;
   if (auto error = parser_.iterate(PaddedView(text)).get(doc)) {
     return JsonError(scope, error, "invalid JSON");
@@ -771,9 +818,9 @@ Status JsonContainerReader::ReadDocumentPass(std::string_view text, RecordSink& 
   scope.doc = &doc;
   ondemand::json_type type;
   if (auto error = doc.type().get(type)) return JsonError(scope, error, "invalid JSON");
-  Status s;
   if (type == ondemand::json_type::object) {
-    if (single_pass && skip == 0 && sink.AcceptsRecordText() && ReadRecordsText(scope, &s)) {
+    if (single_pass && skip == 0 && sink.AcceptsRecordText() && !walk_tried &&
+        ReadRecordsText(scope, &s)) {
       return s;
     }
     scope.single_pass = single_pass;

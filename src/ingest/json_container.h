@@ -15,9 +15,12 @@
 //
 // A sink that takes record text (RecordSink::AcceptsRecordText) gets the elements of a root
 // {"Records":[...]} document (CloudTrail's S3 delivery files) as text positions: the reader
-// runs simdjson's stage 1 over the document and then walks the array's text itself, the sink
-// walking each element, so no on-demand iteration skips over the records again; anything
-// unexpected restarts the read the two-pass way from that element on.
+// walks the array's text itself, the sink walking each element, so no on-demand iteration
+// skips over the records again; anything unexpected restarts the read the two-pass way from
+// that element on. simdjson's stage 1 runs first only when a cheaper scan of the document
+// (valid UTF-8, no control byte inside it) does not pass; then only an unclosed string is
+// left for stage 1 to find, and the walk finds it itself (records before it have then been
+// delivered when the restarted read fails).
 // A sink that accepts parsed records (RecordSink::AcceptsParsedRecords) gets each record as an
 // on-demand object inside a parse this reader makes anyway, so the record's bytes go through
 // simdjson stage 1 once: elements of a root {"Records":[...]} or root array (if the sink

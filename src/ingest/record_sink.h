@@ -88,8 +88,9 @@ class RecordSink {
 
   // Record text walking (optional; requires AcceptsParsedRecords). For a root
   // {"Records":[...]} document the reader does not iterate the elements with simdjson: it
-  // walks the array's text itself and hands each element to TryRecordText, after simdjson's
-  // stage 1 has checked the whole document (UTF-8, strings, no raw control characters):
+  // walks the array's text itself and hands each element to TryRecordText, after checking
+  // that the whole document is valid UTF-8 with no raw control characters in strings (a scan
+  // for control bytes, or simdjson's stage 1); strings may still be unterminated:
   //   - TryRecordText reads one JSON object starting at `*p` (REQUIRES: **p == '{';
   //     kPadding readable bytes follow `end`) that must end before `end`, validating all of
   //     it; it returns true, with `*p` just past the object's closing '}' and the record

@@ -307,6 +307,12 @@ class SegmentEncoder {
   void EncodeDictionary(int column, const ColumnSpec& spec, ColumnMeta* meta) {
     meta->encoding = ColumnEncoding::kDictionary;
     const StringInterner& interner = batch_.interner(column);
+    if (interner.size() == 0) {
+      // No value in the whole batch (about half the schema's string columns in CloudTrail
+      // data): all NULL, without the passes over the rows below.
+      meta->null_count = rows_.size();
+      return;
+    }
     // The batch ids in segment row order, gathered once: the passes below (used ids, block
     // codes, postings) then read them in sequence instead of through the row permutation.
     ids_scratch_.resize(rows_.size());
