@@ -14,11 +14,7 @@
 namespace trailbook::server {
 
 uint64_t JournalSegments(const storage::StoreSnapshot& snapshot) {
-  uint64_t n = 0;
-  for (const storage::SegmentInfo& info : snapshot.infos()) {
-    if ((info.id & storage::kJournalSegmentIdBit) != 0) ++n;
-  }
-  return n;
+  return snapshot.journal_segments().size();
 }
 
 Result<std::vector<uint64_t>> SnapshotPinnedSegments(const std::string& store_dir) {
