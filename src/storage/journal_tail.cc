@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <numeric>
 #include <string>
 
@@ -46,62 +47,123 @@ void FinishSegmentSet(SegmentSet* set) {
 }
 
 void JournalTail::Add(JournalBatch batch) {
-  for (size_t i = 0; i < batch.readers.size(); ++i) {
-    Run run;
-    run.first_sequence = batch.first_sequence;
-    run.last_sequence = batch.last_sequence;
-    run.info = batch.infos[i];
-    run.reader = batch.readers[i];
-    std::vector<Run>& day = runs_[run.info.day];
-    day.push_back(std::move(run));
-    Coalesce(&day, batch.infos[i].day);
+  std::vector<JournalBatch> one;
+  one.push_back(std::move(batch));
+  AddAll(std::move(one));
+}
+
+void JournalTail::AddAll(std::vector<JournalBatch> batches) {
+  if (batches.empty()) return;
+  std::map<int64_t, std::vector<Run>> fresh;  // Per day, in sequence order.
+  for (JournalBatch& batch : batches) {
+    for (size_t i = 0; i < batch.readers.size(); ++i) {
+      Run run;
+      run.first_sequence = batch.first_sequence;
+      run.last_sequence = batch.last_sequence;
+      run.info = batch.infos[i];
+      run.reader = batch.readers[i];
+      fresh[run.info.day].push_back(std::move(run));
+    }
+    batches_.push_back(std::move(batch));
   }
-  batches_.push_back(std::move(batch));
+  for (auto& [day, runs] : fresh) {
+    std::vector<Run>& stack = runs_[day];
+    // Many new runs at once (a handle reading a long tail for the first time): merge them in
+    // chunks of fanout^L runs straight into level-L runs, so each row is re-encoded once,
+    // not once per level.
+    size_t i = 0;
+    while (i < runs.size()) {
+      // Levels must not grow towards the newest run, or older runs below a bigger one would
+      // never merge again: a chunk's level is at most that of the day's newest run.
+      const int max_level = stack.empty() ? kJournalTailMaxBulkLevel
+                                          : std::min(kJournalTailMaxBulkLevel, stack.back().level);
+      size_t chunk = 1;
+      int level = 0;
+      while (level < max_level && chunk * kJournalTailFanout <= runs.size() - i) {
+        chunk *= kJournalTailFanout;
+        ++level;
+      }
+      auto chunk_rows = [&] {
+        uint64_t n = 0;
+        for (size_t k = i; k < i + chunk; ++k) n += runs[k].info.rows;
+        return n;
+      };
+      while (level > 0 && chunk_rows() > kJournalTailMaxMergeRows) {
+        chunk /= kJournalTailFanout;
+        --level;
+      }
+      Run merged;
+      if (level > 0 && Merge(std::span<const Run>(runs).subspan(i, chunk), day, level, &merged)) {
+        stack.push_back(std::move(merged));
+        i += chunk;
+      } else {
+        stack.push_back(std::move(runs[i]));
+        ++i;
+      }
+      Coalesce(&stack, day);
+    }
+  }
   view_ = nullptr;
 }
 
+bool JournalTail::Merge(std::span<const Run> inputs, int64_t day, int level, Run* out) {
+  RowBatch rows;
+  for (const Run& run : inputs) {
+    // Segments the audit log encoded always decode; should one not, the caller keeps the
+    // runs as they are (still correct, only not coalesced).
+    if (!AppendSegmentRows(*run.reader, &rows).ok()) return false;
+  }
+  std::vector<uint32_t> order(rows.row_count());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return rows.event_time(a) < rows.event_time(b);
+  });
+  const uint64_t id = kJournalSegmentIdBit | kJournalMergedIdBit | next_merged_id.fetch_add(1);
+  std::string bytes = EncodeSegment(id, day, rows, order, SegmentWriteOptions(), codec_);
+  const uint64_t size = bytes.size();
+  auto reader = SegmentReader::OpenBytes(
+      std::move(bytes), "audit journal tail (merged segment " + std::to_string(id) + ")");
+  if (!reader.ok()) return false;
+  out->first_sequence = inputs.front().first_sequence;
+  out->last_sequence = inputs.back().last_sequence;
+  out->level = level;
+  const SegmentFooter& f = (*reader)->footer();
+  out->info.id = id;
+  out->info.day = f.day;
+  out->info.rows = f.row_count;
+  out->info.min_time = f.min_time;
+  out->info.max_time = f.max_time;
+  out->info.bytes = size;
+  out->info.flags = kSegmentAuditOnly;
+  out->reader = std::move(reader).value();
+  return true;
+}
+
 void JournalTail::Coalesce(std::vector<Run>* runs, int64_t day) {
+  // Merge the newest window of kJournalTailFanout adjacent runs of one level, until none is
+  // left (usually the top of the stack; after a fold cut a merged run, its remaining batches
+  // sit below newer runs and merge there).
   while (runs->size() >= kJournalTailFanout) {
-    const size_t first = runs->size() - kJournalTailFanout;
-    const int level = runs->back().level;
-    bool same = true;
-    for (size_t i = first; i < runs->size(); ++i) {
-      const Run& r = (*runs)[i];
-      if (r.level != level || r.info.rows >= kJournalTailMaxMergeRows) same = false;
+    size_t found = SIZE_MAX;
+    for (size_t first = runs->size() - kJournalTailFanout + 1; first-- > 0;) {
+      const int level = (*runs)[first].level;
+      bool same = true;
+      for (size_t i = first; i < first + kJournalTailFanout && same; ++i) {
+        const Run& r = (*runs)[i];
+        same = r.level == level && r.info.rows < kJournalTailMaxMergeRows;
+      }
+      if (same) {
+        found = first;
+        break;
+      }
     }
-    if (!same) return;
-    RowBatch rows;
-    for (size_t i = first; i < runs->size(); ++i) {
-      // Segments the audit log encoded always decode; should one not, keep the runs as they
-      // are (still correct, only not coalesced).
-      if (!AppendSegmentRows(*(*runs)[i].reader, &rows).ok()) return;
-    }
-    std::vector<uint32_t> order(rows.row_count());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return rows.event_time(a) < rows.event_time(b);
-    });
-    const uint64_t id = kJournalSegmentIdBit | kJournalMergedIdBit | next_merged_id.fetch_add(1);
-    std::string bytes = EncodeSegment(id, day, rows, order, SegmentWriteOptions(), codec_);
-    const uint64_t size = bytes.size();
-    auto reader = SegmentReader::OpenBytes(
-        std::move(bytes), "audit journal tail (merged segment " + std::to_string(id) + ")");
-    if (!reader.ok()) return;
+    if (found == SIZE_MAX) return;
     Run merged;
-    merged.first_sequence = (*runs)[first].first_sequence;
-    merged.last_sequence = runs->back().last_sequence;
-    merged.level = level + 1;
-    const SegmentFooter& f = (*reader)->footer();
-    merged.info.id = id;
-    merged.info.day = f.day;
-    merged.info.rows = f.row_count;
-    merged.info.min_time = f.min_time;
-    merged.info.max_time = f.max_time;
-    merged.info.bytes = size;
-    merged.info.flags = kSegmentAuditOnly;
-    merged.reader = std::move(reader).value();
-    runs->resize(first);
-    runs->push_back(std::move(merged));
+    auto inputs = std::span<const Run>(*runs).subspan(found, kJournalTailFanout);
+    if (!Merge(inputs, day, inputs.front().level + 1, &merged)) return;
+    (*runs)[found] = std::move(merged);
+    runs->erase(runs->begin() + static_cast<std::ptrdiff_t>(found) + 1,
+                runs->begin() + static_cast<std::ptrdiff_t>(found + kJournalTailFanout));
   }
 }
 
@@ -135,6 +197,7 @@ void JournalTail::DropFolded(uint64_t folded_sequence) {
       day = runs_.erase(day);
     } else {
       day->second = std::move(kept);
+      Coalesce(&day->second, day->first);
       ++day;
     }
   }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "base/status.h"
@@ -39,6 +40,8 @@ namespace trailbook::storage {
 
 // Runs of one day merged at once (and the most runs of one level a day keeps).
 inline constexpr size_t kJournalTailFanout = 8;
+// AddAll merges at most fanout^this new runs in one step.
+inline constexpr int kJournalTailMaxBulkLevel = 4;
 // A run with this many rows or more is not merged further.
 inline constexpr uint64_t kJournalTailMaxMergeRows = uint64_t{1} << 16;
 // Set (with kJournalSegmentIdBit) in the ids of merged journal segments; batch segments'
@@ -77,6 +80,9 @@ class JournalTail {
   // A merge whose inputs do not decode (never for segments the audit log encoded) leaves
   // the runs unmerged.
   void Add(JournalBatch batch);
+  // Adds batches in order as Add does, but merges a long run of them (a handle reading a
+  // long tail at once) straight into high-level runs: each row re-encoded about once.
+  void AddAll(std::vector<JournalBatch> batches);
   // Forgets the batches with last_sequence <= folded_sequence (now in committed segments).
   void DropFolded(uint64_t folded_sequence);
   // Forgets everything.
@@ -95,7 +101,11 @@ class JournalTail {
     SegmentInfo info;
     std::shared_ptr<const SegmentReader> reader;
   };
+  // Merges the top runs of a day while the newest kJournalTailFanout share a level.
   void Coalesce(std::vector<Run>* runs, int64_t day);
+  // Re-encodes `inputs` (one day, in sequence order) as one run of `level`; false when an
+  // input does not decode.
+  bool Merge(std::span<const Run> inputs, int64_t day, int level, Run* out);
 
   std::vector<JournalBatch> batches_;      // In sequence order.
   std::map<int64_t, std::vector<Run>> runs_;  // Per UTC day, oldest first.

@@ -115,6 +115,23 @@ TEST(JournalTailTest, CoalescesBatchesIntoFewSegments) {
   EXPECT_EQ(tail.View(), view);  // Unchanged: the same object.
 }
 
+TEST(JournalTailTest, AddAllMergesALongTailOnce) {
+  ZstdCodec codec;
+  JournalTail tail;
+  std::vector<JournalBatch> batches;
+  std::set<uint64_t> all;
+  for (uint64_t q = 1; q <= 600; ++q) {
+    batches.push_back(MakeBatch(q, {20000}, codec));
+    all.insert(q);
+  }
+  tail.AddAll(std::move(batches));
+  auto view = tail.View();
+  // 600 = 512 + 64 + 3 * 8: one run of level 3, one of level 2 and three of level 1 (each a
+  // single merge of its batches).
+  EXPECT_EQ(view->segments.size(), 5u);
+  ExpectHolds(*view, all, 600, 600);
+}
+
 TEST(JournalTailTest, OlderViewDoesNotChange) {
   ZstdCodec codec;
   JournalTail tail;
@@ -142,11 +159,21 @@ TEST(JournalTailTest, ViewMatchesUnfoldedBatchesUnderRandomFolds) {
     uint64_t next = 1;
     uint64_t folded = 0;
     for (int step = 0; step < 300; ++step) {
-      std::vector<int64_t> days(1 + rng() % 4);
-      for (int64_t& d : days) d = 20000 + (rng() % 5 == 0 ? 1 : 0);
-      tail.Add(MakeBatch(next, days, codec));
-      batches.emplace_back(next, next + days.size() - 1);
-      next += days.size();
+      // One batch, or now and then many read at once (AddAll, as a fresh handle reads).
+      const size_t group = rng() % 10 == 0 ? 1 + rng() % 80 : 1;
+      std::vector<JournalBatch> added;
+      for (size_t g = 0; g < group; ++g) {
+        std::vector<int64_t> days(1 + rng() % 4);
+        for (int64_t& d : days) d = 20000 + (rng() % 5 == 0 ? 1 : 0);
+        added.push_back(MakeBatch(next, days, codec));
+        batches.emplace_back(next, next + days.size() - 1);
+        next += days.size();
+      }
+      if (group == 1) {
+        tail.Add(std::move(added[0]));
+      } else {
+        tail.AddAll(std::move(added));
+      }
       if (rng() % 23 == 0 && !batches.empty()) {
         // A fold commits the batches up to a random one (folds move forward).
         size_t k = rng() % batches.size();

@@ -274,7 +274,12 @@ std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
   RefreshJournalTail();
   // Drop batches the committed state already holds (folds only move forward).
   journal_.tail.DropFolded(base->audit_folded_sequence_);
-  if (journal_.tail.empty()) return base;
+  if (journal_.tail.empty()) {
+    journal_.composed = nullptr;  // Let go of the folded tail's segments.
+    journal_.base = nullptr;
+    journal_.view = nullptr;
+    return base;
+  }
   std::shared_ptr<const SegmentSet> view = journal_.tail.View();
   if (journal_.composed != nullptr && journal_.base == base && journal_.view == view) {
     return journal_.composed;
@@ -309,6 +314,7 @@ void Store::RefreshJournalTail() const {
   }
   bytes.resize(got);
   JournalScan scan = ScanJournal(bytes, journal_.read_offset);
+  std::vector<JournalBatch> batches;
   for (const JournalRecord& record : scan.records) {
     if (record.kind != kJournalRecordBatch) continue;
     JournalBatch batch;
@@ -336,8 +342,9 @@ void Store::RefreshJournalTail() const {
       batch.readers.push_back(std::move(*reader));
     }
     // A segment that does not decode is left out; audit verify reports the record.
-    if (ok) journal_.tail.Add(std::move(batch));
+    if (ok) batches.push_back(std::move(batch));
   }
+  journal_.tail.AddAll(std::move(batches));
   journal_.read_offset += scan.valid_bytes;
 }
 
