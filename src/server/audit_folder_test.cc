@@ -286,6 +286,25 @@ TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBytes) {
   EXPECT_EQ(round->events, 2u);
 }
 
+// The batch cap counts batch records, not the (coalesced) segments a snapshot shows.
+TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatchesThoughCoalesced) {
+  FakeClock clock(1'000'000'000);
+  AuditFoldPolicy policy = Never();
+  policy.tail_batches = 10;
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
+  Append(*log_, 9);
+  EXPECT_EQ(store_->Snapshot()->journal_batches(), 9u);
+  EXPECT_LT(JournalSegments(*store_->Snapshot()), 9u);
+  auto round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  Append(*log_, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_TRUE(round->folded);
+  EXPECT_EQ(round->events, 10u);
+}
+
 TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
   FakeClock clock(1'000'000'000);
   AuditFoldPolicy policy = Never();

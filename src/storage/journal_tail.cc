@@ -225,6 +225,7 @@ std::shared_ptr<const SegmentSet> JournalTail::View() {
   }
   FinishSegmentSet(set.get());
   if (!batches_.empty()) set->last_sequence = batches_.back().last_sequence;
+  set->batches = batches_.size();
   view_ = std::move(set);
   return view_;
 }

@@ -57,6 +57,7 @@ struct SegmentSet {
   int64_t min_time = 0;  // Over all segments (0 when empty).
   int64_t max_time = 0;
   uint64_t last_sequence = 0;  // Journal views: the last audit sequence shown (0: none).
+  uint64_t batches = 0;        // Journal views: the batch records shown.
 };
 
 // Sorts `set` by (min_time, id) (stable) and fills its totals (not last_sequence).

@@ -70,6 +70,8 @@ class StoreSnapshot {
   // them (0 when none).
   uint64_t journal_rows() const { return journal_->rows; }
   uint64_t journal_last_sequence() const { return journal_->last_sequence; }
+  // Batch records (group commits) in the journal tail; journal_segments() are fewer.
+  uint64_t journal_batches() const { return journal_->batches; }
 
  private:
   friend class Store;
