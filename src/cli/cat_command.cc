@@ -28,11 +28,15 @@ int RunCat(const CatFlags& flags) {
     return ToInt(ExitCodeFor(store.status()));
   }
   auto snapshot = (*store)->Snapshot();
+  // Committed segments, then the audit journal's unfolded tail.
+  std::vector<std::shared_ptr<const storage::SegmentReader>> segments = snapshot->segments();
+  segments.insert(segments.end(), snapshot->journal_segments().begin(),
+                  snapshot->journal_segments().end());
   const int id_column = storage::EventSchema::Get().event_id_column();
   int missing = 0;
   for (const std::string& id : flags.event_ids) {
     bool found = false;
-    for (const auto& seg : snapshot->segments()) {
+    for (const auto& seg : segments) {
       auto rows = seg->LookupRows(id_column, id);
       if (!rows.ok()) {
         PrintError(rows.status().message());

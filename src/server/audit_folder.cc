@@ -14,11 +14,7 @@
 namespace trailbook::server {
 
 uint64_t JournalSegments(const storage::StoreSnapshot& snapshot) {
-  uint64_t n = 0;
-  for (const storage::SegmentInfo& info : snapshot.infos()) {
-    if ((info.id & storage::kJournalSegmentIdBit) != 0) ++n;
-  }
-  return n;
+  return snapshot.journal_segments().size();
 }
 
 Result<std::vector<uint64_t>> SnapshotPinnedSegments(const std::string& store_dir) {
@@ -107,9 +103,10 @@ Result<FoldRound> AuditFolder::Round(bool force) {
     if (tail_seen_since_us_ < 0) tail_seen_since_us_ = now;
     const auto age = std::chrono::microseconds(now - tail_seen_since_us_);
     // Cheapest checks first: one stat and the clock; the batch count needs a snapshot (the
-    // one a query would take anyway, cached while the journal does not grow).
+    // one a query would take anyway, cached while the journal does not grow). Batch
+    // records, not segments: the snapshot coalesces them into few segments.
     fold = force || unfolded >= policy_.tail_bytes || age >= policy_.max_age ||
-           JournalSegments(*store_.Snapshot()) >= policy_.tail_batches;
+           store_.Snapshot()->journal_batches() >= policy_.tail_batches;
   }
   storage::SegmentCompactionOptions compaction;
   bool pins_read = false;

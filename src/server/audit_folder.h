@@ -6,8 +6,8 @@
 // due for a fold into regular store segments (audit::FoldAuditJournal). A fold is due when
 // the tail (the journal past the committed fold point)
 //   - holds at least `tail_bytes` bytes, or
-//   - is served as at least `tail_batches` in-memory segments (each batch record, one group
-//     commit, is one per UTC day it spans, and every query snapshot carries them all), or
+//   - holds at least `tail_batches` batch records (group commits; each store handle
+//     coalesces their in-memory segments, but re-encodes and keeps them until the fold), or
 //   - has held events for `max_age` (measured from the first round that saw them).
 // Stop() folds whatever is left. Folding by size and age instead of every interval keeps
 // the number of folded segments down; what folds still write is merged by compaction: once
@@ -53,7 +53,7 @@ namespace trailbook::server {
 // why these defaults).
 struct AuditFoldPolicy {
   uint64_t tail_bytes = 8u << 20;       // Fold once the unfolded journal holds this many bytes,
-  uint64_t tail_batches = 256;          // or this many in-memory segments (~batch records),
+  uint64_t tail_batches = 256;          // or this many batch records (group commits),
   std::chrono::seconds max_age{60};     // or has held events this long (0: every round).
   size_t compact_segments = 32;         // Compact at this many small audit segments (0: never).
 };
@@ -72,7 +72,8 @@ struct FoldRound {
 // removed.
 Result<std::vector<uint64_t>> SnapshotPinnedSegments(const std::string& store_dir);
 
-// Returns how many of `snapshot`'s segments are the journal tail's in-memory ones.
+// Returns how many of `snapshot`'s segments are the journal tail's in-memory ones (coalesced:
+// fewer than its batch records, StoreSnapshot::journal_batches()).
 uint64_t JournalSegments(const storage::StoreSnapshot& snapshot);
 
 class AuditFolder {

@@ -6,10 +6,15 @@
 //     per request. Prints committed segments and MANIFEST bytes, then the median latency of
 //     a needle query over the ingested dataset, with and without audit:read, and of opening
 //     the store, alternating old and new runs.
-//   tail: the same needle query (audit:read) and a fresh handle's first Store::Snapshot()
-//     while the unfolded journal tail holds N batches.
+//   tail: the same needle query, with audit:read and without (on a handle that has read the
+//     tail), and a fresh handle's first Store::Snapshot(), while the unfolded journal tail
+//     holds N batches.
+//   queries (only when asked): Q needle queries over a tail of N batches, nothing timed: for
+//     instruction counts, e.g. valgrind --tool=callgrind
+//     --toggle-collect='trailbook::server::(anonymous namespace)::Query*' ... queries 256 100 1
 //
 //   build/src/server/audit_folder_benchmark [requests=10000] [runs=15]
+//   build/src/server/audit_folder_benchmark queries <batches> <queries> <audit_read 0|1>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -156,23 +161,39 @@ void Tail(int runs) {
   int appended = 0;
   for (int batches : {0, 64, 256, 1024, 4096}) {
     for (; appended < batches; ++appended) Check((*log)->Append(Event(appended)).status(), "append");
-    std::vector<double> cold, query;
+    std::vector<double> cold, query, hidden;
     for (int r = 0; r < runs; ++r) {
       auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
       Check(store.status(), "open");
       cold.push_back(Millis([&] { (void)(*store)->Snapshot(); }));
       query.push_back(Millis([&] { Query(**store, true); }));
+      hidden.push_back(Millis([&] { Query(**store, false); }));
     }
-    std::printf("tail of %4d batches: first Snapshot() %.2f ms, needle query (audit:read) %.2f ms "
-                "(medians of %d)\n",
-                batches, Median(cold), Median(query), runs);
+    std::printf("tail of %4d batches: first Snapshot() %.2f ms, needle query %.2f ms (audit:read) "
+                "/ %.2f ms (audit hidden) (medians of %d)\n",
+                batches, Median(cold), Median(query), Median(hidden), runs);
   }
+}
+
+void Queries(int batches, int queries, bool audit_read) {
+  std::string dir = IngestedStore();
+  auto log = audit::AuditLog::Open(dir, {});
+  Check(log.status(), "log");
+  for (int i = 0; i < batches; ++i) Check((*log)->Append(Event(i)).status(), "append");
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  Check(store.status(), "open");
+  (void)(*store)->Snapshot();
+  for (int q = 0; q < queries; ++q) Query(**store, audit_read);
 }
 
 }  // namespace
 }  // namespace trailbook::server
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "queries") {
+    trailbook::server::Queries(std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]) != 0);
+    return 0;
+  }
   int requests = argc > 1 ? std::atoi(argv[1]) : 10000;
   int runs = argc > 2 ? std::atoi(argv[2]) : 15;
   trailbook::server::Tail(runs);

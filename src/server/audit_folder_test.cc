@@ -9,13 +9,18 @@
 #include <cstdio>
 
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "audit/audit_verifier.h"
 #include "base/clock.h"
+#include "base/timestamp.h"
+#include "sql/exec/query_engine.h"
 #include "storage/audit_journal.h"
+#include "storage/event_schema.h"
 #include "storage/segment_compaction.h"
 #include "storage/store.h"
 
@@ -37,6 +42,40 @@ void Append(audit::AuditLog& log, int n) {
     auto receipt = log.Append(e);
     ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
   }
+}
+
+// The eventIDs a query over `store` returns, sorted; with audit:read or without.
+std::vector<std::string> QueryEventIds(const storage::Store& store, bool audit_read) {
+  sql::QueryEngine engine(store);
+  sql::QueryOptions options;
+  options.threads = 2;
+  if (!audit_read) options.constraints.hidden_event_sources.push_back("trailbook.audit");
+  auto result = engine.Execute("SELECT eventID FROM events ORDER BY eventID", options);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  std::vector<std::string> ids;
+  if (!result.ok()) return ids;
+  sql::DataChunk chunk;
+  while (true) {
+    auto more = (*result)->Next(&chunk);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    for (size_t r = 0; r < chunk.size; ++r) {
+      ids.push_back(chunk.columns[0].GetValue(r).string_value());
+    }
+  }
+  return ids;
+}
+
+// Whether one of `snapshot`'s segments (committed or journal tail) holds event `id`.
+bool SnapshotHolds(const storage::StoreSnapshot& snapshot, const std::string& id) {
+  const int column = storage::EventSchema::Get().event_id_column();
+  for (const auto* list : {&snapshot.segments(), &snapshot.journal_segments()}) {
+    for (const auto& seg : *list) {
+      auto rows = seg->LookupRows(column, id);
+      if (rows.ok() && !rows->empty()) return true;
+    }
+  }
+  return false;
 }
 
 // Each test gets a fresh store directory with its audit log and the server's read-only store
@@ -247,6 +286,25 @@ TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBytes) {
   EXPECT_EQ(round->events, 2u);
 }
 
+// The batch cap counts batch records, not the (coalesced) segments a snapshot shows.
+TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatchesThoughCoalesced) {
+  FakeClock clock(1'000'000'000);
+  AuditFoldPolicy policy = Never();
+  policy.tail_batches = 10;
+  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
+  Append(*log_, 9);
+  EXPECT_EQ(store_->Snapshot()->journal_batches(), 9u);
+  EXPECT_LT(JournalSegments(*store_->Snapshot()), 9u);
+  auto round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_FALSE(round->folded);
+  Append(*log_, 1);
+  round = folder.RunRound();
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  EXPECT_TRUE(round->folded);
+  EXPECT_EQ(round->events, 10u);
+}
+
 TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
   FakeClock clock(1'000'000'000);
   AuditFoldPolicy policy = Never();
@@ -339,6 +397,68 @@ TEST_F(AuditFolderTest, CompactionSkipsTheWriterWhileItIsBusyAndNeverBlocksTheFo
   EXPECT_EQ(round->segments_compacted, 3u);
   EXPECT_EQ(AuditSegments(*store_->Snapshot()), 1u);
   EXPECT_EQ(store_->Snapshot()->row_count(), 3u);
+}
+
+// Property: over random runs of appends (events on two UTC days, times out of order) and
+// folds, a query with audit:read returns every audit event exactly once, whatever the tail
+// length and wherever the folds fell (across coalesced tail runs); without audit:read it
+// returns none; and a snapshot taken earlier keeps showing what it showed then.
+TEST_F(AuditFolderTest, QueriesSeeEveryAuditEventOnceAcrossTailLengthsAndFolds) {
+  AuditFolder folder(*store_, std::chrono::seconds(60));
+  std::mt19937 rng(7);
+  std::vector<std::string> appended;
+  std::shared_ptr<const storage::StoreSnapshot> old_snapshot;
+  size_t old_count = 0;
+  const int64_t day = 20000 * kMicrosPerDay;
+  for (int step = 0; step < 12; ++step) {
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) {
+      audit::AuditEvent e;
+      e.event_name = "RunRunbook";
+      e.principal_id = "alice";
+      e.token_sha256 = std::string(64, 'a');
+      e.source_ip = "127.0.0.1";
+      e.event_time_us = day + static_cast<int64_t>(rng() % (2 * 86400)) * kMicrosPerSecond;
+      auto receipt = log_->Append(e);
+      ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
+      appended.push_back(receipt->event_id);
+    }
+    if (rng() % 3 == 0) {
+      auto round = folder.FoldOnce();
+      ASSERT_TRUE(round.ok()) << round.status().ToString();
+    }
+    std::vector<std::string> expected = appended;
+    std::sort(expected.begin(), expected.end());
+    SCOPED_TRACE("step " + std::to_string(step));
+    EXPECT_EQ(QueryEventIds(*store_, true), expected);
+    EXPECT_TRUE(QueryEventIds(*store_, false).empty());
+    auto snap = store_->Snapshot();
+    EXPECT_EQ(snap->row_count(), appended.size());
+    if (step == 3) {
+      old_snapshot = snap;
+      old_count = appended.size();
+    }
+  }
+  ASSERT_NE(old_snapshot, nullptr);
+  EXPECT_EQ(old_snapshot->row_count(), old_count);
+  EXPECT_TRUE(SnapshotHolds(*old_snapshot, appended[old_count - 1]));
+  EXPECT_FALSE(SnapshotHolds(*old_snapshot, appended[old_count]));
+  EXPECT_FALSE(SnapshotHolds(*old_snapshot, appended.back()));
+}
+
+// A tail of many batches is coalesced: a query snapshot holds few journal segments, and a
+// snapshot taken again without new batches is the same object (nothing recomposed).
+TEST_F(AuditFolderTest, LongTailIsCoalescedIntoFewSegments) {
+  Append(*log_, 300);
+  auto snap = store_->Snapshot();
+  EXPECT_EQ(snap->journal_rows(), 300u);
+  EXPECT_LE(JournalSegments(*snap), 16u);  // One per batch before: 300.
+  EXPECT_EQ(store_->Snapshot(), snap);
+  Append(*log_, 1);
+  auto next = store_->Snapshot();
+  EXPECT_NE(next, snap);
+  EXPECT_EQ(next->journal_rows(), 301u);
+  EXPECT_EQ(snap->journal_rows(), 300u);
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ bool IsSmall(const SegmentInfo& info, const SegmentCompactionOptions& options) {
          !std::binary_search(options.keep.begin(), options.keep.end(), info.id);
 }
 
-// Appends every row of `segment` to `batch`, column by column, so each value (and each
-// NULL) of every schema column is what the segment holds.
+}  // namespace
+
 Status AppendSegmentRows(const SegmentReader& segment, RowBatch* batch) {
   std::span<const ColumnSpec> columns = EventSchema::Get().columns();
   std::vector<std::vector<int64_t>> times(columns.size());
@@ -77,8 +77,6 @@ Status AppendSegmentRows(const SegmentReader& segment, RowBatch* batch) {
   }
   return Status::OK();
 }
-
-}  // namespace
 
 size_t CountSmallSegments(const StoreSnapshot& snapshot, const SegmentCompactionOptions& options) {
   std::map<int64_t, size_t> by_day;

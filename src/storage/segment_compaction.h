@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/row_batch.h"
 #include "storage/segment_writer.h"
 #include "storage/store.h"
 
@@ -52,6 +53,11 @@ struct SegmentCompaction {
   uint64_t segments_added = 0;    // Merged segments written.
   uint64_t rows = 0;              // Rows copied (equal in inputs and outputs).
 };
+
+// Appends every row of `segment` to `batch`, column by column, so each value (and each NULL)
+// of every schema column is what the segment holds (the dedup key is not stored: 0).
+// Errors: kCorruption (the segment does not decode).
+Status AppendSegmentRows(const SegmentReader& segment, RowBatch* batch);
 
 // Returns how many committed segments of `snapshot` CompactSegments would merge: those the
 // options call small and do not keep, in UTC days holding at least options.min_segments

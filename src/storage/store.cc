@@ -195,6 +195,27 @@ Result<std::string> Store::SegmentDirectory(int64_t day) {
   return d;
 }
 
+namespace {
+
+const std::shared_ptr<const SegmentSet>& EmptySegmentSet() {
+  static const auto* empty = new std::shared_ptr<const SegmentSet>(std::make_shared<SegmentSet>());
+  return *empty;
+}
+
+}  // namespace
+
+int64_t StoreSnapshot::min_time() const {
+  if (committed_->infos.empty()) return journal_->min_time;
+  if (journal_->infos.empty()) return committed_->min_time;
+  return std::min(committed_->min_time, journal_->min_time);
+}
+
+int64_t StoreSnapshot::max_time() const {
+  if (committed_->infos.empty()) return journal_->max_time;
+  if (journal_->infos.empty()) return committed_->max_time;
+  return std::max(committed_->max_time, journal_->max_time);
+}
+
 Status Store::PublishSnapshot() {
   auto snap = std::make_shared<StoreSnapshot>();
   snap->sequence_ = state_.last_sequence;
@@ -211,6 +232,7 @@ Status Store::PublishSnapshot() {
     readers = readers_;
   }
   std::map<uint64_t, std::shared_ptr<const SegmentReader>> next;
+  auto committed = std::make_shared<SegmentSet>();
   for (const auto& [id, info] : state_.segments) {
     auto it = readers.find(id);
     std::shared_ptr<const SegmentReader> reader;
@@ -223,30 +245,12 @@ Status Store::PublishSnapshot() {
       }
     }
     next[id] = reader;
-    snap->infos_.push_back(info);
+    committed->infos.push_back(info);
+    committed->segments.push_back(std::move(reader));
   }
-  std::vector<size_t> order(snap->infos_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const SegmentInfo& x = snap->infos_[a];
-    const SegmentInfo& y = snap->infos_[b];
-    return x.min_time != y.min_time ? x.min_time < y.min_time : x.id < y.id;
-  });
-  std::vector<SegmentInfo> infos;
-  for (size_t i : order) {
-    const SegmentInfo& info = snap->infos_[i];
-    infos.push_back(info);
-    snap->segments_.push_back(next[info.id]);
-    snap->rows_ += info.rows;
-    snap->bytes_ += info.bytes;
-    if (snap->segments_.size() == 1 || info.min_time < snap->min_time_) {
-      snap->min_time_ = info.min_time;
-    }
-    if (snap->segments_.size() == 1 || info.max_time > snap->max_time_) {
-      snap->max_time_ = info.max_time;
-    }
-  }
-  snap->infos_ = std::move(infos);
+  FinishSegmentSet(committed.get());
+  snap->committed_ = std::move(committed);
+  snap->journal_ = EmptySegmentSet();
   std::lock_guard<std::mutex> lock(mu_);
   readers_ = std::move(next);
   snapshot_ = std::move(snap);
@@ -263,61 +267,28 @@ std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
   std::lock_guard<std::mutex> lock(journal_mu_);
   if (!journal_.started || base->audit_folded_offset_ > journal_.read_offset) {
     // First use, or a fold went past what was read: nothing before the fold point is needed.
-    journal_.batches.clear();
+    journal_.tail.Clear();
     journal_.read_offset = base->audit_folded_offset_;
     journal_.started = true;
   }
   RefreshJournalTail();
   // Drop batches the committed state already holds (folds only move forward).
-  size_t folded = 0;
-  while (folded < journal_.batches.size() &&
-         journal_.batches[folded].last_sequence <= base->audit_folded_sequence_) {
-    ++folded;
+  journal_.tail.DropFolded(base->audit_folded_sequence_);
+  if (journal_.tail.empty()) {
+    journal_.composed = nullptr;  // Let go of the folded tail's segments.
+    journal_.base = nullptr;
+    journal_.view = nullptr;
+    return base;
   }
-  if (folded > 0) {
-    journal_.batches.erase(journal_.batches.begin(),
-                           journal_.batches.begin() + static_cast<std::ptrdiff_t>(folded));
-    journal_.composed = nullptr;
-  }
-  if (journal_.batches.empty()) return base;
-  if (journal_.composed != nullptr && journal_.base == base &&
-      journal_.composed_batches == journal_.batches.size()) {
+  std::shared_ptr<const SegmentSet> view = journal_.tail.View();
+  if (journal_.composed != nullptr && journal_.base == base && journal_.view == view) {
     return journal_.composed;
   }
+  // O(1): the committed list is shared with `base`, the tail view with the tail.
   auto snap = std::make_shared<StoreSnapshot>(*base);
-  std::vector<std::pair<SegmentInfo, std::shared_ptr<const SegmentReader>>> all;
-  for (size_t i = 0; i < base->segments_.size(); ++i) {
-    all.emplace_back(base->infos_[i], base->segments_[i]);
-  }
-  for (const JournalBatchSegments& batch : journal_.batches) {
-    for (size_t i = 0; i < batch.readers.size(); ++i) {
-      all.emplace_back(batch.infos[i], batch.readers[i]);
-      snap->journal_rows_ += batch.infos[i].rows;
-    }
-    snap->journal_last_sequence_ = batch.last_sequence;
-  }
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.first.min_time != b.first.min_time ? a.first.min_time < b.first.min_time
-                                                : a.first.id < b.first.id;
-  });
-  snap->segments_.clear();
-  snap->infos_.clear();
-  snap->rows_ = 0;
-  snap->bytes_ = 0;
-  for (const auto& [info, reader] : all) {
-    snap->infos_.push_back(info);
-    snap->segments_.push_back(reader);
-    snap->rows_ += info.rows;
-    snap->bytes_ += info.bytes;
-    if (snap->segments_.size() == 1 || info.min_time < snap->min_time_) {
-      snap->min_time_ = info.min_time;
-    }
-    if (snap->segments_.size() == 1 || info.max_time > snap->max_time_) {
-      snap->max_time_ = info.max_time;
-    }
-  }
-  journal_.base = base;
-  journal_.composed_batches = journal_.batches.size();
+  snap->journal_ = view;
+  journal_.base = std::move(base);
+  journal_.view = std::move(view);
   journal_.composed = snap;
   return snap;
 }
@@ -343,9 +314,10 @@ void Store::RefreshJournalTail() const {
   }
   bytes.resize(got);
   JournalScan scan = ScanJournal(bytes, journal_.read_offset);
+  std::vector<JournalBatch> batches;
   for (const JournalRecord& record : scan.records) {
     if (record.kind != kJournalRecordBatch) continue;
-    JournalBatchSegments batch;
+    JournalBatch batch;
     batch.first_sequence = record.first_sequence;
     batch.last_sequence = record.last_sequence();
     bool ok = true;
@@ -370,8 +342,9 @@ void Store::RefreshJournalTail() const {
       batch.readers.push_back(std::move(*reader));
     }
     // A segment that does not decode is left out; audit verify reports the record.
-    if (ok) journal_.batches.push_back(std::move(batch));
+    if (ok) batches.push_back(std::move(batch));
   }
+  journal_.tail.AddAll(std::move(batches));
   journal_.read_offset += scan.valid_bytes;
 }
 

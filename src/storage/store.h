@@ -32,45 +32,55 @@
 #include "base/thread_annotations.h"
 #include "io/file.h"
 #include "storage/dictionary_cache.h"
+#include "storage/journal_tail.h"
 #include "storage/manifest.h"
 #include "storage/segment_reader.h"
 
 namespace trailbook::storage {
 
-// An immutable view of the store at one commit.
+// An immutable view of the store at one commit, plus the audit journal's unfolded tail.
+// The committed segments and the tail are two shared, immutable lists: a new snapshot
+// shares the committed list of the commit it is taken at and the tail view of the journal
+// records read so far, so taking one costs O(1), whatever the number of segments or
+// unfolded audit batches.
 class StoreSnapshot {
  public:
-  // Segments ordered by (min_time, id).
-  const std::vector<std::shared_ptr<const SegmentReader>>& segments() const { return segments_; }
-  const std::vector<SegmentInfo>& infos() const { return infos_; }
+  // Committed segments, ordered by (min_time, id).
+  const std::vector<std::shared_ptr<const SegmentReader>>& segments() const {
+    return committed_->segments;
+  }
+  const std::vector<SegmentInfo>& infos() const { return committed_->infos; }
+  // The journal tail's in-memory segments (audit events only, ids with kJournalSegmentIdBit),
+  // ordered by (min_time, id): few, as batches are coalesced (storage/journal_tail.h).
+  const std::vector<std::shared_ptr<const SegmentReader>>& journal_segments() const {
+    return journal_->segments;
+  }
+  const std::vector<SegmentInfo>& journal_infos() const { return journal_->infos; }
   uint64_t sequence() const { return sequence_; }
-  uint64_t row_count() const { return rows_; }
-  uint64_t bytes() const { return bytes_; }
+  // Totals over the committed segments and the journal tail.
+  uint64_t row_count() const { return committed_->rows + journal_->rows; }
+  uint64_t bytes() const { return committed_->bytes + journal_->bytes; }
   // Smallest and largest eventTime (0 when empty).
-  int64_t min_time() const { return min_time_; }
-  int64_t max_time() const { return max_time_; }
+  int64_t min_time() const;
+  int64_t max_time() const;
   const std::string& store_id() const { return store_id_; }
   // The last audit sequence folded into committed segments (0: none).
   uint64_t audit_folded_sequence() const { return audit_folded_sequence_; }
   // Audit events shown from the journal tail (not yet folded), and the last sequence among
   // them (0 when none).
-  uint64_t journal_rows() const { return journal_rows_; }
-  uint64_t journal_last_sequence() const { return journal_last_sequence_; }
+  uint64_t journal_rows() const { return journal_->rows; }
+  uint64_t journal_last_sequence() const { return journal_->last_sequence; }
+  // Batch records (group commits) in the journal tail; journal_segments() are fewer.
+  uint64_t journal_batches() const { return journal_->batches; }
 
  private:
   friend class Store;
-  std::vector<std::shared_ptr<const SegmentReader>> segments_;
-  std::vector<SegmentInfo> infos_;
+  std::shared_ptr<const SegmentSet> committed_;
+  std::shared_ptr<const SegmentSet> journal_;
   uint64_t sequence_ = 0;
-  uint64_t rows_ = 0;
-  uint64_t bytes_ = 0;
-  int64_t min_time_ = 0;
-  int64_t max_time_ = 0;
   std::string store_id_;
   uint64_t audit_folded_sequence_ = 0;
   uint64_t audit_folded_offset_ = 0;
-  uint64_t journal_rows_ = 0;
-  uint64_t journal_last_sequence_ = 0;
 };
 
 class Store {
@@ -94,10 +104,12 @@ class Store {
   bool writable() const { return lock_ != nullptr; }
 
   // Returns the current state: the committed segments plus the audit events appended to
-  // the audit journal (docs/format/audit.md) and not yet folded, as in-memory segments. The
-  // journal is checked on every call (one stat; new records are read once and cached), so
-  // an audit event is visible to any snapshot taken after its Append returned. A journal
-  // that cannot be read leaves its unread part out (audit verify reports damage).
+  // the audit journal (docs/format/audit.md) and not yet folded, as in-memory segments
+  // (coalesced, storage/journal_tail.h). The journal is checked on every call (one fstat;
+  // new records are read, parsed and coalesced once, by the first call that sees them), so
+  // an audit event is visible to any snapshot taken after its Append returned. When
+  // nothing changed the call returns the same snapshot object (no copy). A journal that
+  // cannot be read leaves its unread part out (audit verify reports damage).
   std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_, journal_mu_);
 
   // Re-reads the MANIFEST if another process committed since (read-only handles): only the
@@ -165,23 +177,16 @@ class Store {
   // Reads journal records appended since the last call into journal_.
   void RefreshJournalTail() const TB_REQUIRES(journal_mu_);
 
-  // Journal batches read so far, in file order.
-  struct JournalBatchSegments {
-    uint64_t first_sequence = 0;
-    uint64_t last_sequence = 0;
-    std::vector<SegmentInfo> infos;
-    std::vector<std::shared_ptr<const SegmentReader>> readers;
-  };
-  struct JournalTail {
+  struct JournalState {
     // The journal, opened on first use and kept open: the file is append-only and never
     // replaced (docs/format/audit.md), so each Snapshot costs one fstat, not open+close.
     int fd = -1;
     uint64_t read_offset = 0;  // File offset up to which records were read.
     bool started = false;      // read_offset initialised from the fold offset.
-    std::vector<JournalBatchSegments> batches;
+    JournalTail tail;          // The batches read since the fold point, coalesced.
     // The last composed snapshot and what it was built from.
     std::shared_ptr<const StoreSnapshot> base;
-    size_t composed_batches = 0;
+    std::shared_ptr<const SegmentSet> view;
     std::shared_ptr<const StoreSnapshot> composed;
   };
 
@@ -215,7 +220,7 @@ class Store {
   uint64_t pages_released_through_ TB_GUARDED_BY(mu_) = 0;
 
   mutable std::mutex journal_mu_;
-  mutable JournalTail journal_ TB_GUARDED_BY(journal_mu_);
+  mutable JournalState journal_ TB_GUARDED_BY(journal_mu_);
 };
 
 // Returns "YYYY-MM-DD" for a UTC day number.

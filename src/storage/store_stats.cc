@@ -24,15 +24,17 @@ Result<StoreStats> ComputeStoreStats(const StoreSnapshot& snapshot) {
   stats.events = snapshot.row_count();
   stats.first_event_time = snapshot.min_time();
   stats.last_event_time = snapshot.max_time();
-  stats.segments = snapshot.segments().size();
+  stats.segments = snapshot.segments().size() + snapshot.journal_segments().size();
   stats.bytes = snapshot.bytes();
   stats.commits = snapshot.sequence();
   std::set<std::string> accounts, regions;
   int account_col = schema.ColumnByPath("recipientAccountId");
   int region_col = schema.ColumnByPath("awsRegion");
-  for (const auto& seg : snapshot.segments()) {
-    TB_RETURN_IF_ERROR(CollectDictionary(*seg, account_col, &accounts));
-    TB_RETURN_IF_ERROR(CollectDictionary(*seg, region_col, &regions));
+  for (const auto* list : {&snapshot.segments(), &snapshot.journal_segments()}) {
+    for (const auto& seg : *list) {
+      TB_RETURN_IF_ERROR(CollectDictionary(*seg, account_col, &accounts));
+      TB_RETURN_IF_ERROR(CollectDictionary(*seg, region_col, &regions));
+    }
   }
   stats.accounts.assign(accounts.begin(), accounts.end());
   stats.regions.assign(regions.begin(), regions.end());
@@ -43,7 +45,9 @@ std::vector<ColumnBytes> ComputeColumnBytes(const StoreSnapshot& snapshot) {
   const EventSchema& schema = EventSchema::Get();
   std::vector<ColumnBytes> out(schema.columns().size());
   for (size_t c = 0; c < out.size(); ++c) out[c].name = schema.columns()[c].name;
-  for (const auto& seg : snapshot.segments()) {
+  std::vector<std::shared_ptr<const SegmentReader>> all = snapshot.segments();
+  all.insert(all.end(), snapshot.journal_segments().begin(), snapshot.journal_segments().end());
+  for (const auto& seg : all) {
     for (size_t c = 0; c < out.size(); ++c) {
       const ColumnMeta* meta = seg->column(static_cast<int>(c));
       if (meta == nullptr) continue;

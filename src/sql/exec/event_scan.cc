@@ -243,8 +243,9 @@ class EventScanSource {
   EventScanSource(const EventTable& table, std::shared_ptr<const storage::StoreSnapshot> snapshot,
                   std::shared_ptr<const EventScanPlan> plan, QueryContext* context)
       : table_(table), snapshot_(std::move(snapshot)), plan_(std::move(plan)), context_(context) {
-    const auto& segments = snapshot_->segments();
-    states_.resize(segments.size());
+    const auto& committed = snapshot_->segments();
+    const auto& journal = snapshot_->journal_segments();
+    committed_count_ = committed.size();
     range_ = plan_->predicates.time;
     if (plan_->constraints.min_time || plan_->constraints.max_time) {
       range_.Intersect(plan_->constraints.min_time.value_or(std::numeric_limits<int64_t>::min()),
@@ -260,27 +261,45 @@ class EventScanSource {
     // Segments of audit events alone (the journal's in-memory ones, and folded ones whose
     // manifest entry says kSegmentAuditOnly) are skipped here for a caller that may not see
     // audit events: a long-running server has thousands of folds, and checking each one's
-    // eventSource dictionary in Prepare would open them all on every query.
+    // eventSource dictionary in Prepare would open them all on every query. The journal
+    // tail is skipped whole, without looking at its segments (deny by default: only a scan
+    // that does not hide the audit source reads it), and so is it for pinned and
+    // incremental reads, which never read journal segments.
     const auto& hidden = plan_->constraints.hidden_event_sources;
     const bool hide_audit =
         std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
-    const auto& infos = snapshot_->infos();
-    TB_CHECK(infos.size() == segments.size());
+    const ScanConstraints& cons = plan_->constraints;
+    const bool read_journal = !hide_audit && !cons.segment_ids && !cons.after_segment_id &&
+                              !cons.through_segment_id;
+    const size_t total = committed.size() + (read_journal ? journal.size() : 0);
+    states_.resize(total);
     ScanCounters& c = context_->scan_counters();
-    c.segments_total += segments.size();
-    for (size_t s = 0; s < segments.size(); ++s) {
-      const auto& seg = *segments[s];
+    c.segments_total += committed.size() + journal.size();
+    if (!read_journal) c.segments_pruned += journal.size();
+    for (size_t s = 0; s < total; ++s) {
+      const storage::SegmentInfo& info = this->info(s);
+      const auto& seg = segment(s);
       c.blocks_total += seg.num_blocks();
       bool out = plan_->predicates.always_false || range_.empty() ||
                  seg.footer().max_time < range_.min || seg.footer().min_time > range_.max ||
-                 seg.row_count() == 0 || !SegmentAdmitted(plan_->constraints, seg.id()) ||
+                 seg.row_count() == 0 || !SegmentAdmitted(cons, seg.id()) ||
                  (hide_audit && ((seg.id() & storage::kJournalSegmentIdBit) != 0 ||
-                                 (infos[s].flags & storage::kSegmentAuditOnly) != 0));
+                                 (info.flags & storage::kSegmentAuditOnly) != 0));
       if (out) {
         c.segments_pruned += 1;
       } else {
         candidates_.push_back(s);
       }
+    }
+    // Visit committed and journal segments in one (min_time, id) order, as one list would.
+    auto tail_begin = std::lower_bound(candidates_.begin(), candidates_.end(), committed_count_);
+    if (tail_begin != candidates_.end() && tail_begin != candidates_.begin()) {
+      std::inplace_merge(candidates_.begin(), tail_begin, candidates_.end(),
+                         [&](size_t a, size_t b) {
+                           const storage::SegmentInfo& x = this->info(a);
+                           const storage::SegmentInfo& y = this->info(b);
+                           return x.min_time != y.min_time ? x.min_time < y.min_time : x.id < y.id;
+                         });
     }
   }
 
@@ -330,7 +349,15 @@ class EventScanSource {
     }
   }
 
-  const storage::SegmentReader& segment(size_t s) const { return *snapshot_->segments()[s]; }
+  // Segment s: the committed ones first, then the journal tail's.
+  const storage::SegmentReader& segment(size_t s) const {
+    return s < committed_count_ ? *snapshot_->segments()[s]
+                                : *snapshot_->journal_segments()[s - committed_count_];
+  }
+  const storage::SegmentInfo& info(size_t s) const {
+    return s < committed_count_ ? snapshot_->infos()[s]
+                                : snapshot_->journal_infos()[s - committed_count_];
+  }
   const SegmentState& state(size_t s) const {
     // Prepared states are immutable and only read after Next() returned their blocks.
     return states_[s];
@@ -495,6 +522,7 @@ class EventScanSource {
   std::vector<std::vector<storage::NeedleKey>> needle_keys_;
   QueryContext* context_;
   TimeRange range_;
+  size_t committed_count_ = 0;      // segment(s) for s >= this is a journal segment
   std::vector<size_t> candidates_;  // segments not pruned by time
   uint64_t text_query_id_ = 0;      // this scan's id in the TextBlockCache
 
