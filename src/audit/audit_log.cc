@@ -66,78 +66,70 @@ struct Head {
 
 // JournalAuditLog: the AuditLog over the store's audit journal.
 //
-// Appends from many threads are grouped: a caller that finds no leader leads at once; it
-// takes every queued event (up to max_batch_events), commits them as one journal record
-// with one fdatasync under the cross-process journal lock, then wakes exactly the callers
-// of its batch (their events are durable) and hands the lead to the first caller queued
-// behind the batch. Each waiting caller sleeps on its own futex word, so a wake is one
-// switch with no mutex to retake.
-//
-// Writing and syncing are two stages: the leader writes its batch as one journal record
-// (sequenced and chained, visible to queries) and wakes the batch's callers with their
-// receipts; the log's sync thread fdatasyncs whatever has been written since its previous
-// sync and then completes the WhenDurable callbacks it covers, in sequence order. Append
-// waits for both stages; AppendPending only for the first, so a server's handler thread
-// never sleeps through its own event's fdatasync. A leader does not write while a sync is
-// in progress (see syncing_), so callers arriving during a sync form one batch. One sync
-// covers every record written before it started (group commit across batches). A failed fdatasync fails every pending and later
-// append of this log (the kernel may have dropped the dirty pages; reopen after checking
-// the disk): no caller is told an event is durable that may not be.
+// Every append is queued (with a ticket, in arrival order) for the log's writer thread,
+// which takes everything queued (up to max_batch_events), commits it as one journal record
+// under the cross-process journal lock (sequenced and chained, visible to queries), then
+// fdatasyncs it and completes the batch: Append's callers are woken with their receipts
+// (each sleeps on its own futex word), WhenDurable callbacks run with their outcomes.
+// The events that arrive while the writer writes and syncs form its next batch (one sync
+// per batch; a batch is a journal segment that queries snapshot until the fold, so they
+// should not be small). AppendPending only queues a copy of the event and returns its
+// ticket, so a server's handler thread never waits for the write or the sync. A failed
+// write fails its batch's events; a failed fdatasync fails its batch and every later append
+// of this log (the kernel may have dropped the dirty pages; reopen after checking the disk):
+// no caller is told an event is durable that may not be.
 class JournalAuditLog final : public AuditLog {
  public:
   JournalAuditLog(std::string store_dir, AuditLogOptions options, const Clock& clock)
       : store_dir_(std::move(store_dir)), options_(std::move(options)), clock_(clock) {}
   ~JournalAuditLog() override {
-    StopSyncer();
+    StopWriter();
     if (fd_ >= 0) ::close(fd_);
   }
 
   Status Init();
   Result<AuditReceipt> Append(const AuditEvent& event) override;
   Result<AuditReceipt> AppendPending(const AuditEvent& event) override;
-  void WhenDurable(uint64_t sequence, DurableCallback done) override;
+  void WhenDurable(uint64_t ticket, DurableCallback done) override;
   Status Health() const override {
-    std::lock_guard<std::mutex> lock(sync_mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return sync_failure_;
   }
   Result<DigestReceipt> WriteDigest() override;
 
  private:
-  // Where a caller of Append sleeps until its event is committed or it must lead. Owned by
-  // the log (waiters_), not by the caller, because the committer wakes it after storing
-  // the state, when the caller may already have returned: the object outlives every such
-  // wake. The caller itself gives its waiter back, after reading the state, so a waiter is
-  // never reused while its previous caller could still read it.
+  // Where a caller of Append sleeps until its event is durable (or failed). Owned by the
+  // log (waiters_), not by the caller, because the writer wakes it after storing kDone,
+  // when the caller may already have returned: the object outlives every such wake. The
+  // caller gives its waiter back after reading kDone.
   struct Waiter {
     static constexpr uint32_t kWaiting = 0;
-    static constexpr uint32_t kDone = 1;  // The Pending's result is set.
-    static constexpr uint32_t kLead = 2;  // At the head of the queue with no leader: lead.
+    static constexpr uint32_t kDone = 1;  // The caller's result is set.
     std::atomic<uint32_t> state{kWaiting};
-    Status durable;  // Append's durability outcome; written before state becomes kDone.
   };
 
-  // One caller's event while it waits in Append. Lives on that caller's stack; the leader
-  // touches it only while it is queued or in the leader's batch, and not after storing
-  // kDone to its waiter.
+  // One queued event. Owned by the queue, then by the writer's batch.
   struct Pending {
-    const AuditEvent* event = nullptr;
-    Waiter* waiter = nullptr;
+    const AuditEvent* event = nullptr;  // `owned`, or Append's caller's (it waits).
+    std::optional<AuditEvent> owned;     // AppendPending's copy.
+    uint64_t ticket = 0;
+    Waiter* waiter = nullptr;             // Append: woken once `*out` is set.
+    Result<AuditReceipt>* out = nullptr;  // Append: the caller's result.
     Result<AuditReceipt> result = Status(StatusCode::kInternal, "audit event not committed");
   };
 
-  // Commits the batch at the head of the queue, which starts with `self`, wakes the batch's
-  // callers and hands the lead to the next queued caller, if any. REQUIRES: the caller
-  // leads (leader_active_ is set on its behalf).
-  void Lead(Pending* self);
   Waiter* TakeWaiter();
   void ReturnWaiter(Waiter* w);
-  // The write stage: queues `event`, leads or waits for the leader, returns the receipt.
-  Result<AuditReceipt> AppendWritten(const AuditEvent& event, Waiter* waiter);
-  // The sync thread: fdatasyncs what was written and completes the callbacks it covers.
-  void SyncLoop();
-  void StopSyncer();
+  // Queues `pending` for the writer and returns its ticket; the log's sticky failure if any.
+  Result<uint64_t> Enqueue(std::unique_ptr<Pending> pending);
+  // The writer thread: commits queued batches, syncs them, completes their callers.
+  void WriteLoop();
+  // Commits and syncs `batch`; returns the fdatasync failure (sticky), or OK (the events'
+  // own outcomes are in their results).
+  Status WriteBatch(std::vector<std::unique_ptr<Pending>>& batch);
+  void StopWriter();
 
-  // Commits `batch` (leader only). Sets each Pending's result.
+  // Commits `batch`. Sets each Pending's result.
   void CommitBatch(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
   Status CommitLocked(std::vector<Pending*>& batch) TB_REQUIRES(commit_mu_);
   // Reads records other processes appended; truncates a torn tail. REQUIRES: journal lock.
@@ -157,14 +149,25 @@ class JournalAuditLog final : public AuditLog {
   std::string store_id_;
   std::optional<auth::Signer> signer_;
 
-  std::mutex mu_;
-  std::deque<Pending*> queue_ TB_GUARDED_BY(mu_);
-  bool leader_active_ TB_GUARDED_BY(mu_) = false;
+  // The queue and the completion state. Invariant: durable_ticket_ <= next_ticket_; every
+  // callback's ticket > durable_ticket_.
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;  // The writer waits here for a queued event or stop_.
+  std::deque<std::unique_ptr<Pending>> queue_ TB_GUARDED_BY(mu_);
+  uint64_t next_ticket_ TB_GUARDED_BY(mu_) = 0;     // Last ticket given.
+  uint64_t durable_ticket_ TB_GUARDED_BY(mu_) = 0;  // Every ticket up to here is settled.
+  // Settled tickets of AppendPending events that failed, until WhenDurable reports them.
+  std::map<uint64_t, Status> failed_ TB_GUARDED_BY(mu_);
+  std::multimap<uint64_t, DurableCallback> callbacks_ TB_GUARDED_BY(mu_);
+  Status sync_failure_ TB_GUARDED_BY(mu_);  // Set by a failed fdatasync; sticky.
+  bool stop_ TB_GUARDED_BY(mu_) = false;
+  std::thread writer_;
+
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Waiter>> waiters_ TB_GUARDED_BY(pool_mu_);  // Every one made.
   std::vector<Waiter*> free_waiters_ TB_GUARDED_BY(pool_mu_);
 
-  // Held by the leader while committing, and by WriteDigest.
+  // Held by the writer while committing, and by WriteDigest.
   std::mutex commit_mu_;
   int fd_ = -1;
   Head head_ TB_GUARDED_BY(commit_mu_);
@@ -172,22 +175,6 @@ class JournalAuditLog final : public AuditLog {
   storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
   AuditEventRenderer renderer_ TB_GUARDED_BY(commit_mu_);
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
-
-  // The sync stage. Invariant: durable_ <= written_; every callback's sequence > durable_.
-  mutable std::mutex sync_mu_;
-  std::condition_variable sync_cv_;
-  uint64_t written_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence this log wrote.
-  uint64_t durable_ TB_GUARDED_BY(sync_mu_) = 0;  // Last sequence known durable.
-  Status sync_failure_ TB_GUARDED_BY(sync_mu_);   // Set by a failed fdatasync; sticky.
-  std::multimap<uint64_t, DurableCallback> callbacks_ TB_GUARDED_BY(sync_mu_);
-  bool stop_syncer_ TB_GUARDED_BY(sync_mu_) = false;
-  // True while the sync thread is in fdatasync. A leader does not write while it is set:
-  // the events that arrive during a sync are written as one batch after it (as many as
-  // when the leader itself synced), because every batch is a journal segment that each
-  // query snapshots until the fold, and small batches made every query slower.
-  bool syncing_ TB_GUARDED_BY(sync_mu_) = false;
-  std::condition_variable sync_idle_cv_;
-  std::thread syncer_;
 };
 
 Status JournalAuditLog::Init() {
@@ -219,76 +206,107 @@ Status JournalAuditLog::Init() {
   store_id_ = start.store_id;
   TB_ASSIGN_OR_RETURN(auto file_lock, io::FileLock::Acquire(lock_path_, /*wait=*/true));
   TB_RETURN_IF_ERROR(SyncHead());
-  {
-    std::lock_guard<std::mutex> sync_lock(sync_mu_);
-    written_ = head_.sequence;
-    durable_ = head_.sequence;
-  }
-  syncer_ = std::thread([this] { SyncLoop(); });
+  writer_ = std::thread([this] { WriteLoop(); });
   return Status::OK();
 }
 
-void JournalAuditLog::StopSyncer() {
+void JournalAuditLog::StopWriter() {
   {
-    std::lock_guard<std::mutex> lock(sync_mu_);
-    stop_syncer_ = true;
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
   }
-  sync_cv_.notify_all();
-  if (syncer_.joinable()) syncer_.join();
+  work_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
-void JournalAuditLog::SyncLoop() {
-  pthread_setname_np(pthread_self(), "tb-audit-sync");
-  std::unique_lock<std::mutex> lock(sync_mu_);
+void JournalAuditLog::WriteLoop() {
+  pthread_setname_np(pthread_self(), "tb-audit-write");
+  std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    sync_cv_.wait(lock, [this] { return stop_syncer_ || written_ > durable_; });
-    if (written_ <= durable_) break;  // Stopping with nothing left to sync.
-    const uint64_t target = written_;
-    Status status = sync_failure_;
-    if (status.ok()) {
-      syncing_ = true;
-      lock.unlock();
-      // Syncs every record written before this call, including other processes' (same file).
-      int rc = ::fdatasync(fd_);
-      int error = errno;
-      lock.lock();
-      syncing_ = false;
-      sync_idle_cv_.notify_all();
-      if (rc != 0) {
-        status = io::ErrnoError("fdatasync", journal_path_, error);
-        sync_failure_ = status;
-      } else {
-        durable_ = target;
+    work_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // Stopping with nothing left to write.
+    std::vector<std::unique_ptr<Pending>> batch;
+    const size_t n = std::min(queue_.size(), options_.max_batch_events);
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    Status failure = sync_failure_;
+    lock.unlock();
+    if (failure.ok()) failure = WriteBatch(batch);
+    lock.lock();
+    if (!failure.ok() && sync_failure_.ok()) sync_failure_ = failure;
+    std::vector<Waiter*> woken;
+    for (const std::unique_ptr<Pending>& p : batch) {
+      if (!failure.ok()) p->result = failure;
+      if (p->waiter != nullptr) {
+        *p->out = std::move(p->result);
+        woken.push_back(p->waiter);
+      } else if (!p->result.ok()) {
+        failed_.emplace(p->ticket, p->result.status());
       }
     }
-    if (!status.ok()) durable_ = target;  // Settled (as failed): nothing waits on it again.
-    std::vector<DurableCallback> ready;
-    auto end = callbacks_.upper_bound(target);
-    for (auto it = callbacks_.begin(); it != end; ++it) ready.push_back(std::move(it->second));
+    durable_ticket_ = batch.back()->ticket;
+    std::vector<std::pair<DurableCallback, Status>> ready;
+    auto end = callbacks_.upper_bound(durable_ticket_);
+    for (auto it = callbacks_.begin(); it != end; ++it) {
+      Status status;
+      if (auto f = failed_.find(it->first); f != failed_.end()) {
+        status = f->second;
+        failed_.erase(f);
+      }
+      ready.emplace_back(std::move(it->second), std::move(status));
+    }
     callbacks_.erase(callbacks_.begin(), end);
     lock.unlock();
-    for (DurableCallback& done : ready) done(status);
+    for (Waiter* w : woken) {
+      w->state.store(Waiter::kDone, std::memory_order_release);
+      FutexWake(w->state);
+    }
+    for (auto& [done, status] : ready) done(status);
+    ready.clear();
+    batch.clear();  // Frees the copies outside the lock.
     lock.lock();
   }
-  // Only callbacks for sequences never written remain (a caller broke WhenDurable's contract).
+  // Only callbacks for tickets never given remain (a caller broke WhenDurable's contract).
   std::multimap<uint64_t, DurableCallback> orphans = std::move(callbacks_);
   callbacks_.clear();
   lock.unlock();
-  for (auto& [sequence, done] : orphans) {
-    done(Status(StatusCode::kInternal, "audit log closed before sequence " +
-                                           std::to_string(sequence) + " was written"));
+  for (auto& [ticket, done] : orphans) {
+    done(Status(StatusCode::kInternal, "audit log closed before ticket " +
+                                           std::to_string(ticket) + " was written"));
   }
 }
 
-void JournalAuditLog::WhenDurable(uint64_t sequence, DurableCallback done) {
+Status JournalAuditLog::WriteBatch(std::vector<std::unique_ptr<Pending>>& batch) {
+  std::vector<Pending*> pending;
+  pending.reserve(batch.size());
+  for (const std::unique_ptr<Pending>& p : batch) pending.push_back(p.get());
+  {
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    CommitBatch(pending);
+  }
+  bool written = std::any_of(pending.begin(), pending.end(),
+                             [](const Pending* p) { return p->result.ok(); });
+  if (!written) return Status::OK();
+  // Syncs every record written before this call, including other processes' (same file).
+  if (::fdatasync(fd_) != 0) return io::ErrnoError("fdatasync", journal_path_, errno);
+  return Status::OK();
+}
+
+void JournalAuditLog::WhenDurable(uint64_t ticket, DurableCallback done) {
   Status status;
   {
-    std::lock_guard<std::mutex> lock(sync_mu_);
-    if (sequence > durable_) {
-      callbacks_.emplace(sequence, std::move(done));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ticket > durable_ticket_) {
+      callbacks_.emplace(ticket, std::move(done));
       return;
     }
-    status = sync_failure_;
+    if (auto f = failed_.find(ticket); f != failed_.end()) {
+      status = f->second;
+      failed_.erase(f);
+    }
   }
   done(status);
 }
@@ -382,110 +400,51 @@ void JournalAuditLog::ReturnWaiter(Waiter* w) {
   free_waiters_.push_back(w);
 }
 
+Result<uint64_t> JournalAuditLog::Enqueue(std::unique_ptr<Pending> pending) {
+  bool wake;
+  uint64_t ticket;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!sync_failure_.ok()) return sync_failure_;
+    ticket = ++next_ticket_;
+    pending->ticket = ticket;
+    // The writer waits only on an empty queue; otherwise it takes this event next round.
+    wake = queue_.empty();
+    queue_.push_back(std::move(pending));
+  }
+  if (wake) work_cv_.notify_one();
+  return ticket;
+}
+
 Result<AuditReceipt> JournalAuditLog::Append(const AuditEvent& event) {
+  Result<AuditReceipt> out = Status(StatusCode::kInternal, "audit event not committed");
   Waiter* waiter = TakeWaiter();
-  Result<AuditReceipt> receipt = AppendWritten(event, waiter);
-  if (receipt.ok()) {
-    // The sync thread stores kDone after `durable`; the waiter is the log's, so its late
-    // FutexWake never touches freed memory.
-    waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
-    WhenDurable(receipt->sequence, [waiter](const Status& status) {
-      waiter->durable = status;
-      waiter->state.store(Waiter::kDone, std::memory_order_release);
-      FutexWake(waiter->state);
-    });
-    while (waiter->state.load(std::memory_order_acquire) != Waiter::kDone) {
-      FutexWait(waiter->state, Waiter::kWaiting);
-    }
-    Status durable = std::move(waiter->durable);
-    waiter->durable = Status::OK();
-    if (!durable.ok()) receipt = std::move(durable);
+  waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
+  auto pending = std::make_unique<Pending>();
+  pending->event = &event;
+  pending->waiter = waiter;
+  pending->out = &out;
+  Result<uint64_t> ticket = Enqueue(std::move(pending));
+  if (!ticket.ok()) {
+    ReturnWaiter(waiter);
+    return ticket.status();
+  }
+  while (waiter->state.load(std::memory_order_acquire) != Waiter::kDone) {
+    FutexWait(waiter->state, Waiter::kWaiting);
   }
   ReturnWaiter(waiter);
-  return receipt;
+  if (out.ok()) out->ticket = *ticket;
+  return out;
 }
 
 Result<AuditReceipt> JournalAuditLog::AppendPending(const AuditEvent& event) {
-  Waiter* waiter = TakeWaiter();
-  Result<AuditReceipt> receipt = AppendWritten(event, waiter);
-  ReturnWaiter(waiter);
+  auto pending = std::make_unique<Pending>();
+  pending->owned.emplace(event);
+  pending->event = &*pending->owned;
+  TB_ASSIGN_OR_RETURN(uint64_t ticket, Enqueue(std::move(pending)));
+  AuditReceipt receipt;
+  receipt.ticket = ticket;
   return receipt;
-}
-
-Result<AuditReceipt> JournalAuditLog::AppendWritten(const AuditEvent& event, Waiter* waiter) {
-  {
-    std::lock_guard<std::mutex> lock(sync_mu_);
-    if (!sync_failure_.ok()) return sync_failure_;
-  }
-  Pending pending;
-  pending.event = &event;
-  pending.waiter = waiter;
-  pending.waiter->state.store(Waiter::kWaiting, std::memory_order_relaxed);
-  bool lead = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(&pending);
-    if (!leader_active_) {
-      // An empty queue before this push: lead at once, without a handoff.
-      leader_active_ = true;
-      lead = true;
-    }
-  }
-  if (!lead) {
-    // Sleeps on the waiter's own word (a futex), so a committer's wake costs this thread one
-    // switch in and no mutex: mu_ is not retaken here.
-    uint32_t state;
-    while ((state = pending.waiter->state.load(std::memory_order_acquire)) == Waiter::kWaiting) {
-      FutexWait(pending.waiter->state, Waiter::kWaiting);
-    }
-    lead = state == Waiter::kLead;
-  }
-  if (lead) Lead(&pending);
-  return std::move(pending.result);
-}
-
-void JournalAuditLog::Lead(Pending* self) {
-  {
-    // Callers queue behind this leader while the sync runs; they join its batch.
-    std::unique_lock<std::mutex> lock(sync_mu_);
-    sync_idle_cv_.wait(lock, [this] { return !syncing_; });
-  }
-  std::vector<Pending*> batch;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    TB_CHECK(!queue_.empty() && queue_.front() == self) << "the audit leader is not queued first";
-    while (!queue_.empty() && batch.size() < options_.max_batch_events) {
-      batch.push_back(queue_.front());
-      queue_.pop_front();
-    }
-  }
-  {
-    std::lock_guard<std::mutex> commit(commit_mu_);
-    CommitBatch(batch);
-  }
-  // Read before any kDone: a Pending may be gone once its waiter says done.
-  std::vector<Waiter*> woken;
-  woken.reserve(batch.size());
-  for (Pending* p : batch) woken.push_back(p->waiter);
-  Waiter* next = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // leader_active_ stays set through the handoff, so no arrival leads beside `next`.
-    if (queue_.empty()) {
-      leader_active_ = false;
-    } else {
-      next = queue_.front()->waiter;
-    }
-  }
-  for (Waiter* w : woken) {
-    if (w == self->waiter) continue;
-    w->state.store(Waiter::kDone, std::memory_order_release);
-    FutexWake(w->state);
-  }
-  if (next != nullptr) {
-    next->state.store(Waiter::kLead, std::memory_order_release);
-    FutexWake(next->state);
-  }
 }
 
 void JournalAuditLog::CommitBatch(std::vector<Pending*>& batch) {
@@ -570,11 +529,6 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
   head_.end_offset += record.size();
   head_.sequence = sequence;
   head_.hash = previous;
-  {
-    std::lock_guard<std::mutex> sync_lock(sync_mu_);
-    written_ = sequence;
-  }
-  sync_cv_.notify_one();
   for (size_t i = 0; i < accepted.size(); ++i) accepted[i]->result = std::move(receipts[i]);
   return Status::OK();
 }

@@ -18,11 +18,11 @@
 //
 // Fail closed: when Append fails, the caller must not return results for the request.
 //
-// A server that must not hold a thread per request while the disk syncs uses the split
-// form: AppendPending sequences, chains and writes the event (in order, visible to queries)
-// and returns its receipt at once; WhenDurable(receipt.sequence, done) calls `done` once
-// the event is durable (or cannot be). Nothing that reveals results or claims success may
-// leave before `done` reports OK.
+// A server that must not hold a thread per request while the event is written and synced
+// uses the split form: AppendPending queues the event and returns at once with a ticket
+// (the log sequences, chains and writes it later, in order); WhenDurable(receipt.ticket,
+// done) calls `done` once the event is durable (or cannot be). Nothing that reveals
+// results or claims success may leave before `done` reports OK.
 //
 // Thread safety: Append, AppendPending and WhenDurable may be called from any number of
 // threads and processes at once (group commit inside a process, a file lock across
@@ -69,9 +69,13 @@ struct AuditEvent {
 };
 
 struct AuditReceipt {
+  // Append: set. AppendPending: 0 and empty when the log writes the event later (the
+  // journal log); only `ticket` is known then.
   uint64_t sequence = 0;  // 1-based, dense, per store
   std::string event_id;   // the CloudTrail eventID (UUID) given to the event
   std::string event_hash; // hex SHA-256 of the event's canonical form (the chain link)
+  // What WhenDurable takes: per log (not per store), increasing in append order.
+  uint64_t ticket = 0;
 };
 
 struct AuditLogOptions {
@@ -109,24 +113,31 @@ class AuditLog {
   // Completion of a pending append's durability: OK, or why the event may not be durable.
   using DurableCallback = std::function<void(const Status&)>;
 
-  // Appends `event` as Append does (sequenced, chained, written in order and visible to
-  // queries) but returns without waiting for it to be durable. The caller must not reveal
-  // results or claim success until WhenDurable(receipt.sequence) reports OK. Errors as
-  // Append. The default (for logs whose Append is already durable) calls Append.
-  virtual Result<AuditReceipt> AppendPending(const AuditEvent& event) { return Append(event); }
+  // Appends a copy of `event` as Append does (sequenced, chained, written in append order,
+  // then visible to queries) but returns without waiting for it to be written or durable:
+  // the receipt may carry only its ticket. The caller must not reveal results or claim
+  // success until WhenDurable(receipt.ticket) reports OK, and must call WhenDurable for
+  // every ticket it gets. Errors (at once): a failed log's kIOError. Errors found while
+  // writing (kIOError, kResourceExhausted, a bad event) come through WhenDurable. The
+  // default (for logs whose Append is already durable) calls Append.
+  virtual Result<AuditReceipt> AppendPending(const AuditEvent& event) {
+    Result<AuditReceipt> receipt = Append(event);
+    if (receipt.ok()) receipt->ticket = receipt->sequence;
+    return receipt;
+  }
 
-  // Calls `done` exactly once: with OK when every event this log appended up to `sequence`
-  // is durable, or with the error (kIOError) when it cannot be. May call it before
-  // returning (already durable) or later from the log's sync thread, so `done` must be
-  // quick and must not call back into this log. REQUIRES: `sequence` is from a receipt this
-  // log returned. The default reports OK at once.
-  virtual void WhenDurable(uint64_t sequence, DurableCallback done) {
-    (void)sequence;
+  // Calls `done` exactly once: with OK when the event of `ticket` is durable, or with the
+  // error when it cannot be (its write or fdatasync failed). May call it before returning
+  // (already settled) or later from the log's writer thread, so `done` must be quick and
+  // must not call back into this log. REQUIRES: `ticket` is from a receipt this log
+  // returned. The default reports OK at once.
+  virtual void WhenDurable(uint64_t ticket, DurableCallback done) {
+    (void)ticket;
     done(Status::OK());
   }
 
   // OK while the log can make events durable; after a failed fdatasync (which fails every
-  // later append of this log, see AppendPending) the error, so a server reports itself not
+  // later append of this log) the error, so a server reports itself not
   // ready instead of answering every audited request 503. The default: OK.
   virtual Status Health() const { return Status::OK(); }
 

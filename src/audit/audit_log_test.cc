@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -217,9 +218,9 @@ TEST(AuditLogTest, ConcurrentThreadsGetDenseUniqueSequences) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread)});
 }
 
-// AppendPending returns a written, chained receipt before the event is durable;
-// WhenDurable completes every ticket (from several threads at once) with OK, Append mixed
-// in still works, and the events are visible with dense sequences.
+// AppendPending returns a ticket before the event is durable; WhenDurable completes every
+// ticket (from several threads at once) with OK, Append mixed in still works (its receipt
+// has a ticket too, in the same order), and the events are visible with dense sequences.
 TEST(AuditLogTest, PendingAppendsCompleteTheirDurabilityTickets) {
   std::string dir = TempDir();
   auto log = AuditLog::Open(dir, {});
@@ -234,8 +235,8 @@ TEST(AuditLogTest, PendingAppendsCompleteTheirDurabilityTickets) {
         Result<AuditReceipt> r = (i % 5 == 0) ? (*log)->Append(Event("RunRunbook"))
                                               : (*log)->AppendPending(Event("RunRunbook"));
         ASSERT_TRUE(r.ok()) << r.status().ToString();
-        seqs[static_cast<size_t>(t)].push_back(r->sequence);
-        (*log)->WhenDurable(r->sequence, [&](const Status& s) {
+        seqs[static_cast<size_t>(t)].push_back(r->ticket);
+        (*log)->WhenDurable(r->ticket, [&](const Status& s) {
           if (s.ok()) ++durable;
           else ++failed;
         });
@@ -259,6 +260,90 @@ TEST(AuditLogTest, PendingAppendsCompleteTheirDurabilityTickets) {
             std::vector<std::string>{std::to_string(kThreads * kPerThread)});
 }
 
+// AppendPending does not wait for the event to be written: with the journal lock held by
+// another writer (as a second process holding it through a slow commit), it still returns
+// at once with a ticket, and the ticket completes once the lock is released.
+TEST(AuditLogTest, PendingAppendReturnsWithoutWaitingForTheWrite) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto held = io::FileLock::Acquire(dir + "/" + storage::kAuditJournalLockName, /*wait=*/true);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  std::atomic<bool> returned{false};
+  Result<AuditReceipt> r = Status(StatusCode::kInternal, "not returned");
+  std::thread appender([&] {
+    r = (*log)->AppendPending(Event("RunRunbook"));
+    returned.store(true);
+  });
+  for (int i = 0; i < 2000 && !returned.load(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const bool returned_early = returned.load();
+  EXPECT_TRUE(returned_early) << "AppendPending waited for the journal lock";
+  std::atomic<int> completed{0};
+  Status outcome = Status(StatusCode::kInternal, "not completed");
+  if (returned_early) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->ticket, 1u);
+    (*log)->WhenDurable(r->ticket, [&](const Status& s) {
+      outcome = s;
+      completed.store(1);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(completed.load(), 0) << "durable while the journal lock was held elsewhere";
+  }
+  held->reset();  // Lets the writer commit.
+  appender.join();
+  if (returned_early && r.ok()) {
+    for (int i = 0; i < 5000 && completed.load() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(completed.load(), 1);
+    EXPECT_TRUE(outcome.ok()) << outcome.ToString();
+  }
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events"), std::vector<std::string>{"1"});
+}
+
+// A pending event the log cannot record (bad caller JSON) fails through its ticket, not
+// at AppendPending; the events queued with it and after it are still recorded and
+// durable, with dense sequences.
+TEST(AuditLogTest, PendingEventThatCannotBeWrittenFailsItsTicketOnly) {
+  std::string dir = TempDir();
+  auto log = AuditLog::Open(dir, {});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  AuditEvent bad = Event("RunRunbook");
+  bad.request_parameters_json = "{not json";
+  std::vector<uint64_t> tickets;
+  for (const AuditEvent& e : {Event("RunRunbook"), bad, Event("RunRunbook")}) {
+    auto r = (*log)->AppendPending(e);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    tickets.push_back(r->ticket);
+  }
+  std::mutex mu;
+  std::vector<Status> outcomes(tickets.size(), Status(StatusCode::kInternal, "not completed"));
+  std::atomic<int> completed{0};
+  for (size_t i = 0; i < tickets.size(); ++i) {
+    (*log)->WhenDurable(tickets[i], [&, i](const Status& s) {
+      std::lock_guard<std::mutex> lock(mu);
+      outcomes[i] = s;
+      ++completed;
+    });
+  }
+  for (int i = 0; i < 5000 && completed.load() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(completed.load(), 3);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_TRUE(outcomes[0].ok()) << outcomes[0].ToString();
+  EXPECT_EQ(outcomes[1].code(), StatusCode::kInvalidArgument) << outcomes[1].ToString();
+  EXPECT_NE(outcomes[1].message().find("requestParameters"), std::string::npos);
+  EXPECT_TRUE(outcomes[2].ok()) << outcomes[2].ToString();
+  auto next = (*log)->Append(Event("RunRunbook"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 3u);
+  EXPECT_EQ(Query(dir, "SELECT count(*) FROM events"), std::vector<std::string>{"3"});
+}
+
 // Closing the log completes the tickets still pending (the sync thread syncs first), so a
 // server that destroys its log last never leaves a response waiting forever.
 TEST(AuditLogTest, ClosingTheLogCompletesPendingTickets) {
@@ -271,7 +356,7 @@ TEST(AuditLogTest, ClosingTheLogCompletesPendingTickets) {
     for (int i = 0; i < 20; ++i) {
       auto r = (*log)->AppendPending(Event("RunRunbook"));
       ASSERT_TRUE(r.ok()) << r.status().ToString();
-      (*log)->WhenDurable(r->sequence, [&](const Status& s) {
+      (*log)->WhenDurable(r->ticket, [&](const Status& s) {
         std::lock_guard<std::mutex> lock(mu);
         outcomes.push_back(s);
       });
@@ -362,7 +447,7 @@ TEST(AuditLogTest, GroupCommitReceiptsMatchTheirStoredEvents) {
 // A batch limit smaller than the number of waiting callers: the leader commits only the
 // first max_batch_events and hands leadership to the next queued caller, which must wake
 // and commit the rest (a caller left waiting would hang this test).
-TEST(AuditLogTest, BatchLimitHandsLeadershipToTheNextQueuedCaller) {
+TEST(AuditLogTest, BatchLimitSplitsTheQueueIntoSeveralCommits) {
   std::string dir = TempDir();
   AuditLogOptions options;
   options.max_batch_events = 3;

@@ -66,8 +66,9 @@ struct RequestOrigin {
   std::string user_agent = "trailbook";
   std::string request_id;  // "" = a new random UUID
   // When set, the audit event is appended with AuditLog::AppendPending: the outcome's
-  // receipt is sequenced and written but maybe not yet durable, and the caller must not
-  // release the outcome until AuditLog::WhenDurable(receipt->sequence) reports OK.
+  // receipt may carry only a ticket (the event queued, maybe not yet written or durable),
+  // and the caller must not release the outcome until AuditLog::WhenDurable(receipt->ticket)
+  // reports OK.
   bool defer_audit_durability = false;
 };
 
@@ -145,7 +146,8 @@ struct RunOutcome {
   int64_t duration_us = 0;
   std::string result_sha256;  // Hex SHA-256 of the result as NDJSON ("" when not executed).
 
-  std::optional<audit::AuditReceipt> receipt;  // Set when the audit event was written.
+  // Set when the audit event was appended (deferred: maybe only queued, see RequestOrigin).
+  std::optional<audit::AuditReceipt> receipt;
 };
 
 struct ExecutorOptions {

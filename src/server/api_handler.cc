@@ -127,17 +127,17 @@ HttpResponse ApiHandler::Handle(const HttpRequest& request) const {
 }
 
 HttpResponse ApiHandler::HandlePending(const HttpRequest& request,
-                                       uint64_t* audit_sequence) const {
+                                       uint64_t* audit_ticket) const {
   Context ctx(request);
   ctx.defer_audit_durability = true;
   HttpResponse response = HandleWith(ctx);
-  *audit_sequence = ctx.audit_sequence;
+  *audit_ticket = ctx.audit_ticket;
   return response;
 }
 
-void ApiHandler::WhenAuditDurable(uint64_t audit_sequence,
+void ApiHandler::WhenAuditDurable(uint64_t audit_ticket,
                                   std::function<void(const Status&)> done) const {
-  backends_.audit->WhenDurable(audit_sequence, std::move(done));
+  backends_.audit->WhenDurable(audit_ticket, std::move(done));
 }
 
 HttpResponse ApiHandler::AuditFailure(const HttpRequest& request, std::string_view route) const {
@@ -162,10 +162,17 @@ HttpResponse ApiHandler::HandleWith(Context& ctx) const {
   response.route = ctx.route.empty() ? "unmatched" : ctx.route;
   if (ctx.principal != nullptr) response.subject = ctx.principal->subject;
   if (!request.request_id.empty()) response.headers.emplace_back("X-Request-Id", request.request_id);
+  // A response held for audit durability is recorded by the transport as it is sent
+  // (RecordHeldResponse): it may yet become the fail-closed 503.
+  if (ctx.defer_audit_durability && ctx.audit_ticket != 0) return response;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   backends_.metrics->RecordRequest(response.route, response.status, response.denial, seconds);
   return response;
+}
+
+void ApiHandler::RecordHeldResponse(const HttpResponse& response, double seconds) const {
+  backends_.metrics->RecordRequest(response.route, response.status, response.denial, seconds);
 }
 
 HttpResponse ApiHandler::Route(Context& ctx) const {
@@ -361,10 +368,12 @@ bool ApiHandler::Audit(Context& ctx, std::string_view action, std::string reques
   event.additional_event_data_json = internal::VerificationJson(v, ctx.request, ctx.route);
   event.error_code = std::string(error_code);
   event.error_message = std::string(error_message);
-  Result<audit::AuditReceipt> receipt = ctx.defer_audit_durability
-                                             ? backends_.audit->AppendPending(event)
-                                             : backends_.audit->Append(event);
-  if (receipt.ok()) ctx.audit_sequence = std::max(ctx.audit_sequence, receipt->sequence);
+  // Only the request's first event is deferred (its ticket is the one the transport waits
+  // for); any later one is appended durably, so one ticket covers the request.
+  const bool defer = ctx.defer_audit_durability && ctx.audit_ticket == 0;
+  Result<audit::AuditReceipt> receipt =
+      defer ? backends_.audit->AppendPending(event) : backends_.audit->Append(event);
+  if (receipt.ok() && defer) ctx.audit_ticket = receipt->ticket;
   if (!receipt.ok()) {
     *failure = Problem(503, "the audit log could not record this request; nothing was returned",
                        ctx.request);

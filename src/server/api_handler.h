@@ -81,22 +81,27 @@ class ApiHandler {
   // problem responses.
   HttpResponse Handle(const HttpRequest& request) const;
 
-  // Answers one request like Handle, except that its audit events are only written, not
-  // yet durable: *audit_sequence is the last one's sequence (0 when the response depends on
-  // none), and the caller must send the response only after WhenAuditDurable reports OK.
-  HttpResponse HandlePending(const HttpRequest& request, uint64_t* audit_sequence) const;
+  // Answers one request like Handle, except that its first audit event is only queued
+  // (AuditLog::AppendPending), not yet durable: *audit_ticket is its ticket (0 when the
+  // response depends on none), and the caller must send the response only after
+  // WhenAuditDurable reports OK.
+  HttpResponse HandlePending(const HttpRequest& request, uint64_t* audit_ticket) const;
 
-  // Calls `done` once audit sequence `audit_sequence` is durable (OK) or cannot be (the
+  // Calls `done` once the audit event of `audit_ticket` is durable (OK) or cannot be (the
   // error; the caller then answers AuditFailure instead). `done` may run before this returns
-  // or on the audit log's sync thread: it must be quick. REQUIRES: audit_sequence > 0, from
+  // or on the audit log's writer thread: it must be quick. REQUIRES: audit_ticket > 0, from
   // HandlePending.
-  void WhenAuditDurable(uint64_t audit_sequence,
+  void WhenAuditDurable(uint64_t audit_ticket,
                         std::function<void(const Status&)> done) const;
 
   // The fail-closed answer for `request` when its audit events could not be made durable:
-  // 503, no results, denial "audit_unavailable". (The request metrics keep the status the
-  // handler computed: a failed sync fails the whole audit log, which /readyz does not see.)
+  // 503, no results, denial "audit_unavailable".
   HttpResponse AuditFailure(const HttpRequest& request, std::string_view route) const;
+
+  // Records a response HandlePending returned with a ticket in the request metrics, as it
+  // is sent (the handler's response, or AuditFailure's): HandlePending records only the
+  // responses it returns without one. `seconds`: from the request's arrival until now.
+  void RecordHeldResponse(const HttpResponse& response, double seconds) const;
 
   // Counts a request the transport refused before it reached Handle (400 malformed, 413,
   // 431, 503 while shutting down) in the metrics: route "unmatched", denial "transport".

@@ -23,9 +23,10 @@ struct ApiHandler::Context {
   std::string token;  // The compact bearer token, once Authenticate accepted its shape.
   std::optional<auth::Verification> verification;  // Set by Authenticate.
   const auth::Principal* principal = nullptr;      // Set when the token verified.
-  // HandlePending: audit appends only write (AppendPending); the last sequence is kept here.
+  // HandlePending: the request's first audit event is appended with AppendPending (its
+  // ticket is kept here; later events of the request are appended durably).
   bool defer_audit_durability = false;
-  uint64_t audit_sequence = 0;  // Last audit event appended for this request (0: none).
+  uint64_t audit_ticket = 0;  // The deferred event's ticket (0: none).
 };
 
 namespace internal {

@@ -260,7 +260,8 @@ runbook::RequestOrigin ApiHandler::Origin(const Context& ctx) {
   origin.source_ip = ctx.client_address;
   origin.user_agent = ctx.user_agent;
   origin.request_id = ctx.request.request_id;
-  origin.defer_audit_durability = ctx.defer_audit_durability;
+  // Only the request's first audit event is deferred (see Audit).
+  origin.defer_audit_durability = ctx.defer_audit_durability && ctx.audit_ticket == 0;
   return origin;
 }
 
@@ -380,7 +381,10 @@ HttpResponse ApiHandler::Respond(Context& ctx, runbook::RunOutcome& outcome,
                                  const std::string& snapshot_id) const {
   if (outcome.receipt) {
     backends_.metrics->AddAuditEvents(1);
-    ctx.audit_sequence = std::max(ctx.audit_sequence, outcome.receipt->sequence);
+    // Deferred (Origin set it so under the same condition): the transport waits for it.
+    if (ctx.defer_audit_durability && ctx.audit_ticket == 0) {
+      ctx.audit_ticket = outcome.receipt->ticket;
+    }
   }
   backends_.metrics->AddRowsScanned(outcome.stats.rows_examined);
   if (!outcome.status.ok()) {

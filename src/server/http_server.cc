@@ -541,13 +541,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void Handle(HttpRequest request, WorkGuard work, unsigned version, bool keep_alive, bool head,
               std::chrono::steady_clock::time_point start) {
     HttpResponse response;
-    uint64_t audit_sequence = 0;
+    uint64_t audit_ticket = 0;
     try {
-      response = t_.handler.HandlePending(request, &audit_sequence);
+      response = t_.handler.HandlePending(request, &audit_ticket);
     } catch (const std::exception&) {
       response = Problem(500, "internal error", request);
     }
-    if (audit_sequence == 0) {
+    if (audit_ticket == 0) {
       Response wire = Prepare(request, std::move(response), version, keep_alive, head, start);
       net::post(stream_.get_executor(),
                 [self = this->shared_from_this(), wire = std::move(wire)]() mutable {
@@ -558,7 +558,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // The work guard travels with the callback, so Serve returns only after the ticket
     // completed and its response was written (or the connection closed).
     t_.handler.WhenAuditDurable(
-        audit_sequence,
+        audit_ticket,
         [self = this->shared_from_this(), request = std::move(request),
          response = std::move(response), work = std::move(work), version, keep_alive, head,
          start](const Status& durable) mutable {
@@ -568,6 +568,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                       if (!durable.ok()) {
                         response = self->t_.handler.AuditFailure(request, response.route);
                       }
+                      self->t_.handler.RecordHeldResponse(
+                          response, std::chrono::duration<double>(
+                                        std::chrono::steady_clock::now() - start)
+                                        .count());
                       self->Write(self->Prepare(request, std::move(response), version,
                                                 keep_alive, head, start));
                     });

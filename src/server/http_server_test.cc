@@ -701,6 +701,9 @@ TEST(HttpServerTest, ResponsesWaitForTheirAuditEventToBeDurable) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0u) << answer;
   ::close(allowed);
   ::close(rejected);
+  // Each held response is counted once in /metrics, as sent.
+  EXPECT_EQ(env.metrics.RequestCount("/v1/query", 200, ""), 1u);
+  EXPECT_EQ(env.metrics.RequestCount("/v1/query", 503, "audit_unavailable"), 0u);
 }
 
 // When the audit events cannot be made durable, the client gets the fail-closed 503 and no
@@ -722,6 +725,9 @@ TEST(HttpServerTest, FailedDurabilityAnswers503WithoutResults) {
   EXPECT_EQ(answer.find("\"n\":"), std::string::npos) << answer;
   EXPECT_EQ(answer.find("\"rows\""), std::string::npos) << answer;
   EXPECT_EQ(answer.find("X-Row-Count"), std::string::npos) << answer;
+  // /metrics counts the 503 that was sent, not the 200 the handler had computed.
+  EXPECT_EQ(env.metrics.RequestCount("/v1/query", 503, "audit_unavailable"), 1u);
+  EXPECT_EQ(env.metrics.RequestCount("/v1/query", 200, ""), 0u);
   // A log that cannot make events durable takes the server out of rotation.
   httplib::Client client("127.0.0.1", server.port());
   auto ready = client.Get("/readyz");
