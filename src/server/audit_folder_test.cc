@@ -303,23 +303,6 @@ TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatchesThoughCoalesced) {
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   EXPECT_TRUE(round->folded);
   EXPECT_EQ(round->events, 10u);
-}
-
-TEST_F(AuditFolderTest, FoldsOnceTheTailHoldsEnoughBatches) {
-  FakeClock clock(1'000'000'000);
-  AuditFoldPolicy policy = Never();
-  policy.tail_batches = 3;
-  AuditFolder folder(*store_, std::chrono::seconds(1), policy, clock);
-  Append(*log_, 2);  // One batch each: appends one at a time.
-  EXPECT_EQ(JournalSegments(*store_->Snapshot()), 2u);
-  auto round = folder.RunRound();
-  ASSERT_TRUE(round.ok()) << round.status().ToString();
-  EXPECT_FALSE(round->folded);
-  Append(*log_, 1);
-  round = folder.RunRound();
-  ASSERT_TRUE(round.ok()) << round.status().ToString();
-  EXPECT_TRUE(round->folded);
-  EXPECT_EQ(round->events, 3u);
   EXPECT_EQ(JournalSegments(*store_->Snapshot()), 0u);
 }
 
