@@ -15,6 +15,13 @@ namespace {
 
 std::atomic<uint64_t> next_merged_id{1};
 
+// Appended batches are merged only into runs of this level: the merge runs under the store's
+// journal lock on the query that first sees the batch, so it must stay small (fanout
+// batches). With merges up to level 2 (64 batches) every concurrent query waited for them:
+// HTTP p99 40-61 ms against 24-32 ms with level 1 only (bench/http/ab.sh, alternating runs).
+// A day of N appended batches keeps about N / fanout runs until the fold (256 batches).
+constexpr int kIncrementalMaxLevel = 1;
+
 }  // namespace
 
 void FinishSegmentSet(SegmentSet* set) {
@@ -150,7 +157,8 @@ void JournalTail::Coalesce(std::vector<Run>* runs, int64_t day) {
       bool same = true;
       for (size_t i = first; i < first + kJournalTailFanout && same; ++i) {
         const Run& r = (*runs)[i];
-        same = r.level == level && r.info.rows < kJournalTailMaxMergeRows;
+        same = r.level == level && level < kIncrementalMaxLevel &&
+               r.info.rows < kJournalTailMaxMergeRows;
       }
       if (same) {
         found = first;

@@ -3,11 +3,11 @@
 // JournalTail: the audit journal's unfolded batches (docs/format/audit.md) as few in-memory
 // segments, for Store::Snapshot(). Each batch record brings one small segment per UTC day;
 // queries with audit:read would visit every one of them (about 10 us each), so the tail
-// coalesces them per day, tiered as an LSM tree: a batch's segment enters as a run of level
-// 0, and whenever the newest kJournalTailFanout runs of a day share a level they are merged
-// (rows re-encoded in eventTime order) into one run of the next level. A day of N batches
-// then holds at most about (fanout - 1) * log_fanout(N) runs, and each row is re-encoded
-// about log_fanout(N) times. Runs stop growing at kJournalTailMaxMergeRows rows.
+// coalesces them per day: every kJournalTailFanout appended batches of a day are merged (rows
+// re-encoded in eventTime order) into one run of level 1 and go no higher (the merge runs on
+// a query, under the store's journal lock: journal_tail.cc), so a day of N appended batches
+// holds about N / fanout runs; AddAll merges a long tail read at once in larger chunks, each
+// row re-encoded about once. Runs stop growing at kJournalTailMaxMergeRows rows.
 //
 // The raw batch segments are kept too: a fold that commits part of a merged run (its
 // batches up to the fold point) replaces that run by the raw segments of its remaining
