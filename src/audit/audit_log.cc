@@ -72,8 +72,8 @@ struct Head {
 // fdatasyncs it and completes the batch: Append's callers are woken with their receipts
 // (each sleeps on its own futex word), WhenDurable callbacks run with their outcomes.
 // The events that arrive while the writer writes and syncs form its next batch (one sync
-// per batch; a batch is a journal segment that queries snapshot until the fold, so they
-// should not be small). AppendPending only queues a copy of the event and returns its
+// per batch; each batch is a journal record every store handle reads and coalesces until
+// the fold, so batches should not be tiny). AppendPending only queues a copy of the event and returns its
 // ticket, so a server's handler thread never waits for the write or the sync. A failed
 // write fails its batch's events; a failed fdatasync fails its batch and every later append
 // of this log (the kernel may have dropped the dirty pages; reopen after checking the disk):

@@ -32,14 +32,19 @@ std::string TempDir() {
   return ::mkdtemp(tmpl);
 }
 
+// A run by alice, as the folder tests append it.
+audit::AuditEvent RunEvent() {
+  audit::AuditEvent e;
+  e.event_name = "RunRunbook";
+  e.principal_id = "alice";
+  e.token_sha256 = std::string(64, 'a');
+  e.source_ip = "127.0.0.1";
+  return e;
+}
+
 void Append(audit::AuditLog& log, int n) {
   for (int i = 0; i < n; ++i) {
-    audit::AuditEvent e;
-    e.event_name = "RunRunbook";
-    e.principal_id = "alice";
-    e.token_sha256 = std::string(64, 'a');
-    e.source_ip = "127.0.0.1";
-    auto receipt = log.Append(e);
+    auto receipt = log.Append(RunEvent());
     ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
   }
 }
@@ -396,11 +401,7 @@ TEST_F(AuditFolderTest, QueriesSeeEveryAuditEventOnceAcrossTailLengthsAndFolds) 
   for (int step = 0; step < 12; ++step) {
     const int n = 1 + static_cast<int>(rng() % 40);
     for (int i = 0; i < n; ++i) {
-      audit::AuditEvent e;
-      e.event_name = "RunRunbook";
-      e.principal_id = "alice";
-      e.token_sha256 = std::string(64, 'a');
-      e.source_ip = "127.0.0.1";
+      audit::AuditEvent e = RunEvent();
       e.event_time_us = day + static_cast<int64_t>(rng() % (2 * 86400)) * kMicrosPerSecond;
       auto receipt = log_->Append(e);
       ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();

@@ -147,18 +147,18 @@ bool JournalTail::Merge(std::span<const Run> inputs, int64_t day, int level, Run
 }
 
 void JournalTail::Coalesce(std::vector<Run>* runs, int64_t day) {
-  // Merge the newest window of kJournalTailFanout adjacent runs of one level, until none is
-  // left (usually the top of the stack; after a fold cut a merged run, its remaining batches
-  // sit below newer runs and merge there).
+  // Merge the newest window of kJournalTailFanout adjacent level-0 runs, until none is left
+  // (usually the top of the stack; after a fold cut a merged run, its remaining batches sit
+  // below newer runs and merge there).
   while (runs->size() >= kJournalTailFanout) {
     size_t found = SIZE_MAX;
     for (size_t first = runs->size() - kJournalTailFanout + 1; first-- > 0;) {
       const int level = (*runs)[first].level;
+      if (level >= kIncrementalMaxLevel) continue;
       bool same = true;
       for (size_t i = first; i < first + kJournalTailFanout && same; ++i) {
         const Run& r = (*runs)[i];
-        same = r.level == level && level < kIncrementalMaxLevel &&
-               r.info.rows < kJournalTailMaxMergeRows;
+        same = r.level == level && r.info.rows < kJournalTailMaxMergeRows;
       }
       if (same) {
         found = first;

@@ -38,7 +38,7 @@
 
 namespace trailbook::storage {
 
-// Runs of one day merged at once (and the most runs of one level a day keeps).
+// Runs of one day merged at once (a day keeps fewer level-0 runs than this).
 inline constexpr size_t kJournalTailFanout = 8;
 // AddAll merges at most fanout^this new runs in one step.
 inline constexpr int kJournalTailMaxBulkLevel = 4;
@@ -102,7 +102,7 @@ class JournalTail {
     SegmentInfo info;
     std::shared_ptr<const SegmentReader> reader;
   };
-  // Merges the top runs of a day while the newest kJournalTailFanout share a level.
+  // Merges a day's newest kJournalTailFanout adjacent level-0 runs while there are any.
   void Coalesce(std::vector<Run>* runs, int64_t day);
   // Re-encodes `inputs` (one day, in sequence order) as one run of `level`; false when an
   // input does not decode.
