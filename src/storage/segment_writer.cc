@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+// Inlined XXH3 (as in storage/string_interner.cc): built for this target (AVX2) instead of
+// the shared library's generic code, and without a call per short value.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #ifdef __SSE4_1__
