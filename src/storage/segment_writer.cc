@@ -392,15 +392,22 @@ class SegmentEncoder {
       ids_scratch_[i] = batch_.interned_id(column, rows_[i]);
     }
     // Map batch ids to segment codes 1..n in sorted string order.
+    // The loops below work on local pointers and counts: through `meta` and the vectors'
+    // members the compiler reloaded them on every row (they may alias the stores).
     std::vector<uint32_t> code_of(interner.size() + 1, 0);
     std::vector<uint32_t> used;
-    for (uint32_t id : ids_scratch_) {
-      if (id == 0) {
-        ++meta->null_count;
-      } else if (code_of[id] == 0) {
-        code_of[id] = 1;
-        used.push_back(id);
+    {
+      uint32_t* const code = code_of.data();
+      uint64_t nulls = 0;
+      for (uint32_t id : ids_scratch_) {
+        if (id == 0) {
+          ++nulls;
+        } else if (code[id] == 0) {
+          code[id] = 1;
+          used.push_back(id);
+        }
       }
+      meta->null_count += nulls;
     }
     if (used.empty()) {
       meta->null_count = rows_.size();
@@ -421,8 +428,12 @@ class SegmentEncoder {
     std::vector<uint32_t> codes;
     std::string chunk;
     for (const BlockMeta& b : footer_.blocks) {
-      codes.resize(b.row_count);
-      for (uint32_t i = 0; i < b.row_count; ++i) codes[i] = code_of[ids_scratch_[b.row_start + i]];
+      const uint32_t count = b.row_count;
+      codes.resize(count);
+      const uint32_t* const ids = ids_scratch_.data() + b.row_start;
+      const uint32_t* const code = code_of.data();
+      uint32_t* const out = codes.data();
+      for (uint32_t i = 0; i < count; ++i) out[i] = code[ids[i]];
       EncodeCodes(codes, &chunk, runs_scratch_);
       meta->blocks.push_back(sink_.Add(chunk));
     }
