@@ -473,9 +473,14 @@ class SegmentEncoder {
     uint8_t bytes[16];
     // UUID mode stores 16 bytes for every row, so it pays only when nearly every row holds a
     // UUID; sparse columns (sharedEventID) compress better as plain text. A sample decides.
+    // The values are gathered once, in segment row order: reading them through the row
+    // permutation misses the cache, and the blocks below then read them in sequence.
     size_t sampled = 0;
+    std::vector<std::optional<std::string_view>>& values = values_scratch_;
+    values.resize(rows_.size());
     for (size_t i = 0; i < rows_.size(); ++i) {
-      std::optional<std::string_view> v = batch_.string(column, rows_[i]);
+      values[i] = batch_.string(column, rows_[i]);
+      const std::optional<std::string_view>& v = values[i];
       if (!v) continue;
       ++non_null;
       if (spec.type == ColumnType::kString && (i % 16 == 0)) {
@@ -489,24 +494,21 @@ class SegmentEncoder {
     size_t sampled_rows = (rows_.size() + 15) / 16;
     bool uuid_mode = sampled > 0 && uuids * 10 >= sampled_rows * 9;
     meta->encoding = uuid_mode ? ColumnEncoding::kUuid : ColumnEncoding::kPlain;
-    std::vector<std::optional<std::string_view>> values;
     std::string chunk;
     HashIndexBuilder index;
     for (const BlockMeta& b : footer_.blocks) {
-      values.clear();
-      for (uint32_t i = 0; i < b.row_count; ++i) {
-        values.push_back(batch_.string(column, rows_[b.row_start + i]));
-      }
+      const std::span<const std::optional<std::string_view>> block(values.data() + b.row_start,
+                                                                    b.row_count);
       chunk.clear();
       if (uuid_mode) {
-        EncodeUuidBlock(values, &chunk);
+        EncodeUuidBlock(block, &chunk);
       } else {
-        EncodePlainBlock(values, &chunk);
+        EncodePlainBlock(block, &chunk);
       }
       meta->blocks.push_back(sink_.Add(chunk));
       if (spec.needle_index) {
         for (uint32_t i = 0; i < b.row_count; ++i) {
-          const std::optional<std::string_view>& v = values[i];
+          const std::optional<std::string_view>& v = block[i];
           if (v) index.Add(XXH3_64bits(v->data(), v->size()), b.row_start + i);
         }
       }
@@ -568,6 +570,7 @@ class SegmentEncoder {
   ZstdCodec& codec_;
   CodeRuns runs_scratch_;       // EncodeCodes' run buffers, reused across blocks
   std::vector<uint32_t> ids_scratch_;  // EncodeDictionary's ids in row order
+  std::vector<std::optional<std::string_view>> values_scratch_;  // EncodeRaw's, in row order
   std::string raw_scratch_;     // EncodeTextPayload's buffers, reused across columns
   std::string packed_scratch_;
   std::string file_;
