@@ -505,6 +505,11 @@ Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, 
       word |= bit;
       TB_RETURN_IF_ERROR(KnownField(field, info, p, end, batch));
     }
+    // Compact text: a comma and the next member's opening quote, with nothing to skip.
+    if (end - p > 1 && p[0] == ',' && p[1] == '"') {
+      ++p;
+      continue;
+    }
     p = SkipSpace(p, end);
     if (p < end && *p == ',') {
       p = SkipSpace(p + 1, end);
