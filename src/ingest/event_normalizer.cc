@@ -265,6 +265,27 @@ inline int EventNormalizer::FindMember(int parent, const char* name, size_t leng
   return FindMemberSlow(parent, name, length, context);
 }
 
+inline bool EventNormalizer::PredictedMember(const char*& p, const char* end, int context,
+                                             int* field) {
+  const int16_t predicted = next_member_[static_cast<size_t>(context)];
+  if (predicted < 0) return false;
+  const MemberInfo& m = members_[static_cast<size_t>(predicted)];
+  const size_t n = m.length;
+  // The quotes, the name and the colon must lie inside the record: a record cut short by
+  // `end` is read by the general path, which reports it.
+  if (static_cast<size_t>(end - p) < n + 3) return false;
+  const char* name = p + 1;
+  uint64_t head, tail;
+  NameWords(name, n, &head, &tail);
+  if (head != m.head || tail != m.tail || name[n] != '"' || name[n + 1] != ':' ||
+      (n > 16 && !storage::BytesEqual(name + 8, m.name + 8, n - 16))) {
+    return false;
+  }
+  p = name + n + 2;
+  *field = predicted;
+  return true;
+}
+
 int EventNormalizer::FindMemberSlow(int parent, const char* name, size_t length, int context) {
   const SchemaField* f = schema_.FindChild(parent, std::string_view(name, length));
   if (f == nullptr) return -1;
@@ -450,20 +471,27 @@ Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, 
   int context = static_cast<int>(members_.size()) + 1 + parent;
   while (true) {
     if (p == end || *p != '"') return SyntaxError(where(), "expected a member name");
-    const char* key = p + 1;
-    bool escaped;
-    const char* close = FindStringEnd(key, end, &escaped);
-    if (close == nullptr) return SyntaxError(where(), "unterminated member name");
-    const std::string_view raw_key(key, static_cast<size_t>(close - key));
-    std::string_view name = raw_key;
-    if (escaped) TB_RETURN_IF_ERROR(Unescape(key, raw_key, /*keep=*/false, &name));
-    uint64_t head, tail;
-    NameWords(name.data(), name.size(), &head, &tail);
-    p = SkipSpace(close + 1, end);
-    if (p == end || *p != ':') return SyntaxError(where(), "expected ':' after a member name");
-    p = SkipSpace(p + 1, end);
-    if (p == end) return SyntaxError(where(), "missing a member value");
-    const int field = FindMember(parent, name.data(), name.size(), head, tail, context);
+    int field;
+    std::string_view raw_key;  // set on the general path only (unknown members need it)
+    if (!PredictedMember(p, end, context, &field)) {
+      const char* key = p + 1;
+      bool escaped;
+      const char* close = FindStringEnd(key, end, &escaped);
+      if (close == nullptr) return SyntaxError(where(), "unterminated member name");
+      raw_key = std::string_view(key, static_cast<size_t>(close - key));
+      std::string_view name = raw_key;
+      if (escaped) TB_RETURN_IF_ERROR(Unescape(key, raw_key, /*keep=*/false, &name));
+      uint64_t head, tail;
+      NameWords(name.data(), name.size(), &head, &tail);
+      p = SkipSpace(close + 1, end);
+      if (p == end || *p != ':') return SyntaxError(where(), "expected ':' after a member name");
+      p = SkipSpace(p + 1, end);
+      if (p == end) return SyntaxError(where(), "missing a member value");
+      field = FindMember(parent, name.data(), name.size(), head, tail, context);
+    } else {
+      p = SkipSpace(p, end);
+      if (p == end) return SyntaxError(where(), "missing a member value");
+    }
     if (field < 0) {
       TB_RETURN_IF_ERROR(ResidualMember(raw_key, p, end, parent));
     } else {
@@ -476,6 +504,11 @@ Status EventNormalizer::WalkStruct(const char*& p, const char* end, int parent, 
       }
       word |= bit;
       TB_RETURN_IF_ERROR(KnownField(field, info, p, end, batch));
+    }
+    // Compact text: a comma and the next member's opening quote, with nothing to skip.
+    if (end - p > 1 && p[0] == ',' && p[1] == '"') {
+      ++p;
+      continue;
     }
     p = SkipSpace(p, end);
     if (p < end && *p == ',') {

@@ -456,6 +456,52 @@ TEST(EventNormalizerTest, MembersAreMatchedInAnyOrder) {
   EXPECT_EQ(batch.row_count(), records.size());
 }
 
+// A member name read against the predicted one (PredictedMember) is matched only when the
+// whole `"name":` is that member's and lies inside the record; near misses and names cut by
+// the record's bound go through the general path and read as they would without a prediction.
+TEST(EventNormalizerTest, PredictedMemberNamesMatchOnlyExactlyAndInsideTheRecord) {
+  const EventSchema& schema = EventSchema::Get();
+  const int name_col = schema.ColumnByPath("eventName");
+  const int residual_col = schema.residual_column();
+  const std::string prime =
+      R"({"eventTime":"2020-01-01T00:00:00Z","eventName":"A","userIdentity":{"type":"T"}})";
+  // Each follows the primed order, so "eventName" is predicted after "eventTime".
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventNameX":"B"})", "residual"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventNam":"B"})", "residual"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventName" :"B"})", "B"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","event\u004eame":"B"})", "B"},
+      {R"({"eventTime":"2020-01-01T00:00:00Z","eventName": "B"})", "B"},
+  };
+  for (const auto& [text, want] : cases) {
+    EventNormalizer norm;
+    RowBatch batch;
+    ASSERT_TRUE(NormalizeText(norm, prime, &batch).ok());
+    ASSERT_TRUE(NormalizeText(norm, text, &batch).ok()) << text;
+    ASSERT_EQ(batch.row_count(), 2u);
+    if (want == "residual") {
+      EXPECT_EQ(batch.string(name_col, 1), std::nullopt) << text;
+      EXPECT_TRUE(batch.string(residual_col, 1).has_value()) << text;
+    } else {
+      EXPECT_EQ(batch.string(name_col, 1).value_or("<null>"), want) << text;
+    }
+  }
+  // A record whose bound falls anywhere inside a predicted name, its colon or its value is
+  // rejected, although the bytes after the bound continue the name (as in a Records array).
+  const std::string record = R"({"eventTime":"2020-01-01T00:00:00Z","eventName":"B"})";
+  simdjson::padded_string padded(record + "," + record);
+  const size_t name_at = record.find("\"eventName\"");
+  for (size_t cut = name_at; cut < record.size(); ++cut) {
+    EventNormalizer norm;
+    RowBatch batch;
+    ASSERT_TRUE(NormalizeText(norm, prime, &batch).ok());
+    const char* p = padded.data();
+    Status s = norm.NormalizeInText(&p, padded.data() + cut, &batch);
+    EXPECT_FALSE(s.ok()) << "cut at " << cut;
+    EXPECT_EQ(batch.row_count(), 1u) << "cut at " << cut;
+  }
+}
+
 // Structural errors anywhere in the record are rejected with the record left out, also on the
 // single-pass path where the caller's parse found the object's extent.
 TEST(EventNormalizerTest, BrokenStructureIsRejectedOnBothPaths) {

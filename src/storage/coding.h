@@ -38,15 +38,14 @@ inline uint64_t DecodeFixed64(const char* p) {
   return v;
 }
 
+// Byte by byte with push_back, which stays inline while the capacity suffices (append of a
+// buffer is a library call per value; the segment writer puts a varint per row and value).
 inline void PutVarint64(std::string* out, uint64_t v) {
-  char buf[10];
-  size_t n = 0;
   while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
     v >>= 7;
   }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
+  out->push_back(static_cast<char>(v));
 }
 
 inline uint64_t ZigZagEncode(int64_t v) {

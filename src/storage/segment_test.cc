@@ -385,6 +385,22 @@ TEST(SegmentTest, UuidParsing) {
       EXPECT_EQ(ParseUuid(s, b, &upper), hex && !mixed) << "byte " << c << " at " << pos;
     }
   }
+  // Every byte in every digit position: hex digits decode to themselves (round trip), in
+  // either case, and anything else is refused.
+  const std::string zeros = "00000000-0000-0000-0000-000000000000";
+  for (size_t pos = 0; pos < zeros.size(); ++pos) {
+    if (zeros[pos] == '-') continue;
+    for (int c = 0; c < 256; ++c) {
+      std::string s = zeros;
+      s[pos] = static_cast<char>(c);
+      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      ASSERT_EQ(ParseUuid(s, b, &upper), hex) << "byte " << c << " at " << pos;
+      if (!hex) continue;
+      EXPECT_EQ(upper, c >= 'A' && c <= 'F') << "byte " << c << " at " << pos;
+      FormatUuid(b, upper, out);
+      EXPECT_EQ(std::string(out, 36), s) << "byte " << c << " at " << pos;
+    }
+  }
   ASSERT_TRUE(ParseUuid("fFfFfFfF-0000-1111-2222-333344445555", b, &upper) == false);
   ASSERT_TRUE(ParseUuid("FEDCBA98-7654-3210-ABCD-EF0123456789", b, &upper));
   EXPECT_TRUE(upper);

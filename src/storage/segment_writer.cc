@@ -3,7 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+// Inlined XXH3 (as in storage/string_interner.cc): built for this target (AVX2) instead of
+// the shared library's generic code, and without a call per short value.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#ifdef __SSE4_1__
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <numeric>
@@ -39,10 +46,11 @@ constexpr HexTable kHex;
 
 }  // namespace
 
-bool ParseUuid(std::string_view s, uint8_t out[16], bool* upper) {
-  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
-    return false;
-  }
+namespace {
+
+// The table-driven ParseUuid after the length and dash checks: also the reference for bytes
+// it leaves in `out` when it fails (the segment's UUID block keeps them for exception rows).
+bool ParseUuidHex(std::string_view s, uint8_t out[16], bool* upper) {
   static constexpr int kPos[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
   // One table look-up per character; OR-ing the classes tells whether any character was not
   // hex and which letter cases occurred, checked once at the end.
@@ -57,6 +65,70 @@ bool ParseUuid(std::string_view s, uint8_t out[16], bool* upper) {
   if ((seen & kUpperHex) != 0 && (seen & kLowerHex) != 0) return false;
   *upper = (seen & kUpperHex) != 0;
   return true;
+}
+
+#ifdef __SSE4_1__
+// Returns a mask of the bytes of `v` in [lo, hi] (ASCII bounds; bytes >= 0x80 never match).
+inline __m128i BytesInRange(__m128i v, char lo, char hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                       _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(hi + 1)), v));
+}
+#endif
+
+}  // namespace
+
+bool ParseUuid(std::string_view s, uint8_t out[16], bool* upper) {
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
+    return false;
+  }
+#ifdef __SSE4_1__
+  // The 32 hex digits gathered into two vectors, classified and converted 16 at a time
+  // (eventID and requestID hold one UUID per row). Anything but all-hex in one case goes to
+  // ParseUuidHex, which decides it and fills `out` as it always has.
+  const char* p = s.data();
+  const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));       // s[0..16)
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));  // s[16..32)
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 20));  // s[20..36)
+  // Digits 0-15: s[0..7], s[9..12], s[14..17]; digits 16-31: s[19..22], s[24..35].
+  const __m128i h0 = _mm_or_si128(
+      _mm_shuffle_epi8(a, _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, -1, -1)),
+      _mm_shuffle_epi8(b, _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        0, 1)));
+  const __m128i h1 = _mm_or_si128(
+      _mm_shuffle_epi8(b, _mm_setr_epi8(3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1)),
+      _mm_shuffle_epi8(c, _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 12, 13,
+                                        14, 15)));
+  const __m128i digit0 = BytesInRange(h0, '0', '9');
+  const __m128i digit1 = BytesInRange(h1, '0', '9');
+  const __m128i lower0 = BytesInRange(h0, 'a', 'f');
+  const __m128i lower1 = BytesInRange(h1, 'a', 'f');
+  const __m128i upper0 = BytesInRange(h0, 'A', 'F');
+  const __m128i upper1 = BytesInRange(h1, 'A', 'F');
+  const int hex0 = _mm_movemask_epi8(_mm_or_si128(digit0, _mm_or_si128(lower0, upper0)));
+  const int hex1 = _mm_movemask_epi8(_mm_or_si128(digit1, _mm_or_si128(lower1, upper1)));
+  const bool has_lower = _mm_movemask_epi8(_mm_or_si128(lower0, lower1)) != 0;
+  const bool has_upper = _mm_movemask_epi8(_mm_or_si128(upper0, upper1)) != 0;
+  if (hex0 != 0xffff || hex1 != 0xffff || (has_lower && has_upper)) {
+    return ParseUuidHex(s, out, upper);
+  }
+  // Nibbles: c - '0' for digits, (c | 0x20) - 'a' + 10 for letters; then high * 16 + low per
+  // pair of bytes, packed to 16 bytes.
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i n0 = _mm_blendv_epi8(
+      _mm_sub_epi8(_mm_or_si128(h0, case_bit), _mm_set1_epi8('a' - 10)),
+      _mm_sub_epi8(h0, _mm_set1_epi8('0')), digit0);
+  const __m128i n1 = _mm_blendv_epi8(
+      _mm_sub_epi8(_mm_or_si128(h1, case_bit), _mm_set1_epi8('a' - 10)),
+      _mm_sub_epi8(h1, _mm_set1_epi8('0')), digit1);
+  const __m128i weights = _mm_set1_epi16(0x0110);
+  const __m128i bytes =
+      _mm_packus_epi16(_mm_maddubs_epi16(n0, weights), _mm_maddubs_epi16(n1, weights));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+  *upper = has_upper;
+  return true;
+#else
+  return ParseUuidHex(s, out, upper);
+#endif
 }
 
 void FormatUuid(const uint8_t b[16], bool upper, char out[36]) {
@@ -320,15 +392,22 @@ class SegmentEncoder {
       ids_scratch_[i] = batch_.interned_id(column, rows_[i]);
     }
     // Map batch ids to segment codes 1..n in sorted string order.
+    // The loops below work on local pointers and counts: through `meta` and the vectors'
+    // members the compiler reloaded them on every row (they may alias the stores).
     std::vector<uint32_t> code_of(interner.size() + 1, 0);
     std::vector<uint32_t> used;
-    for (uint32_t id : ids_scratch_) {
-      if (id == 0) {
-        ++meta->null_count;
-      } else if (code_of[id] == 0) {
-        code_of[id] = 1;
-        used.push_back(id);
+    {
+      uint32_t* const code = code_of.data();
+      uint64_t nulls = 0;
+      for (uint32_t id : ids_scratch_) {
+        if (id == 0) {
+          ++nulls;
+        } else if (code[id] == 0) {
+          code[id] = 1;
+          used.push_back(id);
+        }
       }
+      meta->null_count += nulls;
     }
     if (used.empty()) {
       meta->null_count = rows_.size();
@@ -349,8 +428,12 @@ class SegmentEncoder {
     std::vector<uint32_t> codes;
     std::string chunk;
     for (const BlockMeta& b : footer_.blocks) {
-      codes.resize(b.row_count);
-      for (uint32_t i = 0; i < b.row_count; ++i) codes[i] = code_of[ids_scratch_[b.row_start + i]];
+      const uint32_t count = b.row_count;
+      codes.resize(count);
+      const uint32_t* const ids = ids_scratch_.data() + b.row_start;
+      const uint32_t* const code = code_of.data();
+      uint32_t* const out = codes.data();
+      for (uint32_t i = 0; i < count; ++i) out[i] = code[ids[i]];
       EncodeCodes(codes, &chunk, runs_scratch_);
       meta->blocks.push_back(sink_.Add(chunk));
     }
@@ -390,9 +473,14 @@ class SegmentEncoder {
     uint8_t bytes[16];
     // UUID mode stores 16 bytes for every row, so it pays only when nearly every row holds a
     // UUID; sparse columns (sharedEventID) compress better as plain text. A sample decides.
+    // The values are gathered once, in segment row order: reading them through the row
+    // permutation misses the cache, and the blocks below then read them in sequence.
     size_t sampled = 0;
+    std::vector<std::optional<std::string_view>>& values = values_scratch_;
+    values.resize(rows_.size());
     for (size_t i = 0; i < rows_.size(); ++i) {
-      std::optional<std::string_view> v = batch_.string(column, rows_[i]);
+      values[i] = batch_.string(column, rows_[i]);
+      const std::optional<std::string_view>& v = values[i];
       if (!v) continue;
       ++non_null;
       if (spec.type == ColumnType::kString && (i % 16 == 0)) {
@@ -406,24 +494,21 @@ class SegmentEncoder {
     size_t sampled_rows = (rows_.size() + 15) / 16;
     bool uuid_mode = sampled > 0 && uuids * 10 >= sampled_rows * 9;
     meta->encoding = uuid_mode ? ColumnEncoding::kUuid : ColumnEncoding::kPlain;
-    std::vector<std::optional<std::string_view>> values;
     std::string chunk;
     HashIndexBuilder index;
     for (const BlockMeta& b : footer_.blocks) {
-      values.clear();
-      for (uint32_t i = 0; i < b.row_count; ++i) {
-        values.push_back(batch_.string(column, rows_[b.row_start + i]));
-      }
+      const std::span<const std::optional<std::string_view>> block(values.data() + b.row_start,
+                                                                    b.row_count);
       chunk.clear();
       if (uuid_mode) {
-        EncodeUuidBlock(values, &chunk);
+        EncodeUuidBlock(block, &chunk);
       } else {
-        EncodePlainBlock(values, &chunk);
+        EncodePlainBlock(block, &chunk);
       }
       meta->blocks.push_back(sink_.Add(chunk));
       if (spec.needle_index) {
         for (uint32_t i = 0; i < b.row_count; ++i) {
-          const std::optional<std::string_view>& v = values[i];
+          const std::optional<std::string_view>& v = block[i];
           if (v) index.Add(XXH3_64bits(v->data(), v->size()), b.row_start + i);
         }
       }
@@ -485,6 +570,7 @@ class SegmentEncoder {
   ZstdCodec& codec_;
   CodeRuns runs_scratch_;       // EncodeCodes' run buffers, reused across blocks
   std::vector<uint32_t> ids_scratch_;  // EncodeDictionary's ids in row order
+  std::vector<std::optional<std::string_view>> values_scratch_;  // EncodeRaw's, in row order
   std::string raw_scratch_;     // EncodeTextPayload's buffers, reused across columns
   std::string packed_scratch_;
   std::string file_;

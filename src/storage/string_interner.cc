@@ -25,7 +25,7 @@ void StringInterner::Clear() {
   last_id_ = 0;
 }
 
-const StringInterner::Slot& StringInterner::Probe(std::string_view s, uint64_t h) const {
+inline const StringInterner::Slot& StringInterner::Probe(std::string_view s, uint64_t h) const {
   for (uint64_t pos = h & mask_;; pos = (pos + 1) & mask_) {
     const Slot& slot = table_[pos];
     if (slot.id == 0) return slot;
