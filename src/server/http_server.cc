@@ -69,13 +69,14 @@ constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr size_t kFirstReadBytes = 4096;
 // How long a TLS close waits for the client's close_notify after sending its own.
 constexpr std::chrono::seconds kTlsShutdownTimeout{1};
-// Event-loop threads: they only parse and copy bytes, so a few suffice; handlers run on
-// the handler pool.
+// Event-loop threads: one per core (at most kMaxIoThreads), since they also answer the
+// requests that never wait (ApiHandler::HandleInline: health, denials, key-lookup runs);
+// everything else runs on the handler pool.
 constexpr unsigned kMaxIoThreads = 4;
 
 unsigned IoThreadCount() {
   unsigned cores = std::thread::hardware_concurrency();
-  return std::clamp(cores / 4, 1u, kMaxIoThreads);
+  return std::clamp(cores, 1u, kMaxIoThreads);
 }
 
 std::string_view View(beast::string_view v) { return {v.data(), v.size()}; }
@@ -355,8 +356,9 @@ Response ToWire(HttpResponse&& r, unsigned version, bool keep_alive, bool head) 
 }
 
 // One client connection: a state machine on its strand. Reads a request (idle wait, then
-// the header and body under the read deadline), hands it to the handler pool, writes the
-// response under the write deadline, and loops while the connection is kept alive.
+// the header and body under the read deadline), answers it inline or hands it to the
+// handler pool, writes the response under the write deadline, and loops while the
+// connection is kept alive.
 // `Stream` is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
 template <class Stream>
 class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
@@ -396,7 +398,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   enum class State {
     kIdle,      // Waiting for the first byte of a request.
     kReading,   // A request is arriving.
-    kHandling,  // The handler pool has the request.
+    kHandling,  // The handler (inline or on the pool) has the request.
     kWriting,   // The response is being written.
     kClosed,
   };
@@ -526,6 +528,21 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     const bool head = req.method() == http::verb::head;
     // The work guard keeps the event loop (and Serve) running while the handler does.
     auto work = net::make_work_guard(t_.ioc);
+    // A request that cannot wait is answered here, on the event loop, without the handoff
+    // to a handler thread and back (ApiHandler::HandleInline decides; it has done nothing
+    // observable when it declines).
+    std::optional<HttpResponse> answered;
+    uint64_t audit_ticket = 0;
+    try {
+      answered = t_.handler.HandleInline(request, &audit_ticket);
+    } catch (const std::exception&) {
+      answered = Problem(500, "internal error", request);
+      audit_ticket = 0;
+    }
+    if (answered) {
+      return Complete(std::move(request), std::move(*answered), audit_ticket, std::move(work),
+                      version, keep_alive, head, start, /*on_strand=*/true);
+    }
     bool queued = t_.pool->Submit([self = this->shared_from_this(), request = std::move(request),
                                    work, version, keep_alive, head, start]() mutable {
       self->Handle(std::move(request), std::move(work), version, keep_alive, head, start);
@@ -533,11 +550,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (!queued) SendError(503, "the server is shutting down", "");
   }
 
-  // Runs on a handler-pool thread. A response that depends on audit events is held until
-  // they are durable: the audit log calls back (on its sync thread) and the response is
-  // written from the connection's strand, or the fail-closed 503 instead when they cannot
-  // be made durable. The handler thread does not wait for the sync. The connection reads
-  // no further request before this response is written, so responses stay in order.
+  // Runs on a handler-pool thread.
   void Handle(HttpRequest request, WorkGuard work, unsigned version, bool keep_alive, bool head,
               std::chrono::steady_clock::time_point start) {
     HttpResponse response;
@@ -547,8 +560,22 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     } catch (const std::exception&) {
       response = Problem(500, "internal error", request);
     }
+    Complete(std::move(request), std::move(response), audit_ticket, std::move(work), version,
+             keep_alive, head, start, /*on_strand=*/false);
+  }
+
+  // Sends the handler's response (`on_strand`: the caller runs on the connection's strand,
+  // else on a handler thread). A response that depends on audit events is held until they
+  // are durable: the audit log calls back (on its sync thread) and the response is written
+  // from the connection's strand, or the fail-closed 503 instead when they cannot be made
+  // durable. No thread waits for the sync. The connection reads no further request before
+  // this response is written, so responses stay in order.
+  void Complete(HttpRequest request, HttpResponse response, uint64_t audit_ticket,
+                WorkGuard work, unsigned version, bool keep_alive, bool head,
+                std::chrono::steady_clock::time_point start, bool on_strand) {
     if (audit_ticket == 0) {
       Response wire = Prepare(request, std::move(response), version, keep_alive, head, start);
+      if (on_strand) return Write(std::move(wire));
       net::post(stream_.get_executor(),
                 [self = this->shared_from_this(), wire = std::move(wire)]() mutable {
                   self->Write(std::move(wire));
