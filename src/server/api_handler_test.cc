@@ -560,6 +560,11 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
   ASSERT_TRUE(answered);
   EXPECT_EQ(answered->status, 403);
   EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 1u);
+  // So is one of a runbook that never ran (its plan is unknown): the denial runs nothing.
+  answered = inline_call(Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 403);
+  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 2u);
 
   // Runbooks that scan, ad-hoc SQL and snapshot or audit reads go to a worker, even warm.
   const std::string scan_body = R"({"params":{"user":"alice"}})";

@@ -326,16 +326,23 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
                    ctx.request, "snapshot");
   }
   // Inline (HandleInline), only a key lookup runs, and only with a slot free now: a run
-  // never waits in the queue on a thread that must not wait.
+  // never waits in the queue on a thread that must not wait. A run the executor refuses
+  // before executing anything (runbooks claim, scope, unknown runbook: the checks Run makes
+  // first) needs no slot and is answered inline whatever its plan.
   std::optional<AdmittedSlot> admitted;
   if (ctx.inline_only) {
-    std::optional<QuerySlots::Ticket> slot;
-    if (!body.snapshot && backends_.executor->IsKeyLookup(id)) slot = slots_.TryAcquire();
-    if (!slot) {
-      ctx.needs_worker = true;
-      return {};
+    const bool refused = !ctx.principal->AllowsRunbook(id) ||
+                         !ctx.principal->HasScope(auth::kScopeRunbookRun) ||
+                         backends_.executor->library().Find(id) == nullptr;
+    if (!refused) {
+      std::optional<QuerySlots::Ticket> slot;
+      if (!body.snapshot && backends_.executor->IsKeyLookup(id)) slot = slots_.TryAcquire();
+      if (!slot) {
+        ctx.needs_worker = true;
+        return {};
+      }
+      admitted.emplace(std::move(*slot));
     }
-    admitted.emplace(std::move(*slot));
   }
   runbook::RunRequest request;
   request.token = ctx.token;
