@@ -556,12 +556,14 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
   // A denial of a cached token is answered inline (and audited).
   const std::string no_scope = env.Token({});
   ASSERT_EQ(env.Call("GET", "/v1/runbooks", no_scope).status, 200);  // Caches it.
-  answered = inline_call(Request("POST", "/v1/runbooks/ir.event/runs", no_scope, run_body), &ticket);
+  answered =
+      inline_call(Request("POST", "/v1/runbooks/ir.event/runs", no_scope, run_body), &ticket);
   ASSERT_TRUE(answered);
   EXPECT_EQ(answered->status, 403);
   EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 1u);
   // So is one of a runbook that never ran (its plan is unknown): the denial runs nothing.
-  answered = inline_call(Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
+  answered =
+      inline_call(Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
   ASSERT_TRUE(answered);
   EXPECT_EQ(answered->status, 403);
   EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 2u);
