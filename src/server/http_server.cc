@@ -251,7 +251,7 @@ struct Transport {
     for (unsigned i = 0; i < n; ++i) {
       loops.push_back(std::make_unique<net::io_context>(1));
       // Every loop but the acceptor's has no work until a connection arrives: this keeps
-      // its thread in run() until Shutdown.
+      // its thread in run() until Shutdown has closed the acceptor.
       if (i > 0) idle_guards.push_back(net::make_work_guard(*loops.back()));
     }
   }
@@ -273,13 +273,15 @@ struct Transport {
   }
 
   std::atomic<size_t> next_loop{0};
-  std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards;
   // One event loop per io thread, each run by that thread alone, so a connection's
   // handlers (all on its loop) never run concurrently and need no strand, and the loops
-  // never hand events to each other. Loop 0 also runs the acceptor. Declared last:
-  // destroyed first, so handlers they still hold (and the connections they own) go away
-  // while the registry above is alive.
+  // never hand events to each other. Loop 0 also runs the acceptor. Declared after all
+  // but idle_guards: destroyed before the rest, so handlers they still hold (and the
+  // connections they own) go away while the registry above is alive.
   std::vector<std::unique_ptr<net::io_context>> loops;
+  // Work on loops[1..] until Shutdown closes the acceptor. After `loops`: released before
+  // the loops are destroyed (when Serve never ran, Shutdown's release never ran either).
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards;
 
   std::list<std::weak_ptr<Connection>>::iterator Register(std::weak_ptr<Connection> c) {
     std::lock_guard<std::mutex> lock(registry_mu);
@@ -890,14 +892,16 @@ void HttpServer::Shutdown() {
     if (t.shutting_down.exchange(true)) return;
   }
   t.handler.set_ready(false);
-  // The other loops may now finish once their connections have (Serve joins them).
-  for (auto& guard : t.idle_guards) guard.reset();
   Impl* impl = impl_.get();
   net::post(impl->acceptor.get_executor(), [impl] {
     ErrorCode ignored;
     impl->acceptor.close(ignored);
     impl->accept_retry.cancel();
     impl->transport.CloseIdleConnections();
+    // No connection can be given to the other loops any more: they may finish once their
+    // connections have (Serve joins them). Released here, after the close, so a session
+    // accepted just before it always finds its loop running.
+    for (auto& guard : impl->transport.idle_guards) guard.reset();
   });
   impl->deadline_thread_ = std::thread([impl] {
     std::unique_lock<std::mutex> lock(impl->mu_);
