@@ -62,6 +62,11 @@ bool Executor::VerifyToken(const std::string& token, const auth::Verification* v
   return true;
 }
 
+bool Executor::IsKeyLookup(std::string_view runbook_id) const {
+  const Runbook* runbook = library_.Find(runbook_id);
+  return runbook != nullptr && engine_.IsKeyLookup(runbook->query);
+}
+
 RunOutcome Executor::Run(const RunRequest& request) const {
   RunOutcome out;
   out.event_name = request.dry_run ? kEventDryRunRunbook : kEventRunRunbook;

@@ -176,6 +176,13 @@ class Executor {
   // Runs ad-hoc SQL; needs the query:adhoc scope. Same contract as Run.
   RunOutcome Query(const QueryRequest& request) const;
 
+  // Whether runs of runbook `runbook_id` are key lookups: its query, as last executed,
+  // read only rows found through key needles (sql::QueryEngine::IsKeyLookup), so a run costs
+  // about the same however large the store is. False for an unknown runbook, before its
+  // first executed run, and with ExecutorOptions::plan_for_runs (those runs bypass the plan
+  // cache). A hint for where to run a request; it authorizes nothing.
+  bool IsKeyLookup(std::string_view runbook_id) const;
+
   const RunbookLibrary& library() const { return library_; }
 
  private:

@@ -135,6 +135,17 @@ HttpResponse ApiHandler::HandlePending(const HttpRequest& request,
   return response;
 }
 
+std::optional<HttpResponse> ApiHandler::HandleInline(const HttpRequest& request,
+                                                     uint64_t* audit_ticket) const {
+  Context ctx(request);
+  ctx.defer_audit_durability = true;
+  ctx.inline_only = true;
+  HttpResponse response = HandleWith(ctx);
+  *audit_ticket = ctx.audit_ticket;
+  if (ctx.needs_worker) return std::nullopt;
+  return response;
+}
+
 void ApiHandler::WhenAuditDurable(uint64_t audit_ticket,
                                   std::function<void(const Status&)> done) const {
   backends_.audit->WhenDurable(audit_ticket, std::move(done));
@@ -159,6 +170,8 @@ HttpResponse ApiHandler::HandleWith(Context& ctx) const {
   ctx.user_agent = Printable(request.Header("User-Agent"), kMaxUserAgentBytes);
   if (ctx.user_agent.empty()) ctx.user_agent = options_.user_agent_fallback;
   HttpResponse response = Route(ctx);
+  if (ctx.needs_worker) return response;
+  if (ctx.verification) backends_.metrics->RecordTokenVerification(ctx.verification->from_cache);
   response.route = ctx.route.empty() ? "unmatched" : ctx.route;
   if (ctx.principal != nullptr) response.subject = ctx.principal->subject;
   if (!request.request_id.empty()) response.headers.emplace_back("X-Request-Id", request.request_id);
@@ -310,8 +323,16 @@ bool ApiHandler::Authenticate(Context& ctx, HttpResponse* denial) const {
   auth::RequestContext rc;
   rc.clock = backends_.clock;
   rc.caller_address = ctx.client_address;
-  ctx.verification = backends_.verifier->Verify(token, rc);
-  backends_.metrics->RecordTokenVerification(ctx.verification->from_cache);
+  if (ctx.inline_only) {
+    // Verifying a token not in the cache may fetch keys: that waits.
+    ctx.verification = backends_.verifier->VerifyCached(token, rc);
+    if (!ctx.verification) {
+      ctx.needs_worker = true;
+      return false;
+    }
+  } else {
+    ctx.verification = backends_.verifier->Verify(token, rc);
+  }
   if (!ctx.verification->principal) {
     *denial = Deny(ctx, 401, "VerifyToken", "invalid_token", ctx.verification->deny_reason);
     return false;
@@ -463,6 +484,10 @@ HttpResponse ApiHandler::Snapshots(Context& ctx, std::string_view id, bool verif
   if (backends_.snapshots == nullptr) {
     return Problem(501, "snapshots are not available on this server", ctx.request);
   }
+  if (ctx.inline_only) {  // Reads snapshot files.
+    ctx.needs_worker = true;
+    return {};
+  }
   Result<std::string> body = id.empty() ? backends_.snapshots->ListJson(*ctx.principal)
                              : verify   ? backends_.snapshots->VerifyJson(id, *ctx.principal)
                                         : backends_.snapshots->GetJson(id, *ctx.principal);
@@ -489,6 +514,10 @@ HttpResponse ApiHandler::VerifyAudit(Context& ctx) const {
   }
   if (backends_.audit_verifier == nullptr) {
     return Problem(501, "audit verification is not available on this server", ctx.request);
+  }
+  if (ctx.inline_only) {  // Reads the whole journal.
+    ctx.needs_worker = true;
+    return {};
   }
   Result<std::string> report = backends_.audit_verifier->VerifyJson();
   HttpResponse failure;

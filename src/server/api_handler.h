@@ -87,6 +87,15 @@ class ApiHandler {
   // WhenAuditDurable reports OK.
   HttpResponse HandlePending(const HttpRequest& request, uint64_t* audit_ticket) const;
 
+  // HandlePending for a caller that must never wait (the transport's event-loop thread):
+  // answers the requests that cannot block (health, metrics, routing errors, denials of
+  // tokens in the verified-token cache, runbook metadata, and runs of key-lookup runbooks
+  // (runbook::Executor::IsKeyLookup) while a query slot is free, which are admitted and
+  // timed like any run). For any other request it returns nullopt, having appended no
+  // audit event and recorded no metric: the caller then calls HandlePending elsewhere.
+  std::optional<HttpResponse> HandleInline(const HttpRequest& request,
+                                           uint64_t* audit_ticket) const;
+
   // Calls `done` once the audit event of `audit_ticket` is durable (OK) or cannot be (the
   // error; the caller then answers AuditFailure instead). `done` may run before this returns
   // or on the audit log's writer thread: it must be quick. REQUIRES: audit_ticket > 0, from

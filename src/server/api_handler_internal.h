@@ -27,6 +27,12 @@ struct ApiHandler::Context {
   // ticket is kept here; later events of the request are appended durably).
   bool defer_audit_durability = false;
   uint64_t audit_ticket = 0;  // The deferred event's ticket (0: none).
+  // HandleInline: the request runs on a thread that must never wait. A route that might
+  // wait (a token not in the verified cache, a query that is not a key lookup or finds no
+  // free slot, snapshot and audit-chain reads) sets `needs_worker` and returns before it
+  // appends an audit event or records a metric.
+  bool inline_only = false;
+  bool needs_worker = false;
 };
 
 namespace internal {

@@ -496,6 +496,104 @@ TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
   EXPECT_EQ(env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})").status, 503);
 }
 
+HttpRequest Request(const std::string& method, const std::string& path, const std::string& token,
+                    const std::string& body = "") {
+  HttpRequest r;
+  r.method = method;
+  r.path = path;
+  r.peer_address = "127.0.0.1";
+  r.request_id = "req-inline";
+  if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+  if (method == "POST") r.headers.emplace_back("Content-Type", "application/json");
+  r.body = body;
+  return r;
+}
+
+// HandleInline answers what never waits and declines the rest before it audits or counts
+// anything, so the transport can run the declined request on a handler thread instead.
+TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
+  ServerLimits limits;
+  limits.max_concurrent_queries = 1;
+  limits.max_queued_queries = 0;
+  limits.query_timeout = std::chrono::milliseconds(20000);
+  Env env(limits);
+  const std::string token = env.Token({"runbook:run", "query:adhoc"});
+  const std::string run_body = R"({"params":{"event_id":"00000000-0000-4000-8000-000000000002"}})";
+  auto inline_call = [&](const HttpRequest& r, uint64_t* ticket) {
+    *ticket = 0;
+    return env.handler->HandleInline(r, ticket);
+  };
+  uint64_t ticket = 0;
+  ASSERT_TRUE(inline_call(Request("GET", "/healthz", ""), &ticket));
+  EXPECT_EQ(ticket, 0u);
+  ASSERT_TRUE(inline_call(Request("GET", "/v1/nope", ""), &ticket));
+
+  // A token not yet in the verified-token cache: declined, nothing audited or counted.
+  const HttpRequest run = Request("POST", "/v1/runbooks/ir.event/runs", token, run_body);
+  EXPECT_FALSE(inline_call(run, &ticket));
+  EXPECT_EQ(env.audit.size(), 0u);
+  EXPECT_EQ(env.metrics.RenderPrometheus().find("/v1/runbooks/{id}/runs"), std::string::npos);
+
+  // Verified (and cached) on the worker path; the runbook's plan is now known to be a key
+  // lookup, so the next run is answered inline, audited once with a ticket to wait for.
+  HttpResponse first = env.handler->Handle(run);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(env.audit.Count("RunRunbook", ""), 1u);
+  std::optional<HttpResponse> answered = inline_call(run, &ticket);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 200) << answered->body;
+  EXPECT_NE(ticket, 0u);
+  EXPECT_EQ(Rows(*answered).first,
+            std::vector<std::string>{"00000000-0000-4000-8000-000000000002"});
+  EXPECT_EQ(env.audit.Count("RunRunbook", ""), 2u);
+  EXPECT_EQ(env.handler->query_slots().Counts(), (std::pair<size_t, size_t>{0, 0}));
+  const std::string metrics = env.metrics.RenderPrometheus();  // The declined try counts nothing.
+  EXPECT_NE(metrics.find("trailbook_token_verifications_total{cache=\"hit\"} 1\n"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("trailbook_token_verifications_total{cache=\"miss\"} 1\n"),
+            std::string::npos) << metrics;
+
+  // A denial of a cached token is answered inline (and audited).
+  const std::string no_scope = env.Token({});
+  ASSERT_EQ(env.Call("GET", "/v1/runbooks", no_scope).status, 200);  // Caches it.
+  answered =
+      inline_call(Request("POST", "/v1/runbooks/ir.event/runs", no_scope, run_body), &ticket);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 403);
+  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 1u);
+  // So is one of a runbook that never ran (its plan is unknown): the denial runs nothing.
+  answered =
+      inline_call(Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 403);
+  EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 2u);
+
+  // Runbooks that scan, ad-hoc SQL and snapshot or audit reads go to a worker, even warm.
+  const std::string scan_body = R"({"params":{"user":"alice"}})";
+  ASSERT_EQ(env.Call("POST", "/v1/runbooks/ir.user-activity/runs", token, scan_body).status, 200);
+  size_t audited = env.audit.size();
+  EXPECT_FALSE(inline_call(Request("POST", "/v1/runbooks/ir.user-activity/runs", token, scan_body),
+                           &ticket));
+  EXPECT_FALSE(inline_call(Request("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})"),
+                           &ticket));
+  EXPECT_EQ(env.audit.size(), audited);
+
+  // With every query slot taken, a key lookup is declined (it would have to queue).
+  std::string heavy =
+      R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d CROSS JOIN events e CROSS JOIN events f"})";
+  HttpResponse slow;
+  std::thread runner([&] { slow = env.Call("POST", "/v1/query", token, heavy); });
+  for (int i = 0; i < 2000 && env.handler->query_slots().Counts().first == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(env.handler->query_slots().Counts().first, 1u);
+  audited = env.audit.size();
+  EXPECT_FALSE(inline_call(run, &ticket));
+  EXPECT_EQ(env.audit.size(), audited);
+  env.handler->CancelQueries();
+  runner.join();
+}
+
 TEST(ApiHandlerTest, SnapshotAndAuditRoutesCheckScopesFirst) {
   Env env;
   HttpResponse snap = env.Call("GET", "/v1/snapshots", env.Token({}));

@@ -288,6 +288,10 @@ HttpResponse ApiHandler::Query(Context& ctx) const {
     return Problem(e->status, e->detail, ctx.request, e->field);
   }
   if (backends_.executor == nullptr) return Problem(503, "the store is not open", ctx.request);
+  if (ctx.inline_only) {  // Ad-hoc SQL may scan the whole store.
+    ctx.needs_worker = true;
+    return {};
+  }
   runbook::QueryRequest request;
   request.token = ctx.token;
   request.verification = ctx.verification ? &*ctx.verification : nullptr;  // Not verified twice.
@@ -321,6 +325,25 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
     return Problem(501, "snapshot: no snapshot signing key is configured on this server",
                    ctx.request, "snapshot");
   }
+  // Inline (HandleInline), only a key lookup runs, and only with a slot free now: a run
+  // never waits in the queue on a thread that must not wait. A run the executor refuses
+  // before executing anything (runbooks claim, scope, unknown runbook: the checks Run makes
+  // first) needs no slot and is answered inline whatever its plan.
+  std::optional<AdmittedSlot> admitted;
+  if (ctx.inline_only) {
+    const bool refused = !ctx.principal->AllowsRunbook(id) ||
+                         !ctx.principal->HasScope(auth::kScopeRunbookRun) ||
+                         backends_.executor->library().Find(id) == nullptr;
+    if (!refused) {
+      std::optional<QuerySlots::Ticket> slot;
+      if (!body.snapshot && backends_.executor->IsKeyLookup(id)) slot = slots_.TryAcquire();
+      if (!slot) {
+        ctx.needs_worker = true;
+        return {};
+      }
+      admitted.emplace(std::move(*slot));
+    }
+  }
   runbook::RunRequest request;
   request.token = ctx.token;
   request.verification = ctx.verification ? &*ctx.verification : nullptr;  // Not verified twice.
@@ -330,7 +353,7 @@ HttpResponse ApiHandler::RunRunbook(Context& ctx, std::string_view id) const {
   request.origin = Origin(ctx);
   // A snapshot is stored from the run's result: the run's event must be durable first.
   if (body.snapshot) request.origin.defer_audit_durability = false;
-  request.admission = &slots_;
+  request.admission = admitted ? static_cast<runbook::QueryAdmission*>(&*admitted) : &slots_;
   FingerprintFn fingerprint = [&ctx, &request, format = body.format] {
     return Fingerprint(ctx.route, *ctx.principal, request.runbook_id, JoinedParams(request.params),
                        format);

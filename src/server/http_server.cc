@@ -25,7 +25,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -69,13 +68,14 @@ constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr size_t kFirstReadBytes = 4096;
 // How long a TLS close waits for the client's close_notify after sending its own.
 constexpr std::chrono::seconds kTlsShutdownTimeout{1};
-// Event-loop threads: they only parse and copy bytes, so a few suffice; handlers run on
-// the handler pool.
+// Event-loop threads: one per core (at most kMaxIoThreads), since they also answer the
+// requests that never wait (ApiHandler::HandleInline: health, denials, key-lookup runs);
+// everything else runs on the handler pool.
 constexpr unsigned kMaxIoThreads = 4;
 
 unsigned IoThreadCount() {
   unsigned cores = std::thread::hardware_concurrency();
-  return std::clamp(cores / 4, 1u, kMaxIoThreads);
+  return std::clamp(cores, 1u, kMaxIoThreads);
 }
 
 std::string_view View(beast::string_view v) { return {v.data(), v.size()}; }
@@ -240,13 +240,21 @@ class Connection {
  public:
   virtual ~Connection() = default;
   // Closes the connection if it is waiting for a request; otherwise it closes after its
-  // current response. Thread-safe (runs on the connection's strand).
+  // current response. Thread-safe (runs on the connection's event loop).
   virtual void CloseIfIdle() = 0;
 };
 
 // What the connections share; owned by HttpServer::Impl, which outlives them.
 struct Transport {
-  Transport(const ServerOptions& o, ApiHandler& h) : options(o), handler(h) {}
+  Transport(const ServerOptions& o, ApiHandler& h) : options(o), handler(h) {
+    const unsigned n = IoThreadCount();
+    for (unsigned i = 0; i < n; ++i) {
+      loops.push_back(std::make_unique<net::io_context>(1));
+      // Every loop but the acceptor's has no work until a connection arrives: this keeps
+      // its thread in run() until Shutdown has closed the acceptor.
+      if (i > 0) idle_guards.push_back(net::make_work_guard(*loops.back()));
+    }
+  }
 
   const ServerOptions options;
   ApiHandler& handler;
@@ -259,9 +267,21 @@ struct Transport {
   AccessLog access_log;
   RequestIds request_ids;
 
-  // Declared last: destroyed first, so handlers it still holds (and the connections they
-  // own) go away while the registry above is alive.
-  net::io_context ioc;
+  // Chooses the event loop of a new connection (round robin).
+  net::io_context& NextLoop() {
+    return *loops[next_loop.fetch_add(1, std::memory_order_relaxed) % loops.size()];
+  }
+
+  std::atomic<size_t> next_loop{0};
+  // One event loop per io thread, each run by that thread alone, so a connection's
+  // handlers (all on its loop) never run concurrently and need no strand, and the loops
+  // never hand events to each other. Loop 0 also runs the acceptor. Declared after all
+  // but idle_guards: destroyed before the rest, so handlers they still hold (and the
+  // connections they own) go away while the registry above is alive.
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  // Work on loops[1..] until Shutdown closes the acceptor. After `loops`: released before
+  // the loops are destroyed (when Serve never ran, Shutdown's release never ran either).
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards;
 
   std::list<std::weak_ptr<Connection>>::iterator Register(std::weak_ptr<Connection> c) {
     std::lock_guard<std::mutex> lock(registry_mu);
@@ -354,22 +374,24 @@ Response ToWire(HttpResponse&& r, unsigned version, bool keep_alive, bool head) 
   return res;
 }
 
-// One client connection: a state machine on its strand. Reads a request (idle wait, then
-// the header and body under the read deadline), hands it to the handler pool, writes the
-// response under the write deadline, and loops while the connection is kept alive.
+// One client connection: a state machine on its event loop. Reads a request (idle wait, then
+// the header and body under the read deadline), answers it inline or hands it to the
+// handler pool, writes the response under the write deadline, and loops while the
+// connection is kept alive.
 // `Stream` is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
 template <class Stream>
 class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  Session(Transport& transport, Stream stream, std::string peer)
-      : t_(transport), stream_(std::move(stream)), peer_(std::move(peer)) {}
+  // `loop` is the event loop `stream` was accepted on (its only thread runs the session).
+  Session(Transport& transport, net::io_context& loop, Stream stream, std::string peer)
+      : t_(transport), loop_(loop), stream_(std::move(stream)), peer_(std::move(peer)) {}
   ~Session() override {
     if (registered_) t_.Unregister(registration_);
   }
 
-  // Registers the session and starts it on its strand.
+  // Registers the session and starts it on its event loop.
   void Start() {
     registration_ = t_.Register(this->weak_from_this());
     registered_ = true;
@@ -396,7 +418,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   enum class State {
     kIdle,      // Waiting for the first byte of a request.
     kReading,   // A request is arriving.
-    kHandling,  // The handler pool has the request.
+    kHandling,  // The handler (inline or on the pool) has the request.
     kWriting,   // The response is being written.
     kClosed,
   };
@@ -525,7 +547,22 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     const bool keep_alive = req.keep_alive();
     const bool head = req.method() == http::verb::head;
     // The work guard keeps the event loop (and Serve) running while the handler does.
-    auto work = net::make_work_guard(t_.ioc);
+    auto work = net::make_work_guard(loop_);
+    // A request that cannot wait is answered here, on the event loop, without the handoff
+    // to a handler thread and back (ApiHandler::HandleInline decides; it has done nothing
+    // observable when it declines).
+    std::optional<HttpResponse> answered;
+    uint64_t audit_ticket = 0;
+    try {
+      answered = t_.handler.HandleInline(request, &audit_ticket);
+    } catch (const std::exception&) {
+      answered = Problem(500, "internal error", request);
+      audit_ticket = 0;
+    }
+    if (answered) {
+      return Complete(std::move(request), std::move(*answered), audit_ticket, std::move(work),
+                      version, keep_alive, head, start, /*on_loop=*/true);
+    }
     bool queued = t_.pool->Submit([self = this->shared_from_this(), request = std::move(request),
                                    work, version, keep_alive, head, start]() mutable {
       self->Handle(std::move(request), std::move(work), version, keep_alive, head, start);
@@ -533,11 +570,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (!queued) SendError(503, "the server is shutting down", "");
   }
 
-  // Runs on a handler-pool thread. A response that depends on audit events is held until
-  // they are durable: the audit log calls back (on its sync thread) and the response is
-  // written from the connection's strand, or the fail-closed 503 instead when they cannot
-  // be made durable. The handler thread does not wait for the sync. The connection reads
-  // no further request before this response is written, so responses stay in order.
+  // Runs on a handler-pool thread.
   void Handle(HttpRequest request, WorkGuard work, unsigned version, bool keep_alive, bool head,
               std::chrono::steady_clock::time_point start) {
     HttpResponse response;
@@ -547,8 +580,22 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     } catch (const std::exception&) {
       response = Problem(500, "internal error", request);
     }
+    Complete(std::move(request), std::move(response), audit_ticket, std::move(work), version,
+             keep_alive, head, start, /*on_loop=*/false);
+  }
+
+  // Sends the handler's response (`on_loop`: the caller runs on the connection's event loop,
+  // else on a handler thread). A response that depends on audit events is held until they
+  // are durable: the audit log calls back (on its sync thread) and the response is written
+  // from the connection's event loop, or the fail-closed 503 instead when they cannot be made
+  // durable. No thread waits for the sync. The connection reads no further request before
+  // this response is written, so responses stay in order.
+  void Complete(HttpRequest request, HttpResponse response, uint64_t audit_ticket,
+                WorkGuard work, unsigned version, bool keep_alive, bool head,
+                std::chrono::steady_clock::time_point start, bool on_loop) {
     if (audit_ticket == 0) {
       Response wire = Prepare(request, std::move(response), version, keep_alive, head, start);
+      if (on_loop) return Write(std::move(wire));
       net::post(stream_.get_executor(),
                 [self = this->shared_from_this(), wire = std::move(wire)]() mutable {
                   self->Write(std::move(wire));
@@ -655,6 +702,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   Transport& t_;
+  net::io_context& loop_;
   Stream stream_;
   const std::string peer_;
   beast::flat_buffer buffer_;
@@ -675,17 +723,17 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 struct HttpServer::Impl {
   Impl(const ServerOptions& options, ApiHandler& handler)
       : transport(options, handler),
-        acceptor(net::make_strand(transport.ioc)),
+        acceptor(*transport.loops[0]),
         accept_retry(acceptor.get_executor()) {}
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(transport.ioc),
-                          [this](ErrorCode ec, tcp::socket socket) {
-                            OnAccept(ec, std::move(socket));
-                          });
+    net::io_context& loop = transport.NextLoop();
+    acceptor.async_accept(loop, [this, &loop](ErrorCode ec, tcp::socket socket) {
+      OnAccept(ec, std::move(socket), loop);
+    });
   }
 
-  void OnAccept(ErrorCode ec, tcp::socket socket) {
+  void OnAccept(ErrorCode ec, tcp::socket socket, net::io_context& loop) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (ec) {
       // Out of descriptors or similar: back off instead of spinning on the error.
@@ -704,12 +752,12 @@ struct HttpServer::Impl {
       std::string peer = PeerAddress(socket);
       if (tls_context.has_value()) {
         std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-            transport, beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls_context),
+            transport, loop, beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls_context),
             std::move(peer))
             ->Start();
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(transport, beast::tcp_stream(std::move(socket)),
-                                                     std::move(peer))
+        std::make_shared<Session<beast::tcp_stream>>(
+            transport, loop, beast::tcp_stream(std::move(socket)), std::move(peer))
             ->Start();
       }
     }
@@ -772,7 +820,7 @@ Result<uint16_t> HttpServer::Bind() {
   const ServerOptions& options = impl_->transport.options;
   const std::string where = options.host + ":" + std::to_string(options.port);
   ErrorCode ec;
-  tcp::resolver resolver(impl_->transport.ioc);
+  tcp::resolver resolver(*impl_->transport.loops[0]);
   auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
@@ -815,14 +863,13 @@ Status HttpServer::Serve() {
     t.access_log.Start();
     impl_->Accept();
     std::vector<std::thread> io_threads;
-    unsigned extra = IoThreadCount() - 1;
-    for (unsigned i = 0; i < extra; ++i) {
-      io_threads.emplace_back([&t] {
+    for (size_t i = 1; i < t.loops.size(); ++i) {
+      io_threads.emplace_back([loop = t.loops[i].get()] {
         pthread_setname_np(pthread_self(), "tb-http-io");
-        t.ioc.run();
+        loop->run();
       });
     }
-    t.ioc.run();
+    t.loops[0]->run();
     for (std::thread& th : io_threads) th.join();
     pool.Stop();
     t.pool = nullptr;
@@ -851,6 +898,10 @@ void HttpServer::Shutdown() {
     impl->acceptor.close(ignored);
     impl->accept_retry.cancel();
     impl->transport.CloseIdleConnections();
+    // No connection can be given to the other loops any more: they may finish once their
+    // connections have (Serve joins them). Released here, after the close, so a session
+    // accepted just before it always finds its loop running.
+    for (auto& guard : impl->transport.idle_guards) guard.reset();
   });
   impl->deadline_thread_ = std::thread([impl] {
     std::unique_lock<std::mutex> lock(impl->mu_);

@@ -1,11 +1,13 @@
 // File: server/http_server.h
 //
 // HttpServer: the HTTP/1.1 transport, on Boost.Beast and Boost.Asio (the only file that
-// includes them, so the HTTP library can be replaced here). A few event-loop threads
-// (epoll) accept connections, read and parse requests with Beast's parser (header and body
-// limits: 431 and 413 before the handler), and write responses; every complete request is
-// handed to a pool of `worker_threads` handler threads, because the handler may block
-// (query admission, the write stage of the audit group commit, long queries) and a slow
+// includes them, so the HTTP library can be replaced here). One event-loop thread per core
+// (epoll, at most 4) accepts connections, reads and parses requests with Beast's parser
+// (header and body limits: 431 and 413 before the handler), and writes responses. A
+// request that cannot wait (ApiHandler::HandleInline: health, denials of cached tokens,
+// key-lookup runs with a free query slot) is answered on the event loop; every other one
+// is handed to a pool of `worker_threads` handler threads, because the handler may block
+// (token verification with a key fetch, query admission, long queries) and a slow
 // request must not stall other connections. An idle keep-alive connection holds no thread. The handler does
 // not wait for audit durability (ApiHandler::HandlePending): the transport holds the
 // finished response until the audit log reports its events durable and only then writes it

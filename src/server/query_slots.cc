@@ -29,6 +29,13 @@ Result<QuerySlots::Ticket> QuerySlots::Acquire() {
   return Ticket(this);
 }
 
+std::optional<QuerySlots::Ticket> QuerySlots::TryAcquire() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_ >= concurrent_ || !waiters_.empty()) return std::nullopt;
+  ++running_;
+  return Ticket(this);
+}
+
 Status QuerySlots::Enter() {
   std::unique_lock<std::mutex> lock(mu_);
   if (running_ < concurrent_ && waiters_.empty()) {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "base/status.h"
@@ -50,6 +51,10 @@ class QuerySlots final : public runbook::QueryAdmission {
   // the queue is full or the wait expired. The QuerySlots must outlive the Ticket.
   Result<Ticket> Acquire();
 
+  // Takes a slot only when one is free and nobody waits; never waits or queues. Returns
+  // nullopt otherwise. The QuerySlots must outlive the Ticket.
+  std::optional<Ticket> TryAcquire();
+
   // Acquire and the Ticket's release as runbook::QueryAdmission.
   Status Enter() override;
   void Leave() override { Release(); }
@@ -72,6 +77,18 @@ class QuerySlots final : public runbook::QueryAdmission {
   mutable std::mutex mu_;
   size_t running_ = 0;             // Guarded by mu_. Includes slots handed to waiters.
   std::deque<Waiter*> waiters_;    // Guarded by mu_. Oldest first.
+};
+
+// The runbook::QueryAdmission of a query whose slot was taken beforehand (TryAcquire): Enter
+// admits at once; Leave, or destruction when the query never entered, gives the slot back.
+class AdmittedSlot final : public runbook::QueryAdmission {
+ public:
+  explicit AdmittedSlot(QuerySlots::Ticket ticket) : ticket_(std::move(ticket)) {}
+  Status Enter() override { return Status::OK(); }
+  void Leave() override { ticket_ = QuerySlots::Ticket(); }
+
+ private:
+  QuerySlots::Ticket ticket_;
 };
 
 }  // namespace trailbook::server

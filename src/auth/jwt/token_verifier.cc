@@ -250,6 +250,35 @@ void TokenVerifier::ClearCache() const {
   if (cache_) cache_->Clear();
 }
 
+bool TokenVerifier::FromCache(std::string_view token, int64_t now, crypto::Sha256Digest* digest,
+                              Verification* v) const {
+  const bool hashable = !token.empty() && token.size() <= max_token_bytes_;
+  if (!hashable) return false;
+  *digest = TokenDigest(token);
+  v->token_sha256 = crypto::ToHex(*digest);
+  if (!cache_) return false;
+  std::shared_ptr<const VerifiedTokenCache::Entry> hit = cache_->Lookup(*digest, now);
+  if (!hit) return false;
+  v->principal = hit->principal;
+  v->status = Status::OK();
+  v->key_id = hit->principal.key_id;
+  v->alg = hit->principal.alg;
+  v->issuer = hit->principal.issuer;
+  v->from_cache = true;
+  v->steps.Reserve(hit->steps.size() + 1);
+  v->steps.Add("cache", Outcome::kPass, Detail::kCache, hit->verified_at_us, now);
+  v->steps.Append(hit->steps);
+  return true;
+}
+
+std::optional<Verification> TokenVerifier::VerifyCached(std::string_view token,
+                                                        const RequestContext& ctx) const {
+  Verification v;
+  crypto::Sha256Digest digest{};
+  if (!FromCache(token, ctx.clock->NowMicros(), &digest, &v)) return std::nullopt;
+  return v;
+}
+
 Verification TokenVerifier::Verify(std::string_view token, const RequestContext& ctx) const {
   const Clock& clock = *ctx.clock;
   const int64_t now = clock.NowMicros();
@@ -258,24 +287,7 @@ Verification TokenVerifier::Verify(std::string_view token, const RequestContext&
 
   crypto::Sha256Digest digest{};
   const bool hashable = !token.empty() && token.size() <= max_token_bytes_;
-  if (hashable) {
-    digest = TokenDigest(token);
-    v.token_sha256 = crypto::ToHex(digest);
-  }
-  if (cache_ && hashable) {
-    if (std::shared_ptr<const VerifiedTokenCache::Entry> hit = cache_->Lookup(digest, now)) {
-      v.principal = hit->principal;
-      v.status = Status::OK();
-      v.key_id = hit->principal.key_id;
-      v.alg = hit->principal.alg;
-      v.issuer = hit->principal.issuer;
-      v.from_cache = true;
-      v.steps.Reserve(hit->steps.size() + 1);
-      v.steps.Add("cache", Outcome::kPass, Detail::kCache, hit->verified_at_us, now);
-      v.steps.Append(hit->steps);
-      return v;
-    }
-  }
+  if (FromCache(token, now, &digest, &v)) return v;
 
   v.steps.Reserve(kStepNames.size());
   StepTrail trail(&v);

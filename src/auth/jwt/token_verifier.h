@@ -105,6 +105,13 @@ class TokenVerifier {
   // Verifies `token` at ctx.clock's now. Never fails for a bad token: the result says why.
   Verification Verify(std::string_view token, const RequestContext& ctx) const;
 
+  // Returns what Verify would return when the verified-token cache holds `token` (valid
+  // at ctx.clock's now), else nullopt: never parses, fetches keys or checks a signature, so
+  // it never blocks (a caller that must not wait, e.g. an event-loop thread, tries this
+  // first and otherwise verifies elsewhere).
+  std::optional<Verification> VerifyCached(std::string_view token,
+                                           const RequestContext& ctx) const;
+
   // Drops every cached verification (call after revoking a key).
   void ClearCache() const;
 
@@ -116,6 +123,10 @@ class TokenVerifier {
   explicit TokenVerifier(VerifierConfig config);
 
   const Issuer* FindIssuer(std::string_view iss) const;
+  // Fills *v from the cache when it holds `token` at `now` (true); sets *digest and
+  // v->token_sha256 whenever the token is hashable.
+  bool FromCache(std::string_view token, int64_t now, crypto::Sha256Digest* digest,
+                 Verification* v) const;
 
   std::vector<Issuer> issuers_;
   size_t max_token_bytes_;

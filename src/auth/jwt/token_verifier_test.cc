@@ -626,6 +626,32 @@ TEST(TokenVerifierTest, CacheServesRepeatsUntilExpiry) {
   EXPECT_FALSE(VerifyAt(*verifier, token).from_cache);
 }
 
+// VerifyCached answers only from the cache (a caller that must not wait tries it first).
+TEST(TokenVerifierTest, VerifyCachedAnswersOnlyFromTheCache) {
+  auto verifier = MakeVerifier(false, /*cache=*/16);
+  std::string token = SignEs(Valid());
+  FakeClock clock(kNow * kMicrosPerSecond);
+  RequestContext ctx;
+  ctx.clock = &clock;
+  EXPECT_FALSE(verifier->VerifyCached(token, ctx));  // Never verified: not cached.
+  ASSERT_TRUE(verifier->Verify(token, ctx).principal);
+  std::optional<Verification> hit = verifier->VerifyCached(token, ctx);
+  ASSERT_TRUE(hit);
+  ASSERT_TRUE(hit->principal);
+  EXPECT_TRUE(hit->from_cache);
+  EXPECT_EQ(hit->principal->subject, "alice@example.com");
+  EXPECT_EQ(hit->token_sha256, verifier->Verify(token, ctx).token_sha256);
+  EXPECT_EQ(hit->steps.front().name, "cache");
+  FakeClock later((kNow + 600 + 30) * kMicrosPerSecond);
+  ctx.clock = &later;
+  EXPECT_FALSE(verifier->VerifyCached(token, ctx));  // Expired entries are not served.
+  ctx.clock = &clock;
+  std::string bad = TokenFactory::WithSignature(token, std::string(64, '\x01'));
+  EXPECT_FALSE(verifier->Verify(bad, ctx).principal);
+  EXPECT_FALSE(verifier->VerifyCached(bad, ctx));  // Failures are never cached.
+  EXPECT_FALSE(MakeVerifier(false, /*cache=*/0)->VerifyCached(token, ctx));
+}
+
 TEST(TokenVerifierTest, HmacIssuerVerifiesOnlyWhenEnabled) {
   TokenFactory hs(JwsAlgorithm::kHS256, "hk");
   VerifierConfig config;

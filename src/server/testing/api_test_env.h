@@ -36,6 +36,7 @@ struct Env {
     executor_options.max_result_bytes = limits.query_memory_bytes;
     executor_options.threads = 1;
     executor_options.cancel = &cancel;
+    executor_options.plan_for_runs = false;  // As the server runs (service.cc).
     executor = std::make_unique<runbook::Executor>(FixtureRunbooks(), *verifier, *engine, audit,
                                                    executor_options);
     ApiOptions options;

@@ -116,6 +116,15 @@ query: |
   ORDER BY eventTime, eventID
 )";
 
+constexpr char kEventById[] = R"(
+id: ir.event
+version: 1.0.0
+title: One event by id
+params:
+  event_id: {type: string, required: true, max: 64}
+query: SELECT eventID, eventName, eventTime FROM events WHERE eventID = :event_id
+)";
+
 constexpr char kAuditEvents[] = R"(
 id: audit.events
 version: 1.0.0
@@ -128,7 +137,7 @@ query: SELECT count(*) AS n FROM events WHERE eventSource = 'trailbook.audit'
 const runbook::RunbookLibrary& FixtureRunbooks() {
   static const runbook::RunbookLibrary* library = [] {
     auto* lib = new runbook::RunbookLibrary();
-    for (const char* yaml : {kUserActivity, kAllEvents, kAccountWindow, kAuditEvents}) {
+    for (const char* yaml : {kUserActivity, kAllEvents, kAccountWindow, kEventById, kAuditEvents}) {
       Result<runbook::Runbook> rb = runbook::ParseRunbookYaml(yaml, "fixture.yaml");
       TB_CHECK(rb.ok()) << rb.status().ToString();
       Status added = lib->Add(std::move(rb).value());

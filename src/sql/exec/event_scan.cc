@@ -77,6 +77,7 @@ TableCatalog BuildCatalog() {
       const storage::ColumnSpec& spec = schema.column(f.column);
       c.dictionary = storage::BuilderKindFor(spec) == storage::BuilderKind::kInterned;
       c.needle = spec.needle_index;
+      c.key = c.needle && (f.path == "eventID" || f.path == "requestID");
       c.event_time = f.column == schema.event_time_column();
     }
     columns.push_back(std::move(c));

@@ -59,6 +59,11 @@ class PhysicalPlanner {
   // tagged constant without a slot value when slot values were set).
   Result<OperatorPtr> Plan(const LogicalOperator& root);
   const ExplainNode& explain() const { return explain_; }
+  // After Plan: whether every scan planned (subqueries' too) reads only rows found through
+  // a needle on a key column (CatalogColumn::key) with at most kMaxKeyLookupValues values,
+  // so the query's work does not grow with the store. False when nothing was scanned.
+  bool key_lookup() const { return scans_ > 0 && key_lookup_scans_ == scans_; }
+  static constexpr size_t kMaxKeyLookupValues = 64;
 
   struct Planned;
 
@@ -97,6 +102,8 @@ class PhysicalPlanner {
   std::vector<ColumnBinding> referenced_;  // bindings some operator reads (sorted)
   std::vector<std::pair<const LogicalOperator*, std::vector<Value>>> subquery_results_;
   ExplainNode explain_;
+  size_t scans_ = 0;
+  size_t key_lookup_scans_ = 0;
 };
 
 }  // namespace trailbook::sql

@@ -320,5 +320,35 @@ TEST_F(PlanCacheTest, SignatureSelectsThePlan) {
   EXPECT_EQ(again.rows, "{\"n\":5}\n");
 }
 
+// IsKeyLookup tells a caller (the HTTP server's event loop) which queries cost about the same
+// however large the store is: those whose every scan is narrowed by a needle on a key column.
+TEST_F(PlanCacheTest, KeyLookupsAreRecognisedFromTheirExecutedPlans) {
+  const std::string by_id = "SELECT eventID, eventName FROM events WHERE eventID = :id";
+  const std::string by_request = "SELECT eventID FROM events WHERE requestID IN (:a, :b)";
+  const std::string by_name = "SELECT eventID FROM events WHERE eventName = :name";
+  const std::string by_ip = "SELECT eventID FROM events WHERE sourceIPAddress = :ip";
+  const std::string join =
+      "SELECT a.eventID FROM events a JOIN events b ON a.eventName = b.eventName "
+      "WHERE a.eventID = :id";
+  EXPECT_FALSE(engine_->IsKeyLookup(by_id));  // Not executed yet: unknown.
+  ASSERT_EQ(Run(by_id, With({{"id", Value::Varchar("not-an-event")}})).error, "");
+  EXPECT_TRUE(engine_->IsKeyLookup(by_id));
+  ASSERT_EQ(Run(by_request, With({{"a", Value::Varchar("x")}, {"b", Value::Varchar("y")}})).error,
+            "");
+  EXPECT_TRUE(engine_->IsKeyLookup(by_request));
+  ASSERT_EQ(Run(by_name, With({{"name", Value::Varchar("DescribeInstances")}})).error, "");
+  EXPECT_FALSE(engine_->IsKeyLookup(by_name));  // A dictionary filter still reads every segment.
+  ASSERT_EQ(Run(by_ip, With({{"ip", Value::Varchar("192.0.2.1")}})).error, "");
+  EXPECT_FALSE(engine_->IsKeyLookup(by_ip));  // A needle, but one address may match most rows.
+  ASSERT_EQ(Run(join, With({{"id", Value::Varchar("not-an-event")}})).error, "");
+  EXPECT_FALSE(engine_->IsKeyLookup(join));  // The join's other side scans everything.
+  // An explained execution bypasses the plan cache and tells nothing.
+  const std::string explained_only = "SELECT eventName FROM events WHERE eventID = :id";
+  QueryOptions explained = With({{"id", Value::Varchar("x")}});
+  explained.explain = true;
+  ASSERT_EQ(Run(explained_only, explained).error, "");
+  EXPECT_FALSE(engine_->IsKeyLookup(explained_only));
+}
+
 }  // namespace
 }  // namespace trailbook::sql

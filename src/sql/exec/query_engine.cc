@@ -106,6 +106,12 @@ QueryEngine::~QueryEngine() = default;
 
 struct QueryEngine::PlanTemplate {
   BoundQuery query;  // Optimized; read-only, shared by concurrent executions.
+  // What the latest execution's physical plan was (PhysicalPlanner::key_lookup), for
+  // IsKeyLookup: kShapeUnknown until one was planned.
+  static constexpr uint8_t kShapeUnknown = 0;
+  static constexpr uint8_t kShapeKeyLookup = 1;
+  static constexpr uint8_t kShapeOther = 2;
+  mutable std::atomic<uint8_t> shape{kShapeUnknown};
 };
 
 namespace {
@@ -204,6 +210,17 @@ Result<std::shared_ptr<const Statement>> QueryEngine::ParseCached(
   return statement;
 }
 
+bool QueryEngine::IsKeyLookup(std::string_view sql) const {
+  if (sql.size() > kMaxCachedStatementBytes) return false;
+  std::lock_guard<std::mutex> lock(statements_mu_);
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end() || it->second.plans.empty()) return false;
+  for (const auto& [sig, plan] : it->second.plans) {
+    if (plan->shape.load(std::memory_order_relaxed) != PlanTemplate::kShapeKeyLookup) return false;
+  }
+  return true;
+}
+
 void QueryEngine::StorePlan(std::string_view sql, const std::string& signature,
                             std::shared_ptr<const PlanTemplate> plan) const {
   if (sql.size() > kMaxCachedStatementBytes) return;
@@ -287,6 +304,11 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   if (slot_values) s.planner->set_slot_values(std::move(*slot_values));
   s.planner->set_explain_details(options.explain);
   TB_ASSIGN_OR_RETURN(s.root, s.planner->Plan(*query->root));
+  if (plan != nullptr) {
+    plan->shape.store(s.planner->key_lookup() ? PlanTemplate::kShapeKeyLookup
+                                              : PlanTemplate::kShapeOther,
+                      std::memory_order_relaxed);
+  }
   result->names_ = query->names;
   result->types_ = s.root->types();
   return result;

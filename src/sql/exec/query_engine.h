@@ -145,6 +145,13 @@ class QueryEngine {
   Result<std::unique_ptr<QueryResult>> Execute(std::string_view sql,
                                                const QueryOptions& options) const;
 
+  // Whether `sql`, as its cached plans were last executed (QueryOptions::explain false),
+  // reads only rows found through key needles (e.g. `eventID = :id`), so one execution
+  // costs about the same however large the store is: callers may run it where a long scan
+  // must not run (an event-loop thread). False when no plan of `sql` has executed yet, or
+  // when any cached plan of it scans otherwise. Cheap: one cache lookup.
+  bool IsKeyLookup(std::string_view sql) const;
+
   const std::string& store_id() const { return table_.store_id(); }
   const FunctionRegistry& functions() const { return functions_; }
 

@@ -36,6 +36,9 @@ struct CatalogColumn {
   bool dictionary = false;    // Stored with a segment dictionary: filters and GROUP BY work
                               // on codes, a predicate is evaluated once per distinct value.
   bool needle = false;        // Equality and IN use the segment's needle index.
+  // With `needle`: a value names one event (eventID) or the few events of one API call
+  // (requestID), so a needle on it matches a handful of rows however large the store.
+  bool key = false;
   bool event_time = false;    // The column the zone maps describe.
 };
 
