@@ -172,7 +172,10 @@ class JournalAuditLog final : public AuditLog {
   int fd_ = -1;
   Head head_ TB_GUARDED_BY(commit_mu_);
   bool head_valid_ TB_GUARDED_BY(commit_mu_) = true;
-  storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_);
+  // Level 1: a batch's segments live only until the fold re-encodes their events (and are
+  // read by audit:read queries alone), so compressing them harder is CPU for nothing.
+  storage::ZstdCodec codec_ TB_GUARDED_BY(commit_mu_){1};
+  crypto::Sha256Hasher hasher_ TB_GUARDED_BY(commit_mu_);  // The chain hash, reused.
   AuditEventRenderer renderer_ TB_GUARDED_BY(commit_mu_);
   json::CanonicalJson canonical_ TB_GUARDED_BY(commit_mu_);
 };
@@ -488,7 +491,8 @@ Status JournalAuditLog::CommitLocked(std::vector<Pending*>& batch) {
       continue;
     }
     // Rendered canonical: the chain hash is over the bytes as stored.
-    std::string hash = crypto::ToHex(crypto::Sha256(json));
+    hasher_.Update(json);
+    std::string hash = crypto::ToHex(hasher_.Finish());
     sequence = stamp.sequence;
     previous = hash;
     AuditReceipt receipt;

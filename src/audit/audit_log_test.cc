@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "audit/audit_event_json.h"
+#include "audit/audit_fold.h"
 #include "audit/audit_verifier.h"
 #include "base/clock.h"
 #include "crypto/digest.h"
@@ -124,6 +125,9 @@ TEST(AuditLogTest, LongLivedStoreHandleSeesNewEvents) {
   EXPECT_EQ(snap->row_count(), 1u);
   EXPECT_EQ(snap->journal_rows(), 1u);
   EXPECT_EQ((*store)->Snapshot(), snap);  // Cached while nothing changes.
+  // The committed state alone leaves the unfolded journal out.
+  EXPECT_EQ((*store)->CommittedSnapshot()->row_count(), 0u);
+  EXPECT_EQ((*store)->CommittedSnapshot()->journal_segments().size(), 0u);
   ASSERT_TRUE((*log)->Append(Event("VerifyToken")).ok());
   EXPECT_EQ((*store)->Snapshot()->row_count(), 2u);
   EXPECT_EQ(snap->row_count(), 1u);  // An old snapshot never changes.
@@ -512,10 +516,24 @@ TEST(AuditLogTest, AuditOnlySegmentsArePrunedWhenTheAuditSourceIsHidden) {
   sql::QueryStats shown, hidden;
   EXPECT_EQ(count(false, &shown), 5);
   EXPECT_EQ(shown.rows_examined, 5u);
+  EXPECT_GT(shown.segments_total, 0u);
+  EXPECT_EQ(count(true, &hidden), 0);
+  // A scan that hides audit events reads the committed snapshot alone: the journal's tail
+  // is neither read nor listed (Store::CommittedSnapshot).
+  EXPECT_EQ(hidden.segments_total, 0u);
+  EXPECT_EQ(hidden.rows_examined, 0u);
+
+  // Folded, the events are in committed audit-only segments: listed, and pruned unread.
+  auto writer = storage::Store::Open(dir, storage::Store::Mode::kReadWrite);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE(FoldAuditJournal(**writer).ok());
+  writer->reset();
+  ASSERT_TRUE((*store)->Refresh().ok());
   EXPECT_EQ(count(true, &hidden), 0);
   EXPECT_GT(hidden.segments_total, 0u);
   EXPECT_EQ(hidden.segments_pruned, hidden.segments_total);
   EXPECT_EQ(hidden.rows_examined, 0u);
+  EXPECT_EQ(count(false, &shown), 5);
 }
 
 // An event keeps the request id it was given; one without gets a fresh UUID of its own.

@@ -111,17 +111,20 @@ Result<FoldRound> AuditFolder::Round(bool force) {
   storage::SegmentCompactionOptions compaction;
   bool pins_read = false;
   // Counts without the snapshots' pins first (no file read); reads them only when that
-  // count alone reaches the threshold.
+  // count alone reaches the threshold. Committed segments only: the committed snapshot does
+  // not read the journal, so a round that folds anyway never builds the tail it drops.
   auto compaction_due = [&]() -> Result<bool> {
     if (policy_.compact_segments == 0 ||
-        storage::CountSmallSegments(*store_.Snapshot(), compaction) < policy_.compact_segments) {
+        storage::CountSmallSegments(*store_.CommittedSnapshot(), compaction) <
+            policy_.compact_segments) {
       return false;
     }
     if (!pins_read) {
       TB_ASSIGN_OR_RETURN(compaction.keep, SnapshotPinnedSegments(store_.dir()));
       pins_read = true;
     }
-    return storage::CountSmallSegments(*store_.Snapshot(), compaction) >= policy_.compact_segments;
+    return storage::CountSmallSegments(*store_.CommittedSnapshot(), compaction) >=
+           policy_.compact_segments;
   };
   // A snapshot manifest that cannot be read stops compaction (fail closed), never the fold.
   Status compaction_error;

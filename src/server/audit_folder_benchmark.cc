@@ -14,7 +14,11 @@
 //     --toggle-collect='trailbook::server::(anonymous namespace)::Query*' ... queries 256 100 1
 //
 //   build/src/server/audit_folder_benchmark [requests=10000] [runs=15]
+//   appends (only when asked): N times one appended batch, then one needle query, for
+//     instruction counts with the same --toggle-collect as queries.
+//
 //   build/src/server/audit_folder_benchmark queries <batches> <queries> <audit_read 0|1>
+//   build/src/server/audit_folder_benchmark appends <batches> <audit_read 0|1>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -186,10 +190,28 @@ void Queries(int batches, int queries, bool audit_read) {
   for (int q = 0; q < queries; ++q) Query(**store, audit_read);
 }
 
+// One appended batch before each needle query, as on a server where queries keep finding
+// new group commits: counts what a query pays for the journal tail (nothing timed).
+void Appends(int batches, bool audit_read) {
+  std::string dir = IngestedStore();
+  auto log = audit::AuditLog::Open(dir, {});
+  Check(log.status(), "log");
+  auto store = storage::Store::Open(dir, storage::Store::Mode::kReadOnly);
+  Check(store.status(), "open");
+  for (int i = 0; i < batches; ++i) {
+    Check((*log)->Append(Event(i)).status(), "append");
+    Query(**store, audit_read);
+  }
+}
+
 }  // namespace
 }  // namespace trailbook::server
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "appends") {
+    trailbook::server::Appends(std::atoi(argv[2]), std::atoi(argv[3]) != 0);
+    return 0;
+  }
   if (argc == 5 && std::string(argv[1]) == "queries") {
     trailbook::server::Queries(std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]) != 0);
     return 0;

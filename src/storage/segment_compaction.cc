@@ -95,7 +95,7 @@ Result<SegmentCompaction> CompactSegments(Store& store, const SegmentCompactionO
       !std::is_sorted(options.keep.begin(), options.keep.end())) {
     return InvalidArgument("segment compaction: min_segments must be >= 2, sizes > 0 and keep sorted");
   }
-  std::shared_ptr<const StoreSnapshot> snapshot = store.Snapshot();
+  std::shared_ptr<const StoreSnapshot> snapshot = store.CommittedSnapshot();
   // Small segments by day, in snapshot order (min_time, id).
   std::map<int64_t, std::vector<size_t>> by_day;
   for (size_t i = 0; i < snapshot->infos().size(); ++i) {

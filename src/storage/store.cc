@@ -258,6 +258,11 @@ Status Store::PublishSnapshot() {
   return Status::OK();
 }
 
+std::shared_ptr<const StoreSnapshot> Store::CommittedSnapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshot_;
+}
+
 std::shared_ptr<const StoreSnapshot> Store::Snapshot() const {
   std::shared_ptr<const StoreSnapshot> base;
   {

@@ -112,6 +112,13 @@ class Store {
   // cannot be read leaves its unread part out (audit verify reports damage).
   std::shared_ptr<const StoreSnapshot> Snapshot() const TB_EXCLUDES(mu_, journal_mu_);
 
+  // Returns the committed segments alone, without the audit journal's unfolded tail
+  // (journal_segments() empty, journal_rows() 0): for readers that never show the tail's
+  // events, such as a scan that hides audit events or reads pinned or incremental segment
+  // ids. Costs one mutex and touches no file, so such readers neither read the journal
+  // nor wait while another reader reads and coalesces it. Thread-safe.
+  std::shared_ptr<const StoreSnapshot> CommittedSnapshot() const TB_EXCLUDES(mu_);
+
   // Re-reads the MANIFEST if another process committed since (read-only handles): only the
   // records appended since the last read, unless a writer replaced the file. Not to be
   // called concurrently with itself (one refreshing thread per handle).

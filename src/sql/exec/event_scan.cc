@@ -191,6 +191,18 @@ std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot() const {
   return store_.Snapshot();
 }
 
+std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot(
+    const ScanConstraints& constraints) const {
+  return constraints.reads_journal() ? store_.Snapshot() : store_.CommittedSnapshot();
+}
+
+bool ScanConstraints::reads_journal() const {
+  const bool hide_audit =
+      std::find(hidden_event_sources.begin(), hidden_event_sources.end(),
+                storage::kJournalEventSource) != hidden_event_sources.end();
+  return !hide_audit && !segment_ids && !after_segment_id && !through_segment_id;
+}
+
 std::vector<std::string> DescribeEventScan(const EventScanPlan& plan) {
   const TableCatalog& cat = EventTableCatalog();
   std::vector<std::string> lines;
@@ -270,8 +282,7 @@ class EventScanSource {
     const bool hide_audit =
         std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
     const ScanConstraints& cons = plan_->constraints;
-    const bool read_journal = !hide_audit && !cons.segment_ids && !cons.after_segment_id &&
-                              !cons.through_segment_id;
+    const bool read_journal = cons.reads_journal();
     const size_t total = committed.size() + (read_journal ? journal.size() : 0);
     states_.resize(total);
     ScanCounters& c = context_->scan_counters();

@@ -69,6 +69,9 @@ struct ScanConstraints {
     return accounts || regions || min_time || max_time || !hidden_event_sources.empty() ||
            segment_ids || after_segment_id || through_segment_id;
   }
+  // False when a scan under these constraints never reads the audit journal's in-memory
+  // segments: audit events hidden, or only pinned or incremental segment ids read.
+  bool reads_journal() const;
   std::string ToString() const;
 };
 
@@ -100,6 +103,9 @@ class EventTable {
   const std::string& store_id() const;
   // The store's current state; a query reads one snapshot from start to end.
   std::shared_ptr<const storage::StoreSnapshot> Snapshot() const;
+  // The snapshot a scan under `constraints` reads: without the audit journal's tail when
+  // it would not read it (storage::Store::CommittedSnapshot: no journal read or lock).
+  std::shared_ptr<const storage::StoreSnapshot> Snapshot(const ScanConstraints& constraints) const;
   DictionaryCache& dictionaries() const { return *dictionaries_; }
   TextBlockCache& text_blocks() const { return *text_blocks_; }
 

@@ -299,7 +299,8 @@ Result<std::unique_ptr<QueryResult>> QueryEngine::Execute(std::string_view sql,
   s.plan_cached = cached;
   s.context = std::make_unique<QueryContext>(std::string(sql), now_us, options.memory_limit_bytes,
                                              options.timeout, options.cancel, threads);
-  s.planner = std::make_unique<PhysicalPlanner>(table_, table_.Snapshot(), options.constraints,
+  s.planner = std::make_unique<PhysicalPlanner>(table_, table_.Snapshot(options.constraints),
+                                                options.constraints,
                                                 s.context.get());
   if (slot_values) s.planner->set_slot_values(std::move(*slot_values));
   s.planner->set_explain_details(options.explain);
