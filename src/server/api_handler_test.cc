@@ -470,6 +470,37 @@ TEST(ApiHandlerTest, QueryTimeoutAndMemoryLimitCancelOnlyThatQuery) {
   EXPECT_EQ(after.status, 200);
 }
 
+// Holds one query slot with an ad-hoc query that runs until cancelled: the constructor
+// returns once the slot is taken (or after ~2 s; callers check Counts()), Release cancels
+// the server's queries and returns the held query's response.
+class SlotHolder {
+ public:
+  SlotHolder(Env& env, const std::string& token) : env_(env) {
+    runner_ = std::thread([this, token] {
+      response_ = env_.Call(
+          "POST", "/v1/query", token,
+          R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d CROSS JOIN events e CROSS JOIN events f"})");
+    });
+    for (int i = 0; i < 2000 && env_.handler->query_slots().Counts().first == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ~SlotHolder() { Release(); }
+
+  const HttpResponse& Release() {
+    if (runner_.joinable()) {
+      env_.handler->CancelQueries();
+      runner_.join();
+    }
+    return response_;
+  }
+
+ private:
+  Env& env_;
+  HttpResponse response_;
+  std::thread runner_;
+};
+
 TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
   ServerLimits limits;
   limits.max_concurrent_queries = 1;
@@ -477,21 +508,13 @@ TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
   limits.query_timeout = std::chrono::milliseconds(20000);
   Env env(limits);
   std::string token = env.Token({"query:adhoc"});
-  std::string heavy =
-      R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d CROSS JOIN events e CROSS JOIN events f"})";
-  HttpResponse slow;
-  std::thread runner([&] { slow = env.Call("POST", "/v1/query", token, heavy); });
-  for (int i = 0; i < 2000 && env.handler->query_slots().Counts().first == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  SlotHolder holder(env, token);
   ASSERT_EQ(env.handler->query_slots().Counts().first, 1u);
   HttpResponse refused = env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})");
   EXPECT_EQ(refused.status, 429);
   EXPECT_EQ(HeaderOf(refused, "Retry-After"), "1");
   ExpectSpec(refused, "/v1/query", "post");
-  env.handler->CancelQueries();  // What shutdown does past its deadline.
-  runner.join();
-  EXPECT_EQ(slow.status, 504);
+  EXPECT_EQ(holder.Release().status, 504);  // Cancelled as shutdown does past its deadline.
   EXPECT_EQ(env.audit.Count("QueryAdhoc", "Throttled"), 1u);
   EXPECT_EQ(env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})").status, 503);
 }
@@ -579,19 +602,12 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
   EXPECT_EQ(env.audit.size(), audited);
 
   // With every query slot taken, a key lookup is declined (it would have to queue).
-  std::string heavy =
-      R"({"sql":"SELECT count(*) AS n FROM events a CROSS JOIN events b CROSS JOIN events c CROSS JOIN events d CROSS JOIN events e CROSS JOIN events f"})";
-  HttpResponse slow;
-  std::thread runner([&] { slow = env.Call("POST", "/v1/query", token, heavy); });
-  for (int i = 0; i < 2000 && env.handler->query_slots().Counts().first == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  SlotHolder holder(env, token);
   ASSERT_EQ(env.handler->query_slots().Counts().first, 1u);
   audited = env.audit.size();
   EXPECT_FALSE(inline_call(run, &ticket));
   EXPECT_EQ(env.audit.size(), audited);
-  env.handler->CancelQueries();
-  runner.join();
+  EXPECT_EQ(holder.Release().status, 504);
 }
 
 TEST(ApiHandlerTest, SnapshotAndAuditRoutesCheckScopesFirst) {
