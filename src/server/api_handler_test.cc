@@ -519,19 +519,6 @@ TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
   EXPECT_EQ(env.Call("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})").status, 503);
 }
 
-HttpRequest Request(const std::string& method, const std::string& path, const std::string& token,
-                    const std::string& body = "") {
-  HttpRequest r;
-  r.method = method;
-  r.path = path;
-  r.peer_address = "127.0.0.1";
-  r.request_id = "req-inline";
-  if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-  if (method == "POST") r.headers.emplace_back("Content-Type", "application/json");
-  r.body = body;
-  return r;
-}
-
 // HandleInline answers what never waits and declines the rest before it audits or counts
 // anything, so the transport can run the declined request on a handler thread instead.
 TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
@@ -547,12 +534,12 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
     return env.handler->HandleInline(r, ticket);
   };
   uint64_t ticket = 0;
-  ASSERT_TRUE(inline_call(Request("GET", "/healthz", ""), &ticket));
+  ASSERT_TRUE(inline_call(Env::Request("GET", "/healthz", ""), &ticket));
   EXPECT_EQ(ticket, 0u);
-  ASSERT_TRUE(inline_call(Request("GET", "/v1/nope", ""), &ticket));
+  ASSERT_TRUE(inline_call(Env::Request("GET", "/v1/nope", ""), &ticket));
 
   // A token not yet in the verified-token cache: declined, nothing audited or counted.
-  const HttpRequest run = Request("POST", "/v1/runbooks/ir.event/runs", token, run_body);
+  const HttpRequest run = Env::Request("POST", "/v1/runbooks/ir.event/runs", token, run_body);
   EXPECT_FALSE(inline_call(run, &ticket));
   EXPECT_EQ(env.audit.size(), 0u);
   EXPECT_EQ(env.metrics.RenderPrometheus().find("/v1/runbooks/{id}/runs"), std::string::npos);
@@ -580,13 +567,13 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
   const std::string no_scope = env.Token({});
   ASSERT_EQ(env.Call("GET", "/v1/runbooks", no_scope).status, 200);  // Caches it.
   answered =
-      inline_call(Request("POST", "/v1/runbooks/ir.event/runs", no_scope, run_body), &ticket);
+      inline_call(Env::Request("POST", "/v1/runbooks/ir.event/runs", no_scope, run_body), &ticket);
   ASSERT_TRUE(answered);
   EXPECT_EQ(answered->status, 403);
   EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 1u);
   // So is one of a runbook that never ran (its plan is unknown): the denial runs nothing.
   answered =
-      inline_call(Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
+      inline_call(Env::Request("POST", "/v1/runbooks/ir.all-events/runs", no_scope, "{}"), &ticket);
   ASSERT_TRUE(answered);
   EXPECT_EQ(answered->status, 403);
   EXPECT_EQ(env.audit.Count("RunRunbook", "AccessDenied"), 2u);
@@ -595,9 +582,9 @@ TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
   const std::string scan_body = R"({"params":{"user":"alice"}})";
   ASSERT_EQ(env.Call("POST", "/v1/runbooks/ir.user-activity/runs", token, scan_body).status, 200);
   size_t audited = env.audit.size();
-  EXPECT_FALSE(inline_call(Request("POST", "/v1/runbooks/ir.user-activity/runs", token, scan_body),
+  EXPECT_FALSE(inline_call(Env::Request("POST", "/v1/runbooks/ir.user-activity/runs", token, scan_body),
                            &ticket));
-  EXPECT_FALSE(inline_call(Request("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})"),
+  EXPECT_FALSE(inline_call(Env::Request("POST", "/v1/query", token, R"({"sql":"SELECT 1 AS x"})"),
                            &ticket));
   EXPECT_EQ(env.audit.size(), audited);
 

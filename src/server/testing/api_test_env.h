@@ -63,6 +63,13 @@ struct Env {
   HttpResponse Call(const std::string& method, const std::string& path, const std::string& token,
                     const std::string& body = "",
                     const std::string& content_type = "application/json") const {
+    return handler->Handle(Request(method, path, token, body, content_type));
+  }
+
+  // The request Call sends (for callers of other ApiHandler entry points).
+  static HttpRequest Request(const std::string& method, const std::string& path,
+                             const std::string& token, const std::string& body = "",
+                             const std::string& content_type = "application/json") {
     HttpRequest r;
     r.method = method;
     r.path = path;
@@ -72,7 +79,7 @@ struct Env {
     if (!body.empty() || method == "POST") r.headers.emplace_back("Content-Type", content_type);
     r.headers.emplace_back("User-Agent", "server-test");
     r.body = body;
-    return handler->Handle(r);
+    return r;
   }
 
   auth::testing::TokenFactory factory;

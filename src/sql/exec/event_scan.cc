@@ -196,11 +196,13 @@ std::shared_ptr<const storage::StoreSnapshot> EventTable::Snapshot(
   return constraints.reads_journal() ? store_.Snapshot() : store_.CommittedSnapshot();
 }
 
+bool ScanConstraints::hides_audit() const {
+  return std::find(hidden_event_sources.begin(), hidden_event_sources.end(),
+                   storage::kJournalEventSource) != hidden_event_sources.end();
+}
+
 bool ScanConstraints::reads_journal() const {
-  const bool hide_audit =
-      std::find(hidden_event_sources.begin(), hidden_event_sources.end(),
-                storage::kJournalEventSource) != hidden_event_sources.end();
-  return !hide_audit && !segment_ids && !after_segment_id && !through_segment_id;
+  return !hides_audit() && !segment_ids && !after_segment_id && !through_segment_id;
 }
 
 std::vector<std::string> DescribeEventScan(const EventScanPlan& plan) {
@@ -278,10 +280,8 @@ class EventScanSource {
     // tail is skipped whole, without looking at its segments (deny by default: only a scan
     // that does not hide the audit source reads it), and so is it for pinned and
     // incremental reads, which never read journal segments.
-    const auto& hidden = plan_->constraints.hidden_event_sources;
-    const bool hide_audit =
-        std::find(hidden.begin(), hidden.end(), storage::kJournalEventSource) != hidden.end();
     const ScanConstraints& cons = plan_->constraints;
+    const bool hide_audit = cons.hides_audit();
     const bool read_journal = cons.reads_journal();
     const size_t total = committed.size() + (read_journal ? journal.size() : 0);
     states_.resize(total);

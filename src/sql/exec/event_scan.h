@@ -69,6 +69,8 @@ struct ScanConstraints {
     return accounts || regions || min_time || max_time || !hidden_event_sources.empty() ||
            segment_ids || after_segment_id || through_segment_id;
   }
+  // Whether audit events (storage::kJournalEventSource) are hidden from the scan.
+  bool hides_audit() const;
   // False when a scan under these constraints never reads the audit journal's in-memory
   // segments: audit events hidden, or only pinned or incremental segment ids read.
   bool reads_journal() const;

@@ -255,15 +255,14 @@ Result<PhysicalPlanner::Planned> PhysicalPlanner::PlanScan(const LogicalScan& sc
   }
   plan->predicates = ClassifyScanFilters(*scan.catalog, scan.table, std::move(filters));
   ++scans_;
-  if (plan->predicates.always_false) ++key_lookup_scans_;
-  for (const NeedlePredicate& n : plan->predicates.needles) {
-    if (plan->predicates.always_false) break;
-    if (scan.catalog->column(static_cast<size_t>(n.column)).key &&
-        n.values.size() <= kMaxKeyLookupValues) {
-      ++key_lookup_scans_;
-      break;
-    }
-  }
+  const bool key_lookup =
+      plan->predicates.always_false ||
+      std::any_of(plan->predicates.needles.begin(), plan->predicates.needles.end(),
+                  [&](const NeedlePredicate& n) {
+                    return scan.catalog->column(static_cast<size_t>(n.column)).key &&
+                           n.values.size() <= kMaxKeyLookupValues;
+                  });
+  if (key_lookup) ++key_lookup_scans_;
   for (ColumnPredicate& p : plan->predicates.column_predicates) {
     TB_RETURN_IF_ERROR(Resolve(*p.expr, {ColumnBinding{scan.table, static_cast<uint32_t>(p.column)}}));
   }
