@@ -470,6 +470,15 @@ TEST(ApiHandlerTest, QueryTimeoutAndMemoryLimitCancelOnlyThatQuery) {
   EXPECT_EQ(after.status, 200);
 }
 
+// One query slot and no queue, with a timeout long enough that only a cancel ends a query.
+ServerLimits OneSlotNoQueue() {
+  ServerLimits limits;
+  limits.max_concurrent_queries = 1;
+  limits.max_queued_queries = 0;
+  limits.query_timeout = std::chrono::milliseconds(20000);
+  return limits;
+}
+
 // Holds one query slot with an ad-hoc query that runs until cancelled: the constructor
 // returns once the slot is taken (or after ~2 s; callers check Counts()), Release cancels
 // the server's queries and returns the held query's response.
@@ -502,11 +511,7 @@ class SlotHolder {
 };
 
 TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
-  ServerLimits limits;
-  limits.max_concurrent_queries = 1;
-  limits.max_queued_queries = 0;
-  limits.query_timeout = std::chrono::milliseconds(20000);
-  Env env(limits);
+  Env env(OneSlotNoQueue());
   std::string token = env.Token({"query:adhoc"});
   SlotHolder holder(env, token);
   ASSERT_EQ(env.handler->query_slots().Counts().first, 1u);
@@ -522,11 +527,7 @@ TEST(ApiHandlerTest, QueriesBeyondTheQueueGet429) {
 // HandleInline answers what never waits and declines the rest before it audits or counts
 // anything, so the transport can run the declined request on a handler thread instead.
 TEST(ApiHandlerTest, InlineAnswersOnlyRequestsThatCannotWait) {
-  ServerLimits limits;
-  limits.max_concurrent_queries = 1;
-  limits.max_queued_queries = 0;
-  limits.query_timeout = std::chrono::milliseconds(20000);
-  Env env(limits);
+  Env env(OneSlotNoQueue());
   const std::string token = env.Token({"runbook:run", "query:adhoc"});
   const std::string run_body = R"({"params":{"event_id":"00000000-0000-4000-8000-000000000002"}})";
   auto inline_call = [&](const HttpRequest& r, uint64_t* ticket) {
